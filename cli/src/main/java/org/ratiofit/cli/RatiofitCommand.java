@@ -1,0 +1,65 @@
+package org.ratiofit.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code ratiofit} command: one subcommand per job, tables by default, JSON on request. */
+@Command(name = "ratiofit",
+        mixinStandardHelpOptions = true,
+        versionProvider = RatiofitCommand.Version.class,
+        description = "Neural density ratios to statistical results: unbinned likelihoods, fits, intervals and posteriors.",
+        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+public final class RatiofitCommand implements Runnable {
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Show the full stack trace when a command fails.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line and returns its exit code, writing to the given streams. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new RatiofitCommand());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            RatiofitCommand root = commandLine.getCommandSpec().root().userObject() instanceof RatiofitCommand r ? r : null;
+            PrintWriter err = commandLine.getErr();
+            if (root != null && root.debug) {
+                ex.printStackTrace(err);
+            } else {
+                // One clear line for the user; --debug shows the trace.
+                String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+                err.println("ratiofit " + commandLine.getCommandName() + ": error: " + msg);
+            }
+            err.flush();
+            return 2;
+        });
+        return cl;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = RatiofitCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"ratiofit " + (v == null ? "development build" : v)};
+        }
+    }
+}

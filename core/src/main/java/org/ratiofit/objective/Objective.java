@@ -1,0 +1,66 @@
+package org.ratiofit.objective;
+
+import java.util.List;
+
+/**
+ * A scalar cost over named parameters: what the minimiser minimises and what the NUTS sampler
+ * turns into a log-density (see {@link #errorDef()}).
+ *
+ * <p>This is the only contract between the likelihood module and the samplers module, so that
+ * neither depends on the other. Implementations are evaluated with the full parameter vector, fixed
+ * parameters included, in the order of {@link #parameters()}.
+ */
+public interface Objective {
+
+    /** The parameters, in the order used by every {@code double[]} passed to this objective. */
+    List<ParameterSpec> parameters();
+
+    default int dimension() {
+        return parameters().size();
+    }
+
+    default List<String> parameterNames() {
+        return parameters().stream().map(ParameterSpec::name).toList();
+    }
+
+    /** Index of a parameter by name; throws with the known names when absent. */
+    default int indexOf(String name) {
+        List<String> names = parameterNames();
+        int i = names.indexOf(name);
+        if (i < 0) {
+            throw new IllegalArgumentException("unknown parameter '" + name + "'; known: " + names);
+        }
+        return i;
+    }
+
+    /**
+     * The cost at {@code x}. May return {@code Double.POSITIVE_INFINITY} where the model is not
+     * defined (for example a negative mixture density); never NaN for finite input.
+     */
+    double value(double[] x);
+
+    /** Whether {@link #valueAndGradient} gives the exact gradient. */
+    default boolean hasGradient() {
+        return false;
+    }
+
+    /**
+     * The cost at {@code x}, with its gradient with respect to every parameter (fixed ones
+     * included) written into {@code gradient}. Only valid when {@link #hasGradient()}.
+     */
+    default double valueAndGradient(double[] x, double[] gradient) {
+        throw new IllegalStateException(getClass().getSimpleName() + " provides no analytic gradient");
+    }
+
+    /**
+     * The rise of the cost that corresponds to one standard deviation: 0.5 for a negative
+     * log-likelihood, 1 for a chi-square or -2 ln L. The log-density for sampling is
+     * {@code -value / (2 * errorDef)}.
+     */
+    double errorDef();
+
+    /** Initial values of all parameters, from {@link #parameters()}. */
+    default double[] initialValues() {
+        return parameters().stream().mapToDouble(ParameterSpec::initial).toArray();
+    }
+}
