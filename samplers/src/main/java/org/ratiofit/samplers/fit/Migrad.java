@@ -241,7 +241,14 @@ public final class Migrad {
             return h;
         } else {
             for (int k = 0; k < n; k++) {
-                s.v[k][k] = Math.abs(s.g2[k]) > EPS2 ? 1 / Math.abs(s.g2[k]) : 1;
+                // With an analytic gradient g2 comes from the step (a guess of the error), never from
+                // noisy differences: trust it however small, or wide parameters start with V = 1.
+                // Numerically, a small g2 is trusted when its sag stood well above round-off.
+                double dfmin = 8 * EPS2 * (Math.abs(s.f) + fcn.up);
+                boolean usable = s.g2[k] > 0 && Double.isFinite(1 / s.g2[k])
+                        && (fcn.analytic || s.g2[k] > EPS2 || s.g2[k] * s.gstep[k] * s.gstep[k] > 4 * dfmin);
+                s.v[k][k] = usable ? 1 / s.g2[k] : Math.abs(s.g2[k]) > EPS2 ? 1 / Math.abs(s.g2[k])
+                        : dirin[k] * dirin[k] / (2 * fcn.up);
             }
             s.dcovar = 1;
         }
