@@ -45,13 +45,17 @@ public final class Hesse {
             s.gstep[k] = 0.1 * d;
         }
         s.f = fcn.analytic ? fcn.valueAndGradient(s.x, s.g) : fcn.value(s.x);
-        Migrad.State h = state(fcn, s, strategy, flags);
+        Migrad.State h = state(fcn, s, strategy, flags, true);
         FitResult r = Migrad.result(fcn, h, edmval, flags, true);
         return r;
     }
 
-    /** A new state at s.x with gradient, V = inverse Hessian and EDM from second derivatives. */
-    static Migrad.State state(InternalFunction fcn, Migrad.State s, int strategy, Migrad.Flags flags) {
+    /**
+     * A new state at s.x with gradient, V = inverse Hessian and EDM from second derivatives.
+     * {@code accurate}: central differences throughout (what a user's HESSE gets); otherwise the
+     * cheaper forward differences that MIGRAD's own checks need.
+     */
+    static Migrad.State state(InternalFunction fcn, Migrad.State s, int strategy, Migrad.Flags flags, boolean accurate) {
         int n = fcn.n();
         Migrad.State h = new Migrad.State();
         h.x = s.x.clone();
@@ -59,7 +63,8 @@ public final class Hesse {
         h.g = s.g.clone();
         h.g2 = s.g2.clone();
         h.gstep = s.gstep.clone();
-        double[][] hess = fcn.analytic ? analytic(fcn, h, s.v) : numerical(fcn, h, strategy);
+        double[][] hess = fcn.analytic ? analytic(fcn, h, s.v, accurate) : numerical(fcn, h, strategy, accurate);
+        h.hessian = hess;
         double[][] v = Linalg.inverseSpd(hess);
         flags.hesseNotPositive = v == null;
         if (v == null) {
@@ -85,7 +90,7 @@ public final class Hesse {
         return m;
     }
 
-    private static double[][] analytic(InternalFunction fcn, Migrad.State h, double[][] v) {
+    private static double[][] analytic(InternalFunction fcn, Migrad.State h, double[][] v, boolean central) {
         int n = fcn.n();
         double[][] hess = new double[n][n];
         double[] xx = h.x.clone();
@@ -100,11 +105,16 @@ public final class Hesse {
             }
             xx[i] = h.x[i] + d;
             fcn.valueAndGradient(xx, gp);
-            xx[i] = h.x[i] - d;
-            fcn.valueAndGradient(xx, gm);
+            if (central) {
+                xx[i] = h.x[i] - d;
+                fcn.valueAndGradient(xx, gm);
+            } else {
+                System.arraycopy(h.g, 0, gm, 0, n);
+            }
             xx[i] = h.x[i];
+            double span = central ? 2 * d : d;
             for (int j = 0; j < n; j++) {
-                hess[i][j] = (gp[j] - gm[j]) / (2 * d);
+                hess[i][j] = (gp[j] - gm[j]) / span;
             }
             h.g2[i] = hess[i][i];
             h.gstep[i] = d;
@@ -119,12 +129,13 @@ public final class Hesse {
         return hess;
     }
 
-    private static double[][] numerical(InternalFunction fcn, Migrad.State h, int strategy) {
+    private static double[][] numerical(InternalFunction fcn, Migrad.State h, int strategy, boolean central) {
         int n = fcn.n();
         double amin = h.f;
         double aimsag = Math.sqrt(Migrad.EPS2) * (Math.abs(amin) + fcn.up);
         double[][] hess = new double[n][n];
         double[] dirin = new double[n];
+        double[] fplus = new double[n];
         double[] xx = h.x.clone();
         for (int i = 0; i < n; i++) {
             double xtf = h.x[i];
@@ -160,6 +171,7 @@ public final class Hesse {
                 h.g[i] = (fs1 - fs2) / (2 * d);
                 h.gstep[i] = d;
                 dirin[i] = d;
+                fplus[i] = fs1;
                 double dlast = d;
                 d = Math.sqrt(2 * aimsag / Math.max(Math.abs(h.g2[i]), 1e-300));
                 if (fcn.bounded(i)) {
@@ -184,6 +196,15 @@ public final class Hesse {
                 xx[i] = h.x[i] + di;
                 xx[j] = h.x[j] + dj;
                 double fpp = fcn.value(xx);
+                if (!central) {
+                    // Minuit's forward formula: one call per pair.
+                    xx[i] = h.x[i];
+                    xx[j] = h.x[j];
+                    double hij = (fpp + amin - fplus[i] - fplus[j]) / (di * dj);
+                    hess[i][j] = hij;
+                    hess[j][i] = hij;
+                    continue;
+                }
                 xx[j] = h.x[j] - dj;
                 double fpm = fcn.value(xx);
                 xx[i] = h.x[i] - di;

@@ -96,15 +96,23 @@ public final class Migrad {
             throw new IllegalArgumentException("objective is not finite at the starting point " + java.util.Arrays.toString(ext0));
         }
         boolean fromHesse = s.fromHesse;
-        for (int pass = 0; pass < 3; pass++) {
+        for (int pass = 0; pass < 5; pass++) {
             s = iterate(fcn, s, edmval, maxfcn, flags);
             if (flags.callLimit || flags.failed) {
                 break;
             }
             if (strategy == 2 || (strategy == 1 && s.dcovar > 0.05)) {
-                State h = Hesse.state(fcn, s, strategy, flags);
+                State h = Hesse.state(fcn, s, strategy, flags, false);
                 fromHesse = true;
                 s = h;
+                if (flags.hesseNotPositive && calls(fcn) < maxfcn) {
+                    State escaped = escapeSaddle(fcn, s);
+                    if (escaped != null) {
+                        s = escaped;
+                        fromHesse = false;
+                        continue;
+                    }
+                }
                 if (s.edm > edmval && calls(fcn) < maxfcn) {
                     fromHesse = false;
                     continue;
@@ -140,10 +148,12 @@ public final class Migrad {
         }
         boolean aboveMax = s.edm > 10 * edmval;
         boolean converged = s.edm <= edmval || (s.edm <= 10 * edmval && flags.noImprovement);
-        boolean accurate = !flags.forcedPosDef && (fromHesse || s.dcovar <= 0.05);
+        // Forced positive-definiteness is reported for the covariance returned, not for iterations before it.
+        boolean forced = fromHesse ? flags.hesseNotPositive : flags.forcedPosDef;
+        boolean accurate = !forced && (fromHesse || s.dcovar <= 0.05);
         boolean valid = converged && !flags.callLimit && !flags.failed && !aboveMax && Double.isFinite(s.f)
                 && !(fromHesse && flags.hesseNotPositive);
-        FitStatus st = new FitStatus(valid, accurate && valid, flags.forcedPosDef, atLimit, aboveMax, flags.callLimit, edmval);
+        FitStatus st = new FitStatus(valid, accurate && valid, forced, atLimit, aboveMax, flags.callLimit, edmval);
         return FitResult.build(fcn.specs, ext, cov, s.f, s.edm, fcn.up, fcn.nfcn.get(), fcn.ngrad.get(),
                 fromHesse ? "hesse" : "migrad", st);
     }
@@ -188,6 +198,8 @@ public final class Migrad {
         double edm;
         double dcovar;
         boolean fromHesse;
+        /** Internal Hessian when this state came from HESSE. */
+        double[][] hessian;
     }
 
     private State seed(InternalFunction fcn, double[] x, double[][] seedCov, Flags flags) {
@@ -236,7 +248,7 @@ public final class Migrad {
             }
             s.dcovar = 0.5;
         } else if (strategy == 2) {
-            State h = Hesse.state(fcn, s, strategy, flags);
+            State h = Hesse.state(fcn, s, strategy, flags, false);
             h.dcovar = 0;
             return h;
         } else {
@@ -254,6 +266,66 @@ public final class Migrad {
         }
         s.edm = 0.5 * Linalg.quadratic(s.v, s.g);
         return s;
+    }
+
+    /**
+     * At a stationary point whose Hessian has a negative eigenvalue (a saddle), step one error
+     * along that eigenvector, to whichever side is lower, and restart from there with the
+     * Hessian made positive-definite as metric. Returns null when neither side is lower.
+     */
+    private State escapeSaddle(InternalFunction fcn, State s) {
+        if (s.hessian == null) {
+            return null;
+        }
+        int n = fcn.n();
+        org.hipparchus.linear.EigenDecompositionSymmetric eig =
+                new org.hipparchus.linear.EigenDecompositionSymmetric(new org.hipparchus.linear.Array2DRowRealMatrix(s.hessian));
+        double[] ev = eig.getEigenvalues();
+        int k = 0;
+        for (int i = 1; i < n; i++) {
+            if (ev[i] < ev[k]) {
+                k = i;
+            }
+        }
+        if (!(ev[k] < 0)) {
+            return null;
+        }
+        double[] dir = eig.getEigenvector(k).toArray();
+        double len = Math.sqrt(2 * fcn.up / Math.abs(ev[k]));
+        double best = s.f;
+        double[] bestX = null;
+        // Higher-order terms may dominate one error away: shorten the step until a side is lower.
+        for (int shrink = 0; shrink < 4 && bestX == null; shrink++, len *= 0.25) {
+            for (int sign = -1; sign <= 1; sign += 2) {
+                double[] y = s.x.clone();
+                for (int i = 0; i < n; i++) {
+                    y[i] += sign * len * dir[i];
+                }
+                double fy = fcn.value(y);
+                if (fy < best) {
+                    best = fy;
+                    bestX = y;
+                }
+            }
+        }
+        if (bestX == null) {
+            return null;
+        }
+        State t = new State();
+        t.x = bestX;
+        t.g = s.g.clone();
+        t.g2 = s.g2.clone();
+        t.gstep = s.gstep.clone();
+        if (fcn.analytic) {
+            t.f = fcn.valueAndGradient(t.x, t.g);
+        } else {
+            t.f = best;
+            numericalGradient(fcn, t.x, t.f, t.g, t.g2, t.gstep, strategy);
+        }
+        t.v = s.v;
+        t.dcovar = 1;
+        t.edm = 0.5 * Linalg.quadratic(t.v, t.g);
+        return t;
     }
 
     private State iterate(InternalFunction fcn, State s0, double edmval, long maxfcn, Flags flags) {
