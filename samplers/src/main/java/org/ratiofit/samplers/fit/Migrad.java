@@ -259,8 +259,9 @@ public final class Migrad {
                 double dfmin = 8 * EPS2 * (Math.abs(s.f) + fcn.up);
                 boolean usable = s.g2[k] > 0 && Double.isFinite(1 / s.g2[k])
                         && (fcn.analytic || s.g2[k] > EPS2 || s.g2[k] * s.gstep[k] * s.gstep[k] > 4 * dfmin);
+                // Unresolved curvature: Minuit's 1, unless the user's step says the parameter is wider.
                 s.v[k][k] = usable ? 1 / s.g2[k] : Math.abs(s.g2[k]) > EPS2 ? 1 / Math.abs(s.g2[k])
-                        : dirin[k] * dirin[k] / (2 * fcn.up);
+                        : Math.max(1, dirin[k] * dirin[k] / (2 * fcn.up));
             }
             s.dcovar = 1;
         }
