@@ -140,10 +140,8 @@ public final class Hesse {
         for (int i = 0; i < n; i++) {
             double xtf = h.x[i];
             double dmin = 8 * Migrad.EPS2 * (Math.abs(xtf) + Migrad.EPS2);
+            // Start from the gradient's last step, as Minuit does: usually close to the final one.
             double d = Math.max(Math.abs(h.gstep[i]), dmin);
-            if (Math.abs(h.g2[i]) > 0) {
-                d = Math.max(dmin, Math.sqrt(2 * aimsag / Math.abs(h.g2[i])));
-            }
             if (fcn.bounded(i)) {
                 d = Math.min(d, 0.5);
             }
