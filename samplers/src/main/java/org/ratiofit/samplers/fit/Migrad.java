@@ -138,8 +138,10 @@ public final class Migrad {
             jac[k] = fcn.transforms[k].derivative(s.x[k]);
         }
         for (int a = 0; a < n; a++) {
-            for (int b = 0; b < n; b++) {
-                cov[fcn.free[a]][fcn.free[b]] = 2 * fcn.up * s.v[a][b] * jac[a] * jac[b];
+            for (int b = 0; b <= a; b++) {
+                double c = fcn.up * (s.v[a][b] + s.v[b][a]) * jac[a] * jac[b];
+                cov[fcn.free[a]][fcn.free[b]] = c;
+                cov[fcn.free[b]][fcn.free[a]] = c;
             }
         }
         boolean atLimit = false;

@@ -3,6 +3,8 @@ package org.ratiofit.samplers.profile;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 import org.ratiofit.objective.Objective;
@@ -19,9 +21,16 @@ import org.ratiofit.samplers.fit.Migrad;
 public final class ProfileScan {
 
     private final Migrad migrad;
+    private final IntConsumer progress;
 
     public ProfileScan(Migrad migrad) {
+        this(migrad, null);
+    }
+
+    /** @param progress called with the number of points of the current scan done so far (from worker threads) */
+    public ProfileScan(Migrad migrad, IntConsumer progress) {
         this.migrad = migrad;
+        this.progress = progress;
     }
 
     public static ProfileScan defaults() {
@@ -49,6 +58,7 @@ public final class ProfileScan {
      */
     public Scan1D scan(Objective objective, FitResult best, String parameter, double[] points, boolean statOnly) {
         int index = best.indexOf(parameter);
+        done.set(0);
         double[] pts = points.clone();
         Arrays.sort(pts);
         double xhat = best.values()[index];
@@ -88,6 +98,7 @@ public final class ProfileScan {
         if (ix == iy) {
             throw new IllegalArgumentException("a 2-D scan needs two different parameters, got '" + parameterX + "' twice");
         }
+        done.set(0);
         double[][] q = new double[x.length][y.length];
         boolean[][] valid = new boolean[x.length][y.length];
         IntStream.range(0, x.length).parallel().forEach(i -> {
@@ -103,8 +114,19 @@ public final class ProfileScan {
     }
 
     /** A fit with parameters {@code fixedIdx} held at {@code fixedVal}, from {@code start}. */
+    private final AtomicInteger done = new AtomicInteger();
+
     FitResult conditional(Objective objective, FitResult best, int[] fixedIdx, double[] fixedVal, double[] start,
                           boolean freezeOthers) {
+        FitResult r = conditionalFit(objective, best, fixedIdx, fixedVal, start, freezeOthers);
+        if (progress != null) {
+            progress.accept(done.incrementAndGet());
+        }
+        return r;
+    }
+
+    private FitResult conditionalFit(Objective objective, FitResult best, int[] fixedIdx, double[] fixedVal,
+                                     double[] start, boolean freezeOthers) {
         List<ParameterSpec> specs = new ArrayList<>(best.parameters());
         for (int i = 0; i < specs.size(); i++) {
             ParameterSpec p = specs.get(i);

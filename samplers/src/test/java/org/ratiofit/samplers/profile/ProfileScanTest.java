@@ -111,7 +111,10 @@ class ProfileScanTest {
         FitResult best = Migrad.builder().tolerance(0.01).build().minimise(g);
         double[] x = ProfileScan.grid(0, 2, 7);
         double[] y = ProfileScan.grid(-1.3, 0.3, 6);
-        Scan2D s = ProfileScan.defaults().scan(g, best, "mu", x, "a", y, false);
+        java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+        Scan2D s = new ProfileScan(Migrad.builder().tolerance(0.01).build(), d -> seen.accumulateAndGet(d, Math::max))
+                .scan(g, best, "mu", x, "a", y, false);
+        assertEquals(x.length * y.length, seen.get());
         double det = C[0][0] * C[1][1] - C[0][1] * C[0][1];
         for (int i = 0; i < x.length; i++) {
             for (int j = 0; j < y.length; j++) {
