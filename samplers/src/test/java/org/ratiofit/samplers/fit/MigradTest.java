@@ -117,6 +117,21 @@ class MigradTest {
         assertEquals(1, r.errors()[0], 1e-3, r::table);
     }
 
+    @ParameterizedTest(name = "strategy={0}")
+    @ValueSource(ints = {0, 1, 2})
+    void everyStrategyFindsTheRosenbrockMinimum(int strategy) {
+        for (boolean grad : new boolean[] {true, false}) {
+            FitResult r = Migrad.builder().strategy(strategy).useGradient(grad).build().minimise(TestObjectives.rosenbrock());
+            assertTrue(r.status().validMinimum(), r::table);
+            assertEquals(1, r.values()[0], 0.05, r::table);
+            assertEquals(1, r.values()[1], 0.1, r::table);
+            if (strategy == 2) {
+                assertEquals("hesse", r.covarianceSource(), r::table);
+                assertTrue(r.status().accurateCovariance(), r::table);
+            }
+        }
+    }
+
     @Test
     void callLimitIsReported() {
         FitResult r = Migrad.builder().maxCalls(20).useGradient(false).build().minimise(TestObjectives.rosenbrock());
