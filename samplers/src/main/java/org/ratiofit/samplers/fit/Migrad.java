@@ -1,0 +1,531 @@
+package org.ratiofit.samplers.fit;
+
+import java.util.List;
+
+import org.ratiofit.objective.Objective;
+import org.ratiofit.objective.ParameterSpec;
+
+/**
+ * Variable-metric minimiser in the manner of Minuit2's MIGRAD: steps -V g with a parabolic line
+ * search, the inverse Hessian V updated by Davidon's formula with the BFGS term, seeded from
+ * numerical second derivatives, stopped when EDM = g'Vg/2 falls below 0.002 * tolerance * errorDef.
+ *
+ * <p>Uses the objective's analytic gradient when it has one (unless switched off), Minuit-style
+ * two-point numerical gradients with adaptive steps otherwise. Bounded parameters are minimised in
+ * internal coordinates (sin / sqrt transforms). Instances are immutable and thread-safe.
+ */
+public final class Migrad {
+
+    /** Machine precision as Minuit uses it (8 times the unit round-off) and its scaled root. */
+    static final double EPS = 8 * Math.ulp(1.0) / 2;
+    static final double EPS2 = 2 * Math.sqrt(EPS);
+
+    private static final int[] GRAD_CYCLES = {2, 3, 5};
+    private static final double[] GRAD_STEP_TOL = {0.5, 0.3, 0.1};
+    private static final double[] GRAD_TOL = {0.1, 0.05, 0.02};
+
+    private final int strategy;
+    private final double tolerance;
+    private final long maxCalls;
+    private final boolean useGradient;
+
+    private Migrad(Builder b) {
+        this.strategy = b.strategy;
+        this.tolerance = b.tolerance;
+        this.maxCalls = b.maxCalls;
+        this.useGradient = b.useGradient;
+    }
+
+    /** Strategy 1, tolerance 0.1, Minuit's default call limit, analytic gradient when available. */
+    public static Migrad defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().strategy(strategy).tolerance(tolerance).maxCalls(maxCalls).useGradient(useGradient);
+    }
+
+    public int strategy() {
+        return strategy;
+    }
+
+    public double tolerance() {
+        return tolerance;
+    }
+
+    public boolean usesGradient() {
+        return useGradient;
+    }
+
+    /** Minimises with the objective's own parameter settings. */
+    public FitResult minimise(Objective objective) {
+        return minimise(objective, objective.parameters(), null);
+    }
+
+    /** Minimises with the given settings (start values, steps, bounds, fixed flags). */
+    public FitResult minimise(Objective objective, List<ParameterSpec> parameters) {
+        return minimise(objective, parameters, null);
+    }
+
+    /**
+     * Minimises from {@code parameters}, seeding the inverse Hessian from an external covariance
+     * over all parameters (for example a previous fit's), or from second derivatives when null.
+     */
+    public FitResult minimise(Objective objective, List<ParameterSpec> parameters, double[][] seedCovariance) {
+        InternalFunction fcn = new InternalFunction(objective, parameters, useGradient);
+        int n = fcn.n();
+        double up = fcn.up;
+        double edmval = 0.002 * tolerance * up;
+        int dim = parameters.size();
+        if (n == 0) {
+            double f = fcn.value(new double[0]);
+            double[] vals = fcn.external(new double[0]);
+            FitStatus st = new FitStatus(Double.isFinite(f), true, false, false, false, false, edmval);
+            return FitResult.build(parameters, vals, new double[dim][dim], f, 0, up, fcn.nfcn.get(), fcn.ngrad.get(), "none", st);
+        }
+        long maxfcn = maxCalls > 0 ? maxCalls : 200 + 100L * n + 5L * n * n;
+        double[] ext0 = startValues(parameters);
+        double[] x = fcn.internal(ext0);
+        Flags flags = new Flags();
+        State s = seed(fcn, x, seedCovariance, flags);
+        if (!Double.isFinite(s.f)) {
+            throw new IllegalArgumentException("objective is not finite at the starting point " + java.util.Arrays.toString(ext0));
+        }
+        boolean fromHesse = s.fromHesse;
+        for (int pass = 0; pass < 5; pass++) {
+            s = iterate(fcn, s, edmval, maxfcn, flags);
+            if (flags.callLimit || flags.failed) {
+                break;
+            }
+            if (strategy == 2 || (strategy == 1 && s.dcovar > 0.05)) {
+                State h = Hesse.state(fcn, s, strategy, flags, false);
+                fromHesse = true;
+                s = h;
+                if (flags.hesseNotPositive && calls(fcn) < maxfcn) {
+                    State escaped = escapeSaddle(fcn, s);
+                    if (escaped != null) {
+                        s = escaped;
+                        fromHesse = false;
+                        continue;
+                    }
+                }
+                if (s.edm > edmval && calls(fcn) < maxfcn) {
+                    fromHesse = false;
+                    continue;
+                }
+            } else {
+                fromHesse = s.fromHesse;
+            }
+            break;
+        }
+        if (calls(fcn) >= maxfcn && s.edm > edmval) {
+            flags.callLimit = true;
+        }
+        return result(fcn, s, edmval, flags, fromHesse);
+    }
+
+    static FitResult result(InternalFunction fcn, State s, double edmval, Flags flags, boolean fromHesse) {
+        int dim = fcn.specs.size();
+        double[] ext = fcn.external(s.x);
+        double[][] cov = new double[dim][dim];
+        int n = fcn.n();
+        double[] jac = new double[n];
+        for (int k = 0; k < n; k++) {
+            jac[k] = fcn.transforms[k].derivative(s.x[k]);
+        }
+        for (int a = 0; a < n; a++) {
+            for (int b = 0; b <= a; b++) {
+                double c = fcn.up * (s.v[a][b] + s.v[b][a]) * jac[a] * jac[b];
+                cov[fcn.free[a]][fcn.free[b]] = c;
+                cov[fcn.free[b]][fcn.free[a]] = c;
+            }
+        }
+        boolean atLimit = false;
+        for (int k = 0; k < n; k++) {
+            atLimit |= fcn.transforms[k].atLimit(ext[fcn.free[k]], Math.sqrt(Math.max(cov[fcn.free[k]][fcn.free[k]], 0)));
+        }
+        boolean aboveMax = s.edm > 10 * edmval;
+        boolean converged = s.edm <= edmval || (s.edm <= 10 * edmval && flags.noImprovement);
+        // Forced positive-definiteness is reported for the covariance returned, not for iterations before it.
+        boolean forced = fromHesse ? flags.hesseNotPositive : flags.forcedPosDef;
+        boolean accurate = !forced && (fromHesse || s.dcovar <= 0.05);
+        boolean valid = converged && !flags.callLimit && !flags.failed && !aboveMax && Double.isFinite(s.f)
+                && !(fromHesse && flags.hesseNotPositive);
+        FitStatus st = new FitStatus(valid, accurate && valid, forced, atLimit, aboveMax, flags.callLimit, edmval);
+        return FitResult.build(fcn.specs, ext, cov, s.f, s.edm, fcn.up, fcn.nfcn.get(), fcn.ngrad.get(),
+                fromHesse ? "hesse" : "migrad", st);
+    }
+
+    private static double[] startValues(List<ParameterSpec> specs) {
+        double[] v = new double[specs.size()];
+        for (int i = 0; i < v.length; i++) {
+            ParameterSpec p = specs.get(i);
+            double x = p.initial();
+            // The transforms have zero slope exactly on a bound: start a little inside.
+            if (!p.fixed() && (x == p.lower() || x == p.upper())) {
+                double room = Math.min(0.1 * p.step(), 0.01 * (p.upper() - p.lower()));
+                x = x == p.lower() ? x + room : x - room;
+            }
+            v[i] = x;
+        }
+        return v;
+    }
+
+    static long calls(InternalFunction f) {
+        return f.nfcn.get() + f.ngrad.get();
+    }
+
+    /** Mutable per-fit flags. */
+    static final class Flags {
+        boolean forcedPosDef;
+        boolean callLimit;
+        boolean failed;
+        boolean noImprovement;
+        /** The last HESSE found a Hessian that is not positive-definite (a saddle or a flat direction). */
+        boolean hesseNotPositive;
+    }
+
+    /** A point of the minimisation in internal coordinates. */
+    static final class State {
+        double[] x;
+        double f;
+        double[] g;
+        double[] g2;
+        double[] gstep;
+        double[][] v;
+        double edm;
+        double dcovar;
+        boolean fromHesse;
+        /** Internal Hessian when this state came from HESSE. */
+        double[][] hessian;
+    }
+
+    private State seed(InternalFunction fcn, double[] x, double[][] seedCov, Flags flags) {
+        int n = fcn.n();
+        double[] ext = fcn.external(x);
+        State s = new State();
+        s.x = x;
+        s.g = new double[n];
+        s.g2 = new double[n];
+        s.gstep = new double[n];
+        double[] dirin = new double[n];
+        for (int k = 0; k < n; k++) {
+            int i = fcn.free[k];
+            double err = fcn.specs.get(i).step();
+            if (seedCov != null && seedCov[i][i] > 0) {
+                err = Math.sqrt(seedCov[i][i]);
+            }
+            dirin[k] = fcn.transforms[k].internalError(ext[i], err);
+            s.g2[k] = 2 * fcn.up / (dirin[k] * dirin[k]);
+            s.gstep[k] = Math.max(8 * EPS2 * (Math.abs(x[k]) + EPS2), 0.1 * dirin[k]);
+            s.g[k] = s.g2[k] * dirin[k];
+        }
+        if (fcn.analytic) {
+            s.f = fcn.valueAndGradient(x, s.g);
+        } else {
+            s.f = fcn.value(x);
+            numericalGradient(fcn, s.x, s.f, s.g, s.g2, s.gstep, strategy);
+        }
+        s.v = new double[n][n];
+        if (seedCov != null) {
+            double[] jac = new double[n];
+            for (int k = 0; k < n; k++) {
+                jac[k] = fcn.transforms[k].derivative(x[k]);
+            }
+            for (int a = 0; a < n; a++) {
+                for (int b = 0; b < n; b++) {
+                    double j2 = jac[a] * jac[b];
+                    s.v[a][b] = j2 != 0 ? seedCov[fcn.free[a]][fcn.free[b]] / (2 * fcn.up * j2) : 0;
+                }
+                if (!(s.v[a][a] > 0)) {
+                    s.v[a][a] = dirin[a] * dirin[a] / (2 * fcn.up);
+                }
+            }
+            if (!Linalg.isPositiveDefinite(s.v)) {
+                s.v = Linalg.makePositiveDefinite(s.v);
+            }
+            s.dcovar = 0.5;
+        } else if (strategy == 2) {
+            State h = Hesse.state(fcn, s, strategy, flags, false);
+            h.dcovar = 0;
+            return h;
+        } else {
+            for (int k = 0; k < n; k++) {
+                // With an analytic gradient g2 comes from the step (a guess of the error), never from
+                // noisy differences: trust it however small, or wide parameters start with V = 1.
+                // Numerically, a small g2 is trusted when its sag stood well above round-off.
+                double dfmin = 8 * EPS2 * (Math.abs(s.f) + fcn.up);
+                boolean usable = s.g2[k] > 0 && Double.isFinite(1 / s.g2[k])
+                        && (fcn.analytic || s.g2[k] > EPS2 || s.g2[k] * s.gstep[k] * s.gstep[k] > 4 * dfmin);
+                // Unresolved curvature: Minuit's 1, unless the user's step says the parameter is wider.
+                s.v[k][k] = usable ? 1 / s.g2[k] : Math.abs(s.g2[k]) > EPS2 ? 1 / Math.abs(s.g2[k])
+                        : Math.max(1, dirin[k] * dirin[k] / (2 * fcn.up));
+            }
+            s.dcovar = 1;
+        }
+        s.edm = 0.5 * Linalg.quadratic(s.v, s.g);
+        return s;
+    }
+
+    /**
+     * At a stationary point whose Hessian has a negative eigenvalue (a saddle), step one error
+     * along that eigenvector, to whichever side is lower, and restart from there with the
+     * Hessian made positive-definite as metric. Returns null when neither side is lower.
+     */
+    private State escapeSaddle(InternalFunction fcn, State s) {
+        if (s.hessian == null) {
+            return null;
+        }
+        int n = fcn.n();
+        org.hipparchus.linear.EigenDecompositionSymmetric eig =
+                new org.hipparchus.linear.EigenDecompositionSymmetric(new org.hipparchus.linear.Array2DRowRealMatrix(s.hessian));
+        double[] ev = eig.getEigenvalues();
+        int k = 0;
+        for (int i = 1; i < n; i++) {
+            if (ev[i] < ev[k]) {
+                k = i;
+            }
+        }
+        if (!(ev[k] < 0)) {
+            return null;
+        }
+        double[] dir = eig.getEigenvector(k).toArray();
+        double len = Math.sqrt(2 * fcn.up / Math.abs(ev[k]));
+        double best = s.f;
+        double[] bestX = null;
+        // Higher-order terms may dominate one error away: shorten the step until a side is lower.
+        for (int shrink = 0; shrink < 4 && bestX == null; shrink++, len *= 0.25) {
+            for (int sign = -1; sign <= 1; sign += 2) {
+                double[] y = s.x.clone();
+                for (int i = 0; i < n; i++) {
+                    y[i] += sign * len * dir[i];
+                }
+                double fy = fcn.value(y);
+                if (fy < best) {
+                    best = fy;
+                    bestX = y;
+                }
+            }
+        }
+        if (bestX == null) {
+            return null;
+        }
+        State t = new State();
+        t.x = bestX;
+        t.g = s.g.clone();
+        t.g2 = s.g2.clone();
+        t.gstep = s.gstep.clone();
+        if (fcn.analytic) {
+            t.f = fcn.valueAndGradient(t.x, t.g);
+        } else {
+            t.f = best;
+            numericalGradient(fcn, t.x, t.f, t.g, t.g2, t.gstep, strategy);
+        }
+        t.v = s.v;
+        t.dcovar = 1;
+        t.edm = 0.5 * Linalg.quadratic(t.v, t.g);
+        return t;
+    }
+
+    private State iterate(InternalFunction fcn, State s0, double edmval, long maxfcn, Flags flags) {
+        int n = fcn.n();
+        State s = s0;
+        if (s.edm * (1 + 3 * s.dcovar) <= edmval && s.dcovar < 1) {
+            return s;
+        }
+        while (true) {
+            if (calls(fcn) >= maxfcn) {
+                flags.callLimit = true;
+                return s;
+            }
+            double[] step = Linalg.times(s.v, s.g);
+            for (int k = 0; k < n; k++) {
+                step[k] = -step[k];
+            }
+            double gdel = Linalg.dot(step, s.g);
+            if (gdel > 0) {
+                flags.forcedPosDef = true;
+                s.v = Linalg.makePositiveDefinite(s.v);
+                step = Linalg.times(s.v, s.g);
+                for (int k = 0; k < n; k++) {
+                    step[k] = -step[k];
+                }
+                gdel = Linalg.dot(step, s.g);
+                if (gdel > 0) {
+                    flags.failed = true;
+                    return s;
+                }
+            }
+            double[] ls = LineSearch.search(fcn, s.x, s.f, step, gdel);
+            double lambda = ls[0];
+            double f1 = ls[1];
+            if (Math.abs(f1 - s.f) <= Math.abs(s.f) * EPS || lambda == 0) {
+                flags.noImprovement = true;
+                return s;
+            }
+            State t = new State();
+            t.x = new double[n];
+            for (int k = 0; k < n; k++) {
+                t.x[k] = s.x[k] + lambda * step[k];
+            }
+            t.g = new double[n];
+            t.g2 = s.g2.clone();
+            t.gstep = s.gstep.clone();
+            if (fcn.analytic) {
+                t.f = fcn.valueAndGradient(t.x, t.g);
+            } else {
+                t.f = f1;
+                t.g = s.g.clone();
+                numericalGradient(fcn, t.x, t.f, t.g, t.g2, t.gstep, strategy);
+            }
+            double edm = 0.5 * Linalg.quadratic(s.v, t.g);
+            if (edm < 0) {
+                flags.forcedPosDef = true;
+                s.v = Linalg.makePositiveDefinite(s.v);
+                edm = 0.5 * Linalg.quadratic(s.v, t.g);
+            }
+            davidon(s, t);
+            t.edm = edm;
+            s = t;
+            if (edm * (1 + 3 * t.dcovar) <= edmval) {
+                return s;
+            }
+        }
+    }
+
+    /** Davidon's rank-two update with the BFGS term; sets t.v and t.dcovar. */
+    static void davidon(State s, State t) {
+        int n = s.x.length;
+        double[] dx = new double[n];
+        double[] dg = new double[n];
+        for (int k = 0; k < n; k++) {
+            dx[k] = t.x[k] - s.x[k];
+            dg[k] = t.g[k] - s.g[k];
+        }
+        double delgam = Linalg.dot(dx, dg);
+        double[] vg = Linalg.times(s.v, dg);
+        double gvg = Linalg.dot(dg, vg);
+        if (delgam == 0 || gvg <= 0) {
+            t.v = Linalg.copy(s.v);
+            t.dcovar = s.dcovar;
+            return;
+        }
+        double[][] upd = new double[n][n];
+        double sumUpd = 0;
+        double sumNew = 0;
+        for (int a = 0; a < n; a++) {
+            for (int b = 0; b < n; b++) {
+                double u = dx[a] * dx[b] / delgam - vg[a] * vg[b] / gvg;
+                if (delgam > gvg) {
+                    double ua = dx[a] / delgam - vg[a] / gvg;
+                    double ub = dx[b] / delgam - vg[b] / gvg;
+                    u += gvg * ua * ub;
+                }
+                upd[a][b] = s.v[a][b] + u;
+                sumUpd += Math.abs(u);
+                sumNew += Math.abs(upd[a][b]);
+            }
+        }
+        t.v = upd;
+        t.dcovar = 0.5 * (s.dcovar + (sumNew > 0 ? sumUpd / sumNew : 1));
+    }
+
+    /**
+     * Two-point numerical gradient with Minuit's adaptive steps: per parameter, the step balances
+     * round-off (dfmin) against curvature g2, refined for up to the strategy's number of cycles.
+     * Updates g, g2 and gstep in place.
+     */
+    static void numericalGradient(InternalFunction fcn, double[] x, double f, double[] g, double[] g2,
+                                  double[] gstep, int strategy) {
+        int n = x.length;
+        double dfmin = 8 * EPS2 * (Math.abs(f) + fcn.up);
+        double vrysml = 8 * EPS * EPS;
+        int ncycle = GRAD_CYCLES[strategy];
+        double[] xx = x.clone();
+        for (int i = 0; i < n; i++) {
+            double xtf = x[i];
+            double epspri = EPS2 + Math.abs(g[i] * EPS2);
+            double stepb4 = 0;
+            for (int j = 0; j < ncycle; j++) {
+                double optstp = Math.sqrt(dfmin / (Math.abs(g2[i]) + epspri));
+                double step = Math.max(optstp, Math.abs(0.1 * gstep[i]));
+                if (fcn.bounded(i) && step > 0.5) {
+                    step = 0.5;
+                }
+                double stpmax = 10 * Math.abs(gstep[i]);
+                if (step > stpmax) {
+                    step = stpmax;
+                }
+                double stpmin = Math.max(vrysml, 8 * Math.abs(EPS2 * xtf));
+                if (step < stpmin) {
+                    step = stpmin;
+                }
+                if (Math.abs((step - stepb4) / step) < GRAD_STEP_TOL[strategy]) {
+                    break;
+                }
+                gstep[i] = step;
+                stepb4 = step;
+                xx[i] = xtf + step;
+                double fs1 = fcn.value(xx);
+                xx[i] = xtf - step;
+                double fs2 = fcn.value(xx);
+                xx[i] = xtf;
+                double grdb4 = g[i];
+                g[i] = 0.5 * (fs1 - fs2) / step;
+                g2[i] = (fs1 + fs2 - 2 * f) / step / step;
+                if (Math.abs(grdb4 - g[i]) / (Math.abs(g[i]) + dfmin / step) < GRAD_TOL[strategy]) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Options of the minimiser. */
+    public static final class Builder {
+        private int strategy = 1;
+        private double tolerance = 0.1;
+        private long maxCalls = 0;
+        private boolean useGradient = true;
+
+        /** 0 (fewest calls), 1 (default), 2 (most careful: Hessian at start and end). */
+        public Builder strategy(int s) {
+            if (s < 0 || s > 2) {
+                throw new IllegalArgumentException("strategy must be 0, 1 or 2, got " + s);
+            }
+            this.strategy = s;
+            return this;
+        }
+
+        /** EDM target is 0.002 * tolerance * errorDef; default 0.1 as in iminuit. */
+        public Builder tolerance(double t) {
+            if (!(t > 0) || Double.isInfinite(t)) {
+                throw new IllegalArgumentException("tolerance must be positive, got " + t);
+            }
+            this.tolerance = t;
+            return this;
+        }
+
+        /** Call limit (value plus gradient calls); 0 means Minuit's 200 + 100 n + 5 n^2. */
+        public Builder maxCalls(long m) {
+            if (m < 0) {
+                throw new IllegalArgumentException("call limit must not be negative, got " + m);
+            }
+            this.maxCalls = m;
+            return this;
+        }
+
+        /** Whether to use the objective's analytic gradient when it has one (default true). */
+        public Builder useGradient(boolean g) {
+            this.useGradient = g;
+            return this;
+        }
+
+        public Migrad build() {
+            return new Migrad(this);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.ratiofit.samplers.profile;
+
+import org.hipparchus.distribution.continuous.NormalDistribution;
+
+/**
+ * Asymptotic distributions of the test statistics (Wald and Wilks, arXiv:1007.1727), with the
+ * width of the signal-strength estimator taken from the Asimov data set: qA = mu^2 / sigma^2.
+ */
+public final class Asymptotics {
+
+    private static final NormalDistribution N = new NormalDistribution(0, 1);
+
+    private Asymptotics() {
+    }
+
+    static double phi(double x) {
+        return N.cumulativeProbability(x);
+    }
+
+    /** Upper tail 1 - Phi(x), accurate far in the tail. */
+    static double tail(double x) {
+        return N.cumulativeProbability(-x);
+    }
+
+    /**
+     * p-value of the signal-plus-background hypothesis mu (CLs+b) for an observed value of the
+     * statistic; {@code qA} is the statistic on the background-only Asimov data set at mu.
+     */
+    public static double pValue(TestStatistic ts, double q, double qA) {
+        double r = Math.sqrt(Math.max(q, 0));
+        double ra = Math.sqrt(Math.max(qA, 0));
+        switch (ts) {
+            case T_MU:
+                return 2 * tail(r);
+            case T_TILDE_MU:
+                if (q <= qA) {
+                    return 2 * tail(r);
+                }
+                return 1 - (phi(r) + phi((q + qA) / (2 * ra)) - 1);
+            case Q_MU:
+            case Q_0:
+                return tail(r);
+            case Q_TILDE_MU:
+                if (q <= qA || ra == 0) {
+                    return tail(r);
+                }
+                return tail((q + qA) / (2 * ra));
+            default:
+                throw new IllegalArgumentException("no asymptotic p-value for " + ts);
+        }
+    }
+
+    /** CLb = 1 - p_b for q_mu and q~_mu (the q~ branch when q > qA). */
+    public static double clb(TestStatistic ts, double q, double qA) {
+        double r = Math.sqrt(Math.max(q, 0));
+        double ra = Math.sqrt(Math.max(qA, 0));
+        if (ts == TestStatistic.Q_TILDE_MU && q > qA && ra > 0) {
+            return tail((q - qA) / (2 * ra));
+        }
+        if (ts != TestStatistic.Q_MU && ts != TestStatistic.Q_TILDE_MU) {
+            throw new IllegalArgumentException("CLs needs q_mu or q~_mu, got " + ts);
+        }
+        return phi(ra - r);
+    }
+
+    public static double cls(TestStatistic ts, double q, double qA) {
+        double clb = clb(ts, q, qA);
+        return clb > 0 ? pValue(ts, q, qA) / clb : 1;
+    }
+
+    /**
+     * Expected CLs under the background-only hypothesis at band {@code k} standard deviations
+     * (k = 0 median; k = +1, +2 the bands of weaker exclusion, i.e. higher limits).
+     */
+    public static double expectedCls(double qA, double k) {
+        double ra = Math.sqrt(Math.max(qA, 0));
+        double clb = phi(k);
+        return tail(ra - k) / clb;
+    }
+
+    /** The Gaussian significance of a one-sided p-value. */
+    public static double significance(double p) {
+        return -N.inverseCumulativeProbability(p);
+    }
+}

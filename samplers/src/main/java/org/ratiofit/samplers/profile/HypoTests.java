@@ -1,0 +1,172 @@
+package org.ratiofit.samplers.profile;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleUnaryOperator;
+
+import org.hipparchus.analysis.solvers.BracketingNthOrderBrentSolver;
+import org.ratiofit.objective.ParameterSpec;
+import org.ratiofit.objective.StatisticalModel;
+import org.ratiofit.samplers.fit.FitResult;
+import org.ratiofit.samplers.fit.Json;
+import org.ratiofit.samplers.fit.Migrad;
+
+/**
+ * Test statistics of the parameter of interest, their asymptotic p-values and CLs with expected
+ * bands from the background-only Asimov data set (nuisance parameters fitted to the data with
+ * mu = 0), CLs upper limits by root finding, and the discovery significance.
+ */
+public final class HypoTests {
+
+    private final Migrad migrad;
+
+    public HypoTests(Migrad migrad) {
+        this.migrad = migrad;
+    }
+
+    public static HypoTests defaults() {
+        return new HypoTests(Migrad.builder().tolerance(0.01).build());
+    }
+
+    static int poi(StatisticalModel model) {
+        return model.parameterOfInterest().orElseThrow(() -> new IllegalArgumentException(
+                model.getClass().getSimpleName() + " has no parameter of interest"));
+    }
+
+    public FitResult fit(StatisticalModel model) {
+        return migrad.minimise(model);
+    }
+
+    /** The fit with the parameter of interest held at {@code mu}, warm-started from {@code from}. */
+    public FitResult fitAt(StatisticalModel model, FitResult from, double mu) {
+        int p = poi(model);
+        List<ParameterSpec> specs = new ArrayList<>(from.parameters());
+        ParameterSpec s = specs.get(p);
+        if (mu < s.lower() || mu > s.upper()) {
+            throw new IllegalArgumentException("signal strength " + mu + " lies outside the bounds of '" + s.name()
+                    + "' [" + s.lower() + ", " + s.upper() + "]");
+        }
+        specs.set(p, new ParameterSpec(s.name(), mu, s.step(), s.lower(), s.upper(), true));
+        return migrad.minimise(model, specs, from.covariance());
+    }
+
+    /** The value of {@code ts} at {@code mu}, given the unconditional fit {@code free} of {@code model}. */
+    public double statistic(StatisticalModel model, FitResult free, TestStatistic ts, double mu) {
+        int p = poi(model);
+        double up = free.errorDef();
+        double muHat = free.values()[p];
+        double fHat = free.minimumValue();
+        switch (ts) {
+            case Q_0:
+                return muHat < 0 ? 0 : Math.max(0, (fitAt(model, free, 0).minimumValue() - fHat) / up);
+            case Q_MU:
+            case Q_TILDE_MU:
+                if (muHat > mu) {
+                    return 0;
+                }
+                break;
+            default:
+                break;
+        }
+        double fMu = fitAt(model, free, mu).minimumValue();
+        boolean tilde = ts == TestStatistic.T_TILDE_MU || ts == TestStatistic.Q_TILDE_MU;
+        if (tilde && muHat < 0) {
+            return Math.max(0, (fMu - fitAt(model, free, 0).minimumValue()) / up);
+        }
+        return Math.max(0, (fMu - fHat) / up);
+    }
+
+    /** The model's background-only Asimov data set and its fit, reused across tested mu values. */
+    public final class Context {
+        final StatisticalModel model;
+        final FitResult free;
+        final StatisticalModel asimov;
+        final FitResult asimovFree;
+
+        Context(StatisticalModel model) {
+            this.model = model;
+            this.free = fit(model);
+            FitResult bOnly = fitAt(model, free, 0);
+            this.asimov = model.asimov(bOnly.values());
+            this.asimovFree = migrad.minimise(asimov, bOnly.parameters(), bOnly.covariance());
+        }
+
+        public FitResult free() {
+            return free;
+        }
+
+        public double qAsimov(TestStatistic ts, double mu) {
+            return statistic(asimov, asimovFree, ts, mu);
+        }
+    }
+
+    public Context context(StatisticalModel model) {
+        return new Context(model);
+    }
+
+    /** CLs+b, CLb, CLs and expected CLs at {@code mu}; {@code ts} is q_mu or q~_mu. */
+    public HypoTestResult test(StatisticalModel model, TestStatistic ts, double mu) {
+        return test(context(model), ts, mu);
+    }
+
+    public HypoTestResult test(Context c, TestStatistic ts, double mu) {
+        double q = statistic(c.model, c.free, ts, mu);
+        double qA = c.qAsimov(ts, mu);
+        double[] exp = new double[5];
+        for (int k = -2; k <= 2; k++) {
+            exp[k + 2] = Asymptotics.expectedCls(qA, k);
+        }
+        return new HypoTestResult(Json.FORMAT_VERSION, ts, mu, c.free.values()[poi(c.model)], q, qA,
+                Asymptotics.pValue(ts, q, qA), Asymptotics.clb(ts, q, qA), Asymptotics.cls(ts, q, qA), exp);
+    }
+
+    /**
+     * Observed and expected CLs upper limits at confidence level {@code cl} (0.95: CLs = 0.05),
+     * by Brent root finding on CLs(mu) in (0, muMax], muMax doubled until it brackets.
+     */
+    public LimitResult upperLimit(StatisticalModel model, TestStatistic ts, double cl, double muMax) {
+        if (!(cl > 0 && cl < 1)) {
+            throw new IllegalArgumentException("confidence level must lie in (0, 1), got " + cl);
+        }
+        Context c = context(model);
+        double alpha = 1 - cl;
+        double observed = solve(mu -> Asymptotics.cls(ts, statistic(c.model, c.free, ts, mu), c.qAsimov(ts, mu)) - alpha,
+                muMax, model);
+        double[] expected = new double[5];
+        for (int k = -2; k <= 2; k++) {
+            final int band = k;
+            expected[k + 2] = solve(mu -> Asymptotics.expectedCls(c.qAsimov(ts, mu), band) - alpha, muMax, model);
+        }
+        return new LimitResult(Json.FORMAT_VERSION, ts, cl, observed, expected);
+    }
+
+    private double solve(DoubleUnaryOperator f, double muMax, StatisticalModel model) {
+        double upper = model.parameters().get(poi(model)).upper();
+        double lo = 1e-6 * muMax;
+        double hi = Math.min(muMax, upper);
+        if (!(f.applyAsDouble(lo) > 0)) {
+            return lo;
+        }
+        int guard = 0;
+        while (f.applyAsDouble(hi) > 0) {
+            if (hi >= upper || ++guard > 20) {
+                throw new IllegalStateException("CLs stays above the target up to mu = " + hi
+                        + ": raise muMax or the upper bound of the parameter of interest");
+            }
+            hi = Math.min(2 * hi, upper);
+        }
+        return new BracketingNthOrderBrentSolver(1e-10, 1e-8, 1e-12, 5).solve(200, f::applyAsDouble, lo, hi);
+    }
+
+    /** Observed q_0 significance and the median expected one for a signal at {@code expectedMu}. */
+    public DiscoveryResult discovery(StatisticalModel model, double expectedMu) {
+        FitResult free = fit(model);
+        double q0 = statistic(model, free, TestStatistic.Q_0, 0);
+        FitResult atMu = fitAt(model, free, expectedMu);
+        StatisticalModel asimov = model.asimov(atMu.values());
+        FitResult asimovFree = migrad.minimise(asimov, atMu.parameters(), atMu.covariance());
+        double q0A = statistic(asimov, asimovFree, TestStatistic.Q_0, 0);
+        return new DiscoveryResult(Json.FORMAT_VERSION, q0, Asymptotics.pValue(TestStatistic.Q_0, q0, 0),
+                Math.sqrt(q0), Math.sqrt(q0A), expectedMu);
+    }
+}
