@@ -64,7 +64,10 @@ public final class ConfigValidator {
         }
 
         void problem(String path, String message) {
-            out.add(new ConfigProblem(path, message));
+            ConfigProblem p = new ConfigProblem(path, message);
+            if (!out.contains(p)) {
+                out.add(p);
+            }
         }
 
         String unknown(String what, String name, Set<String> known) {
@@ -349,6 +352,14 @@ public final class ConfigValidator {
             if (s.models().isEmpty()) {
                 problem(p + ".Models", "missing: one model (SampleName, Ensemble, YieldCoefficients) per affected sample");
             }
+            if (!s.samples().isEmpty()) {
+                Set<String> listed = new LinkedHashSet<>(s.samples());
+                Set<String> modelled = new LinkedHashSet<>();
+                s.models().forEach(m -> { if (m.sampleName() != null) modelled.add(m.sampleName()); });
+                if (!listed.equals(modelled)) {
+                    problem(p + ".Samples", "lists " + listed + " but the models cover " + modelled);
+                }
+            }
             Set<String> seen = new HashSet<>();
             for (PolynomialModel m : s.models()) {
                 if (m.sampleName() == null) {
@@ -476,6 +487,15 @@ public final class ConfigValidator {
                 if (!EventFormat.isKnown(f)) {
                     problem(fp, f + ": unknown event file format (expected .csv, .h5/.hdf5, .npy or .npz)");
                     continue;
+                }
+                EventFormat format = EventFormat.of(f);
+                String owner = p.replaceFirst("\\.(SamplePath|Path)$", "");
+                if (ev.tree() != null && format != EventFormat.HDF5) {
+                    problem(owner + ".Tree", "Tree applies to HDF5 files only, but " + f.getFileName() + " is " + format);
+                }
+                if (ev.columns() != null && format != EventFormat.HDF5 && format != EventFormat.NPY) {
+                    problem(owner + ".Columns", "Columns applies to 2-D .npy and HDF5 arrays only, but " + f.getFileName() + " is "
+                            + format + " (which names its columns)");
                 }
                 List<String> cols;
                 String key = f + "|" + ev.tree() + "|" + ev.columns();

@@ -211,6 +211,20 @@ public record FitConfig(
         return out;
     }
 
+    /** Every event file the configuration names (samples, then variations), each once, in order. */
+    @JsonIgnore
+    public List<Path> inputFiles() {
+        java.util.LinkedHashSet<Path> out = new java.util.LinkedHashSet<>();
+        for (Sample s : samples) {
+            if (s.events() != null) out.addAll(s.events().paths());
+        }
+        for (Systematic sy : systematics) {
+            for (Variation v : sy.up()) if (v.events() != null) out.addAll(v.events().paths());
+            for (Variation v : sy.down()) if (v.events() != null) out.addAll(v.events().paths());
+        }
+        return List.copyOf(out);
+    }
+
     /** Every ensemble folder the configuration names, with the YAML path that names it. */
     @JsonIgnore
     public Map<String, Path> ensembles() {

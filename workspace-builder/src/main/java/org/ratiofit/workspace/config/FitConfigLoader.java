@@ -86,7 +86,9 @@ public final class FitConfigLoader {
         }
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+            // A repeated key would otherwise silently replace the first value.
+            YAMLFactory yaml = YAMLFactory.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+            root = new ObjectMapper(yaml).readTree(file.toFile());
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             problems.add(new ConfigProblem("", "not valid YAML" + (loc != null ? " (line " + loc.getLineNr() + ", column "

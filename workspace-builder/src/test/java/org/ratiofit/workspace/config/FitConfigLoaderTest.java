@@ -221,6 +221,14 @@ class FitConfigLoaderTest {
                 Arguments.of("basis sample without ensemble", "    Ensemble: models/qqZZ_vs_B/\n", "", "Samples[4].Ensemble",
                         "needs the folder of its ratio ensemble"),
                 Arguments.of("no reference", "    UseAsReference: true\n", "", "Samples", "no reference sample"),
+                Arguments.of("duplicate key", "    Weight: weight\n    Ensemble: models/S_vs_B/",
+                        "    Weight: weight\n    Weight: w2\n    Ensemble: models/S_vs_B/", "", "Duplicate field 'Weight'"),
+                Arguments.of("Tree on a CSV file", "    SamplePath: data/qqzz.csv\n", "    SamplePath: data/qqzz.csv\n    Tree: /events\n",
+                        "Samples[4].Tree", "HDF5 files only"),
+                Arguments.of("Columns on an npz file", "    SamplePath: data/sbi.npz\n", "    SamplePath: data/sbi.npz\n    Columns: [a, b]\n",
+                        "Samples[2].Columns", "names its columns"),
+                Arguments.of("polynomial samples and models differ", "    Parameters: [TES]\n", "    Parameters: [TES]\n    Samples: [S]\n",
+                        "Systematics[2].Samples", "but the models cover [qqZZ]"),
                 Arguments.of("not valid YAML", "Regions:\n", "Regions: [\n", "", "not valid YAML"));
     }
 
