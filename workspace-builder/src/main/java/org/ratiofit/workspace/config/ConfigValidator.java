@@ -199,6 +199,10 @@ public final class ConfigValidator {
                     problem(p + ".Parameter", unknown("norm factor", param, names(c.normFactors())));
                     continue;
                 }
+                if (nf.samples().contains(s.name())) {
+                    problem(p + ".Parameter", "norm factor '" + param + "' already scales sample '" + s.name() + "' through "
+                            + nf.yamlPath() + ".Samples; using it in the Coefficient too would count it twice");
+                }
                 if (s.coefficient().terms().isEmpty()) {
                     problem(p + ".Terms", "no terms: the coefficient would be zero");
                 }

@@ -229,6 +229,8 @@ class FitConfigLoaderTest {
                         "Samples[2].Columns", "names its columns"),
                 Arguments.of("polynomial samples and models differ", "    Parameters: [TES]\n", "    Parameters: [TES]\n    Samples: [S]\n",
                         "Systematics[2].Samples", "but the models cover [qqZZ]"),
+                Arguments.of("norm factor counted twice", "  - Name: mu\n    Nominal: 1.0\n", "  - Name: mu\n    Samples: SBI\n    Nominal: 1.0\n",
+                        "Samples[2].Coefficient.Parameter", "would count it twice"),
                 Arguments.of("not valid YAML", "Regions:\n", "Regions: [\n", "", "not valid YAML"));
     }
 
