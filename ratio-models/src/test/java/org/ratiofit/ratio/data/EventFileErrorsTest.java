@@ -95,6 +95,27 @@ class EventFileErrorsTest {
     }
 
     @Test
+    void npyFormatVersion2HeaderIsRead() throws IOException {
+        // Version 2.0 has a 4-byte header length (NumPy writes it for headers over 64 KiB, e.g. many fields).
+        String dict = "{'descr': [('a', '<f8'), ('b', '<i2')], 'fortran_order': False, 'shape': (2,), }";
+        StringBuilder h = new StringBuilder(dict);
+        while ((12 + h.length() + 1) % 64 != 0) {
+            h.append(' ');
+        }
+        h.append('\n');
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12 + h.length() + 2 * 10).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0}).putInt(h.length())
+                .put(h.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        b.putDouble(1.5).putShort((short) -7).putDouble(-2.25).putShort((short) 300);
+        Path f = dir.resolve("v2.npy");
+        Files.write(f, b.array());
+        EventTable t = EventFiles.read(f, null, null);
+        assertEquals(List.of("a", "b"), t.columnNames());
+        assertEquals(List.of(1.5, -2.25), java.util.Arrays.stream(t.column("a")).boxed().toList());
+        assertEquals(List.of(-7.0, 300.0), java.util.Arrays.stream(t.column("b")).boxed().toList());
+    }
+
+    @Test
     void truncatedNpy() throws IOException {
         Path f = dir.resolve("cut.npy");
         byte[] full = Npy.toBytes(new double[] {1, 2, 3, 4}, new int[] {4});
