@@ -24,7 +24,7 @@ public final class CsvEvents {
 
     private CsvEvents() {}
 
-    /** Opens a CSV file, reading only its header; the events are parsed once, on first use. */
+    /** Opens a CSV file, reading only its header; chunks read in order are parsed as they are asked for. */
     public static EventSource open(Path file) throws IOException {
         return new Source(file, readHeader(file));
     }
@@ -48,45 +48,85 @@ public final class CsvEvents {
 
     /** Reads the named columns (all when null) of every event. */
     public static EventTable read(Path file, List<String> columns) throws IOException {
+        try (Cursor c = new Cursor(file)) {
+            return c.next(columns, Integer.MAX_VALUE);
+        }
+    }
+
+    /** Counts the events (data lines) without parsing numbers. */
+    static long countEvents(Path file) throws IOException {
         requireFile(file);
+        long n = -1; // the first non-comment line is the header
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
-            int lineNo = 0;
-            List<String> header = null;
-            while (header == null && (line = in.readLine()) != null) {
-                lineNo++;
+            while ((line = in.readLine()) != null) {
                 if (!skip(line)) {
-                    header = parseHeader(file, line, lineNo);
+                    n++;
                 }
             }
-            if (header == null) {
+        }
+        if (n < 0) {
+            throw new EventFileException(file + ": empty CSV file (no header row)");
+        }
+        return n;
+    }
+
+    /** Reads a CSV file front to back, a given number of events at a time. */
+    static final class Cursor implements AutoCloseable {
+        private final Path file;
+        private final BufferedReader in;
+        private final List<String> header;
+        private int lineNo;
+
+        Cursor(Path file) throws IOException {
+            requireFile(file);
+            this.file = file;
+            this.in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+            List<String> h = null;
+            try {
+                String line;
+                while (h == null && (line = in.readLine()) != null) {
+                    lineNo++;
+                    if (!skip(line)) {
+                        h = parseHeader(file, line, lineNo);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                in.close();
+                throw e;
+            }
+            if (h == null) {
+                in.close();
                 throw new EventFileException(file + ": empty CSV file (no header row)");
             }
+            this.header = h;
+        }
+
+        /** Parses up to {@code maxRows} further events of the named columns (all when null). */
+        EventTable next(List<String> columns, int maxRows) throws IOException {
             List<String> wanted = columns == null ? header : columns;
-            int[] index = new int[wanted.size()];
-            for (int j = 0; j < wanted.size(); j++) {
-                index[j] = header.indexOf(wanted.get(j));
-                if (index[j] < 0) {
-                    throw new EventFileException(EventTable.missingColumnMessage(file.toString(), wanted.get(j), header));
-                }
-            }
             // Where does each file column go (-1: not read)? Lets the scan parse only what is asked.
             int[] target = new int[header.size()];
             Arrays.fill(target, -1);
-            for (int j = 0; j < index.length; j++) {
-                target[index[j]] = j;
+            for (int j = 0; j < wanted.size(); j++) {
+                int k = header.indexOf(wanted.get(j));
+                if (k < 0) {
+                    throw new EventFileException(EventTable.missingColumnMessage(file.toString(), wanted.get(j), header));
+                }
+                target[k] = j;
             }
-            int capacity = 1024;
+            int capacity = Math.min(maxRows, 1024);
             double[][] values = new double[wanted.size()][capacity];
             int n = 0;
-            while ((line = in.readLine()) != null) {
+            String line;
+            while (n < maxRows && (line = in.readLine()) != null) {
                 lineNo++;
                 if (skip(line)) {
                     continue;
                 }
                 if (n == capacity) {
                     // Doubling keeps the total copying linear in the number of events.
-                    capacity = Math.toIntExact(Math.min((long) capacity * 2, Integer.MAX_VALUE - 8));
+                    capacity = (int) Math.min(Math.min((long) capacity * 2, Integer.MAX_VALUE - 8), maxRows);
                     for (int j = 0; j < values.length; j++) {
                         values[j] = Arrays.copyOf(values[j], capacity);
                     }
@@ -119,6 +159,11 @@ public final class CsvEvents {
                 out.put(wanted.get(j), n == capacity ? values[j] : Arrays.copyOf(values[j], n));
             }
             return new EventTable(file.toString(), out);
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 
@@ -219,10 +264,17 @@ public final class CsvEvents {
         }
     }
 
+    /**
+     * Reads chunks in order straight from the file (bounded memory); a read out of order, after
+     * the first, parses the whole file once and serves ranges from memory.
+     */
     private static final class Source implements EventSource {
         private final Path file;
         private final List<String> header;
         private EventTable all;
+        private Cursor cursor;
+        private long nextEvent;
+        private long size = -1;
 
         Source(Path file, List<String> header) {
             this.file = file;
@@ -234,35 +286,54 @@ public final class CsvEvents {
         @Override public String describe() { return file.toString(); }
         @Override public List<String> columnNames() { return header; }
 
-        private EventTable all() throws IOException {
-            if (all == null) {
-                // CSV has no index: one full parse, then ranges are served from memory.
-                all = CsvEvents.read(file, null);
-            }
-            return all;
-        }
-
         @Override
         public long size() throws IOException {
-            return all().size();
+            if (size < 0) {
+                size = all != null ? all.size() : countEvents(file);
+            }
+            return size;
         }
 
         @Override
         public EventTable read(List<String> columns, long start, int count) throws IOException {
             List<String> cols = resolve(columns);
-            EventTable t = all();
-            if (start < 0 || count < 0 || start + count > t.size()) {
-                throw new IndexOutOfBoundsException(file + ": events [" + start + ", " + (start + count) + ") of " + t.size());
+            long n = size();
+            if (start < 0 || count < 0 || start + count > n) {
+                throw new IndexOutOfBoundsException(file + ": events [" + start + ", " + (start + count) + ") of " + n);
             }
-            if (start == 0 && count == t.size()) {
-                return t.select(cols);
+            if (all == null && (cursor == null || start != nextEvent) && start != 0) {
+                closeCursor();
+                all = CsvEvents.read(file, null);
             }
-            return t.select(cols).slice((int) start, (int) start + count);
+            if (all != null) {
+                EventTable t = all.select(cols);
+                return start == 0 && count == all.size() ? t : t.slice((int) start, (int) start + count);
+            }
+            if (cursor == null || start != nextEvent) {
+                closeCursor();
+                cursor = new Cursor(file);
+                nextEvent = 0;
+            }
+            EventTable t = cursor.next(cols, count);
+            nextEvent += t.size();
+            if (t.size() != count) {
+                throw new EventFileException(file + ": expected " + count + " more events at event " + start
+                        + " but the file ended after " + t.size() + " (did it change while being read?)");
+            }
+            return t;
+        }
+
+        private void closeCursor() throws IOException {
+            if (cursor != null) {
+                cursor.close();
+                cursor = null;
+            }
         }
 
         @Override
-        public void close() {
+        public void close() throws IOException {
             all = null;
+            closeCursor();
         }
     }
 }

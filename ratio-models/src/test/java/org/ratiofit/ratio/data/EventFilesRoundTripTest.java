@@ -112,6 +112,15 @@ class EventFilesRoundTripTest {
             assertSame(t.select(subset), parts.isEmpty() ? src.read(subset, 0, 0) : joined,
                     layout + " seed " + seed + " chunks of " + chunk);
         }
+        // Ranges out of order, each from a fresh source and then from the same one.
+        try (EventSource src = EventFiles.open(f, readOpts)) {
+            for (int r = 0; r < 4; r++) {
+                int from = t.size() == 0 ? 0 : rnd.nextInt(t.size());
+                int to = from + (t.size() == 0 ? 0 : rnd.nextInt(t.size() - from + 1));
+                assertSame(t.slice(from, to), src.read(t.columnNames(), from, to - from).select(t.columnNames()),
+                        layout + " seed " + seed + " range [" + from + ", " + to + ")");
+            }
+        }
         try (Stream<Path> left = Files.list(dir)) {
             assertTrue(left.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary file left behind");
         }
