@@ -128,6 +128,9 @@ public final class ConfigValidator {
             }
             for (Sample s : c.samples()) {
                 String p = s.yamlPath();
+                if (s.name() == null) {
+                    continue; // reported as missing by the reader
+                }
                 if (s.data()) {
                     if (s.useAsBasis() || s.useAsReference()) {
                         problem(p, "the data sample cannot also be a basis or reference sample");

@@ -294,6 +294,23 @@ class FitConfigLoaderTest {
                 paths.toString());
     }
 
+    static Stream<Arguments> malformed() {
+        return Stream.of(
+                Arguments.of("", ""),
+                Arguments.of("- a list\n- at the top\n", ""),
+                Arguments.of("Version: 1\nSamples: 3\nRegions: {a: 1}\nGeneral: x\nTrainingFeatures: [a]\n", "Samples"),
+                Arguments.of("Version: 1\nSamples: [3, {Name: s}]\nRegions: [[]]\nGeneral: {Measurement: 2}\n", "Samples[0]"),
+                Arguments.of("Version: one\nSamples:\n  - Name: [a]\n    UseAsBasis: yes please\n", "Version"));
+    }
+
+    @ParameterizedTest(name = "malformed {index}")
+    @MethodSource("malformed")
+    void malformedStructureGivesProblemsNotCrashes(String yaml, String somePath) throws IOException {
+        Path f = writeConfig(yaml);
+        ConfigException e = assertThrows(ConfigException.class, () -> FitConfigLoader.load(f, inspector));
+        assertTrue(e.problems().stream().anyMatch(p -> p.path().equals(somePath)), e.getMessage());
+    }
+
     @Test
     void missingConfigurationFile() {
         ConfigException e = assertThrows(ConfigException.class, () -> FitConfigLoader.load(dir.resolve("nope.yml"), inspector));
