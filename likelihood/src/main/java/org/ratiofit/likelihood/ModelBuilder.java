@@ -24,6 +24,7 @@ public final class ModelBuilder {
     private final List<Parameter> parameters = new ArrayList<>();
     private final List<Channel> channels = new ArrayList<>();
     private ForkJoinPool pool = ForkJoinPool.commonPool();
+    private boolean float32;
 
     public ModelBuilder parameter(Parameter p) {
         parameters.add(p);
@@ -41,6 +42,12 @@ public final class ModelBuilder {
         return this;
     }
 
+    /** Float32 storage of the per-event shape columns in the event loop (see {@link Model}). */
+    public ModelBuilder float32(boolean on) {
+        float32 = on;
+        return this;
+    }
+
     public UnbinnedBuilder unbinned(String name, int events) {
         return new UnbinnedBuilder(name, events);
     }
@@ -50,7 +57,7 @@ public final class ModelBuilder {
     }
 
     public Model build() {
-        return new Model(parameters, channels, pool);
+        return new Model(parameters, channels, pool, float32);
     }
 
     public List<Parameter> parameters() {

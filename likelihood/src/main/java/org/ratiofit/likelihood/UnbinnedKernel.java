@@ -4,6 +4,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The hot loop of an unbinned channel: per event the mixture density
@@ -15,7 +20,10 @@ import java.util.stream.IntStream;
  */
 final class UnbinnedKernel {
 
-    static final int BLOCK = 2048;
+    static final int BLOCK = 1024;
+    private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FS = VectorSpecies.of(float.class, VectorShape.forBitSize(DS.vectorBitSize() / 2));
+    private static final int L = DS.length();
 
     private final int n;
     private final double[] w;
@@ -28,6 +36,11 @@ final class UnbinnedKernel {
     private final double[][][] down;
     private final double[][][] lnUp;
     private final double[][][] lnDown;
+    private final float[][][] upF;
+    private final float[][][] downF;
+    private final float[][][] lnUpF;
+    private final float[][][] lnDownF;
+    private final boolean float32;
     private final int[][] polyParam;
     private final int[][][] polyPairs;
     private final double[][][] delta;
@@ -37,7 +50,16 @@ final class UnbinnedKernel {
     private final int nAcc;
     private final ThreadLocal<Scratch> scratch;
 
-    UnbinnedKernel(List<UnbinnedSample> sampleList, EventSet events, Map<String, Integer> index) {
+    /**
+     * @param float32 store the per-event shape columns (ratios and their logs) as float32: half the
+     *                memory traffic, about 1e-7 relative rounding of each factor; arithmetic stays float64
+     */
+    UnbinnedKernel(List<UnbinnedSample> sampleList, EventSet events, Map<String, Integer> index, boolean float32) {
+        this.float32 = float32;
+        upF = new float[sampleList.size()][][];
+        downF = new float[sampleList.size()][][];
+        lnUpF = new float[sampleList.size()][][];
+        lnDownF = new float[sampleList.size()][][];
         n = events.events();
         w = events.weights();
         samples = sampleList.size();
@@ -68,13 +90,26 @@ final class UnbinnedKernel {
             down[p] = new double[k][];
             lnUp[p] = new double[k][];
             lnDown[p] = new double[k][];
+            upF[p] = new float[k][];
+            downF[p] = new float[k][];
+            lnUpF[p] = new float[k][];
+            lnDownF[p] = new float[k][];
             for (int j = 0; j < k; j++) {
                 shapeParam[p][j] = index.get(shapes.get(j).parameter());
                 shapeCode[p][j] = shapes.get(j).code();
-                up[p][j] = c.shapeUp().get(j);
-                down[p][j] = c.shapeDown().get(j);
-                lnUp[p][j] = log(up[p][j]);
-                lnDown[p][j] = log(down[p][j]);
+                double[] u = c.shapeUp().get(j);
+                double[] d = c.shapeDown().get(j);
+                if (float32) {
+                    upF[p][j] = toFloat(u);
+                    downF[p][j] = toFloat(d);
+                    lnUpF[p][j] = toFloat(log(u));
+                    lnDownF[p][j] = toFloat(log(d));
+                } else {
+                    up[p][j] = u;
+                    down[p][j] = d;
+                    lnUp[p][j] = log(u);
+                    lnDown[p][j] = log(d);
+                }
             }
             Modifier.Polynomial poly = s.polynomial();
             if (poly != null) {
@@ -103,6 +138,14 @@ final class UnbinnedKernel {
         double[] y = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             y[i] = Math.exp(x[i]);
+        }
+        return y;
+    }
+
+    private static float[] toFloat(double[] x) {
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = (float) x[i];
         }
         return y;
     }
@@ -236,49 +279,31 @@ final class UnbinnedKernel {
             for (int k = 0; k < shapeParam[p].length; k++) {
                 double[] dl = sc.dlog[p][k];
                 double alpha = prep.alpha[p][k];
-                double[] lu = lnUp[p][k];
-                double[] ld = lnDown[p][k];
                 if (prep.inner[p][k]) {
-                    double[] u = up[p][k];
-                    double[] d = down[p][k];
-                    double[] wt = prep.weights[p][k];
-                    double w0 = wt[0], w1 = wt[1], w2 = wt[2], w3 = wt[3], w4 = wt[4], w5 = wt[5];
-                    double g0 = wt[6], g1 = wt[7], g2 = wt[8], g3 = wt[9], g4 = wt[10], g5 = wt[11];
-                    double[] f = sc.f;
-                    for (int j = 0; j < len; j++) {
-                        int i = start + j;
-                        double um = u[i] - 1;
-                        double dm = d[i] - 1;
-                        double ul = u[i] * lu[i];
-                        double dlg = d[i] * ld[i];
-                        double ul2 = ul * lu[i];
-                        double dl2 = dlg * ld[i];
-                        double fv = 1 + w0 * um + w1 * dm + w2 * ul + w3 * dlg + w4 * ul2 + w5 * dl2;
-                        double gv = g0 * um + g1 * dm + g2 * ul + g3 * dlg + g4 * ul2 + g5 * dl2;
-                        f[j] = fv;
-                        rg[j] *= fv;
-                        dl[j] = gv / fv;
-                    }
-                    for (int j = 0; j < len; j++) {
-                        if (!(f[j] > 0)) {
-                            if (!anyBad) {
-                                java.util.Arrays.fill(sc.bad, 0, len, false);
-                                anyBad = true;
+                    double fmin = float32
+                            ? code4F(upF[p][k], downF[p][k], lnUpF[p][k], lnDownF[p][k], start, len, prep.weights[p][k], rg, dl)
+                            : code4D(up[p][k], down[p][k], lnUp[p][k], lnDown[p][k], start, len, prep.weights[p][k], rg, dl);
+                    if (!(fmin > 0)) {
+                        // rare: recompute which events have a non-positive factor
+                        double[] wt = prep.weights[p][k];
+                        for (int j = 0; j < len; j++) {
+                            if (!(code4Scalar(k, p, start + j, wt) > 0)) {
+                                if (!anyBad) {
+                                    java.util.Arrays.fill(sc.bad, 0, len, false);
+                                    anyBad = true;
+                                }
+                                sc.bad[j] = true;
                             }
-                            sc.bad[j] = true;
                         }
                     }
-                } else if (alpha >= 0) {
-                    for (int j = 0; j < len; j++) {
-                        double e = lu[start + j];
-                        rg[j] *= Math.exp(alpha * e);
-                        dl[j] = e;
-                    }
                 } else {
+                    boolean pos = alpha >= 0;
+                    double sgn = pos ? alpha : -alpha;
                     for (int j = 0; j < len; j++) {
-                        double e = ld[start + j];
-                        rg[j] *= Math.exp(-alpha * e);
-                        dl[j] = -e;
+                        int i = start + j;
+                        double e = float32 ? (pos ? lnUpF[p][k][i] : lnDownF[p][k][i]) : (pos ? lnUp[p][k][i] : lnDown[p][k][i]);
+                        rg[j] *= Math.exp(sgn * e);
+                        dl[j] = pos ? e : -e;
                     }
                 }
             }
@@ -297,6 +322,131 @@ final class UnbinnedKernel {
             }
         }
         return anyBad;
+    }
+
+    private double code4Scalar(int k, int p, int i, double[] wt) {
+        double u = float32 ? upF[p][k][i] : up[p][k][i];
+        double d = float32 ? downF[p][k][i] : down[p][k][i];
+        double lu = float32 ? lnUpF[p][k][i] : lnUp[p][k][i];
+        double ld = float32 ? lnDownF[p][k][i] : lnDown[p][k][i];
+        double ul = u * lu;
+        double dlg = d * ld;
+        return 1 + wt[0] * (u - 1) + wt[1] * (d - 1) + wt[2] * ul + wt[3] * dlg + wt[4] * ul * lu + wt[5] * dlg * ld;
+    }
+
+    /**
+     * Code-4 factor for |alpha| <= 1 over one block, float64 columns: rg *= f, dl = f'/f.
+     * Returns the smallest f (NaN-propagating checks happen in the caller).
+     */
+    private static double code4D(double[] u, double[] d, double[] lu, double[] ld, int start, int len, double[] wt,
+                                 double[] rg, double[] dl) {
+        DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+        DoubleVector w0 = DoubleVector.broadcast(DS, wt[0]), w1 = DoubleVector.broadcast(DS, wt[1]);
+        DoubleVector w2 = DoubleVector.broadcast(DS, wt[2]), w3 = DoubleVector.broadcast(DS, wt[3]);
+        DoubleVector w4 = DoubleVector.broadcast(DS, wt[4]), w5 = DoubleVector.broadcast(DS, wt[5]);
+        DoubleVector g0 = DoubleVector.broadcast(DS, wt[6]), g1 = DoubleVector.broadcast(DS, wt[7]);
+        DoubleVector g2 = DoubleVector.broadcast(DS, wt[8]), g3 = DoubleVector.broadcast(DS, wt[9]);
+        DoubleVector g4 = DoubleVector.broadcast(DS, wt[10]), g5 = DoubleVector.broadcast(DS, wt[11]);
+        DoubleVector vmin = one;
+        int j = 0;
+        for (; j <= len - L; j += L) {
+            int i = start + j;
+            DoubleVector uv = DoubleVector.fromArray(DS, u, i);
+            DoubleVector dv = DoubleVector.fromArray(DS, d, i);
+            DoubleVector luv = DoubleVector.fromArray(DS, lu, i);
+            DoubleVector ldv = DoubleVector.fromArray(DS, ld, i);
+            DoubleVector[] fg = code4Lanes(uv, dv, luv, ldv, one, w0, w1, w2, w3, w4, w5, g0, g1, g2, g3, g4, g5);
+            DoubleVector.fromArray(DS, rg, j).mul(fg[0]).intoArray(rg, j);
+            fg[1].div(fg[0]).intoArray(dl, j);
+            vmin = vmin.min(fg[0]);
+        }
+        double fmin = vmin.reduceLanes(VectorOperators.MIN);
+        for (; j < len; j++) {
+            int i = start + j;
+            fmin = Math.min(fmin, code4Tail(u[i], d[i], lu[i], ld[i], wt, rg, dl, j));
+        }
+        return fmin;
+    }
+
+    /** As {@link #code4D} for float32 columns, widened to float64 lanes. */
+    private static double code4F(float[] u, float[] d, float[] lu, float[] ld, int start, int len, double[] wt,
+                                 double[] rg, double[] dl) {
+        DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+        DoubleVector w0 = DoubleVector.broadcast(DS, wt[0]), w1 = DoubleVector.broadcast(DS, wt[1]);
+        DoubleVector w2 = DoubleVector.broadcast(DS, wt[2]), w3 = DoubleVector.broadcast(DS, wt[3]);
+        DoubleVector w4 = DoubleVector.broadcast(DS, wt[4]), w5 = DoubleVector.broadcast(DS, wt[5]);
+        DoubleVector g0 = DoubleVector.broadcast(DS, wt[6]), g1 = DoubleVector.broadcast(DS, wt[7]);
+        DoubleVector g2 = DoubleVector.broadcast(DS, wt[8]), g3 = DoubleVector.broadcast(DS, wt[9]);
+        DoubleVector g4 = DoubleVector.broadcast(DS, wt[10]), g5 = DoubleVector.broadcast(DS, wt[11]);
+        DoubleVector vmin = one;
+        int j = 0;
+        for (; j <= len - L; j += L) {
+            int i = start + j;
+            DoubleVector uv = (DoubleVector) FloatVector.fromArray(FS, u, i).convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector dv = (DoubleVector) FloatVector.fromArray(FS, d, i).convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector luv = (DoubleVector) FloatVector.fromArray(FS, lu, i).convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector ldv = (DoubleVector) FloatVector.fromArray(FS, ld, i).convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector[] fg = code4Lanes(uv, dv, luv, ldv, one, w0, w1, w2, w3, w4, w5, g0, g1, g2, g3, g4, g5);
+            DoubleVector.fromArray(DS, rg, j).mul(fg[0]).intoArray(rg, j);
+            fg[1].div(fg[0]).intoArray(dl, j);
+            vmin = vmin.min(fg[0]);
+        }
+        double fmin = vmin.reduceLanes(VectorOperators.MIN);
+        for (; j < len; j++) {
+            int i = start + j;
+            fmin = Math.min(fmin, code4Tail(u[i], d[i], lu[i], ld[i], wt, rg, dl, j));
+        }
+        return fmin;
+    }
+
+    private static DoubleVector[] code4Lanes(DoubleVector u, DoubleVector d, DoubleVector lu, DoubleVector ld, DoubleVector one,
+                                             DoubleVector w0, DoubleVector w1, DoubleVector w2, DoubleVector w3, DoubleVector w4,
+                                             DoubleVector w5, DoubleVector g0, DoubleVector g1, DoubleVector g2, DoubleVector g3,
+                                             DoubleVector g4, DoubleVector g5) {
+        DoubleVector um = u.sub(one);
+        DoubleVector dm = d.sub(one);
+        DoubleVector ul = u.mul(lu);
+        DoubleVector dlg = d.mul(ld);
+        DoubleVector ul2 = ul.mul(lu);
+        DoubleVector dl2 = dlg.mul(ld);
+        DoubleVector f = um.fma(w0, one);
+        f = dm.fma(w1, f);
+        f = ul.fma(w2, f);
+        f = dlg.fma(w3, f);
+        f = ul2.fma(w4, f);
+        f = dl2.fma(w5, f);
+        DoubleVector g = um.mul(g0);
+        g = dm.fma(g1, g);
+        g = ul.fma(g2, g);
+        g = dlg.fma(g3, g);
+        g = ul2.fma(g4, g);
+        g = dl2.fma(g5, g);
+        return new DoubleVector[] {f, g};
+    }
+
+    /** The scalar remainder of a block, with the same fused operations as the lanes. */
+    private static double code4Tail(double u, double d, double lu, double ld, double[] wt, double[] rg, double[] dl, int j) {
+        double um = u - 1;
+        double dm = d - 1;
+        double ul = u * lu;
+        double dlg = d * ld;
+        double ul2 = ul * lu;
+        double dl2 = dlg * ld;
+        double f = Math.fma(um, wt[0], 1.0);
+        f = Math.fma(dm, wt[1], f);
+        f = Math.fma(ul, wt[2], f);
+        f = Math.fma(dlg, wt[3], f);
+        f = Math.fma(ul2, wt[4], f);
+        f = Math.fma(dl2, wt[5], f);
+        double g = um * wt[6];
+        g = Math.fma(dm, wt[7], g);
+        g = Math.fma(ul, wt[8], g);
+        g = Math.fma(dlg, wt[9], g);
+        g = Math.fma(ul2, wt[10], g);
+        g = Math.fma(dl2, wt[11], g);
+        rg[j] *= f;
+        dl[j] = g / f;
+        return f;
     }
 
     private void block(int b, Prep prep, double[] partial) {
@@ -359,34 +509,38 @@ final class UnbinnedKernel {
         }
     }
 
-    /** Four independent accumulators break the add latency chain; the order is fixed, so deterministic. */
+    /** Lane-wise accumulation, lanes summed in a fixed order: the same bits on every thread and tier. */
     private static double sum(double[] x, int len) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        DoubleVector acc = DoubleVector.zero(DS);
         int j = 0;
-        for (; j + 3 < len; j += 4) {
-            s0 += x[j];
-            s1 += x[j + 1];
-            s2 += x[j + 2];
-            s3 += x[j + 3];
+        for (; j <= len - L; j += L) {
+            acc = acc.add(DoubleVector.fromArray(DS, x, j));
         }
+        double s = lanes(acc);
         for (; j < len; j++) {
-            s0 += x[j];
+            s += x[j];
         }
-        return (s0 + s1) + (s2 + s3);
+        return s;
     }
 
     private static double dot(double[] x, double[] y, int yOff, int len) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        DoubleVector acc = DoubleVector.zero(DS);
         int j = 0;
-        for (; j + 3 < len; j += 4) {
-            s0 += x[j] * y[yOff + j];
-            s1 += x[j + 1] * y[yOff + j + 1];
-            s2 += x[j + 2] * y[yOff + j + 2];
-            s3 += x[j + 3] * y[yOff + j + 3];
+        for (; j <= len - L; j += L) {
+            acc = DoubleVector.fromArray(DS, x, j).fma(DoubleVector.fromArray(DS, y, yOff + j), acc);
         }
+        double s = lanes(acc);
         for (; j < len; j++) {
-            s0 += x[j] * y[yOff + j];
+            s = Math.fma(x[j], y[yOff + j], s);
         }
-        return (s0 + s1) + (s2 + s3);
+        return s;
+    }
+
+    private static double lanes(DoubleVector v) {
+        double s = 0;
+        for (int l = 0; l < L; l++) {
+            s += v.lane(l);
+        }
+        return s;
     }
 }

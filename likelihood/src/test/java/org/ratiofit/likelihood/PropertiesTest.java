@@ -83,6 +83,30 @@ class PropertiesTest {
         }
     }
 
+    /** Float32 storage of shape columns: close to float64, and still the same bits for any thread count. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void float32StorageIsCloseAndDeterministic(long seed) {
+        Model m = RandomModels.model(seed, 5000, true, false);
+        Model f = m.withFloat32(true);
+        double[] x = RandomModels.point(m, seed);
+        Evaluation a = m.evaluate(x, true);
+        Evaluation b = f.evaluate(x, true);
+        assertEquals(a.value(), b.value(), 1e-6 * Math.abs(a.value()), "seed " + seed);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(a.gradient()[i], b.gradient()[i], 1e-4 * Math.max(1, Math.abs(a.gradient()[i])), "seed " + seed + " gradient " + i);
+        }
+        ForkJoinPool pool = new ForkJoinPool(3);
+        try {
+            Evaluation c = f.withPool(pool).evaluate(x, true);
+            Evaluation d = f.withPool(null).evaluate(x, true);
+            assertEquals(Double.doubleToRawLongBits(d.value()), Double.doubleToRawLongBits(c.value()), "seed " + seed);
+            assertArrayEquals(d.gradient(), c.gradient(), 0.0, "seed " + seed);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     @Test
     void negativeMixtureDensityGivesInfinityWithReasonAndCount() {
         // signal with coefficient (mu - sqrt mu) < 0 for mu < 1 and tiny background where the signal ratio is large
