@@ -54,7 +54,7 @@ def nll_and_grad(alpha_shape, mu, alpha_norm, r, u, d, lu, ld, nominal):
             f, g = fac[k]
             if g != 0:
                 dc_norm[p, k] = c[p] / f * g
-    # per-event code-4 shape factors: polynomial in alpha (all |alpha| <= 1 here)
+    # per-event code-4 shape factors
     rg = np.empty((P, N))
     dlog = np.empty((P, K, N))
     for p in range(P):
@@ -62,6 +62,11 @@ def nll_and_grad(alpha_shape, mu, alpha_norm, r, u, d, lu, ld, nominal):
         for k in range(K):
             a = alpha_shape[k]
             uu, dd, lu_, ld_ = u[p, k], d[p, k], lu[p, k], ld[p, k]
+            if abs(a) > 1:  # exponential branch
+                e = lu_ if a > 0 else -ld_
+                g *= np.exp(a * e)
+                dlog[p, k] = e
+                continue
             ul, dl = uu * lu_, dd * ld_
             q = [(uu + dd) / 2 - 1, (uu - dd) / 2, (ul - dl) / 2, (ul + dl) / 2, (ul * lu_ + dl * ld_) / 2, (ul * lu_ - dl * ld_) / 2]
             coef_f = C4.T @ np.array([a ** (i + 1) for i in range(6)])

@@ -355,10 +355,28 @@ final class UnbinnedKernel {
             DoubleVector dv = DoubleVector.fromArray(DS, d, i);
             DoubleVector luv = DoubleVector.fromArray(DS, lu, i);
             DoubleVector ldv = DoubleVector.fromArray(DS, ld, i);
-            DoubleVector[] fg = code4Lanes(uv, dv, luv, ldv, one, w0, w1, w2, w3, w4, w5, g0, g1, g2, g3, g4, g5);
-            DoubleVector.fromArray(DS, rg, j).mul(fg[0]).intoArray(rg, j);
-            fg[1].div(fg[0]).intoArray(dl, j);
-            vmin = vmin.min(fg[0]);
+            // inlined: a helper returning both vectors would box them
+            DoubleVector um = uv.sub(one);
+            DoubleVector dm = dv.sub(one);
+            DoubleVector ul = uv.mul(luv);
+            DoubleVector dlg = dv.mul(ldv);
+            DoubleVector ul2 = ul.mul(luv);
+            DoubleVector dl2 = dlg.mul(ldv);
+            DoubleVector f = um.fma(w0, one);
+            f = dm.fma(w1, f);
+            f = ul.fma(w2, f);
+            f = dlg.fma(w3, f);
+            f = ul2.fma(w4, f);
+            f = dl2.fma(w5, f);
+            DoubleVector g = um.mul(g0);
+            g = dm.fma(g1, g);
+            g = ul.fma(g2, g);
+            g = dlg.fma(g3, g);
+            g = ul2.fma(g4, g);
+            g = dl2.fma(g5, g);
+            DoubleVector.fromArray(DS, rg, j).mul(f).intoArray(rg, j);
+            g.div(f).intoArray(dl, j);
+            vmin = vmin.min(f);
         }
         double fmin = vmin.reduceLanes(VectorOperators.MIN);
         for (; j < len; j++) {
@@ -386,10 +404,28 @@ final class UnbinnedKernel {
             DoubleVector dv = (DoubleVector) FloatVector.fromArray(FS, d, i).convertShape(VectorOperators.F2D, DS, 0);
             DoubleVector luv = (DoubleVector) FloatVector.fromArray(FS, lu, i).convertShape(VectorOperators.F2D, DS, 0);
             DoubleVector ldv = (DoubleVector) FloatVector.fromArray(FS, ld, i).convertShape(VectorOperators.F2D, DS, 0);
-            DoubleVector[] fg = code4Lanes(uv, dv, luv, ldv, one, w0, w1, w2, w3, w4, w5, g0, g1, g2, g3, g4, g5);
-            DoubleVector.fromArray(DS, rg, j).mul(fg[0]).intoArray(rg, j);
-            fg[1].div(fg[0]).intoArray(dl, j);
-            vmin = vmin.min(fg[0]);
+            // inlined: a helper returning both vectors would box them
+            DoubleVector um = uv.sub(one);
+            DoubleVector dm = dv.sub(one);
+            DoubleVector ul = uv.mul(luv);
+            DoubleVector dlg = dv.mul(ldv);
+            DoubleVector ul2 = ul.mul(luv);
+            DoubleVector dl2 = dlg.mul(ldv);
+            DoubleVector f = um.fma(w0, one);
+            f = dm.fma(w1, f);
+            f = ul.fma(w2, f);
+            f = dlg.fma(w3, f);
+            f = ul2.fma(w4, f);
+            f = dl2.fma(w5, f);
+            DoubleVector g = um.mul(g0);
+            g = dm.fma(g1, g);
+            g = ul.fma(g2, g);
+            g = dlg.fma(g3, g);
+            g = ul2.fma(g4, g);
+            g = dl2.fma(g5, g);
+            DoubleVector.fromArray(DS, rg, j).mul(f).intoArray(rg, j);
+            g.div(f).intoArray(dl, j);
+            vmin = vmin.min(f);
         }
         double fmin = vmin.reduceLanes(VectorOperators.MIN);
         for (; j < len; j++) {
@@ -397,31 +433,6 @@ final class UnbinnedKernel {
             fmin = Math.min(fmin, code4Tail(u[i], d[i], lu[i], ld[i], wt, rg, dl, j));
         }
         return fmin;
-    }
-
-    private static DoubleVector[] code4Lanes(DoubleVector u, DoubleVector d, DoubleVector lu, DoubleVector ld, DoubleVector one,
-                                             DoubleVector w0, DoubleVector w1, DoubleVector w2, DoubleVector w3, DoubleVector w4,
-                                             DoubleVector w5, DoubleVector g0, DoubleVector g1, DoubleVector g2, DoubleVector g3,
-                                             DoubleVector g4, DoubleVector g5) {
-        DoubleVector um = u.sub(one);
-        DoubleVector dm = d.sub(one);
-        DoubleVector ul = u.mul(lu);
-        DoubleVector dlg = d.mul(ld);
-        DoubleVector ul2 = ul.mul(lu);
-        DoubleVector dl2 = dlg.mul(ld);
-        DoubleVector f = um.fma(w0, one);
-        f = dm.fma(w1, f);
-        f = ul.fma(w2, f);
-        f = dlg.fma(w3, f);
-        f = ul2.fma(w4, f);
-        f = dl2.fma(w5, f);
-        DoubleVector g = um.mul(g0);
-        g = dm.fma(g1, g);
-        g = ul.fma(g2, g);
-        g = dlg.fma(g3, g);
-        g = ul2.fma(g4, g);
-        g = dl2.fma(g5, g);
-        return new DoubleVector[] {f, g};
     }
 
     /** The scalar remainder of a block, with the same fused operations as the lanes. */
