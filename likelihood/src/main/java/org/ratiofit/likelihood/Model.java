@@ -212,9 +212,11 @@ public final class Model implements StatisticalModel {
                 continue;
             }
             UnbinnedKernel.Sums sums = cu.kernel.evaluate(theta, c, pool);
-            if (sums.invalid() > 0 || Double.isNaN(sums.sumWLogS())) {
+            if (sums.invalid() > 0 || !Double.isFinite(sums.sumWLogS())) {
                 invalid += Math.max(1, sums.invalid());
-                appendReason(reason, "channel '" + cu.channel.name() + "': the mixture density sum_p nu_p r_p is <= 0 (or a per-event shape factor is <= 0) at "
+                appendReason(reason, sums.invalid() == 0
+                        ? "channel '" + cu.channel.name() + "': the mixture density overflows (a log-ratio or shape factor is too large)"
+                        : "channel '" + cu.channel.name() + "': the mixture density sum_p nu_p r_p is <= 0 (or a per-event shape factor is <= 0) at "
                         + sums.invalid() + " of " + cu.kernel.events() + " events");
                 continue;
             }
@@ -249,7 +251,8 @@ public final class Model implements StatisticalModel {
             }
         }
         for (CompiledBinned cb : binned) {
-            long bad = binnedTerm(cb, theta, grad, null);
+            double[] term = new double[1];
+            long bad = binnedTerm(cb, theta, grad, null, term);
             if (bad < 0) {
                 appendReason(reason, "channel '" + cb.channel.name() + "': a sample yield is not finite at this point");
                 invalid += 1;
@@ -257,7 +260,7 @@ public final class Model implements StatisticalModel {
                 appendReason(reason, "channel '" + cb.channel.name() + "': expected count <= 0 in " + bad + " bin(s) with observed events (or < 0 in any)");
                 invalid += bad;
             } else {
-                nll += lastBinnedNll;
+                nll += term[0];
             }
         }
         for (int i = 0; i < dim; i++) {
@@ -287,15 +290,12 @@ public final class Model implements StatisticalModel {
         sb.append(r);
     }
 
-    // binnedTerm returns the NLL through this field to avoid an allocation; evaluation of one model
-    // is not meant to be concurrent for binned channels.
-    private double lastBinnedNll;
-
     /**
      * Adds the channel's Poisson term's gradient into grad (if not null), stores expected counts in
-     * {@code expectedOut} if not null. Returns the number of bad bins, -1 when a yield is not finite.
+     * {@code expectedOut} if not null, the term's -ln L in {@code nllOut[0]} if not null. Returns the
+     * number of bad bins, -1 when a yield is not finite. Safe to call from several threads.
      */
-    private synchronized long binnedTerm(CompiledBinned cb, double[] theta, double[] grad, double[] expectedOut) {
+    private long binnedTerm(CompiledBinned cb, double[] theta, double[] grad, double[] expectedOut, double[] nllOut) {
         BinnedChannel ch = cb.channel;
         int nb = ch.bins();
         int ns = cb.factors.length;
@@ -335,7 +335,9 @@ public final class Model implements StatisticalModel {
             }
             nll += lambda[b] - (obs[b] > 0 ? obs[b] * Math.log(lambda[b]) : 0);
         }
-        lastBinnedNll = nll;
+        if (nllOut != null) {
+            nllOut[0] = nll;
+        }
         if (bad > 0 || grad == null) {
             return bad;
         }
@@ -428,7 +430,7 @@ public final class Model implements StatisticalModel {
             } else {
                 CompiledBinned cb = binned.get(bi++);
                 double[] exp = new double[cb.channel.bins()];
-                if (binnedTerm(cb, point, null, exp) < 0) {
+                if (binnedTerm(cb, point, null, exp, null) < 0) {
                     throw new IllegalArgumentException("channel '" + c.name() + "': a yield is not finite at the Asimov point");
                 }
                 for (int b = 0; b < exp.length; b++) {
@@ -464,7 +466,7 @@ public final class Model implements StatisticalModel {
         List<Channel> out = new ArrayList<>();
         for (CompiledBinned cb : binned) {
             double[] exp = new double[cb.channel.bins()];
-            if (binnedTerm(cb, truth, null, exp) < 0) {
+            if (binnedTerm(cb, truth, null, exp, null) < 0) {
                 throw new IllegalArgumentException("channel '" + cb.channel.name() + "': a yield is not finite at the truth point");
             }
             double[] counts = new double[exp.length];

@@ -312,6 +312,9 @@ final class UnbinnedKernel {
                 s[j] += cp * rg[j];
             }
         }
+        if (minimum(s, len) > 0) {
+            return anyBad;
+        }
         for (int j = 0; j < len; j++) {
             if (!(s[j] > 0) || s[j] == Double.POSITIVE_INFINITY) {
                 if (!anyBad) {
@@ -545,6 +548,20 @@ final class UnbinnedKernel {
             s = Math.fma(x[j], y[yOff + j], s);
         }
         return s;
+    }
+
+    /** Smallest value (NaN if any is NaN) of x[0..len). */
+    private static double minimum(double[] x, int len) {
+        DoubleVector m = DoubleVector.broadcast(DS, Double.POSITIVE_INFINITY);
+        int j = 0;
+        for (; j <= len - L; j += L) {
+            m = m.min(DoubleVector.fromArray(DS, x, j));
+        }
+        double r = m.reduceLanes(VectorOperators.MIN);
+        for (; j < len; j++) {
+            r = Math.min(r, x[j]);
+        }
+        return r;
     }
 
     private static double lanes(DoubleVector v) {

@@ -107,6 +107,35 @@ class PropertiesTest {
         }
     }
 
+    /** Several threads evaluating one model at once (parallel chains) get the same bits as one at a time. */
+    @Test
+    void concurrentEvaluationsAgreeWithSequentialOnes() throws Exception {
+        Model m = RandomModels.model(21, 3000, true, true);
+        double[][] points = new double[16][];
+        Evaluation[] expected = new Evaluation[points.length];
+        for (int t = 0; t < points.length; t++) {
+            points[t] = RandomModels.point(m, 500 + t);
+            expected[t] = m.evaluate(points[t], true);
+        }
+        java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Evaluation>> fs = new java.util.ArrayList<>();
+            for (int rep = 0; rep < 3; rep++) {
+                for (double[] p : points) {
+                    fs.add(ex.submit(() -> m.evaluate(p, true)));
+                }
+            }
+            for (int i = 0; i < fs.size(); i++) {
+                Evaluation got = fs.get(i).get();
+                Evaluation want = expected[i % points.length];
+                assertEquals(want.value(), got.value(), 0.0, "task " + i);
+                assertArrayEquals(want.gradient(), got.gradient(), 0.0, "task " + i);
+            }
+        } finally {
+            ex.shutdown();
+        }
+    }
+
     @Test
     void negativeMixtureDensityGivesInfinityWithReasonAndCount() {
         // signal with coefficient (mu - sqrt mu) < 0 for mu < 1 and tiny background where the signal ratio is large
