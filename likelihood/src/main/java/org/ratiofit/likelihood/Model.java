@@ -211,7 +211,7 @@ public final class Model implements StatisticalModel {
                 invalid += 1;
                 continue;
             }
-            UnbinnedKernel.Sums sums = cu.kernel.evaluate(theta, c, pool);
+            UnbinnedKernel.Sums sums = cu.kernel.evaluate(theta, c, pool, withGradient);
             if (sums.invalid() > 0 || !Double.isFinite(sums.sumWLogS())) {
                 invalid += Math.max(1, sums.invalid());
                 appendReason(reason, sums.invalid() == 0

@@ -161,13 +161,15 @@ final class UnbinnedKernel {
     /** Per-evaluation settings derived from the parameter point (shared read-only by the blocks). */
     private final class Prep {
         final double[] c;
+        final boolean gradient;
         final double[][] alpha = new double[samples][];
         final boolean[][] inner = new boolean[samples][];
         final double[][][] weights = new double[samples][][];
         final double[][] mono = new double[samples][];
 
-        Prep(double[] theta, double[] c) {
+        Prep(double[] theta, double[] c, boolean gradient) {
             this.c = c;
+            this.gradient = gradient;
             for (int p = 0; p < samples; p++) {
                 int k = shapeParam[p].length;
                 alpha[p] = new double[k];
@@ -211,8 +213,9 @@ final class UnbinnedKernel {
     record Sums(double sumWLogS, long invalid, double[] a, double[][] b, double[][] cPoly) {
     }
 
-    Sums evaluate(double[] theta, double[] c, ForkJoinPool pool) {
-        Prep prep = new Prep(theta, c);
+    /** One pass; without {@code gradient} only the value's sums are filled (the others are zero). */
+    Sums evaluate(double[] theta, double[] c, ForkJoinPool pool, boolean gradient) {
+        Prep prep = new Prep(theta, c, gradient);
         int nBlocks = (n + BLOCK - 1) / BLOCK;
         double[] partial = new double[nBlocks * nAcc];
         if (nBlocks <= 1 || pool == null) {
@@ -242,7 +245,7 @@ final class UnbinnedKernel {
 
     /** Per event s_i at theta (c = yields), for Asimov weights; non-positive where the mixture is. */
     void mixture(double[] theta, double[] c, double[] out) {
-        Prep prep = new Prep(theta, c);
+        Prep prep = new Prep(theta, c, false);
         Scratch sc = scratch.get();
         for (int start = 0; start < n; start += BLOCK) {
             int len = Math.min(BLOCK, n - start);
@@ -281,8 +284,8 @@ final class UnbinnedKernel {
                 double alpha = prep.alpha[p][k];
                 if (prep.inner[p][k]) {
                     double fmin = float32
-                            ? code4F(upF[p][k], downF[p][k], lnUpF[p][k], lnDownF[p][k], start, len, prep.weights[p][k], rg, dl)
-                            : code4D(up[p][k], down[p][k], lnUp[p][k], lnDown[p][k], start, len, prep.weights[p][k], rg, dl);
+                            ? code4F(upF[p][k], downF[p][k], lnUpF[p][k], lnDownF[p][k], start, len, prep.weights[p][k], rg, dl, prep.gradient)
+                            : code4D(up[p][k], down[p][k], lnUp[p][k], lnDown[p][k], start, len, prep.weights[p][k], rg, dl, prep.gradient);
                     if (!(fmin > 0)) {
                         // rare: recompute which events have a non-positive factor
                         double[] wt = prep.weights[p][k];
@@ -342,7 +345,7 @@ final class UnbinnedKernel {
      * Returns the smallest f (NaN-propagating checks happen in the caller).
      */
     private static double code4D(double[] u, double[] d, double[] lu, double[] ld, int start, int len, double[] wt,
-                                 double[] rg, double[] dl) {
+                                 double[] rg, double[] dl, boolean grad) {
         DoubleVector one = DoubleVector.broadcast(DS, 1.0);
         DoubleVector w0 = DoubleVector.broadcast(DS, wt[0]), w1 = DoubleVector.broadcast(DS, wt[1]);
         DoubleVector w2 = DoubleVector.broadcast(DS, wt[2]), w3 = DoubleVector.broadcast(DS, wt[3]);
@@ -378,7 +381,9 @@ final class UnbinnedKernel {
             g = ul2.fma(g4, g);
             g = dl2.fma(g5, g);
             DoubleVector.fromArray(DS, rg, j).mul(f).intoArray(rg, j);
-            g.div(f).intoArray(dl, j);
+            if (grad) {
+                g.div(f).intoArray(dl, j);
+            }
             vmin = vmin.min(f);
         }
         double fmin = vmin.reduceLanes(VectorOperators.MIN);
@@ -391,7 +396,7 @@ final class UnbinnedKernel {
 
     /** As {@link #code4D} for float32 columns, widened to float64 lanes. */
     private static double code4F(float[] u, float[] d, float[] lu, float[] ld, int start, int len, double[] wt,
-                                 double[] rg, double[] dl) {
+                                 double[] rg, double[] dl, boolean grad) {
         DoubleVector one = DoubleVector.broadcast(DS, 1.0);
         DoubleVector w0 = DoubleVector.broadcast(DS, wt[0]), w1 = DoubleVector.broadcast(DS, wt[1]);
         DoubleVector w2 = DoubleVector.broadcast(DS, wt[2]), w3 = DoubleVector.broadcast(DS, wt[3]);
@@ -427,7 +432,9 @@ final class UnbinnedKernel {
             g = ul2.fma(g4, g);
             g = dl2.fma(g5, g);
             DoubleVector.fromArray(DS, rg, j).mul(f).intoArray(rg, j);
-            g.div(f).intoArray(dl, j);
+            if (grad) {
+                g.div(f).intoArray(dl, j);
+            }
             vmin = vmin.min(f);
         }
         double fmin = vmin.reduceLanes(VectorOperators.MIN);
@@ -506,6 +513,9 @@ final class UnbinnedKernel {
         }
         partial[o] = logSum;
         partial[o + 1] = invalid;
+        if (!prep.gradient) {
+            return;
+        }
         double[] q = sc.q;
         for (int p = 0; p < samples; p++) {
             double[] rg = sc.rg[p];
