@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs the likelihood JMH benchmarks (Java value+gradient, polynomial form, STREAM-like triad) and
+# the same formula in numpy, in one go, and prints the machine load before and after.
+# Usage: benchmarks/scripts/likelihood_bench.sh [events]   (from the repository root)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+EVENTS="${1:-1000000}"
+if [ ! -f benchmarks/target/benchmarks.jar ]; then
+  mvn -B -q -o -DskipTests -Pjmh package -pl benchmarks -am
+fi
+echo "load before: $(uptime)"
+java --add-modules jdk.incubator.vector -Dai.djl.offline=true -jar benchmarks/target/benchmarks.jar \
+  'org.ratiofit.benchmarks.likelihood.LikelihoodBenchmark' -p events="$EVENTS" -f 1 -wi 3 -i 5 -w 2s -r 3s
+/usr/bin/python3 benchmarks/scripts/likelihood_numpy.py "$EVENTS" 5
+echo "load after: $(uptime)"

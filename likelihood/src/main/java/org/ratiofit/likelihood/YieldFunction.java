@@ -1,0 +1,117 @@
+package org.ratiofit.likelihood;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A sample's yield factor: the product of its normfactor, coefficient, normsys and polynomial-yield
+ * modifiers, with its gradient. Per-event and per-bin modifiers are skipped here.
+ */
+final class YieldFunction {
+
+    private final int[] param;
+    private final Modifier[] mods;
+    private final int[] polyParam;
+    private final int[][] polyPairs;
+    private final double[] polyDelta;
+    private final double[] f;
+    private final double[] g;
+    private final double[] prefix;
+
+    YieldFunction(List<Modifier> modifiers, Map<String, Integer> index, String where) {
+        List<Modifier> keep = new ArrayList<>();
+        int[] pp = null;
+        int[][] pairs = null;
+        double[] delta = null;
+        for (Modifier m : modifiers) {
+            for (String p : m.parameters()) {
+                if (!index.containsKey(p)) {
+                    throw new IllegalArgumentException(where + ": modifier " + m.getClass().getSimpleName() + " refers to unknown parameter '" + p + "'");
+                }
+            }
+            if (m instanceof Modifier.NormFactor || m instanceof Modifier.Coefficient || m instanceof Modifier.NormSys) {
+                keep.add(m);
+            } else if (m instanceof Modifier.Polynomial poly) {
+                pp = poly.parameters().stream().mapToInt(index::get).toArray();
+                pairs = Monomials.of(pp.length);
+                delta = poly.yieldCoefficients();
+            }
+        }
+        mods = keep.toArray(new Modifier[0]);
+        param = new int[mods.length];
+        for (int j = 0; j < mods.length; j++) {
+            param[j] = index.get(mods[j].parameters().get(0));
+        }
+        polyParam = pp;
+        polyPairs = pairs;
+        polyDelta = delta;
+        f = new double[mods.length];
+        g = new double[mods.length];
+        prefix = new double[mods.length + 1];
+    }
+
+    /**
+     * The factor at theta; its gradient is added, times {@code scale}, into {@code grad} when
+     * grad is not null. Not thread-safe (scratch arrays).
+     */
+    synchronized double evaluate(double[] theta, double[] grad, double scale) {
+        int m = mods.length;
+        for (int j = 0; j < m; j++) {
+            double t = theta[param[j]];
+            double[] vg;
+            if (mods[j] instanceof Modifier.NormFactor) {
+                vg = new double[] {t, 1};
+            } else if (mods[j] instanceof Modifier.Coefficient c) {
+                vg = c.valueAndDerivative(t);
+            } else {
+                Modifier.NormSys n = (Modifier.NormSys) mods[j];
+                vg = Interpolation.multiplicative(n.code(), t, n.up(), n.down());
+            }
+            f[j] = vg[0];
+            g[j] = vg[1];
+        }
+        double poly = 1;
+        double q = 0;
+        if (polyParam != null) {
+            for (int a = 0; a < polyPairs.length; a++) {
+                q += polyDelta[a] * monomial(theta, a);
+            }
+            poly = Math.exp(q);
+        }
+        prefix[0] = 1;
+        for (int j = 0; j < m; j++) {
+            prefix[j + 1] = prefix[j] * f[j];
+        }
+        double value = prefix[m] * poly;
+        if (grad != null) {
+            double suffix = poly;
+            for (int j = m - 1; j >= 0; j--) {
+                grad[param[j]] += scale * g[j] * prefix[j] * suffix;
+                suffix *= f[j];
+            }
+            if (polyParam != null) {
+                for (int a = 0; a < polyPairs.length; a++) {
+                    double c = scale * value * polyDelta[a];
+                    addMonomialGradient(theta, a, c, grad);
+                }
+            }
+        }
+        return value;
+    }
+
+    private double monomial(double[] theta, int a) {
+        int[] pr = polyPairs[a];
+        return pr[1] < 0 ? theta[polyParam[pr[0]]] : theta[polyParam[pr[0]]] * theta[polyParam[pr[1]]];
+    }
+
+    private void addMonomialGradient(double[] theta, int a, double c, double[] grad) {
+        int[] pr = polyPairs[a];
+        if (pr[1] < 0) {
+            grad[polyParam[pr[0]]] += c;
+        } else {
+            grad[polyParam[pr[0]]] += c * theta[polyParam[pr[1]]];
+            grad[polyParam[pr[1]]] += c * theta[polyParam[pr[0]]];
+        }
+    }
+}

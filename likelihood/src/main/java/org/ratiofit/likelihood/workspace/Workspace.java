@@ -1,0 +1,35 @@
+package org.ratiofit.likelihood.workspace;
+
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import org.ratiofit.likelihood.Channel;
+import org.ratiofit.likelihood.Model;
+import org.ratiofit.likelihood.Parameter;
+
+/** The content of a workspace directory: parameters and channels, ready to become a {@link Model}. */
+public record Workspace(List<Parameter> parameters, List<Channel> channels) {
+
+    /** The format name in workspace.json's "format" field. */
+    public static final String FORMAT = "ratiofit-workspace";
+    /** The format version this code writes and reads. */
+    public static final int VERSION = 1;
+    /** The JSON file inside the workspace directory. */
+    public static final String FILE = "workspace.json";
+
+    public Workspace {
+        parameters = List.copyOf(parameters);
+        channels = List.copyOf(channels);
+    }
+
+    public static Workspace of(Model model) {
+        return new Workspace(model.modelParameters(), model.channels());
+    }
+
+    public Model toModel() {
+        return new Model(parameters, channels);
+    }
+
+    public Model toModel(ForkJoinPool pool) {
+        return new Model(parameters, channels, pool);
+    }
+}
