@@ -20,9 +20,16 @@ public final class ConvergenceDiagnostics {
 
     /** R-hat: the maximum of the rank-normalised split R-hat and the folded one. */
     public static double rhat(double[][] draws) {
-        double[][] split = splitChains(draws);
-        double bulk = rhatBasic(zScale(split));
-        double tail = rhatBasic(zScale(splitChains(fold(draws))));
+        return rhat(draws, BLOM);
+    }
+
+    /** Blom's offset of the rank normalisation, as in the paper and the R package posterior. */
+    static final double BLOM = 0.375;
+
+    /** R-hat with the rank offset {@code c} ({@code c = 1/2} reproduces rstan 2.21's monitor). */
+    static double rhat(double[][] draws, double c) {
+        double bulk = rhatBasic(zScale(splitChains(draws), c));
+        double tail = rhatBasic(zScale(splitChains(fold(draws)), c));
         return Math.max(bulk, tail);
     }
 
@@ -49,7 +56,11 @@ public final class ConvergenceDiagnostics {
 
     /** Bulk effective sample size: ESS of the rank-normalised split chains. */
     public static double essBulk(double[][] draws) {
-        return ess(zScale(splitChains(draws)));
+        return essBulk(draws, BLOM);
+    }
+
+    static double essBulk(double[][] draws, double c) {
+        return ess(zScale(splitChains(draws), c));
     }
 
     /** Tail effective sample size: the smaller ESS of the 5% and 95% quantile indicators. */
@@ -207,6 +218,10 @@ public final class ConvergenceDiagnostics {
 
     /** Rank normalisation: average ranks over all chains mapped through the normal quantile with Blom's offset. */
     public static double[][] zScale(double[][] draws) {
+        return zScale(draws, BLOM);
+    }
+
+    static double[][] zScale(double[][] draws, double offset) {
         double[] all = flatten(draws);
         int s = all.length;
         double[] ranks = averageRanks(all);
@@ -215,7 +230,7 @@ public final class ConvergenceDiagnostics {
         for (int c = 0; c < draws.length; c++) {
             out[c] = new double[draws[c].length];
             for (int i = 0; i < out[c].length; i++) {
-                double u = (ranks[k++] - 0.375) / (s - 0.75 + 1);
+                double u = (ranks[k++] - offset) / (s - 2 * offset + 1);
                 out[c][i] = STD_NORMAL.inverseCumulativeProbability(u);
             }
         }
