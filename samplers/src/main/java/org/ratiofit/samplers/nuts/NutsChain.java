@@ -345,16 +345,17 @@ final class NutsChain {
             double logSumWeightSubtree;
             if (rng.nextDouble() > 0.5) {
                 z.set(zFwd);
+                // the old trajectory becomes the backward subtree; its forward end is the old forward end
                 System.arraycopy(rho, 0, rhoBck, 0, d);
-                System.arraycopy(pFwdBck, 0, pBckFwd, 0, d);
-                System.arraycopy(pSharpFwdBck, 0, pSharpBckFwd, 0, d);
+                System.arraycopy(pFwdFwd, 0, pBckFwd, 0, d);
+                System.arraycopy(pSharpFwdFwd, 0, pSharpBckFwd, 0, d);
                 logSumWeightSubtree = buildTree(depth, zPropose, pSharpFwdBck, pSharpFwdFwd, rhoFwd, pFwdBck, pFwdFwd, h0, epsilon);
                 zFwd.set(z);
             } else {
                 z.set(zBck);
                 System.arraycopy(rho, 0, rhoFwd, 0, d);
-                System.arraycopy(pBckFwd, 0, pFwdBck, 0, d);
-                System.arraycopy(pSharpBckFwd, 0, pSharpFwdBck, 0, d);
+                System.arraycopy(pBckBck, 0, pFwdBck, 0, d);
+                System.arraycopy(pSharpBckBck, 0, pSharpFwdBck, 0, d);
                 logSumWeightSubtree = buildTree(depth, zPropose, pSharpBckFwd, pSharpBckBck, rhoBck, pBckFwd, pBckBck, h0, -epsilon);
                 zBck.set(z);
             }

@@ -179,6 +179,15 @@ public record NutsResult(List<String> names, List<ChainResult> chains, NutsSetti
         w.write("# " + nl);
     }
 
+    /** The whole result (settings, every chain's draws and sampler state) as JSON. */
+    public String toJson() {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(this);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write NUTS result as JSON", e);
+        }
+    }
+
     private static String num(double v) {
         return Double.toString(v);
     }

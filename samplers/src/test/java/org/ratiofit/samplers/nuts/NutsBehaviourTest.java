@@ -133,6 +133,10 @@ class NutsBehaviourTest {
         assertEquals(PosteriorSummary.FORMAT_VERSION, json.get("formatVersion").asInt());
         assertEquals("mu", json.get("parameters").get(0).get("name").asText());
         assertTrue(json.get("parameters").get(1).has("essTail"));
+        JsonNode whole = new ObjectMapper().readTree(r.toJson());
+        assertEquals(2, whole.get("chains").size());
+        assertEquals(ch.draws()[1][3], whole.get("chains").get(1).get("draws").get(1).get(3).asDouble());
+        assertEquals(100, whole.get("settings").get("warmup").asInt());
         String text = r.summary().toText();
         assertTrue(text.contains("R-hat") && text.contains("sigma"), text);
     }
