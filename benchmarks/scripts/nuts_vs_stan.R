@@ -31,9 +31,20 @@ min_ess <- function(draws) {  # draws: iterations x chains x parameters
 
 rows <- NULL
 for (model in names(code)) {
-  t0 <- Sys.time()
-  sm <- stan_model(model_code = code[[model]], model_name = model)
-  message(model, ": compiled in ", format(Sys.time() - t0))
+  # compiled models are cached beside the output (compiling takes minutes), keyed by the code's hash
+  cache_dir <- file.path(dirname(out), "stan-cache")
+  dir.create(cache_dir, showWarnings = FALSE, recursive = TRUE)
+  code_file <- file.path(cache_dir, paste0(model, ".stan"))
+  writeLines(code[[model]], code_file)
+  cache <- file.path(cache_dir, paste0(model, "-", tools::md5sum(code_file), ".rds"))
+  if (file.exists(cache)) {
+    sm <- readRDS(cache)
+  } else {
+    t0 <- Sys.time()
+    sm <- stan_model(model_code = code[[model]], model_name = model)
+    message(model, ": compiled in ", format(Sys.time() - t0))
+    saveRDS(sm, cache)
+  }
   for (s in seq_len(seeds)) {
     fit <- sampling(sm, data = data[[model]], chains = chains, cores = cores, seed = s, refresh = 0)
     draws <- as.array(fit)

@@ -59,8 +59,11 @@ public final class NutsVsStan {
                     case "normal2" -> normalMuSigma(y);
                     default -> normalMuSigmaHipparchus(y);
                 };
-                // one untimed run so that the JIT has compiled the hot paths (Stan's C++ is compiled ahead)
-                NutsSampler.sample(o, NutsSettings.defaults().chains(chains).threads(threads).seed(12345).quiet(true));
+                // untimed runs until the JIT has compiled the hot paths (Stan's C++ is compiled ahead);
+                // on a loaded machine the compiler threads need several runs
+                for (int w = 0; w < 4; w++) {
+                    NutsSampler.sample(o, NutsSettings.defaults().chains(chains).threads(threads).seed(10000 + w).quiet(true));
+                }
                 for (int s = 1; s <= seeds; s++) {
                     NutsResult res = NutsSampler.sample(o, NutsSettings.defaults().chains(chains).threads(threads).seed(s).quiet(true));
                     res.writeCsv(out.resolve("java"), m[0] + "_seed" + s);
@@ -98,6 +101,7 @@ public final class NutsVsStan {
         for (int i = 0; i < d; i++) {
             specs.add(ParameterSpec.free("x." + (i + 1), mean[i], 1));
         }
+        ThreadLocal<double[]> scratch = ThreadLocal.withInitial(() -> new double[d]);
         return new Objective() {
             public List<ParameterSpec> parameters() {
                 return specs;
@@ -112,15 +116,23 @@ public final class NutsVsStan {
             }
 
             public double valueAndGradient(double[] x, double[] g) {
+                // g = P (x - m) as a sum of columns (P is symmetric): axpy loops the JIT vectorises,
+                // where a row-by-row dot product would be one long chain of dependent additions
+                double[] dx = scratch.get();
+                java.util.Arrays.fill(g, 0, d, 0);
+                for (int j = 0; j < d; j++) {
+                    dx[j] = x[j] - mean[j];
+                }
+                for (int j = 0; j < d; j++) {
+                    double[] col = precision[j];
+                    double dj = dx[j];
+                    for (int i = 0; i < d; i++) {
+                        g[i] += col[i] * dj;
+                    }
+                }
                 double v = 0;
                 for (int i = 0; i < d; i++) {
-                    double[] row = precision[i];
-                    double s = 0;
-                    for (int j = 0; j < d; j++) {
-                        s += row[j] * (x[j] - mean[j]);
-                    }
-                    g[i] = s;
-                    v += (x[i] - mean[i]) * s;
+                    v += dx[i] * g[i];
                 }
                 return 0.5 * v;
             }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.ratiofit.objective.Objective;
 import org.ratiofit.objective.ParameterSpec;
 
@@ -35,7 +35,8 @@ public final class PosteriorDensity {
     private final double[] upper;
     private final double[] fixedPoint;
     private final double scale;
-    private final AtomicLong gradientEvaluations = new AtomicLong();
+    // a LongAdder, not an AtomicLong: chains in several threads count here at every leapfrog step
+    private final LongAdder gradientEvaluations = new LongAdder();
 
     public PosteriorDensity(Objective objective, Map<String, Prior> priors) {
         this.objective = objective;
@@ -109,7 +110,7 @@ public final class PosteriorDensity {
 
     /** Log-density evaluations with gradient made so far (all threads). */
     public long gradientEvaluations() {
-        return gradientEvaluations.get();
+        return gradientEvaluations.sum();
     }
 
     /** Constrained value of free parameter {@code k} at unconstrained {@code y}. */
@@ -195,7 +196,7 @@ public final class PosteriorDensity {
      * Returns {@code -Infinity} where the model is undefined.
      */
     double logDensityAndGradient(double[] y, double[] grad, Workspace w) {
-        gradientEvaluations.incrementAndGet();
+        gradientEvaluations.increment();
         double logJac = 0;
         double logPrior = 0;
         double[] x = w.x;
