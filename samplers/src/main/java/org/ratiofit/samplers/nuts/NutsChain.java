@@ -36,11 +36,9 @@ final class NutsChain {
 
     private final PosteriorDensity density;
     private final PosteriorDensity.Workspace ws;
-    private final NutsSettings settings;
     private final SplittableRandom rng;
     private final int d;
     private final boolean dense;
-    private final boolean unit;
 
     // inverse metric: diagonal, or dense with its Cholesky factor L (inv = L L^T)
     final double[] invDiag;
@@ -78,11 +76,9 @@ final class NutsChain {
     NutsChain(PosteriorDensity density, NutsSettings settings, SplittableRandom rng) {
         this.density = density;
         this.ws = density.workspace();
-        this.settings = settings;
         this.rng = rng;
         this.d = density.dimension();
         this.dense = settings.getMetric() == NutsSettings.Metric.DENSE;
-        this.unit = settings.getMetric() == NutsSettings.Metric.UNIT;
         this.maxDepth = settings.getMaxDepth();
         this.maxDeltaH = settings.getMaxDeltaH();
         invDiag = new double[d];
@@ -467,9 +463,5 @@ final class NutsChain {
 
     boolean isDense() {
         return dense;
-    }
-
-    boolean isUnit() {
-        return unit;
     }
 }
