@@ -99,6 +99,10 @@ class NutsAnalyticPosteriorTest {
         PosteriorSummary s = r.summary();
         assertConverged(s);
         int n = r.chains().size() * r.chains().get(0).numDraws();
+        // trajectory length as Stan's: rstan 2.21 takes 26.9 leapfrog steps per draw on this model
+        // (BENCHMARKS.md); a wrong U-turn check across subtrees stops early (~15 steps)
+        double meanLeapfrog = r.chains().stream().flatMapToInt(c -> java.util.Arrays.stream(c.nLeapfrog())).average().orElseThrow();
+        assertEquals(27, meanLeapfrog, 4, "mean leapfrog steps per draw");
         double[][] x = new double[d][];
         for (int i = 0; i < d; i++) {
             x[i] = r.pooled("x" + (i + 1));
