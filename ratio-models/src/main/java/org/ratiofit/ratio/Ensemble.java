@@ -222,7 +222,7 @@ public final class Ensemble implements AutoCloseable {
 
     public EnsembleEvaluation evaluate(Map<String, double[]> columns, double[] theta) {
         List<String> want = new ArrayList<>(features());
-        if (theta == null) want.addAll(parameters());
+        if (theta == null && members.get(0).isParametrised()) want.addAll(parameters());
         double[][] cols = new double[want.size()][];
         for (int j = 0; j < cols.length; j++) {
             cols[j] = columns.get(want.get(j));

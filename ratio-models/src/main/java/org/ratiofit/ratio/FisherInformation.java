@@ -46,7 +46,7 @@ public record FisherInformation(List<String> parameters, double[] theta, double 
     public static double[][] scores(RatioModel model, double[][] columns, double[] theta, String[] method) {
         if (model.sidecar().output() == ModelSidecar.OutputConvention.LOCAL_SCORE) {
             method[0] = "local_score";
-            return model.localScores(columns, theta);
+            return model.localScores(columns);
         }
         ThetaGradient g = model.logRatioGradient(columns, theta);
         method[0] = g.method();

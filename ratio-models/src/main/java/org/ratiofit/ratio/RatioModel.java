@@ -76,10 +76,11 @@ public final class RatioModel implements AutoCloseable {
         }
         try {
             nFeatures = sc.features().size();
-            nParams = sc.parameterList().size();
+            // a SALLY model's parameters only label its outputs; the network takes features alone
+            nParams = sc.output() == OutputConvention.LOCAL_SCORE ? 0 : sc.parameterList().size();
             separateParams = sc.parameterInputName() != null;
             mainColumns = new ArrayList<>(sc.features());
-            if (!separateParams) mainColumns.addAll(sc.parameterList());
+            if (!separateParams && nParams > 0) mainColumns.addAll(sc.parameterList());
             mainScaler = new FeatureScaler(mainColumns, sc.scalingList());
             paramScaler = new FeatureScaler(separateParams ? sc.parameterList() : List.of(), sc.scalingList());
             checkInput(sc.inputName(), mainColumns);
@@ -162,6 +163,7 @@ public final class RatioModel implements AutoCloseable {
         return sidecar.parameterList();
     }
 
+    /** Whether θ is a network input (not the case for SALLY models, whose parameters label outputs). */
     public boolean isParametrised() {
         return nParams > 0;
     }
@@ -264,14 +266,16 @@ public final class RatioModel implements AutoCloseable {
         return new MulticlassEvaluation(name, sidecar.multiclass().classes(), sidecar.multiclass().reference(), lr, low, high);
     }
 
-    /** SALLY-style local scores t(x), [parameter][event], for a {@code local_score} model. */
-    public double[][] localScores(double[][] columns, double[] theta) {
+    /**
+     * SALLY-style local scores t(x), [parameter][event], for a {@code local_score} model (whose
+     * network takes the features only; the sidecar's parameters name the score components).
+     */
+    public double[][] localScores(double[][] columns) {
         if (sidecar.output() != OutputConvention.LOCAL_SCORE) {
             throw new RatioModelException("ratio model '" + name + "' does not output a local score (output is " + sidecar.output() + ")");
         }
-        // θ inputs of a SALLY model are optional; the score is the output itself
-        int n = checkColumns(columns, theta);
-        float[] raw = run(columns, theta, n);
+        int n = checkColumns(columns, null);
+        float[] raw = run(columns, null, n);
         double[][] t = new double[outWidth][n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < outWidth; j++) {
@@ -592,7 +596,7 @@ public final class RatioModel implements AutoCloseable {
         int expected = switch (sidecar.output()) {
             case SCORE, LOGIT, LOG_RATIO -> 1;
             case SOFTMAX, SOFTMAX_LOGITS -> sidecar.multiclass().classes().size();
-            case LOCAL_SCORE -> nParams;
+            case LOCAL_SCORE -> sidecar.parameterList().size();
         };
         if (shape.length > 2 || (width >= 0 && width != expected)) {
             throw new RatioModelException("ratio model '" + name + "': ONNX output '" + outputName + "' has shape " + Arrays.toString(shape)

@@ -180,6 +180,7 @@ public final class Sidecars {
         if (s.output() == OutputConvention.LOCAL_SCORE) {
             require(!s.parameterList().isEmpty(), p + "output 'local_score' needs 'parameters' (one score component per parameter)");
             require(s.calibration() == null, p + "'calibration' does not apply to local_score outputs");
+            require(s.parameterInputName() == null, p + "a local_score model takes no θ input ('parameters' name its outputs); remove 'parameter_input_name'");
         }
         if (s.calibration() != null) validateCalibration(s.calibration(), p + "'calibration' ");
     }

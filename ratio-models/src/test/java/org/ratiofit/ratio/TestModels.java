@@ -122,9 +122,10 @@ final class TestModels {
         for (int l = 0; l + 1 < widths.length; l++) {
             double[][] w = new double[widths[l + 1]][widths[l]];
             double[] b = new double[widths[l + 1]];
-            for (double[] row : w) for (int i = 0; i < row.length; i++) row[i] = weightScale * r.nextGaussian() / Math.sqrt(widths[l]);
-            for (int i = 0; i < b.length; i++) b[i] = 0.1 * r.nextGaussian();
-            layers.add(new Layer(w, b, acts[l], acts[l] == Activation.LEAKY_RELU ? 0.05 : acts[l] == Activation.ELU ? 0.7 : Double.NaN));
+            // float32-representable, so double references see the weights the ONNX file stores
+            for (double[] row : w) for (int i = 0; i < row.length; i++) row[i] = (float) (weightScale * r.nextGaussian() / Math.sqrt(widths[l]));
+            for (int i = 0; i < b.length; i++) b[i] = (float) (0.1 * r.nextGaussian());
+            layers.add(new Layer(w, b, acts[l], acts[l] == Activation.LEAKY_RELU ? 0.0625 : acts[l] == Activation.ELU ? 0.75 : Double.NaN));
         }
         return layers;
     }
