@@ -153,6 +153,16 @@ public final class Ensemble implements AutoCloseable {
         return report;
     }
 
+    /** Writes {@link #report()} as JSON. */
+    public void writeReport(Path file) {
+        try {
+            if (file.toAbsolutePath().getParent() != null) Files.createDirectories(file.toAbsolutePath().getParent());
+            Sidecars.MAPPER.writeValue(file.toFile(), report);
+        } catch (IOException e) {
+            throw new RatioModelException("cannot write ensemble report " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Sets explicit member weights (normalised here). */
     public void setWeights(double[] w) {
         if (w.length != members.size()) throw new RatioModelException("ensemble '" + name + "': " + w.length + " weights for " + members.size() + " members");

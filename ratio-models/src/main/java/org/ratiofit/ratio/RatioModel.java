@@ -380,7 +380,7 @@ public final class RatioModel implements AutoCloseable {
                 if (v < clipLo) { v = clipLo; clipped[0]++; d = 0; }
                 else if (v > clipHi) { v = clipHi; clipped[1]++; d = 0; }
                 else d = 1 / (v * (1 - v));
-                l = Math.log(v) - Math.log1p(-v) + priorShift;
+                l = Math.log(v / (1 - v)) + priorShift;
             }
             case LOGIT -> {
                 if (Double.isNaN(v)) throw new RatioModelException("ratio model '" + name + "': logit output is NaN at row " + row);
@@ -403,6 +403,15 @@ public final class RatioModel implements AutoCloseable {
     }
 
     private void convertBinary(float[] raw, double[] out, long[] clipped, int from, int to) {
+        if (sidecar.output() == OutputConvention.SCORE && calibrator == Calibrator.IDENTITY) {
+            // the hot case: one log per event; 1 − s is exact in double for a float32 s
+            for (int i = from; i < to; i++) {
+                double v = raw[i];
+                if (v > clipLo && v < clipHi) out[i] = Math.log(v / (1 - v)) + priorShift;
+                else out[i] = convertOne(v, i, clipped, null);
+            }
+            return;
+        }
         for (int i = from; i < to; i++) out[i] = convertOne(raw[i], i, clipped, null);
     }
 

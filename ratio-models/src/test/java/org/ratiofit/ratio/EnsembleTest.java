@@ -47,7 +47,7 @@ class EnsembleTest {
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 4})
-    void expectationWeightsReproduceTheFormula(long seed) {
+    void expectationWeightsReproduceTheFormula(long seed) throws Exception {
         int m = 5;
         Random r = new Random(seed + 100);
         double[] x = new double[4000], w = new double[4000];
@@ -75,7 +75,10 @@ class EnsembleTest {
                     if (beta == 0) assertEquals(1.0 / m, rep.weights()[i], 1e-15);
                 }
                 assertEquals(x.length, rep.sampleEvents());
-                assertTrue(Sidecars.MAPPER.valueToTree(rep).has("deviations"));
+                e.writeReport(dir.resolve("report.json"));
+                EnsembleReport back = Sidecars.MAPPER.readValue(dir.resolve("report.json").toFile(), EnsembleReport.class);
+                assertEquals(rep.deviations()[0], back.deviations()[0], 0.0);
+                assertEquals(rep.weights()[m - 1], back.weights()[m - 1], 0.0);
                 // aggregation with these weights
                 double[] q = {-1.0, 0.0, 0.7, 2.0};
                 EnsembleEvaluation ev = e.evaluate(new double[][]{q}, null);
