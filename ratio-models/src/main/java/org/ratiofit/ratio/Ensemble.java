@@ -254,45 +254,61 @@ public final class Ensemble implements AutoCloseable {
         int n = lr[0].length;
         double[] agg = new double[n], sd = new double[n];
         double[] w = weights;
-        double[] tmp = new double[m];
-        Integer[] order = new Integer[m];
-        for (int k = 0; k < n; k++) {
-            double mean = 0, max = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < m; i++) {
-                mean += w[i] * lr[i][k];
-                max = Math.max(max, lr[i][k]);
-            }
-            double var = 0;
-            for (int i = 0; i < m; i++) {
-                double d = lr[i][k] - mean;
-                var += w[i] * d * d;
-            }
-            sd[k] = Math.sqrt(var);
-            switch (aggregation) {
-                case MEAN_LOG_RATIO -> agg[k] = mean;
-                case MEAN_RATIO -> {
-                    double s = 0;
-                    for (int i = 0; i < m; i++) s += w[i] * Math.exp(lr[i][k] - max);
-                    agg[k] = max + Math.log(s);
+        int nb = Blocks.count(n);
+        double[][] colSums = new double[nb][m];
+        double[][][] crossSums = new double[nb][m][m];
+        double[] shift = new double[m];
+        for (int i = 0; i < m && n > 0; i++) shift[i] = lr[i][0];
+        Blocks.forEach(n, (blk, from, to) -> {
+            double[] tmp = new double[m];
+            Integer[] order = new Integer[m];
+            double[] cs = colSums[blk];
+            double[][] xs = crossSums[blk];
+            for (int k = from; k < to; k++) {
+                double mean = 0, max = Double.NEGATIVE_INFINITY;
+                for (int i = 0; i < m; i++) {
+                    double l = lr[i][k];
+                    mean += w[i] * l;
+                    max = Math.max(max, l);
+                    double u = l - shift[i];
+                    cs[i] += u;
+                    for (int j = 0; j <= i; j++) xs[i][j] += u * (lr[j][k] - shift[j]);
                 }
-                case MEDIAN_RATIO -> {
-                    for (int i = 0; i < m; i++) tmp[i] = lr[i][k];
-                    agg[k] = weightedMedian(tmp, w, order);
+                double var = 0;
+                for (int i = 0; i < m; i++) {
+                    double d = lr[i][k] - mean;
+                    var += w[i] * d * d;
                 }
+                sd[k] = Math.sqrt(var);
+                switch (aggregation) {
+                    case MEAN_LOG_RATIO -> agg[k] = mean;
+                    case MEAN_RATIO -> {
+                        double s = 0;
+                        for (int i = 0; i < m; i++) s += w[i] * Math.exp(lr[i][k] - max);
+                        agg[k] = max + Math.log(s);
+                    }
+                    case MEDIAN_RATIO -> {
+                        for (int i = 0; i < m; i++) tmp[i] = lr[i][k];
+                        agg[k] = weightedMedian(tmp, w, order);
+                    }
+                }
+            }
+        });
+        // member covariance over events from block sums, combined in block order (deterministic);
+        // sums are taken about a per-member shift (the first event) to avoid cancellation
+        double[] mu = new double[m];
+        double[][] cross = new double[m][m];
+        for (int b = 0; b < nb; b++) {
+            for (int i = 0; i < m; i++) {
+                mu[i] += colSums[b][i];
+                for (int j = 0; j <= i; j++) cross[i][j] += crossSums[b][i][j];
             }
         }
         double[][] cov = new double[m][m];
-        double[] mu = new double[m];
         for (int i = 0; i < m; i++) {
-            double s = 0;
-            for (int k = 0; k < n; k++) s += lr[i][k];
-            mu[i] = n == 0 ? 0 : s / n;
-        }
-        for (int i = 0; i < m; i++) {
-            for (int j = i; j < m; j++) {
-                double s = 0;
-                for (int k = 0; k < n; k++) s += (lr[i][k] - mu[i]) * (lr[j][k] - mu[j]);
-                cov[i][j] = cov[j][i] = n > 1 ? s / (n - 1) : 0;
+            for (int j = 0; j <= i; j++) {
+                double c = n > 1 ? (cross[i][j] - mu[i] * mu[j] / n) / (n - 1) : 0;
+                cov[i][j] = cov[j][i] = c;
             }
         }
         return new EnsembleEvaluation(name, agg, lr, sd, cov, w.clone(), clipped);

@@ -221,9 +221,14 @@ public final class RatioModel implements AutoCloseable {
         int n = checkColumns(columns, theta);
         float[] raw = run(columns, theta, n);
         double[] out = new double[n];
-        long[] clipped = new long[2];
-        convertBinary(raw, out, clipped, 0, n);
-        return new Evaluation(name, out, clipped[0], clipped[1]);
+        long[][] clipped = new long[Blocks.count(n)][2];
+        Blocks.forEach(n, (b, from, to) -> convertBinary(raw, out, clipped[b], from, to));
+        long low = 0, high = 0;
+        for (long[] c : clipped) {
+            low += c[0];
+            high += c[1];
+        }
+        return new Evaluation(name, out, low, high);
     }
 
     /** Multiclass log-ratios of every class against the reference class. */

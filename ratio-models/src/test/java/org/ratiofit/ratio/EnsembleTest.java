@@ -132,6 +132,34 @@ class EnsembleTest {
     }
 
     @Test
+    void manyEventsSpanSeveralParallelBlocksDeterministically() {
+        int n = 50_000;
+        Random r = new Random(9);
+        double[] x = new double[n];
+        for (int k = 0; k < n; k++) x[k] = 3 + r.nextGaussian();
+        try (Ensemble e = Ensemble.load(writeEnsemble(9, 3, Aggregation.MEAN_RATIO))) {
+            EnsembleEvaluation a = e.evaluate(new double[][]{x}, null), b = e.evaluate(new double[][]{x}, null);
+            double mx = 0;
+            for (double v : x) mx += (float) v;
+            mx /= n;
+            double vx = 0;
+            for (double v : x) vx += ((float) v - mx) * ((float) v - mx);
+            vx /= n - 1;
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    assertEquals(coef[i][0] * coef[j][0] * vx, a.memberCovariance()[i][j], 1e-6 * vx, "member " + i + "," + j);
+                    assertEquals(a.memberCovariance()[i][j], b.memberCovariance()[i][j], 0.0);
+                }
+            }
+            for (int k : new int[]{0, 8191, 8192, 33333, n - 1}) {
+                double s = 0;
+                for (int i = 0; i < 3; i++) s += Math.exp(member(i, x[k])) / 3;
+                assertEquals(Math.log(s), a.logRatio()[k], 1e-6, "event " + k);
+            }
+        }
+    }
+
+    @Test
     void weightedMedianHandlesUnequalWeights() {
         Integer[] order = new Integer[3];
         double[] l = {Math.log(1), Math.log(2), Math.log(3)};
