@@ -45,6 +45,7 @@ public final class RatioModel implements AutoCloseable {
     private final FeatureScaler mainScaler;
     private final FeatureScaler paramScaler;
     private final double clipLo, clipHi;
+    private final double logitLo, logitHi;
     private final double priorShift;
     private final Calibrator calibrator;
     // multiclass
@@ -70,6 +71,7 @@ public final class RatioModel implements AutoCloseable {
             if (options.intraOpThreads() > 0) so.setIntraOpNumThreads(options.intraOpThreads());
             so.setInterOpNumThreads(1);
             so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            if (!options.spinning()) so.addConfigEntry("session.intra_op.allow_spinning", "0");
             this.session = env.createSession(onnxPath.toString(), so);
         } catch (OrtException e) {
             throw new RatioModelException("ratio model '" + name + "': ONNX file " + onnxPath + " is not a valid ONNX model: " + e.getMessage(), e);
@@ -95,6 +97,8 @@ public final class RatioModel implements AutoCloseable {
             double[] clip = sc.clipBounds();
             clipLo = clip[0];
             clipHi = clip[1];
+            logitLo = Math.log(clipLo / (1 - clipLo));
+            logitHi = Math.log(clipHi / (1 - clipHi));
             priorShift = sc.classPriors() == null ? 0 : Math.log(sc.classPriors().denominator() / sc.classPriors().numerator());
             calibrator = Calibrator.of(sc.calibration());
             if (sc.multiclass() != null) {
@@ -389,9 +393,8 @@ public final class RatioModel implements AutoCloseable {
             }
             case LOGIT -> {
                 if (Double.isNaN(v)) throw new RatioModelException("ratio model '" + name + "': logit output is NaN at row " + row);
-                double lo = Math.log(clipLo) - Math.log1p(-clipLo), hi = Math.log(clipHi) - Math.log1p(-clipHi);
-                if (v < lo) { v = lo; clipped[0]++; d = 0; }
-                else if (v > hi) { v = hi; clipped[1]++; d = 0; }
+                if (v < logitLo) { v = logitLo; clipped[0]++; d = 0; }
+                else if (v > logitHi) { v = logitHi; clipped[1]++; d = 0; }
                 else d = 1;
                 l = v + priorShift;
             }

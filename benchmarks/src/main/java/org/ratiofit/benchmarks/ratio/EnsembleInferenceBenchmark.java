@@ -67,6 +67,10 @@ public class EnsembleInferenceBenchmark {
     @Param({"2"})
     public int threads;
 
+    /** ONNX Runtime's spin-waiting, the same in ratiofit's and the raw sessions. */
+    @Param({"true", "false"})
+    public boolean spinning;
+
     private Path dir;
     private Ensemble ensemble;
     private double[][] columns;
@@ -98,7 +102,7 @@ public class EnsembleInferenceBenchmark {
             members.add("m" + m + "/model.json");
         }
         Ensemble.writeManifest(EnsembleManifest.of("bench", members, EnsembleManifest.Aggregation.MEAN_RATIO), dir.resolve("ensemble.json"));
-        InferenceOptions opts = InferenceOptions.DEFAULT.withChunkRows(chunkRows).withIntraOpThreads(threads);
+        InferenceOptions opts = InferenceOptions.DEFAULT.withChunkRows(chunkRows).withIntraOpThreads(threads).withSpinning(spinning);
         ensemble = Ensemble.load(dir, opts);
 
         columns = new double[FEATURES][events];
@@ -110,6 +114,7 @@ public class EnsembleInferenceBenchmark {
             try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
                 so.setIntraOpNumThreads(threads);
                 so.setInterOpNumThreads(1);
+                if (!spinning) so.addConfigEntry("session.intra_op.allow_spinning", "0");
                 raw[m] = env.createSession(dir.resolve("m" + m + "/net.onnx").toString(), so);
             }
         }
