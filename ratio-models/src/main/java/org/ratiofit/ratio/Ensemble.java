@@ -24,6 +24,8 @@ public final class Ensemble implements AutoCloseable {
     private final Double manifestBeta;
     private double[] weights;
     private EnsembleReport report;
+    /** All members are binary models fed identical tensors: each chunk is prepared once for all. */
+    private final boolean sharedInputs;
 
     /** An ensemble of already-loaded models (takes ownership: closing the ensemble closes them). */
     public Ensemble(String name, List<RatioModel> members, Aggregation aggregation) {
@@ -47,6 +49,9 @@ public final class Ensemble implements AutoCloseable {
                         + " but member '" + first.name() + "' has " + first.parameters());
             }
         }
+        boolean shared = true;
+        for (RatioModel m : members) shared &= m.isBinary() && first.sameInputs(m);
+        this.sharedInputs = shared;
         this.weights = new double[members.size()];
         Arrays.fill(weights, 1.0 / members.size());
         this.report = new EnsembleReport(name, memberNames(), this.aggregation, 0, null, weights.clone(), 0);
@@ -246,10 +251,22 @@ public final class Ensemble implements AutoCloseable {
         int m = members.size();
         double[][] lr = new double[m][];
         long[] clipped = new long[m];
-        for (int i = 0; i < m; i++) {
-            Evaluation ev = members.get(i).evaluate(columns, theta);
-            lr[i] = ev.logRatio();
-            clipped[i] = ev.clippedLow() + ev.clippedHigh();
+        if (sharedInputs) {
+            RatioModel first = members.get(0);
+            int n = first.checkColumns(columns, theta);
+            float[][] raw = RatioModel.runShared(members, columns, theta, n);
+            for (int i = 0; i < m; i++) {
+                Evaluation ev = members.get(i).convertBinary(raw[i], n);
+                raw[i] = null; // let the float outputs go as soon as converted
+                lr[i] = ev.logRatio();
+                clipped[i] = ev.clippedLow() + ev.clippedHigh();
+            }
+        } else {
+            for (int i = 0; i < m; i++) {
+                Evaluation ev = members.get(i).evaluate(columns, theta);
+                lr[i] = ev.logRatio();
+                clipped[i] = ev.clippedLow() + ev.clippedHigh();
+            }
         }
         int n = lr[0].length;
         double[] agg = new double[n], sd = new double[n];

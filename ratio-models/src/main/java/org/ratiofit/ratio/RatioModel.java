@@ -223,16 +223,7 @@ public final class RatioModel implements AutoCloseable {
             return new Evaluation(name, m.logRatio()[numClass], m.clippedLow(), m.clippedHigh());
         }
         int n = checkColumns(columns, theta);
-        float[] raw = run(columns, theta, n);
-        double[] out = new double[n];
-        long[][] clipped = new long[Blocks.count(n)][2];
-        Blocks.forEach(n, (b, from, to) -> convertBinary(raw, out, clipped[b], from, to));
-        long low = 0, high = 0;
-        for (long[] c : clipped) {
-            low += c[0];
-            high += c[1];
-        }
-        return new Evaluation(name, out, low, high);
+        return convertBinary(run(columns, theta, n), n);
     }
 
     /** Multiclass log-ratios of every class against the reference class. */
@@ -478,10 +469,53 @@ public final class RatioModel implements AutoCloseable {
      * Runtime. Columns: features, then θ columns when {@code theta} is null and the model has θ.
      */
     float[] run(double[][] columns, double[] theta, int n) {
-        int chunk = Math.max(1, Math.min(options.chunkRows(), n));
-        int dMain = mainColumns.size();
-        float[] out = new float[n * outWidth];
-        if (n == 0) return out;
+        return runShared(List.of(this), columns, theta, n)[0];
+    }
+
+    /**
+     * Whether {@code o} turns the same columns into the same input tensors (same input names,
+     * columns and scaling), so an ensemble can scale and convert each chunk once for all members.
+     */
+    boolean sameInputs(RatioModel o) {
+        return sidecar.inputName().equals(o.sidecar.inputName())
+                && java.util.Objects.equals(sidecar.parameterInputName(), o.sidecar.parameterInputName())
+                && mainColumns.equals(o.mainColumns) && nParams == o.nParams && separateParams == o.separateParams
+                && Sidecars.MAPPER.valueToTree(sidecar.scalingList()).equals(Sidecars.MAPPER.valueToTree(o.sidecar.scalingList()));
+    }
+
+    /** Binary log-ratios from raw outputs, in parallel blocks. */
+    Evaluation convertBinary(float[] raw, int n) {
+        double[] out = new double[n];
+        long[][] clipped = new long[Blocks.count(n)][2];
+        Blocks.forEach(n, (b, from, to) -> convertBinary(raw, out, clipped[b], from, to));
+        long low = 0, high = 0;
+        for (long[] c : clipped) {
+            low += c[0];
+            high += c[1];
+        }
+        return new Evaluation(name, out, low, high);
+    }
+
+    boolean isBinary() {
+        return !isMulticlass() && sidecar.output() != OutputConvention.LOCAL_SCORE;
+    }
+
+    /**
+     * Runs the networks of models that share their inputs ({@link #sameInputs}) over all events:
+     * each chunk is scaled, converted to float32 and fed to every model's session once. Columns:
+     * features, then θ columns when {@code theta} is null and the models have θ. Returns the raw
+     * outputs per model, row-major [event][output].
+     */
+    static float[][] runShared(List<RatioModel> models, double[][] columns, double[] theta, int n) {
+        RatioModel p = models.get(0);
+        int chunk = Math.max(1, Math.min(p.options.chunkRows(), n));
+        int dMain = p.mainColumns.size();
+        int nFeatures = p.nFeatures, nParams = p.nParams;
+        boolean separateParams = p.separateParams;
+        FeatureScaler mainScaler = p.mainScaler, paramScaler = p.paramScaler;
+        float[][] outs = new float[models.size()][];
+        for (int q = 0; q < outs.length; q++) outs[q] = new float[n * models.get(q).outWidth];
+        if (n == 0) return outs;
         FloatBuffer mainBuf = ByteBuffer.allocateDirect(chunk * dMain * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
         FloatBuffer paramBuf = separateParams
                 ? ByteBuffer.allocateDirect(chunk * nParams * 4).order(ByteOrder.nativeOrder()).asFloatBuffer() : null;
@@ -495,6 +529,7 @@ public final class RatioModel implements AutoCloseable {
                 zTheta[j] = separateParams ? paramScaler.apply(j, theta[j]) : mainScaler.apply(nFeatures + j, theta[j]);
             }
         }
+        RatioModel current = p;
         try {
             for (int start = 0; start < n; start += chunk) {
                 int m = Math.min(chunk, n - start);
@@ -507,7 +542,7 @@ public final class RatioModel implements AutoCloseable {
                     double[] src = columns[j];
                     for (int i = 0; i < m; i++) {
                         double x = src[start + i];
-                        if (!Double.isFinite(x)) throw badInput(columns[j], j, start + i);
+                        if (!Double.isFinite(x)) throw p.badInput(columns[j], j, start + i);
                         stage[i * dMain + j] = (float) mainScaler.apply(j, x);
                     }
                 }
@@ -515,10 +550,10 @@ public final class RatioModel implements AutoCloseable {
                 mainBuf.put(stage, 0, m * dMain);
                 mainBuf.flip();
                 Map<String, OnnxTensor> feed = new HashMap<>(4);
-                OnnxTensor main = OnnxTensor.createTensor(env, mainBuf, new long[]{m, dMain});
+                OnnxTensor main = OnnxTensor.createTensor(p.env, mainBuf, new long[]{m, dMain});
                 OnnxTensor par = null;
                 try {
-                    feed.put(sidecar.inputName(), main);
+                    feed.put(p.sidecar.inputName(), main);
                     if (separateParams) {
                         for (int j = 0; j < nParams; j++) {
                             if (theta != null) {
@@ -528,7 +563,7 @@ public final class RatioModel implements AutoCloseable {
                                 double[] src = columns[nFeatures + j];
                                 for (int i = 0; i < m; i++) {
                                     double x = src[start + i];
-                                    if (!Double.isFinite(x)) throw badInput(src, nFeatures + j, start + i);
+                                    if (!Double.isFinite(x)) throw p.badInput(src, nFeatures + j, start + i);
                                     pstage[i * nParams + j] = (float) paramScaler.apply(j, x);
                                 }
                             }
@@ -536,28 +571,32 @@ public final class RatioModel implements AutoCloseable {
                         paramBuf.clear();
                         paramBuf.put(pstage, 0, m * nParams);
                         paramBuf.flip();
-                        par = OnnxTensor.createTensor(env, paramBuf, new long[]{m, nParams});
-                        feed.put(sidecar.parameterInputName(), par);
+                        par = OnnxTensor.createTensor(p.env, paramBuf, new long[]{m, nParams});
+                        feed.put(p.sidecar.parameterInputName(), par);
                     }
-                    try (OrtSession.Result r = session.run(feed, Set.of(outputName))) {
-                        OnnxTensor o = (OnnxTensor) r.get(0);
-                        FloatBuffer ob = o.getFloatBuffer();
-                        if (ob.remaining() != m * outWidth) {
-                            throw new RatioModelException("ratio model '" + name + "': output '" + outputName + "' has "
-                                    + ob.remaining() + " values for " + m + " events, expected " + (m * outWidth));
+                    for (int q = 0; q < models.size(); q++) {
+                        current = models.get(q);
+                        int w = current.outWidth;
+                        try (OrtSession.Result r = current.session.run(feed, Set.of(current.outputName))) {
+                            OnnxTensor o = (OnnxTensor) r.get(0);
+                            FloatBuffer ob = o.getFloatBuffer();
+                            if (ob.remaining() != m * w) {
+                                throw new RatioModelException("ratio model '" + current.name + "': output '" + current.outputName + "' has "
+                                        + ob.remaining() + " values for " + m + " events, expected " + (m * w));
+                            }
+                            ob.get(outs[q], start * w, m * w);
                         }
-                        ob.get(out, start * outWidth, m * outWidth);
+                        current.options.progress().progress(current.name, start + m, n);
                     }
                 } finally {
                     main.close();
                     if (par != null) par.close();
                 }
-                options.progress().progress(name, start + m, n);
             }
         } catch (OrtException e) {
-            throw new RatioModelException("ratio model '" + name + "': ONNX Runtime failed: " + e.getMessage(), e);
+            throw new RatioModelException("ratio model '" + current.name + "': ONNX Runtime failed: " + e.getMessage(), e);
         }
-        return out;
+        return outs;
     }
 
     private RatioModelException badInput(double[] col, int j, int firstRow) {

@@ -160,6 +160,24 @@ class EnsembleTest {
     }
 
     @Test
+    void membersWithDifferentScalingAreEvaluatedOneByOne() {
+        // member 1 sees x through a standard scaler; its weights compensate, so ln r_1 = a_1 x + b_1 still
+        writeEnsemble(11, 2, Aggregation.MEAN_LOG_RATIO);
+        double a = coef[1][0], b = coef[1][1];
+        OnnxMlpWriter.write(dir.resolve("m1/net.onnx"), "x", "lr", List.of(new Layer(new double[][]{{a * 2}}, new double[]{b - a * 0.5}, Activation.IDENTITY)));
+        Sidecars.write(ModelSidecar.binary("member1", "net.onnx", "x", List.of("x"), OutputConvention.LOG_RATIO, "A", "B")
+                .withScaling(List.of(new ModelSidecar.Standard(List.of("x"), new double[]{-0.5}, new double[]{2}))), dir.resolve("m1/model.json"));
+        double[] q = {-1.0, 0.25, 1.5};
+        try (Ensemble e = Ensemble.load(dir)) {
+            EnsembleEvaluation ev = e.evaluate(new double[][]{q}, null);
+            for (int k = 0; k < q.length; k++) {
+                assertEquals(member(0, q[k]), ev.memberLogRatios()[0][k], 1e-6);
+                assertEquals(a * q[k] + b, ev.memberLogRatios()[1][k], 1e-5);
+            }
+        }
+    }
+
+    @Test
     void weightedMedianHandlesUnequalWeights() {
         Integer[] order = new Integer[3];
         double[] l = {Math.log(1), Math.log(2), Math.log(3)};
