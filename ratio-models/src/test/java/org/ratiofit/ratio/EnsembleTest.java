@@ -1,0 +1,196 @@
+package org.ratiofit.ratio;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.ratiofit.ratio.EnsembleManifest.Aggregation;
+import org.ratiofit.ratio.ModelSidecar.OutputConvention;
+import org.ratiofit.ratio.onnx.OnnxMlpWriter;
+import org.ratiofit.ratio.onnx.OnnxMlpWriter.Activation;
+import org.ratiofit.ratio.onnx.OnnxMlpWriter.Layer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Constructed members ln r_i(x) = a_i·x + b_i, whose closure and aggregates are known in closed form. */
+class EnsembleTest {
+    @TempDir
+    Path dir;
+
+    private double[][] coef; // [member] {a, b}, float32-representable
+
+    private Path writeEnsemble(long seed, int members, Aggregation agg) {
+        Random r = new Random(seed);
+        coef = new double[members][];
+        List<String> files = new ArrayList<>();
+        for (int i = 0; i < members; i++) {
+            double a = (float) (0.5 + 0.2 * r.nextGaussian()), b = (float) (-a * a / 2 + 0.1 * r.nextGaussian());
+            coef[i] = new double[]{a, b};
+            OnnxMlpWriter.write(dir.resolve("m" + i + "/net.onnx"), "x", "lr", List.of(new Layer(new double[][]{{a}}, new double[]{b}, Activation.IDENTITY)));
+            Sidecars.write(ModelSidecar.binary("member" + i, "net.onnx", "x", List.of("x"), OutputConvention.LOG_RATIO, "A", "B"), dir.resolve("m" + i + "/model.json"));
+            files.add("m" + i + "/model.json");
+        }
+        Ensemble.writeManifest(EnsembleManifest.of("lin" + seed, files, agg), dir.resolve("ensemble.json"));
+        return dir;
+    }
+
+    private double member(int i, double x) {
+        return coef[i][0] * (float) x + coef[i][1];
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 4})
+    void expectationWeightsReproduceTheFormula(long seed) throws Exception {
+        int m = 5;
+        Random r = new Random(seed + 100);
+        double[] x = new double[4000], w = new double[4000];
+        for (int k = 0; k < x.length; k++) {
+            x[k] = r.nextGaussian();
+            w[k] = 0.5 + r.nextDouble();
+        }
+        try (Ensemble e = Ensemble.load(writeEnsemble(seed, m, Aggregation.MEAN_RATIO))) {
+            for (double beta : new double[]{0, 1, 5, 50}) {
+                EnsembleReport rep = e.fitExpectationWeights(new double[][]{x}, w, beta);
+                double[] dev = new double[m], ew = new double[m];
+                double z = 0;
+                for (int i = 0; i < m; i++) {
+                    double sw = 0, swr = 0;
+                    for (int k = 0; k < x.length; k++) {
+                        sw += w[k];
+                        swr += w[k] * Math.exp(member(i, x[k]));
+                    }
+                    dev[i] = swr / sw - 1;
+                    z += ew[i] = Math.exp(-beta * Math.abs(dev[i]));
+                }
+                for (int i = 0; i < m; i++) {
+                    assertEquals(dev[i], rep.deviations()[i], 1e-5, "seed " + seed + " β " + beta + " member " + i);
+                    assertEquals(ew[i] / z, rep.weights()[i], 1e-5, "seed " + seed + " β " + beta + " member " + i);
+                    if (beta == 0) assertEquals(1.0 / m, rep.weights()[i], 1e-15);
+                }
+                assertEquals(x.length, rep.sampleEvents());
+                e.writeReport(dir.resolve("report.json"));
+                EnsembleReport back = Sidecars.MAPPER.readValue(dir.resolve("report.json").toFile(), EnsembleReport.class);
+                assertEquals(rep.deviations()[0], back.deviations()[0], 0.0);
+                assertEquals(rep.weights()[m - 1], back.weights()[m - 1], 0.0);
+                // aggregation with these weights
+                double[] q = {-1.0, 0.0, 0.7, 2.0};
+                EnsembleEvaluation ev = e.evaluate(new double[][]{q}, null);
+                for (int k = 0; k < q.length; k++) {
+                    double s = 0;
+                    for (int i = 0; i < m; i++) s += rep.weights()[i] * Math.exp(member(i, q[k]));
+                    assertEquals(Math.log(s), ev.logRatio()[k], 1e-6, "seed " + seed + " β " + beta + " event " + k);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {5, 6, 7})
+    void aggregationsAndSpread(long seed) {
+        int m = 4;
+        double[] q = {-2.0, -0.3, 0.0, 0.4, 1.7};
+        for (Aggregation agg : Aggregation.values()) {
+            try (Ensemble e = Ensemble.load(writeEnsemble(seed, m, agg))) {
+                assertEquals(agg, e.aggregation());
+                EnsembleEvaluation ev = e.evaluate(new double[][]{q}, null);
+                for (int k = 0; k < q.length; k++) {
+                    double[] l = new double[m];
+                    for (int i = 0; i < m; i++) l[i] = member(i, q[k]);
+                    double mean = Arrays.stream(l).average().orElseThrow();
+                    double expected = switch (agg) {
+                        case MEAN_LOG_RATIO -> mean;
+                        case MEAN_RATIO -> Math.log(Arrays.stream(l).map(Math::exp).average().orElseThrow());
+                        case MEDIAN_RATIO -> {
+                            double[] rs = Arrays.stream(l).map(Math::exp).sorted().toArray();
+                            yield Math.log((rs[1] + rs[2]) / 2); // four members
+                        }
+                    };
+                    assertEquals(expected, ev.logRatio()[k], 1e-6, agg + " seed " + seed + " event " + k);
+                    double var = Arrays.stream(l).map(v -> (v - mean) * (v - mean)).sum() / m;
+                    assertEquals(Math.sqrt(var), ev.sd()[k], 1e-6, "seed " + seed + " event " + k);
+                }
+                // member covariance over events: member i is a_i·x + b_i, so cov_ij = a_i a_j var(x)
+                double mx = Arrays.stream(q).map(v -> (float) v).average().orElseThrow();
+                double vx = Arrays.stream(q).map(v -> ((float) v - mx) * ((float) v - mx)).sum() / (q.length - 1);
+                for (int i = 0; i < m; i++) for (int j = 0; j < m; j++) assertEquals(coef[i][0] * coef[j][0] * vx, ev.memberCovariance()[i][j], 1e-6);
+                // covariance of two events across members
+                double[][] c = ev.eventCovariance(new int[]{0, 4});
+                double c04 = 0, m0 = 0, m4 = 0;
+                for (int i = 0; i < m; i++) { m0 += member(i, q[0]) / m; m4 += member(i, q[4]) / m; }
+                for (int i = 0; i < m; i++) c04 += (member(i, q[0]) - m0) * (member(i, q[4]) - m4) / m;
+                assertEquals(c04, c[0][1], 1e-6);
+                assertEquals(ev.sd()[0] * ev.sd()[0], c[0][0], 1e-6);
+            }
+        }
+    }
+
+    @Test
+    void manyEventsSpanSeveralParallelBlocksDeterministically() {
+        int n = 50_000;
+        Random r = new Random(9);
+        double[] x = new double[n];
+        for (int k = 0; k < n; k++) x[k] = 3 + r.nextGaussian();
+        try (Ensemble e = Ensemble.load(writeEnsemble(9, 3, Aggregation.MEAN_RATIO))) {
+            EnsembleEvaluation a = e.evaluate(new double[][]{x}, null), b = e.evaluate(new double[][]{x}, null);
+            double mx = 0;
+            for (double v : x) mx += (float) v;
+            mx /= n;
+            double vx = 0;
+            for (double v : x) vx += ((float) v - mx) * ((float) v - mx);
+            vx /= n - 1;
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    assertEquals(coef[i][0] * coef[j][0] * vx, a.memberCovariance()[i][j], 1e-6 * vx, "member " + i + "," + j);
+                    assertEquals(a.memberCovariance()[i][j], b.memberCovariance()[i][j], 0.0);
+                }
+            }
+            for (int k : new int[]{0, 8191, 8192, 33333, n - 1}) {
+                double s = 0;
+                for (int i = 0; i < 3; i++) s += Math.exp(member(i, x[k])) / 3;
+                assertEquals(Math.log(s), a.logRatio()[k], 1e-6, "event " + k);
+            }
+        }
+    }
+
+    @Test
+    void membersWithDifferentScalingAreEvaluatedOneByOne() {
+        // member 1 sees x through a standard scaler; its weights compensate, so ln r_1 = a_1 x + b_1 still
+        writeEnsemble(11, 2, Aggregation.MEAN_LOG_RATIO);
+        double a = coef[1][0], b = coef[1][1];
+        OnnxMlpWriter.write(dir.resolve("m1/net.onnx"), "x", "lr", List.of(new Layer(new double[][]{{a * 2}}, new double[]{b - a * 0.5}, Activation.IDENTITY)));
+        Sidecars.write(ModelSidecar.binary("member1", "net.onnx", "x", List.of("x"), OutputConvention.LOG_RATIO, "A", "B")
+                .withScaling(List.of(new ModelSidecar.Standard(List.of("x"), new double[]{-0.5}, new double[]{2}))), dir.resolve("m1/model.json"));
+        double[] q = {-1.0, 0.25, 1.5};
+        try (Ensemble e = Ensemble.load(dir)) {
+            EnsembleEvaluation ev = e.evaluate(new double[][]{q}, null);
+            for (int k = 0; k < q.length; k++) {
+                assertEquals(member(0, q[k]), ev.memberLogRatios()[0][k], 1e-6);
+                assertEquals(a * q[k] + b, ev.memberLogRatios()[1][k], 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void weightedMedianHandlesUnequalWeights() {
+        Integer[] order = new Integer[3];
+        double[] l = {Math.log(1), Math.log(2), Math.log(3)};
+        assertEquals(Math.log(3), Ensemble.weightedMedian(l, new double[]{0.1, 0.2, 0.7}, order), 1e-12);
+        assertEquals(Math.log(2), Ensemble.weightedMedian(l, new double[]{1 / 3.0, 1 / 3.0, 1 / 3.0}, order), 1e-12);
+        assertEquals(Math.log(1.5), Ensemble.weightedMedian(l, new double[]{0.5, 0.5, 0}, order), 1e-12);
+    }
+
+    @Test
+    void expectationWeightsAreStable() {
+        double[] w = Ensemble.expectationWeights(new double[]{0.01, -0.02, 1e3}, 100);
+        assertEquals(1, w[0] + w[1] + w[2], 1e-15);
+        assertEquals(Math.exp(-1) / (1 + Math.exp(-1)), w[1] / (w[0] + w[1]), 1e-12);
+        assertEquals(0, w[2], 1e-300);
+    }
+}
