@@ -1,0 +1,635 @@
+package org.ratiofit.ratio;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import org.ratiofit.ratio.ModelSidecar.OutputConvention;
+import org.ratiofit.ratio.onnx.GraphEvaluator;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An ONNX ratio model with its sidecar: columns of features in, per-event log-ratios out.
+ * Evaluation runs through ONNX Runtime on float32 tensors in chunks of
+ * {@link InferenceOptions#chunkRows()} events. Close it to release the ONNX Runtime session.
+ * Not thread-safe: use one instance per thread.
+ */
+public final class RatioModel implements AutoCloseable {
+    private final String name;
+    private final Path sidecarPath;
+    private final Path onnxPath;
+    private final ModelSidecar sidecar;
+    private final InferenceOptions options;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final String outputName;
+    private final int outWidth;
+    private final List<String> mainColumns; // features, then θ when appended
+    private final int nFeatures;
+    private final int nParams;
+    private final boolean separateParams;
+    private final FeatureScaler mainScaler;
+    private final FeatureScaler paramScaler;
+    private final double clipLo, clipHi;
+    private final double priorShift;
+    private final Calibrator calibrator;
+    // multiclass
+    private final int refClass;
+    private final int numClass;
+    private final double[] classShift;
+    private final Calibrator[] classCalibrators;
+    private GraphEvaluator graphEvaluator;
+    private boolean graphEvaluatorTried;
+    private String graphEvaluatorProblem;
+
+    private RatioModel(ModelSidecar sc, Path sidecarPath, Path onnxPath, InferenceOptions options) {
+        this.sidecar = sc;
+        this.name = sc.name() != null ? sc.name() : String.valueOf(sidecarPath);
+        this.sidecarPath = sidecarPath;
+        this.onnxPath = onnxPath;
+        this.options = options;
+        this.env = OnnxRuntimes.environment();
+        if (!Files.isRegularFile(onnxPath)) {
+            throw new RatioModelException("ratio model '" + name + "': ONNX file " + onnxPath + " (field 'onnx' of " + where() + ") does not exist");
+        }
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            if (options.intraOpThreads() > 0) so.setIntraOpNumThreads(options.intraOpThreads());
+            so.setInterOpNumThreads(1);
+            so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            this.session = env.createSession(onnxPath.toString(), so);
+        } catch (OrtException e) {
+            throw new RatioModelException("ratio model '" + name + "': ONNX file " + onnxPath + " is not a valid ONNX model: " + e.getMessage(), e);
+        }
+        try {
+            nFeatures = sc.features().size();
+            nParams = sc.parameterList().size();
+            separateParams = sc.parameterInputName() != null;
+            mainColumns = new ArrayList<>(sc.features());
+            if (!separateParams) mainColumns.addAll(sc.parameterList());
+            mainScaler = new FeatureScaler(mainColumns, sc.scalingList());
+            paramScaler = new FeatureScaler(separateParams ? sc.parameterList() : List.of(), sc.scalingList());
+            checkInput(sc.inputName(), mainColumns);
+            if (separateParams) checkInput(sc.parameterInputName(), sc.parameterList());
+            if (session.getInputNames().size() != (separateParams ? 2 : 1)) {
+                throw new RatioModelException("ratio model '" + name + "': the ONNX graph has inputs " + session.getInputNames()
+                        + " but the sidecar feeds only " + (separateParams ? List.of(sc.inputName(), sc.parameterInputName()) : List.of(sc.inputName())));
+            }
+            outputName = sc.outputName() != null ? sc.outputName() : session.getOutputNames().iterator().next();
+            outWidth = checkOutput();
+            checkFeatureMetadata();
+            double[] clip = sc.clipBounds();
+            clipLo = clip[0];
+            clipHi = clip[1];
+            priorShift = sc.classPriors() == null ? 0 : Math.log(sc.classPriors().denominator() / sc.classPriors().numerator());
+            calibrator = Calibrator.of(sc.calibration());
+            if (sc.multiclass() != null) {
+                var m = sc.multiclass();
+                int k = m.classes().size();
+                refClass = m.classes().indexOf(m.reference());
+                numClass = sc.numerator() != null ? m.classes().indexOf(sc.numerator()) : -1;
+                classShift = new double[k];
+                classCalibrators = new Calibrator[k];
+                for (int c = 0; c < k; c++) {
+                    classShift[c] = m.priors() == null ? 0 : Math.log(m.priors()[refClass] / m.priors()[c]);
+                    classCalibrators[c] = Calibrator.of(m.calibration() == null ? null : m.calibration().get(m.classes().get(c)));
+                }
+            } else {
+                refClass = -1;
+                numClass = -1;
+                classShift = null;
+                classCalibrators = null;
+            }
+        } catch (RuntimeException | OrtException e) {
+            try {
+                session.close();
+            } catch (OrtException ignored) {
+                // the original problem matters more
+            }
+            if (e instanceof RatioModelException r) throw r;
+            throw new RatioModelException("ratio model '" + name + "': cannot inspect ONNX graph " + onnxPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads a model from its sidecar with default options. */
+    public static RatioModel load(Path sidecar) {
+        return load(sidecar, InferenceOptions.DEFAULT);
+    }
+
+    /** Loads a model from its sidecar; the ONNX path in the sidecar is relative to the sidecar's folder. */
+    public static RatioModel load(Path sidecar, InferenceOptions options) {
+        ModelSidecar sc = Sidecars.read(sidecar);
+        Path dir = sidecar.toAbsolutePath().getParent();
+        return new RatioModel(sc, sidecar, dir.resolve(sc.onnx()), options);
+    }
+
+    /** Builds a model from an in-memory sidecar whose ONNX path is relative to {@code baseDir}. */
+    public static RatioModel of(ModelSidecar sc, Path baseDir, InferenceOptions options) {
+        Sidecars.validate(sc, "(in memory, base " + baseDir + ")");
+        return new RatioModel(sc, null, baseDir.resolve(sc.onnx()), options);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public ModelSidecar sidecar() {
+        return sidecar;
+    }
+
+    public Path onnxPath() {
+        return onnxPath;
+    }
+
+    public List<String> features() {
+        return sidecar.features();
+    }
+
+    public List<String> parameters() {
+        return sidecar.parameterList();
+    }
+
+    public boolean isParametrised() {
+        return nParams > 0;
+    }
+
+    public boolean isMulticlass() {
+        return classShift != null;
+    }
+
+    public InferenceOptions options() {
+        return options;
+    }
+
+    /** Number of values the network outputs per event. */
+    public int outputWidth() {
+        return outWidth;
+    }
+
+    // ------------------------------------------------------------------ binary log-ratios
+
+    /** ln r per event; columns in the order of {@link #features()}. */
+    public double[] logRatios(double[][] featureColumns) {
+        return evaluate(featureColumns, null).logRatio();
+    }
+
+    /** ln r(x|θ) per event for a parametrised model at one θ (order of {@link #parameters()}). */
+    public double[] logRatios(double[][] featureColumns, double[] theta) {
+        return evaluate(featureColumns, theta).logRatio();
+    }
+
+    /** ln r per event; columns by name (θ by name too, for a parametrised model evaluated per event). */
+    public double[] logRatios(Map<String, double[]> columns) {
+        return evaluate(columns, null).logRatio();
+    }
+
+    public Evaluation evaluate(Map<String, double[]> columns, double[] theta) {
+        return evaluate(select(columns, theta), theta);
+    }
+
+    /**
+     * ln r per event with clip counts. {@code theta} is one θ for every event, or null when the
+     * model has no parameters (or when θ columns follow the feature columns, one per parameter).
+     */
+    public Evaluation evaluate(double[][] columns, double[] theta) {
+        if (sidecar.output() == OutputConvention.LOCAL_SCORE) {
+            throw new RatioModelException("ratio model '" + name + "' outputs the local score (SALLY), not a log-ratio: use localScores()");
+        }
+        if (isMulticlass()) {
+            if (numClass < 0) {
+                throw new RatioModelException("ratio model '" + name + "' is multiclass " + sidecar.multiclass().classes()
+                        + " without a 'numerator' class: use evaluateMulticlass() or set 'numerator' in " + where());
+            }
+            MulticlassEvaluation m = evaluateMulticlass(columns, theta);
+            return new Evaluation(name, m.logRatio()[numClass], m.clippedLow(), m.clippedHigh());
+        }
+        int n = checkColumns(columns, theta);
+        float[] raw = run(columns, theta, n);
+        double[] out = new double[n];
+        long[] clipped = new long[2];
+        convertBinary(raw, out, clipped, 0, n);
+        return new Evaluation(name, out, clipped[0], clipped[1]);
+    }
+
+    /** Multiclass log-ratios of every class against the reference class. */
+    public record MulticlassEvaluation(String model, List<String> classes, String reference, double[][] logRatio,
+                                       long clippedLow, long clippedHigh) {}
+
+    public MulticlassEvaluation evaluateMulticlass(double[][] columns, double[] theta) {
+        if (!isMulticlass()) throw new RatioModelException("ratio model '" + name + "' is not a softmax model");
+        int n = checkColumns(columns, theta);
+        float[] raw = run(columns, theta, n);
+        int k = outWidth;
+        double[][] lr = new double[k][n];
+        long low = 0, high = 0;
+        boolean probs = sidecar.output() == OutputConvention.SOFTMAX;
+        double[] ls = new double[k];
+        for (int i = 0; i < n; i++) {
+            boolean lowHit = false, highHit = false;
+            for (int c = 0; c < k; c++) {
+                double v = raw[i * k + c];
+                if (probs) {
+                    if (!(v >= 0 && v <= 1)) {
+                        throw new RatioModelException("ratio model '" + name + "': softmax output " + v + " of class '"
+                                + sidecar.multiclass().classes().get(c) + "' at row " + i + " is outside [0, 1]");
+                    }
+                    if (v < clipLo) { v = clipLo; lowHit = true; }
+                    if (v > clipHi) { v = clipHi; highHit = true; }
+                    ls[c] = Math.log(v);
+                } else {
+                    if (!Double.isFinite(v)) throw new RatioModelException("ratio model '" + name + "': logit of class '"
+                            + sidecar.multiclass().classes().get(c) + "' at row " + i + " is " + v);
+                    ls[c] = v;
+                }
+            }
+            if (lowHit) low++;
+            if (highHit) high++;
+            for (int c = 0; c < k; c++) {
+                lr[c][i] = c == refClass ? 0 : classCalibrators[c].apply(ls[c] - ls[refClass] + classShift[c]);
+            }
+        }
+        return new MulticlassEvaluation(name, sidecar.multiclass().classes(), sidecar.multiclass().reference(), lr, low, high);
+    }
+
+    /** SALLY-style local scores t(x), [parameter][event], for a {@code local_score} model. */
+    public double[][] localScores(double[][] columns, double[] theta) {
+        if (sidecar.output() != OutputConvention.LOCAL_SCORE) {
+            throw new RatioModelException("ratio model '" + name + "' does not output a local score (output is " + sidecar.output() + ")");
+        }
+        // θ inputs of a SALLY model are optional; the score is the output itself
+        int n = checkColumns(columns, theta);
+        float[] raw = run(columns, theta, n);
+        double[][] t = new double[outWidth][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < outWidth; j++) {
+                double v = raw[i * outWidth + j];
+                if (!Double.isFinite(v)) throw new RatioModelException("ratio model '" + name + "': local score component " + j + " at row " + i + " is " + v);
+                t[j][i] = v;
+            }
+        }
+        return t;
+    }
+
+    /** The network's raw float32 outputs, row-major [event][output], after scaling the inputs. */
+    public float[] rawOutputs(double[][] columns, double[] theta) {
+        int n = checkColumns(columns, theta);
+        return run(columns, theta, n);
+    }
+
+    // ------------------------------------------------------------------ θ-gradients
+
+    /**
+     * ln r(x|θ) and its gradient with respect to θ at one θ, through scaling, network, output
+     * conversion, class-prior correction and calibration. Exact (reverse mode in double
+     * precision) when every node of the graph is one {@link GraphEvaluator} supports, else central
+     * finite differences through ONNX Runtime.
+     */
+    public ThetaGradient logRatioGradient(double[][] featureColumns, double[] theta) {
+        if (!isParametrised()) throw new RatioModelException("ratio model '" + name + "' has no parameters θ");
+        if (isMulticlass() || sidecar.output() == OutputConvention.LOCAL_SCORE) {
+            throw new RatioModelException("ratio model '" + name + "': θ-gradients are implemented for binary score/logit/log_ratio models");
+        }
+        if (theta == null || theta.length != nParams) {
+            throw new RatioModelException("ratio model '" + name + "': θ needs " + nParams + " values " + sidecar.parameterList());
+        }
+        int n = checkColumns(featureColumns, theta);
+        GraphEvaluator ge = graphEvaluator();
+        if (ge != null) return ThetaGradients.exact(this, ge, featureColumns, theta, n);
+        return ThetaGradients.finiteDifferences(this, featureColumns, theta, n);
+    }
+
+    /** The double-precision evaluator of this model's graph, or null if the graph has an unsupported node. */
+    public synchronized GraphEvaluator graphEvaluator() {
+        if (!graphEvaluatorTried) {
+            graphEvaluatorTried = true;
+            try {
+                graphEvaluator = GraphEvaluator.load(onnxPath);
+            } catch (GraphEvaluator.UnsupportedGraphException e) {
+                graphEvaluatorProblem = e.getMessage();
+            }
+        }
+        return graphEvaluator;
+    }
+
+    /** Why the exact evaluator is not available, or null. */
+    public String graphEvaluatorProblem() {
+        graphEvaluator();
+        return graphEvaluatorProblem;
+    }
+
+    // ------------------------------------------------------------------ internals shared with ThetaGradients
+
+    String inputName() {
+        return sidecar.inputName();
+    }
+
+    String parameterInputName() {
+        return sidecar.parameterInputName();
+    }
+
+    String outputName() {
+        return outputName;
+    }
+
+    boolean separateParams() {
+        return separateParams;
+    }
+
+    int nFeatures() {
+        return nFeatures;
+    }
+
+    int nParams() {
+        return nParams;
+    }
+
+    FeatureScaler mainScaler() {
+        return mainScaler;
+    }
+
+    FeatureScaler paramScaler() {
+        return paramScaler;
+    }
+
+    /** ln r from one raw binary output, with d ln r/d output; clip counted in {@code clipped}. */
+    double convertOne(double v, int row, long[] clipped, double[] dOut) {
+        double l, d;
+        switch (sidecar.output()) {
+            case SCORE -> {
+                if (!(v >= 0 && v <= 1)) {
+                    throw new RatioModelException("ratio model '" + name + "': score output " + v + " at row " + row
+                            + " is outside (0, 1); is the output really a sigmoid score (field 'output' of " + where() + ")?");
+                }
+                if (v < clipLo) { v = clipLo; clipped[0]++; d = 0; }
+                else if (v > clipHi) { v = clipHi; clipped[1]++; d = 0; }
+                else d = 1 / (v * (1 - v));
+                l = Math.log(v) - Math.log1p(-v) + priorShift;
+            }
+            case LOGIT -> {
+                if (Double.isNaN(v)) throw new RatioModelException("ratio model '" + name + "': logit output is NaN at row " + row);
+                double lo = Math.log(clipLo) - Math.log1p(-clipLo), hi = Math.log(clipHi) - Math.log1p(-clipHi);
+                if (v < lo) { v = lo; clipped[0]++; d = 0; }
+                else if (v > hi) { v = hi; clipped[1]++; d = 0; }
+                else d = 1;
+                l = v + priorShift;
+            }
+            case LOG_RATIO -> {
+                if (!Double.isFinite(v)) throw new RatioModelException("ratio model '" + name + "': log-ratio output is " + v + " at row " + row);
+                l = v;
+                d = 1;
+            }
+            default -> throw new IllegalStateException();
+        }
+        double c = calibrator.apply(l);
+        if (dOut != null) dOut[0] = d * calibrator.derivative(l);
+        return c;
+    }
+
+    private void convertBinary(float[] raw, double[] out, long[] clipped, int from, int to) {
+        for (int i = from; i < to; i++) out[i] = convertOne(raw[i], i, clipped, null);
+    }
+
+    /** Checks the columns (count, length, θ) and returns the number of events. */
+    int checkColumns(double[][] columns, double[] theta) {
+        boolean thetaCols = theta == null && nParams > 0;
+        int expected = nFeatures + (thetaCols ? nParams : 0);
+        if (columns == null || columns.length != expected) {
+            throw new RatioModelException("ratio model '" + name + "' expects " + expected + " columns " + expectedColumns(thetaCols)
+                    + ", got " + (columns == null ? "none" : columns.length)
+                    + (nParams > 0 && theta == null ? " (θ not given as values, so θ columns must follow the features)" : ""));
+        }
+        if (theta != null && theta.length != nParams) {
+            throw new RatioModelException("ratio model '" + name + "' has " + nParams + " parameters " + sidecar.parameterList()
+                    + ", got θ with " + theta.length + " values");
+        }
+        if (theta != null) {
+            for (int j = 0; j < nParams; j++) {
+                if (!Double.isFinite(theta[j])) throw new RatioModelException("ratio model '" + name + "': θ '" + sidecar.parameterList().get(j) + "' is " + theta[j]);
+            }
+        }
+        int n = columns.length == 0 ? 0 : columns[0].length;
+        for (int j = 0; j < columns.length; j++) {
+            String c = expectedColumns(thetaCols).get(j);
+            if (columns[j] == null) throw new RatioModelException("ratio model '" + name + "': column '" + c + "' is null");
+            if (columns[j].length != n) {
+                throw new RatioModelException("ratio model '" + name + "': column '" + c + "' has " + columns[j].length + " rows, column '"
+                        + expectedColumns(thetaCols).get(0) + "' has " + n);
+            }
+        }
+        return n;
+    }
+
+    private List<String> expectedColumns(boolean withTheta) {
+        List<String> l = new ArrayList<>(sidecar.features());
+        if (withTheta) l.addAll(sidecar.parameterList());
+        return l;
+    }
+
+    private double[][] select(Map<String, double[]> columns, double[] theta) {
+        boolean thetaCols = theta == null && nParams > 0;
+        List<String> want = expectedColumns(thetaCols);
+        double[][] cols = new double[want.size()][];
+        for (int j = 0; j < want.size(); j++) {
+            cols[j] = columns.get(want.get(j));
+            if (cols[j] == null) {
+                throw new RatioModelException("ratio model '" + name + "' needs column '" + want.get(j) + "', which is not among "
+                        + new java.util.TreeSet<>(columns.keySet()));
+            }
+        }
+        return cols;
+    }
+
+    /**
+     * Runs the network over all events: scales, converts to float32, feeds chunks to ONNX
+     * Runtime. Columns: features, then θ columns when {@code theta} is null and the model has θ.
+     */
+    float[] run(double[][] columns, double[] theta, int n) {
+        int chunk = Math.max(1, Math.min(options.chunkRows(), n));
+        int dMain = mainColumns.size();
+        float[] out = new float[n * outWidth];
+        if (n == 0) return out;
+        FloatBuffer mainBuf = ByteBuffer.allocateDirect(chunk * dMain * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer paramBuf = separateParams
+                ? ByteBuffer.allocateDirect(chunk * nParams * 4).order(ByteOrder.nativeOrder()).asFloatBuffer() : null;
+        float[] stage = new float[chunk * dMain];
+        float[] pstage = separateParams ? new float[chunk * nParams] : null;
+        // θ given as values: scale once
+        double[] zTheta = null;
+        if (theta != null) {
+            zTheta = new double[nParams];
+            for (int j = 0; j < nParams; j++) {
+                zTheta[j] = separateParams ? paramScaler.apply(j, theta[j]) : mainScaler.apply(nFeatures + j, theta[j]);
+            }
+        }
+        try {
+            for (int start = 0; start < n; start += chunk) {
+                int m = Math.min(chunk, n - start);
+                for (int j = 0; j < dMain; j++) {
+                    if (j >= nFeatures && theta != null) {
+                        float z = (float) zTheta[j - nFeatures];
+                        for (int i = 0; i < m; i++) stage[i * dMain + j] = z;
+                        continue;
+                    }
+                    double[] src = columns[j];
+                    for (int i = 0; i < m; i++) {
+                        double x = src[start + i];
+                        if (!Double.isFinite(x)) throw badInput(columns[j], j, start + i);
+                        stage[i * dMain + j] = (float) mainScaler.apply(j, x);
+                    }
+                }
+                mainBuf.clear();
+                mainBuf.put(stage, 0, m * dMain);
+                mainBuf.flip();
+                Map<String, OnnxTensor> feed = new HashMap<>(4);
+                OnnxTensor main = OnnxTensor.createTensor(env, mainBuf, new long[]{m, dMain});
+                OnnxTensor par = null;
+                try {
+                    feed.put(sidecar.inputName(), main);
+                    if (separateParams) {
+                        for (int j = 0; j < nParams; j++) {
+                            if (theta != null) {
+                                float z = (float) zTheta[j];
+                                for (int i = 0; i < m; i++) pstage[i * nParams + j] = z;
+                            } else {
+                                double[] src = columns[nFeatures + j];
+                                for (int i = 0; i < m; i++) {
+                                    double x = src[start + i];
+                                    if (!Double.isFinite(x)) throw badInput(src, nFeatures + j, start + i);
+                                    pstage[i * nParams + j] = (float) paramScaler.apply(j, x);
+                                }
+                            }
+                        }
+                        paramBuf.clear();
+                        paramBuf.put(pstage, 0, m * nParams);
+                        paramBuf.flip();
+                        par = OnnxTensor.createTensor(env, paramBuf, new long[]{m, nParams});
+                        feed.put(sidecar.parameterInputName(), par);
+                    }
+                    try (OrtSession.Result r = session.run(feed, Set.of(outputName))) {
+                        OnnxTensor o = (OnnxTensor) r.get(0);
+                        FloatBuffer ob = o.getFloatBuffer();
+                        if (ob.remaining() != m * outWidth) {
+                            throw new RatioModelException("ratio model '" + name + "': output '" + outputName + "' has "
+                                    + ob.remaining() + " values for " + m + " events, expected " + (m * outWidth));
+                        }
+                        ob.get(out, start * outWidth, m * outWidth);
+                    }
+                } finally {
+                    main.close();
+                    if (par != null) par.close();
+                }
+                options.progress().progress(name, start + m, n);
+            }
+        } catch (OrtException e) {
+            throw new RatioModelException("ratio model '" + name + "': ONNX Runtime failed: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private RatioModelException badInput(double[] col, int j, int firstRow) {
+        String cname = j < nFeatures ? "feature '" + sidecar.features().get(j) + "'" : "parameter '" + sidecar.parameterList().get(j - nFeatures) + "'";
+        List<String> rows = new ArrayList<>();
+        int count = 0;
+        for (int i = firstRow; i < col.length; i++) {
+            if (!Double.isFinite(col[i])) {
+                if (rows.size() < 5) rows.add("row " + i + " = " + col[i]);
+                count++;
+            }
+        }
+        return new RatioModelException("ratio model '" + name + "': " + cname + " has " + count + " non-finite value(s) from row " + firstRow
+                + " on: " + String.join(", ", rows) + (count > rows.size() ? ", ..." : ""));
+    }
+
+    private void checkInput(String inputName, List<String> cols) throws OrtException {
+        Map<String, NodeInfo> info = session.getInputInfo();
+        NodeInfo ni = info.get(inputName);
+        if (ni == null) {
+            throw new RatioModelException("ratio model '" + name + "': the ONNX graph has no input '" + inputName + "' (field 'input_name' or 'parameter_input_name' of "
+                    + where() + "); its inputs are " + info.keySet());
+        }
+        if (!(ni.getInfo() instanceof TensorInfo ti)) {
+            throw new RatioModelException("ratio model '" + name + "': ONNX input '" + inputName + "' is not a tensor");
+        }
+        if (ti.type != OnnxJavaType.FLOAT) {
+            throw new RatioModelException("ratio model '" + name + "': ONNX input '" + inputName + "' has element type " + ti.type + ", expected float32");
+        }
+        long[] shape = ti.getShape();
+        if (shape.length != 2) {
+            throw new RatioModelException("ratio model '" + name + "': ONNX input '" + inputName + "' has shape " + Arrays.toString(shape)
+                    + ", expected [batch, " + cols.size() + "]");
+        }
+        if (shape[1] >= 0 && shape[1] != cols.size()) {
+            throw new RatioModelException("ratio model '" + name + "': ONNX input '" + inputName + "' takes " + shape[1] + " values per event but the sidecar "
+                    + where() + " lists " + cols.size() + " " + cols);
+        }
+    }
+
+    private int checkOutput() throws OrtException {
+        Map<String, NodeInfo> info = session.getOutputInfo();
+        NodeInfo ni = info.get(outputName);
+        if (ni == null) {
+            throw new RatioModelException("ratio model '" + name + "': the ONNX graph has no output '" + outputName + "' (field 'output_name' of "
+                    + where() + "); its outputs are " + info.keySet());
+        }
+        if (!(ni.getInfo() instanceof TensorInfo ti) || ti.type != OnnxJavaType.FLOAT) {
+            throw new RatioModelException("ratio model '" + name + "': ONNX output '" + outputName + "' is not a float32 tensor");
+        }
+        long[] shape = ti.getShape();
+        int width = shape.length <= 1 ? 1 : (int) shape[shape.length - 1];
+        int expected = switch (sidecar.output()) {
+            case SCORE, LOGIT, LOG_RATIO -> 1;
+            case SOFTMAX, SOFTMAX_LOGITS -> sidecar.multiclass().classes().size();
+            case LOCAL_SCORE -> nParams;
+        };
+        if (shape.length > 2 || (width >= 0 && width != expected)) {
+            throw new RatioModelException("ratio model '" + name + "': ONNX output '" + outputName + "' has shape " + Arrays.toString(shape)
+                    + " but output '" + sidecar.output().name().toLowerCase() + "' needs " + expected + " value(s) per event");
+        }
+        return expected;
+    }
+
+    /** Writers may record the feature order in the ONNX metadata ("ratiofit.features"); compare it. */
+    private void checkFeatureMetadata() throws OrtException {
+        String meta = session.getMetadata().getCustomMetadata().get(FEATURES_METADATA_KEY);
+        if (meta == null) return;
+        List<String> graphCols = Arrays.asList(meta.split(",", -1));
+        if (!graphCols.equals(mainColumns)) {
+            throw new RatioModelException("ratio model '" + name + "': the ONNX file records input columns " + graphCols
+                    + " but the sidecar " + where() + " lists " + mainColumns + " (first difference at " + Sidecars.listDiff(graphCols, mainColumns) + ")");
+        }
+    }
+
+    /** ONNX metadata key under which {@link org.ratiofit.ratio.onnx.OnnxMlpWriter} records the input columns. */
+    public static final String FEATURES_METADATA_KEY = "ratiofit.features";
+
+    private String where() {
+        return sidecarPath != null ? sidecarPath.toString() : "the sidecar";
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new RatioModelException("ratio model '" + name + "': closing the ONNX Runtime session failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RatioModel[" + name + ", " + onnxPath + "]";
+    }
+}
