@@ -72,7 +72,7 @@ public final class DjlTrainer {
             }
             trainEvents = boot;
         }
-        FeatureScaler scaler = FeatureScaler.fit(data, split.train(), config.scaler(), config.minMaxLow(),
+        FittedScaler scaler = FittedScaler.fit(data, split.train(), config.scaler(), config.minMaxLow(),
                 config.minMaxHigh());
         int d = data.numFeatures();
         int n = trainEvents.length;

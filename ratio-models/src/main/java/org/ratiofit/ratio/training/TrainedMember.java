@@ -6,7 +6,7 @@ package org.ratiofit.ratio.training;
  * on scaled features is ln r̂(x) = ln p_A(x)/p_B(x).
  */
 public record TrainedMember(int formatVersion, int index, long seed, TrainingConfig config, DataSplit split,
-        FeatureScaler scaler, MlpWeights network, TrainingHistory history) {
+        FittedScaler scaler, MlpWeights network, TrainingHistory history) {
 
     public static final int FORMAT_VERSION = 1;
 

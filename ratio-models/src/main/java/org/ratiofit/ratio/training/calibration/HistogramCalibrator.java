@@ -3,11 +3,11 @@ package org.ratiofit.ratio.training.calibration;
 import java.util.Arrays;
 
 /**
- * Histogram calibration fitted on the holdout: bins in score with edges at weighted quantiles of
- * all holdout events (so each bin holds about the same weight); in each bin the calibrated ratio
- * is Σ_A w / Σ_B w with weights normalised per class.
+ * Histogram calibration fitted on the holdout: bins in the raw ratio r̂ with edges at weighted
+ * quantiles of all holdout events (so each bin holds about the same weight; the end bins reach to
+ * 0 and ∞); in each bin the calibrated ratio is Σ_A w / Σ_B w with weights normalised per class.
  */
-public record HistogramCalibrator(int formatVersion, String kind, double[] scoreEdges, double[] binRatios)
+public record HistogramCalibrator(int formatVersion, String kind, double[] ratioEdges, double[] binRatios)
         implements RatioCalibrator {
 
     public static final int FORMAT_VERSION = 1;
@@ -17,10 +17,7 @@ public record HistogramCalibrator(int formatVersion, String kind, double[] score
             throw new IllegalArgumentException("histogram calibration needs at least one bin, got " + bins);
         }
         int n = ratios.length;
-        double[] s = new double[n];
-        for (int i = 0; i < n; i++) {
-            s[i] = RatioCalibrator.ratioToScore(ratios[i]);
-        }
+        double[] s = ratios;
         double[] edges = weightedQuantileEdges(s, weights, bins);
         int nb = edges.length - 1;
         double[] sumA = new double[nb];
@@ -35,9 +32,9 @@ public record HistogramCalibrator(int formatVersion, String kind, double[] score
         }
         double[] r = new double[nb];
         for (int b = 0; b < nb; b++) {
-            // empty B bins: fall back on the score's own ratio at the bin centre rather than infinity
+            // a bin without both classes: keep the raw ratio at the bin centre rather than 0 or infinity
             r[b] = sumB[b] > 0 && sumA[b] > 0 ? sumA[b] / sumB[b]
-                    : RatioCalibrator.scoreToRatio(0.5 * (edges[b] + edges[b + 1]));
+                    : 0.5 * (edges[b] + edges[b + 1]);
         }
         return new HistogramCalibrator(FORMAT_VERSION, "histogram", edges, r);
     }
@@ -75,6 +72,6 @@ public record HistogramCalibrator(int formatVersion, String kind, double[] score
 
     @Override
     public double calibrate(double ratio) {
-        return binRatios[bin(scoreEdges, RatioCalibrator.ratioToScore(ratio))];
+        return binRatios[bin(ratioEdges, ratio)];
     }
 }

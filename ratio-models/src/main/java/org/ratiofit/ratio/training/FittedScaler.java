@@ -16,13 +16,15 @@ import org.hipparchus.optim.univariate.UnivariatePointValuePair;
  * Min-max onto [lo, hi] is written in the same form: offset = min − lo·(max−min)/(hi−lo),
  * scale = (max−min)/(hi−lo).
  */
-public record FeatureScaler(int formatVersion, ScalerKind kind, List<String> features, boolean[] scaled,
+public record FittedScaler(int formatVersion, ScalerKind kind, List<String> features, boolean[] scaled,
         double[] lambda, double[] offset, double[] scale, double rangeLow, double rangeHigh) {
 
     public static final int FORMAT_VERSION = 1;
+    /** scikit-learn's np.spacing(1.0): below it λ counts as 0 (or 2) */
+    private static final double EPS = Math.ulp(1.0);
 
     /** Fits on the given (training) events only. */
-    public static FeatureScaler fit(TrainingData data, int[] events, ScalerKind kind, double rangeLow,
+    public static FittedScaler fit(TrainingData data, int[] events, ScalerKind kind, double rangeLow,
             double rangeHigh) {
         int d = data.numFeatures();
         boolean[] sc = new boolean[d];
@@ -74,7 +76,7 @@ public record FeatureScaler(int formatVersion, ScalerKind kind, List<String> fea
                 default -> throw new IllegalStateException(kind.toString());
             }
         }
-        return new FeatureScaler(FORMAT_VERSION, kind, data.features(), sc, lam, off, s, rangeLow, rangeHigh);
+        return new FittedScaler(FORMAT_VERSION, kind, data.features(), sc, lam, off, s, rangeLow, rangeHigh);
     }
 
     public double apply(int feature, double x) {
@@ -126,9 +128,9 @@ public record FeatureScaler(int formatVersion, ScalerKind kind, List<String> fea
     /** The Yeo-Johnson transform (Yeo and Johnson 2000), as scikit-learn writes it. */
     public static double yeoJohnson(double x, double lambda) {
         if (x >= 0) {
-            return Math.abs(lambda) < 1e-19 ? Math.log1p(x) : (Math.pow(x + 1, lambda) - 1) / lambda;
+            return Math.abs(lambda) < EPS ? Math.log1p(x) : (Math.pow(x + 1, lambda) - 1) / lambda;
         }
-        return Math.abs(lambda - 2) < 1e-19 ? -Math.log1p(-x)
+        return Math.abs(lambda - 2) < EPS ? -Math.log1p(-x)
                 : -(Math.pow(-x + 1, 2 - lambda) - 1) / (2 - lambda);
     }
 
