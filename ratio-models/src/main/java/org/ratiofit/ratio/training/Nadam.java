@@ -50,6 +50,9 @@ final class Nadam extends Optimizer {
             mHat.addi(gHat).muli(lr).divi(denom);
             weight.subi(mHat);
         }
+        // PyTorch accumulates gradients; DJL's built-in optimizers clear them in their native
+        // update, so a Java optimizer must clear them itself (as DJL's zeroGradients does).
+        grad.subi(grad);
     }
 
     static final class Builder extends OptimizerBuilder<Builder> {

@@ -80,6 +80,13 @@ public record TrainingConfig(
                 scaler, minMaxLow, minMaxHigh, output, bootstrap, quiet);
     }
 
+    /** Early stopping: stop after {@code pat} epochs without a validation-loss improvement larger than {@code delta}. */
+    public TrainingConfig withEarlyStopping(int pat, double delta) {
+        return new TrainingConfig(formatVersion, hiddenLayers, activation, optimizer, learningRate, schedule,
+                scheduleParameter, epochs, batchSize, pat, delta, trainFraction, validationFraction, splitSeed, seed,
+                scaler, minMaxLow, minMaxHigh, output, bootstrap, quiet);
+    }
+
     public TrainingConfig withSeeds(long splitSeedValue, long memberSeed) {
         return new TrainingConfig(formatVersion, hiddenLayers, activation, optimizer, learningRate, schedule,
                 scheduleParameter, epochs, batchSize, patience, minDelta, trainFraction, validationFraction,
