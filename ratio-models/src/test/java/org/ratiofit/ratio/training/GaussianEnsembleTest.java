@@ -22,8 +22,8 @@ class GaussianEnsembleTest {
     static void train() {
         data = GaussianToy.data(20_000, 20_000, 2024L);
         config = TrainingConfig.defaults().withNetwork(List.of(32, 32), TrainingConfig.Activation.SWISH)
-                .withOptimizer(TrainingConfig.OptimizerKind.ADAM, 3e-3, TrainingConfig.Schedule.COSINE, 0.02)
-                .withEpochs(40, 512, 12).withQuiet(true);
+                .withOptimizer(TrainingConfig.OptimizerKind.ADAM, 5e-3, TrainingConfig.Schedule.COSINE, 0.02)
+                .withEpochs(40, 1024, 12).withQuiet(true);
         long t0 = System.nanoTime();
         ensemble = EnsembleTrainer.train(data, config, MEMBERS);
         System.out.printf("trained %d members in %.1f s%n", MEMBERS, (System.nanoTime() - t0) * 1e-9);

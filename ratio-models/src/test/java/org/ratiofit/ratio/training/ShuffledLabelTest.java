@@ -64,4 +64,19 @@ class ShuffledLabelTest {
         double[][] rows = GaussianToy.sample(50, true, new SplittableRandom(1));
         assertTrue(java.util.Arrays.equals(a.logRatio(rows), b.logRatio(rows)), "same seed, different network");
     }
+
+    @Test
+    void trainingRecordRoundTrips(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        TrainingData data = GaussianToy.data(1_000, 1_000, 4L);
+        TrainingConfig cfg = TrainingConfig.defaults().withNetwork(List.of(8), TrainingConfig.Activation.TANH)
+                .withEpochs(2, 128, 2).withScaler(ScalerKind.YEO_JOHNSON, 0, 1).withBootstrap(true).withQuiet(true);
+        TrainedMember m = DjlTrainer.train(data, cfg, 1);
+        TrainedMember back = TrainingRecords.read(TrainingRecords.save(m, dir, "m"));
+        assertEquals(m.config(), back.config());
+        assertEquals(m.seed(), back.seed());
+        assertTrue(java.util.Arrays.equals(m.split().holdout(), back.split().holdout()), "split saved");
+        assertEquals(m.split().seed(), back.split().seed());
+        double[][] rows = GaussianToy.sample(20, false, new SplittableRandom(2));
+        assertTrue(java.util.Arrays.equals(m.logRatio(rows), back.logRatio(rows)), "network and scaler saved");
+    }
 }
