@@ -95,6 +95,20 @@ public final class TrainingData {
         return new TrainingData(features, cols, w, labels, new LinkedHashSet<>(scaledFeatures));
     }
 
+    /**
+     * As {@link #of(Map, double[], int[], List, Collection)} with the columns looked up by name, for
+     * example {@code TrainingData.of(eventTable::column, weights, labels, features, scaled)} with an
+     * {@code org.ratiofit.ratio.data.EventTable}.
+     */
+    public static TrainingData of(java.util.function.Function<String, double[]> columnByName, double[] weights,
+            int[] labels, List<String> features, Collection<String> scaledFeatures) {
+        Map<String, double[]> table = new java.util.LinkedHashMap<>();
+        for (String f : features) {
+            table.put(f, columnByName.apply(f));
+        }
+        return of(table, weights, labels, features, scaledFeatures);
+    }
+
     /** Joins a sample of hypothesis A and one of B (same feature columns) into one table. */
     public static TrainingData ofSamples(Map<String, double[]> a, double[] weightsA, Map<String, double[]> b,
             double[] weightsB, List<String> features, Collection<String> scaledFeatures) {
