@@ -250,8 +250,7 @@ public final class DjlTrainer {
     private static void zeroOutputLayer(SequentialBlock net) {
         List<Parameter> params = net.getParameters().values();
         for (int k = params.size() - 2; k < params.size(); k++) {
-            NDArray a = params.get(k).getArray();
-            a.set(new float[(int) a.size()]);
+            params.get(k).getArray().muli(0f);
         }
     }
 
@@ -269,7 +268,18 @@ public final class DjlTrainer {
         }
         int k = 0;
         for (Pair<String, Parameter> p : net.getParameters()) {
-            p.getValue().getArray().set(params.get(k++));
+            assign(p.getValue().getArray(), params.get(k++));
+        }
+    }
+
+    /**
+     * Overwrites a parameter in place with PyTorch arithmetic. Not {@code NDArray.set(float[])}:
+     * in DJL 0.35.1 that makes the tensor's storage a Java direct buffer, and after it training was
+     * no longer reproducible and once produced NaN logits.
+     */
+    private static void assign(NDArray target, float[] values) {
+        try (NDArray src = target.getManager().create(values, target.getShape())) {
+            target.muli(0f).addi(src);
         }
     }
 
@@ -310,9 +320,9 @@ public final class DjlTrainer {
             int bi = 0;
             for (Pair<String, Parameter> p : net.getParameters()) {
                 if (p.getKey().endsWith("weight")) {
-                    p.getValue().getArray().set(weights.weights().get(wi++));
+                    assign(p.getValue().getArray(), weights.weights().get(wi++));
                 } else {
-                    p.getValue().getArray().set(weights.biases().get(bi++));
+                    assign(p.getValue().getArray(), weights.biases().get(bi++));
                 }
             }
             NDArray x = manager.create(scaledRows, new Shape(n, d));

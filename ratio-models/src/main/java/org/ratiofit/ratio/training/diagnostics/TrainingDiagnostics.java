@@ -183,8 +183,9 @@ public final class TrainingDiagnostics {
             XYChart cc = chart("Reweighting closure: " + f + " (chi2/ndf " + String.format("%.2f", c2 / dof) + ")", f,
                     "weight per bin");
             double[] cx = centres(fe);
-            step(cc, "A", cx, hA);
-            step(cc, "B", cx, hB);
+            // lines through the bin centres (bins have unequal widths: weighted-quantile edges)
+            line(cc, "A", cx, hA);
+            line(cc, "B", cx, hB);
             XYSeries rs = cc.addSeries("B x r", cx, hBr, sqrt(vBr));
             rs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             figures.add(save(cc, dir, "closure_" + f.replaceAll("[^A-Za-z0-9_.-]", "_")));
