@@ -143,8 +143,8 @@ public final class FitCommand implements Callable<Integer> {
         out.table(header, rows);
         var s = fit.status();
         out.paragraph(String.format(java.util.Locale.ROOT,
-                "-ln L at minimum %s, EDM %.3g (target %.3g); MIGRAD %d + %d calls with gradient, HESSE %d + %d",
-                Output.num(fit.minimumValue()), fit.edm(), s.edmTarget(), migrad.functionCalls(), migrad.gradientCalls(),
+                "-ln L at minimum %.10g, EDM %.3g (target %.3g); MIGRAD %d + %d calls with gradient, HESSE %d + %d",
+                fit.minimumValue(), fit.edm(), s.edmTarget(), migrad.functionCalls(), migrad.gradientCalls(),
                 fit.functionCalls(), fit.gradientCalls()));
         out.paragraph("status: valid minimum " + yes(s.validMinimum()) + ", accurate covariance " + yes(s.accurateCovariance())
                 + ", forced positive-definite " + yes(s.forcedPositiveDefinite()) + ", parameter at limit " + yes(s.parameterAtLimit())
@@ -202,7 +202,7 @@ public final class FitCommand implements Callable<Integer> {
         if (x.isEmpty()) {
             return;
         }
-        XYChart c = Plots.chart("Pulls of the constrained nuisance parameters", "nuisance parameter (index)",
+        XYChart c = Output.chart("Pulls of the constrained nuisance parameters", "nuisance parameter (index)",
                 "(value - aux) / sigma");
         double[] xs = x.stream().mapToDouble(Double::doubleValue).toArray();
         XYSeries s = c.addSeries("post-fit", xs, y.stream().mapToDouble(Double::doubleValue).toArray(),

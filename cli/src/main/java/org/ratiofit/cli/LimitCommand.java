@@ -106,7 +106,7 @@ public final class LimitCommand implements Callable<Integer> {
             String poiName = p.name();
             out.paragraph("ratiofit limit " + workspace.workspace + ": CLs upper limit on " + poiName + " at "
                     + Levels.label(level) + " CL, test statistic " + Statistics.name(statistic) + ", asymptotic; best fit "
-                    + poiName + " = " + Output.num(best.values()[poi]) + " +- " + Output.num4(best.errors()[poi]));
+                    + poiName + " = " + Output.plain(best.values()[poi]) + " +- " + Output.num4(best.errors()[poi]));
             String[] bands = {"expected -2 sigma", "expected -1 sigma", "expected (median)", "expected +1 sigma", "expected +2 sigma"};
             List<List<String>> rows = new ArrayList<>();
             rows.add(List.of("observed", Output.num(limit.observed())));
@@ -149,7 +149,7 @@ public final class LimitCommand implements Callable<Integer> {
                 exp[k][i] = t.expectedCls()[k];
             }
         }
-        XYChart c = Plots.chart("CLs versus " + poiName, poiName, "CLs");
+        XYChart c = Output.chart("CLs versus " + poiName, poiName, "CLs");
         String[] names = {"expected -2 sigma", "expected -1 sigma", "expected median", "expected +1 sigma", "expected +2 sigma"};
         java.awt.Color[] colours = {new java.awt.Color(230, 190, 40), new java.awt.Color(60, 170, 60), java.awt.Color.DARK_GRAY,
             new java.awt.Color(60, 170, 60), new java.awt.Color(230, 190, 40)};

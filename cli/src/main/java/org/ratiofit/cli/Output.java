@@ -144,6 +144,22 @@ final class Output {
         return m;
     }
 
+    /** A chart in the project's style with short tick labels. */
+    static XYChart chart(String title, String xTitle, String yTitle) {
+        XYChart c = Plots.chart(title, xTitle, yTitle);
+        c.getStyler().setXAxisDecimalPattern("0.###");
+        c.getStyler().setYAxisDecimalPattern("0.###");
+        return c;
+    }
+
+    /** A number for prose: up to six significant digits, no trailing zeros. */
+    static String plain(double v) {
+        if (!Double.isFinite(v)) {
+            return num(v);
+        }
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.6g", v)).stripTrailingZeros().toPlainString();
+    }
+
     /** Six significant digits; nan and inf spelled out. */
     static String num(double v) {
         if (Double.isNaN(v)) {

@@ -154,9 +154,9 @@ public final class ScanCommand implements Callable<Integer> {
             }
         }
         int ix = best.indexOf(x);
-        out.paragraph("ratiofit scan " + workspace.workspace + ": profile of " + x + " over [" + Output.num(gx[0]) + ", "
-                + Output.num(gx[gx.length - 1]) + "], " + gx.length + " points; best fit " + x + " = "
-                + Output.num(best.values()[ix]) + " +- " + Output.num4(best.errors()[ix]) + " (HESSE)");
+        out.paragraph("ratiofit scan " + workspace.workspace + ": profile of " + x + " over [" + Output.plain(gx[0]) + ", "
+                + Output.plain(gx[gx.length - 1]) + "], " + gx.length + " points; best fit " + x + " = "
+                + Output.plain(best.values()[ix]) + " +- " + Output.num4(best.errors()[ix]) + " (HESSE)");
         List<String> header = new ArrayList<>(List.of(x, "q"));
         if (stat != null) {
             header.add("q stat-only");
@@ -206,7 +206,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
         out.table(ih, irows);
         if (out.plotting()) {
-            XYChart c = Plots.chart("Profile likelihood of " + x, x, "q = -2 ln lambda");
+            XYChart c = Output.chart("Profile likelihood of " + x, x, "q = -2 ln lambda");
             XYSeries sp = c.addSeries("profiled", prof.points(), prof.q());
             sp.setMarker(SeriesMarkers.CIRCLE);
             if (stat != null) {
@@ -238,8 +238,8 @@ public final class ScanCommand implements Callable<Integer> {
         int ix = best.indexOf(x);
         int iy = best.indexOf(y);
         out.paragraph("ratiofit scan " + workspace.workspace + ": profile of (" + x + ", " + y + ") on " + gx.length + " x "
-                + gy.length + " points; best fit " + x + " = " + Output.num(best.values()[ix]) + ", " + y + " = "
-                + Output.num(best.values()[iy]));
+                + gy.length + " points; best fit " + x + " = " + Output.plain(best.values()[ix]) + ", " + y + " = "
+                + Output.plain(best.values()[iy]));
         out.heading("joint regions (extent of the grid points inside; 2 parameters: q <= chi2 quantile with 2 dof)");
         List<List<String>> rows = new ArrayList<>();
         List<Map<String, Object>> regions = new ArrayList<>();
@@ -271,7 +271,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
         out.table(List.of("CL", "q level", "points", x + " min", x + " max", y + " min", y + " max", "note"), rows);
         if (out.plotting()) {
-            XYChart c = Plots.chart("Profile likelihood of (" + x + ", " + y + ")", x, y);
+            XYChart c = Output.chart("Profile likelihood of (" + x + ", " + y + ")", x, y);
             List<double[]> classes = new ArrayList<>();
             double[] bounds = new double[levels.size() + 1];
             for (int k = 0; k < levels.size(); k++) {

@@ -65,7 +65,7 @@ public final class SignificanceCommand implements Callable<Integer> {
             }
             double expectedP = new NormalDistribution(0, 1).cumulativeProbability(-r.expectedSignificance());
             out.paragraph("ratiofit significance " + workspace.workspace + ": discovery test of " + p.name()
-                    + " = 0 with q_0 (asymptotic); expected for " + p.name() + " = " + Output.num(expectedMu) + " (Asimov)");
+                    + " = 0 with q_0 (asymptotic); expected for " + p.name() + " = " + Output.plain(expectedMu) + " (Asimov)");
             out.table(List.of("", "q_0", "p-value", "Z"), List.of(
                     List.of("observed", Output.num(r.q0()), Output.num4(r.pValue()), Output.num4(r.significance())),
                     List.of("expected (median)", Output.num(r.expectedSignificance() * r.expectedSignificance()),
