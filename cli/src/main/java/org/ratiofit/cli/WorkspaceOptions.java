@@ -26,7 +26,7 @@ public final class WorkspaceOptions {
             description = "Workspace directory (holding workspace.json and the .npy columns).")
     Path workspace;
 
-    @Option(names = "--fix", paramLabel = "NAME=VALUE", split = ",", mapFallbackValue = CommandLine.Option.NULL_VALUE,
+    @Option(names = "--fix", paramLabel = "NAME=VALUE", split = ",",
             description = "Hold a parameter fixed at a value (repeatable, or comma-separated).")
     Map<String, Double> fix = new LinkedHashMap<>();
 
@@ -66,10 +66,6 @@ public final class WorkspaceOptions {
         }
         for (Map.Entry<String, Double> e : fix.entrySet()) {
             int i = find(cl, names, e.getKey(), "--fix");
-            if (e.getValue() == null) {
-                throw new CommandLine.ParameterException(cl, "--fix " + e.getKey() + ": give a value, as in --fix "
-                        + e.getKey() + "=1.0");
-            }
             params.set(i, withValue(cl, params.get(i), e.getValue(), "--fix").withFixed(true));
         }
         ForkJoinPool pool;
