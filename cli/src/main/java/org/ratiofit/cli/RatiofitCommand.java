@@ -10,7 +10,17 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = RatiofitCommand.Version.class,
         description = "Neural density ratios to statistical results: unbinned likelihoods, fits, intervals and posteriors.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        footer = {"", "Exit codes: 0 success, 1 error (bad file, failed computation), 2 bad argument,",
+            "3 results written but not trustworthy (e.g. the fit did not converge)."},
+        // One line per subcommand: adding a command is adding its class here.
+        subcommands = {
+            FitCommand.class,
+            ScanCommand.class,
+            LimitCommand.class,
+            SignificanceCommand.class,
+            DemoCommand.class,
+            CommandLine.HelpCommand.class,
+        })
 public final class RatiofitCommand implements Runnable {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
@@ -47,12 +57,29 @@ public final class RatiofitCommand implements Runnable {
             } else {
                 // One clear line for the user; --debug shows the trace.
                 String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-                err.println("ratiofit " + commandLine.getCommandName() + ": error: " + msg);
+                err.println(commandLine.getCommandSpec().qualifiedName() + ": error: " + oneLine(msg));
             }
+            err.flush();
+            return 1;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            PrintWriter err = c.getErr();
+            RatiofitCommand root = c.getCommandSpec().root().userObject() instanceof RatiofitCommand r ? r : null;
+            if (root != null && root.debug) {
+                ex.printStackTrace(err);
+            }
+            // One line: what was wrong, and where the usage is.
+            err.println(c.getCommandSpec().qualifiedName() + ": " + oneLine(ex.getMessage())
+                    + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return 2;
         });
         return cl;
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", "; ");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,0 +1,69 @@
+package org.ratiofit.cli;
+
+import java.util.List;
+import java.util.OptionalInt;
+import org.ratiofit.objective.ParameterSpec;
+import org.ratiofit.objective.StatisticalModel;
+
+/**
+ * A statistical model that reports each evaluation to a progress bar, for work whose number of
+ * steps is not known in advance (limits, significances). Asimov data sets and pseudo-experiments
+ * derived from it report to the same bar.
+ */
+final class CountingModel implements StatisticalModel {
+
+    private final StatisticalModel m;
+    private final Progress progress;
+
+    CountingModel(StatisticalModel model, Progress progress) {
+        this.m = model;
+        this.progress = progress;
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return m.parameters();
+    }
+
+    @Override
+    public double value(double[] x) {
+        progress.step();
+        return m.value(x);
+    }
+
+    @Override
+    public boolean hasGradient() {
+        return m.hasGradient();
+    }
+
+    @Override
+    public double valueAndGradient(double[] x, double[] gradient) {
+        progress.step();
+        return m.valueAndGradient(x, gradient);
+    }
+
+    @Override
+    public double errorDef() {
+        return m.errorDef();
+    }
+
+    @Override
+    public OptionalInt parameterOfInterest() {
+        return m.parameterOfInterest();
+    }
+
+    @Override
+    public StatisticalModel asimov(double[] point) {
+        return new CountingModel(m.asimov(point), progress);
+    }
+
+    @Override
+    public boolean supportsPseudoExperiments() {
+        return m.supportsPseudoExperiments();
+    }
+
+    @Override
+    public StatisticalModel pseudoExperiment(double[] truth, long seed) {
+        return new CountingModel(m.pseudoExperiment(truth, seed), progress);
+    }
+}

@@ -1,0 +1,83 @@
+package org.ratiofit.cli;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.hipparchus.distribution.continuous.NormalDistribution;
+import org.ratiofit.likelihood.Model;
+import org.ratiofit.objective.ParameterSpec;
+import org.ratiofit.samplers.fit.Migrad;
+import org.ratiofit.samplers.profile.DiscoveryResult;
+import org.ratiofit.samplers.profile.HypoTests;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ratiofit significance}: discovery significance from q_0. */
+@Command(name = "significance", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Discovery significance of the signal: q_0 = -2 ln lambda(0) of the background-only hypothesis,",
+            "its p-value and Z = sqrt(q_0) (asymptotic), observed and the median expected for a signal at",
+            "--expected-mu (Asimov data set). The workspace's unbinned channels need their reference events."},
+        footer = {"", "Examples:",
+            "  ratiofit significance my-workspace",
+            "  ratiofit significance my-workspace --expected-mu 2 --json"})
+public final class SignificanceCommand implements Callable<Integer> {
+
+    @Mixin
+    WorkspaceOptions workspace;
+
+    @Option(names = "--expected-mu", paramLabel = "MU", defaultValue = "1",
+            description = "Signal strength of the Asimov data set for the expected significance. Default: ${DEFAULT-VALUE}.")
+    double expectedMu;
+
+    @Mixin
+    MinimiserOptions minimiser;
+
+    @Mixin
+    OutputOptions output;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        CommandLine cl = spec.commandLine();
+        Migrad migrad = minimiser.migrad(cl, 0.01);
+        Model model = workspace.load(cl);
+        try {
+            int poi = model.parameterOfInterest().orElseThrow(() -> new CommandLine.ParameterException(cl,
+                    "the workspace has no parameter of interest (kind 'poi'), so there is no signal to test"));
+            ParameterSpec p = model.parameters().get(poi);
+            if (p.fixed()) {
+                throw new CommandLine.ParameterException(cl, "the parameter of interest '" + p.name() + "' is fixed (--fix)");
+            }
+            if (!(expectedMu >= p.lower() && expectedMu <= p.upper()) || 0 < p.lower() || 0 > p.upper()) {
+                throw new CommandLine.ParameterException(cl, "--expected-mu " + expectedMu + " and 0 must both lie inside the bounds of '"
+                        + p.name() + "' [" + p.lower() + ", " + p.upper() + "]");
+            }
+            Output out = new Output(cl.getOut(), output, "ratiofit significance " + workspace.workspace);
+            DiscoveryResult r;
+            try (Progress progress = Progress.start(!output.json, "significance (likelihood evaluations)", -1)) {
+                r = new HypoTests(migrad).discovery(new CountingModel(model, progress), expectedMu);
+            }
+            double expectedP = new NormalDistribution(0, 1).cumulativeProbability(-r.expectedSignificance());
+            out.paragraph("ratiofit significance " + workspace.workspace + ": discovery test of " + p.name()
+                    + " = 0 with q_0 (asymptotic); expected for " + p.name() + " = " + Output.plain(expectedMu) + " (Asimov)");
+            out.table(List.of("", "q_0", "p-value", "Z"), List.of(
+                    List.of("observed", Output.num(r.q0()), Output.num4(r.pValue()), Output.num4(r.significance())),
+                    List.of("expected (median)", Output.num(r.expectedSignificance() * r.expectedSignificance()),
+                            Output.num4(expectedP), Output.num4(r.expectedSignificance()))));
+            Map<String, Object> json = Output.result("significance", workspace.workspace);
+            json.put("parameterOfInterest", p.name());
+            json.put("significance", r);
+            json.put("expectedPValue", expectedP);
+            out.finish(json);
+            return 0;
+        } finally {
+            workspace.close();
+        }
+    }
+}
