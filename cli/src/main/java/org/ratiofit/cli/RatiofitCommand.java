@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
             ScanCommand.class,
             LimitCommand.class,
             SignificanceCommand.class,
+            SampleCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class,
         })
