@@ -20,14 +20,14 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         out.println("ratiofit demo");
-        out.println("This build has the project skeleton only. The demo's steps and their state:");
+        out.println("The end-to-end demo is not wired together yet. Its steps and where each stands in this build:");
         String[][] steps = {
-            {"generate the Gaussian-on-exponential toy", "not yet built"},
-            {"train a ratio ensemble per basis sample (DJL), export ONNX", "not yet built"},
-            {"build the workspace", "not yet built"},
-            {"fit mu with MIGRAD/HESSE/MINOS", "not yet built"},
-            {"profile-likelihood scan q(mu)", "not yet built"},
-            {"NUTS posterior", "not yet built"},
+            {"generate the Gaussian-on-exponential toy", "library: validation GaussianOnExponential"},
+            {"train a ratio ensemble per basis sample (DJL), export ONNX", "library: ratio-models training"},
+            {"build the workspace from a YAML configuration", "not yet built (config checks only)"},
+            {"fit mu with MIGRAD/HESSE/MINOS", "command: ratiofit fit"},
+            {"profile-likelihood scan q(mu)", "command: ratiofit scan"},
+            {"NUTS posterior", "command: ratiofit sample"},
             {"compare with the analytic answers, write the report", "not yet built"},
         };
         for (String[] s : steps) {
