@@ -5,9 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 EVENTS="${1:-1000000}"
-if [ ! -f benchmarks/target/benchmarks.jar ]; then
-  mvn -B -q -o -DskipTests -Pjmh package -pl benchmarks -am
-fi
+# Always (re)build: a jar left from an older checkout lacks the benchmark list.
+mvn -B -q -o -DskipTests -Pjmh package -pl benchmarks -am
 echo "load before: $(uptime)"
 java --add-modules jdk.incubator.vector -Dai.djl.offline=true -jar benchmarks/target/benchmarks.jar \
   'org.ratiofit.benchmarks.likelihood.LikelihoodBenchmark' -p events="$EVENTS" -f 1 -wi 3 -i 5 -w 2s -r 3s
