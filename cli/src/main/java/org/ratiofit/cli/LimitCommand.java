@@ -74,12 +74,8 @@ public final class LimitCommand implements Callable<Integer> {
         }
         Model model = workspace.load(cl);
         try {
-            int poi = model.parameterOfInterest().orElseThrow(() -> new CommandLine.ParameterException(cl,
-                    "the workspace has no parameter of interest (kind 'poi'), so there is nothing to limit"));
+            int poi = WorkspaceOptions.freeParameterOfInterest(cl, model, "there is nothing to limit");
             ParameterSpec p = model.parameters().get(poi);
-            if (p.fixed()) {
-                throw new CommandLine.ParameterException(cl, "the parameter of interest '" + p.name() + "' is fixed (--fix)");
-            }
             if (muMax != null && !(muMax > 0 && muMax <= p.upper())) {
                 throw new CommandLine.ParameterException(cl, "--mu-max must lie in (0, " + p.upper() + "] (the upper bound of '"
                         + p.name() + "'), got " + muMax);

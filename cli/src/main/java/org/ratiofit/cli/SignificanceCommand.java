@@ -48,12 +48,8 @@ public final class SignificanceCommand implements Callable<Integer> {
         Migrad migrad = minimiser.migrad(cl, 0.01);
         Model model = workspace.load(cl);
         try {
-            int poi = model.parameterOfInterest().orElseThrow(() -> new CommandLine.ParameterException(cl,
-                    "the workspace has no parameter of interest (kind 'poi'), so there is no signal to test"));
+            int poi = WorkspaceOptions.freeParameterOfInterest(cl, model, "there is no signal to test");
             ParameterSpec p = model.parameters().get(poi);
-            if (p.fixed()) {
-                throw new CommandLine.ParameterException(cl, "the parameter of interest '" + p.name() + "' is fixed (--fix)");
-            }
             if (!(expectedMu >= p.lower() && expectedMu <= p.upper()) || 0 < p.lower() || 0 > p.upper()) {
                 throw new CommandLine.ParameterException(cl, "--expected-mu " + expectedMu + " and 0 must both lie inside the bounds of '"
                         + p.name() + "' [" + p.lower() + ", " + p.upper() + "]");

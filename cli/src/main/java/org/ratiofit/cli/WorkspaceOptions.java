@@ -46,6 +46,20 @@ public final class WorkspaceOptions {
     private ForkJoinPool ownPool;
 
     /** Reads the workspace and applies --set, --fix, --threads and --float32. */
+    /**
+     * Index of the workspace's parameter of interest, which the command needs free; a usage error
+     * saying {@code purpose} when there is none or it is fixed.
+     */
+    static int freeParameterOfInterest(CommandLine cl, Model model, String purpose) {
+        int poi = model.parameterOfInterest().orElseThrow(() -> new CommandLine.ParameterException(cl,
+                "the workspace has no parameter of interest (kind 'poi'), so " + purpose));
+        String name = model.parameters().get(poi).name();
+        if (model.parameters().get(poi).fixed()) {
+            throw new CommandLine.ParameterException(cl, "the parameter of interest '" + name + "' is fixed (--fix)");
+        }
+        return poi;
+    }
+
     Model load(CommandLine cl) throws IOException {
         if (!Files.exists(workspace)) {
             throw new IOException("workspace directory '" + workspace + "' does not exist");
