@@ -315,6 +315,41 @@ public final class RatioModel implements AutoCloseable {
         return ThetaGradients.finiteDifferences(this, featureColumns, theta, n);
     }
 
+    /**
+     * ln r(x_i|θ_i) and its gradient with respect to θ at a θ per event: {@code thetaColumns[j][i]}
+     * is parameter j (order of {@link #parameters()}) at event i, e.g. a parameter that is a linear
+     * predictor of per-event covariates. Exact or finite differences as {@link #logRatioGradient};
+     * the result's {@code theta()} is null.
+     */
+    public ThetaGradient logRatioGradientPerEvent(double[][] featureColumns, double[][] thetaColumns) {
+        if (!isParametrised()) throw new RatioModelException("ratio model '" + name + "' has no parameters θ");
+        if (isMulticlass() || sidecar.output() == OutputConvention.LOCAL_SCORE) {
+            throw new RatioModelException("ratio model '" + name + "': θ-gradients are implemented for binary score/logit/log_ratio models");
+        }
+        if (thetaColumns == null || thetaColumns.length != nParams) {
+            throw new RatioModelException("ratio model '" + name + "': per-event θ needs " + nParams + " columns " + sidecar.parameterList()
+                    + ", got " + (thetaColumns == null ? "none" : thetaColumns.length));
+        }
+        if (featureColumns == null) {
+            throw new RatioModelException("ratio model '" + name + "': feature columns are null");
+        }
+        double[][] all = new double[featureColumns.length + nParams][];
+        System.arraycopy(featureColumns, 0, all, 0, featureColumns.length);
+        System.arraycopy(thetaColumns, 0, all, featureColumns.length, nParams);
+        int n = checkColumns(all, null);
+        for (int j = 0; j < nParams; j++) {
+            double[] t = thetaColumns[j];
+            for (int i = 0; i < n; i++) {
+                if (!Double.isFinite(t[i])) {
+                    throw new RatioModelException("ratio model '" + name + "': θ '" + sidecar.parameterList().get(j) + "' is " + t[i] + " at row " + i);
+                }
+            }
+        }
+        GraphEvaluator ge = graphEvaluator();
+        if (ge != null) return ThetaGradients.exact(this, ge, featureColumns, null, thetaColumns, n);
+        return ThetaGradients.finiteDifferencesPerEvent(this, all, n);
+    }
+
     /** The double-precision evaluator of this model's graph, or null if the graph has an unsupported node. */
     public synchronized GraphEvaluator graphEvaluator() {
         if (!graphEvaluatorTried) {
