@@ -406,6 +406,10 @@ public final class RatioModel implements AutoCloseable {
     /** ln r from one raw binary output, with d ln r/d output; clip counted in {@code clipped}. */
     double convertOne(double v, int row, long[] clipped, double[] dOut) {
         double l, d;
+        if (!Double.isFinite(v)) {
+            throw new NonFiniteOutputException("ratio model '" + name + "': " + sidecar.output().name().toLowerCase()
+                    + " output is " + v + " at row " + row, row, v);
+        }
         switch (sidecar.output()) {
             case SCORE -> {
                 if (!(v >= 0 && v <= 1)) {

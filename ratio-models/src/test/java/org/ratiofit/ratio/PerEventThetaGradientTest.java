@@ -127,6 +127,28 @@ class PerEventThetaGradientTest {
         }
     }
 
+    @Test
+    void nonFiniteOutputNamesTheRowAndHasItsOwnType() {
+        // ln r = ln θ − x: −∞ at θ = 0, where a likelihood is simply not defined
+        OnnxGraphBuilder b = new OnnxGraphBuilder("log_theta");
+        b.input("x", OnnxGraphBuilder.BATCH, 1);
+        b.input("theta", OnnxGraphBuilder.BATCH, 1);
+        b.nodeNamed("Sub", List.of(b.node("Log", "lt", "theta"), "x"), "lr", Map.of());
+        b.output("lr", OnnxGraphBuilder.BATCH, 1);
+        OnnxGraphBuilder.write(b.build(), dir.resolve("lt.onnx"));
+        Sidecars.write(ModelSidecar.binary("lt", "lt.onnx", "x", List.of("x"), OutputConvention.LOG_RATIO, "A", "B")
+                .withParameters(List.of("theta"), "theta"), dir.resolve("lt.json"));
+        double[][] x = {{0.5, 1.0, 1.5}};
+        try (RatioModel m = RatioModel.load(dir.resolve("lt.json"))) {
+            var e1 = assertThrows(NonFiniteOutputException.class, () -> m.logRatioGradientPerEvent(x, new double[][]{{1, 0, 2}}));
+            assertEquals(1, e1.row());
+            assertEquals(Double.NEGATIVE_INFINITY, e1.value());
+            assertTrue(e1.getMessage().contains("'lt': log_ratio output is -Infinity at row 1"), e1.getMessage());
+            var e2 = assertThrows(NonFiniteOutputException.class, () -> m.logRatios(x, new double[]{0}));
+            assertEquals(0, e2.row());
+        }
+    }
+
     private static double[] filled(int n, double v) {
         double[] a = new double[n];
         java.util.Arrays.fill(a, v);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ratiofit.objective.Objective;
 import org.ratiofit.objective.ParameterSpec;
+import org.ratiofit.ratio.NonFiniteOutputException;
 import org.ratiofit.ratio.RatioModel;
 import org.ratiofit.ratio.RatioModelException;
 import org.ratiofit.ratio.ThetaGradient;
@@ -21,6 +22,9 @@ import org.ratiofit.ratio.ThetaGradient;
  * stays bounded. Evaluation goes through ratio-models' double-precision graph evaluator when the
  * graph allows (so value and gradient are consistent to rounding); otherwise through ONNX Runtime
  * with finite-difference gradients, one call at a time.
+ *
+ * <p>Where the network's output is not finite (ln r = −∞ at an extreme θ, say) the value is +∞: the
+ * likelihood vanishes there, and NUTS rejects the point as it does a point beyond a bound.
  *
  * <p>Thread-safe: the chains of a NUTS run call it concurrently.
  */
@@ -217,6 +221,9 @@ public final class RatioLikelihood implements Objective {
                     }
                     tg = model.logRatioGradientPerEvent(block, t);
                 }
+            } catch (NonFiniteOutputException e) {
+                // ln r = −∞ (or undefined) at this θ: the likelihood vanishes, as at a bound
+                return Double.POSITIVE_INFINITY;
             } catch (RatioModelException e) {
                 throw new RatioModelException("likelihood of ratio model '" + model.name() + "' at " + describe(phi) + ": " + e.getMessage(), e);
             }

@@ -118,6 +118,7 @@ class RatioLikelihoodTest {
                 assertEquals(v, lik.value(phi), 0.0, "seed " + seed + ": value() equals valueAndGradient()");
             }
             assertEquals(Double.POSITIVE_INFINITY, lik.value(new double[] {-0.1, 0}), "sigma below its bound");
+            assertEquals(Double.POSITIVE_INFINITY, lik.value(new double[] {1e-300, 400}), "ln r = −∞ where sigma → 0");
         }
     }
 
