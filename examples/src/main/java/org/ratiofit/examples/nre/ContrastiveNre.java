@@ -71,10 +71,15 @@ public final class ContrastiveNre {
 
     private ContrastiveNre() {}
 
-    /** A small default network for low-dimensional problems: 3×64 swish, logit output, batches of 1024. */
+    /** A small default network for low-dimensional problems: 3×64 swish, logit output, Adam 2e-3 with cosine decay, batches of 1024. */
     public static TrainingConfig defaultConfig(int epochs, long seed) {
+        return defaultConfig(List.of(64, 64, 64), epochs, seed);
+    }
+
+    /** As {@link #defaultConfig(int, long)} with other hidden-layer widths. */
+    public static TrainingConfig defaultConfig(List<Integer> hidden, int epochs, long seed) {
         return TrainingConfig.defaults()
-                .withNetwork(List.of(64, 64, 64), TrainingConfig.Activation.SWISH)
+                .withNetwork(hidden, TrainingConfig.Activation.SWISH)
                 .withOptimizer(TrainingConfig.OptimizerKind.ADAM, 2e-3, TrainingConfig.Schedule.COSINE, 0.05)
                 .withEpochs(epochs, 1024, 5)
                 .withOutput(TrainingConfig.OutputConvention.LOGIT)

@@ -94,4 +94,19 @@ final class ExampleArgs {
         }
         throw new IllegalArgumentException("option --" + name + ": '" + string(name) + "' is not a range LO:HI with LO < HI");
     }
+
+    /** Comma-separated positive integers, e.g. 64,64,64. */
+    java.util.List<Integer> widths(String name) {
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        for (String part : string(name).split(",")) {
+            try {
+                int w = Integer.parseInt(part.trim());
+                if (w < 1) throw new NumberFormatException();
+                out.add(w);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("option --" + name + ": '" + string(name) + "' is not a list of positive widths like 64,64,64");
+            }
+        }
+        return out;
+    }
 }

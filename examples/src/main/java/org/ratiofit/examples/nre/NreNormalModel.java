@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.ratiofit.objective.ParameterSpec;
 import org.ratiofit.ratio.RatioModel;
@@ -26,26 +27,31 @@ public final class NreNormalModel {
 
     /** Everything that defines a run. */
     public record Settings(int observations, double mu, double sigma, long dataSeed, double tau, boolean trainNre, int pairs, int epochs,
-                           long trainSeed, double[] priorLower, double[] priorUpper, int chains, int warmup, int samples, long nutsSeed,
+                           List<Integer> hidden, long trainSeed, double[] priorLower, double[] priorUpper, int chains, int warmup, int samples, long nutsSeed,
                            boolean quiet, Path out) {
 
         public static Settings defaults(Path out) {
-            return new Settings(20, 0.8, 1.2, 1, 3.0, true, 200_000, 40, 7, new double[] {-3, 0.3}, new double[] {3, 3.5}, 4, 1000, 1000,
+            return new Settings(20, 0.8, 1.2, 1, 3.0, true, 200_000, 40, List.of(64, 64, 64), 7, new double[] {-3, 0.3}, new double[] {3, 3.5}, 4, 1000, 1000,
                     11, false, out);
         }
 
         public Settings withNuts(int chainCount, int warmupIterations, int sampleIterations) {
-            return new Settings(observations, mu, sigma, dataSeed, tau, trainNre, pairs, epochs, trainSeed, priorLower, priorUpper,
+            return new Settings(observations, mu, sigma, dataSeed, tau, trainNre, pairs, epochs, hidden, trainSeed, priorLower, priorUpper,
                     chainCount, warmupIterations, sampleIterations, nutsSeed, quiet, out);
         }
 
         public Settings withTraining(boolean on, int pairCount, int epochCount) {
-            return new Settings(observations, mu, sigma, dataSeed, tau, on, pairCount, epochCount, trainSeed, priorLower, priorUpper,
+            return new Settings(observations, mu, sigma, dataSeed, tau, on, pairCount, epochCount, hidden, trainSeed, priorLower, priorUpper,
+                    chains, warmup, samples, nutsSeed, quiet, out);
+        }
+
+        public Settings withNetwork(List<Integer> widths) {
+            return new Settings(observations, mu, sigma, dataSeed, tau, trainNre, pairs, epochs, widths, trainSeed, priorLower, priorUpper,
                     chains, warmup, samples, nutsSeed, quiet, out);
         }
 
         public Settings withQuiet(boolean on) {
-            return new Settings(observations, mu, sigma, dataSeed, tau, trainNre, pairs, epochs, trainSeed, priorLower, priorUpper,
+            return new Settings(observations, mu, sigma, dataSeed, tau, trainNre, pairs, epochs, hidden, trainSeed, priorLower, priorUpper,
                     chains, warmup, samples, nutsSeed, on, out);
         }
     }
@@ -61,7 +67,7 @@ public final class NreNormalModel {
      * @param plots         the plot files written
      */
     public record Report(int formatVersion, String example, Settings settings, double observedMean, ContrastiveNre.Result training,
-                         List<PosteriorCheck.Row> rows, Map<String, Integer> divergences, List<String> plots, double seconds) {
+                         List<PosteriorCheck.Row> rows, Map<String, Integer> divergences, Map<String, Double> samplingSeconds, List<String> plots, double seconds) {
 
         public PosteriorCheck.Row row(String run, String parameter) {
             return rows.stream().filter(r -> r.run().equals(run) && r.parameter().equals(parameter)).findFirst()
@@ -94,7 +100,7 @@ public final class NreNormalModel {
     public static ContrastiveNre.Result train(Settings s) {
         ContrastiveNre.Problem problem = new ContrastiveNre.Problem(List.of("x"), List.of("mu", "sigma"), s.priorLower(), s.priorUpper());
         ContrastiveNre.Simulator sim = (theta, rng, out) -> out[0] = theta[0] + theta[1] * rng.nextGaussian();
-        return ContrastiveNre.train(problem, sim, s.pairs(), ContrastiveNre.defaultConfig(s.epochs(), s.trainSeed()).withQuiet(s.quiet()),
+        return ContrastiveNre.train(problem, sim, s.pairs(), ContrastiveNre.defaultConfig(s.hidden(), s.epochs(), s.trainSeed()).withQuiet(s.quiet()),
                 s.trainSeed(), s.out(), "normal-nre");
     }
 
@@ -126,14 +132,16 @@ public final class NreNormalModel {
         }
         List<PosteriorCheck.Row> rows = new ArrayList<>();
         Map<String, Integer> divergences = new LinkedHashMap<>();
+        Map<String, Double> samplingSeconds = new LinkedHashMap<>();
         for (Map.Entry<String, NutsResult> e : results.entrySet()) {
             rows.addAll(PosteriorCheck.compare(e.getKey(), e.getValue(), exact));
             divergences.put(e.getKey(), e.getValue().divergences());
+            samplingSeconds.put(e.getKey(), e.getValue().seconds());
         }
         List<String> plots = PosteriorCheck.plot(results, exact, s.out(), "nre-normal", "normal model, n = " + x.length).stream()
                 .map(Path::toString).toList();
         double mean = exact.get(0).mean();
-        Report report = new Report(1, "nre-normal-model", s, mean, training, rows, divergences, plots, (System.nanoTime() - t0) * 1e-9);
+        Report report = new Report(1, "nre-normal-model", s, mean, training, rows, divergences, samplingSeconds, plots, (System.nanoTime() - t0) * 1e-9);
         PosteriorCheck.writeJson(report, s.out().resolve("summary.json"));
         return report;
     }
@@ -147,6 +155,7 @@ public final class NreNormalModel {
                 .option("data-seed", "1", "seed of the observations")
                 .option("pairs", "200000", "simulated (x, theta) pairs for NRE training")
                 .option("epochs", "40", "training epochs (early stopping with patience 5)")
+                .option("hidden", "64,64,64", "hidden-layer widths of the network")
                 .option("train-seed", "7", "seed of the simulations and the network")
                 .option("prior-mu", "-3:3", "uniform prior box of mu for the NRE (training and posterior)")
                 .option("prior-sigma", "0.3:3.5", "uniform prior box of sigma for the NRE")
@@ -162,7 +171,7 @@ public final class NreNormalModel {
             double[] pm = a.range("prior-mu");
             double[] ps = a.range("prior-sigma");
             Settings s = new Settings(a.integer("observations"), a.number("mu"), a.number("sigma"), a.integer("data-seed"), d.tau(),
-                    !a.flag("no-nre"), a.integer("pairs"), a.integer("epochs"), a.integer("train-seed"), new double[] {pm[0], ps[0]},
+                    !a.flag("no-nre"), a.integer("pairs"), a.integer("epochs"), a.widths("hidden"), a.integer("train-seed"), new double[] {pm[0], ps[0]},
                     new double[] {pm[1], ps[1]},
                     a.integer("chains"), a.integer("warmup"), a.integer("samples"), a.integer("seed"), false, d.out());
             Report r = run(s);
@@ -170,7 +179,7 @@ public final class NreNormalModel {
                     r.observedMean());
             if (r.training() != null) {
                 var t = r.training();
-                System.out.printf(java.util.Locale.ROOT, "NRE: %d joint + %d shuffled pairs, prior mu in [%g, %g], sigma in [%g, %g]; "
+                System.out.printf(Locale.ROOT, "NRE: %d joint + %d shuffled pairs, prior mu in [%g, %g], sigma in [%g, %g]; "
                                 + "%d epochs (best %d), validation loss %.4f (ln 2 = %.4f), %.1f s%n",
                         t.pairs(), t.pairs(), s.priorLower()[0], s.priorUpper()[0], s.priorLower()[1], s.priorUpper()[1], t.epochs(),
                         t.bestEpoch() + 1, t.validationLoss(), Math.log(2), t.seconds());
@@ -178,6 +187,8 @@ public final class NreNormalModel {
             System.out.println();
             System.out.print(PosteriorCheck.table(r.rows()));
             System.out.println("divergent transitions: " + r.divergences());
+            System.out.printf(Locale.ROOT, "NUTS (%d chains × %d warm-up + %d draws) seconds: %s; whole run %.1f s%n", s.chains(), s.warmup(),
+                    s.samples(), r.samplingSeconds(), r.seconds());
             System.out.println("plots: " + r.plots());
             System.out.println("summary: " + s.out().resolve("summary.json"));
         } catch (IllegalArgumentException e) {

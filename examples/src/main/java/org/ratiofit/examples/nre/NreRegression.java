@@ -58,7 +58,7 @@ public final class NreRegression {
      */
     public record Report(int formatVersion, String example, Settings settings, double[] leastSquares, ContrastiveNre.Result training,
                          List<PosteriorCheck.Row> rows, Map<String, Double> correlation, Map<String, Integer> divergences,
-                         List<String> plots, double seconds) {
+                         Map<String, Double> samplingSeconds, List<String> plots, double seconds) {
 
         public PosteriorCheck.Row row(String run, String parameter) {
             return rows.stream().filter(r -> r.run().equals(run) && r.parameter().equals(parameter)).findFirst()
@@ -114,16 +114,18 @@ public final class NreRegression {
         }
         List<PosteriorCheck.Row> rows = new ArrayList<>();
         Map<String, Integer> divergences = new LinkedHashMap<>();
+        Map<String, Double> samplingSeconds = new LinkedHashMap<>();
         Map<String, Double> correlation = new LinkedHashMap<>();
         for (Map.Entry<String, NutsResult> e : results.entrySet()) {
             rows.addAll(PosteriorCheck.compare(e.getKey(), e.getValue(), exact));
             divergences.put(e.getKey(), e.getValue().divergences());
+            samplingSeconds.put(e.getKey(), e.getValue().seconds());
             correlation.put(e.getKey(), correlation(e.getValue().pooled("a"), e.getValue().pooled("b")));
         }
         correlation.put("exact", lm.posteriorCorrelation(0, 1));
         List<String> plots = PosteriorCheck.plot(results, exact, s.out(), "nre-regression", "regression, n = " + x.length).stream()
                 .map(Path::toString).toList();
-        Report report = new Report(1, "nre-regression", s, lm.leastSquares(), training, rows, correlation, divergences, plots,
+        Report report = new Report(1, "nre-regression", s, lm.leastSquares(), training, rows, correlation, divergences, samplingSeconds, plots,
                 (System.nanoTime() - t0) * 1e-9);
         PosteriorCheck.writeJson(report, s.out().resolve("summary.json"));
         return report;
@@ -192,6 +194,8 @@ public final class NreRegression {
             System.out.print(PosteriorCheck.table(r.rows()));
             System.out.println("posterior correlation of a and b: " + r.correlation());
             System.out.println("divergent transitions: " + r.divergences());
+            System.out.printf(Locale.ROOT, "NUTS (%d chains × %d warm-up + %d draws) seconds: %s; whole run %.1f s%n", s.chains(), s.warmup(),
+                    s.samples(), r.samplingSeconds(), r.seconds());
             System.out.println("plots: " + r.plots());
             System.out.println("summary: " + s.out().resolve("summary.json"));
         } catch (IllegalArgumentException e) {

@@ -347,12 +347,27 @@ public final class GraphEvaluator {
         else { kb = b.shape[0]; nn = b.shape[1]; }
         if (kb != k) throw new IllegalArgumentException(source + ": matmul of " + Arrays.toString(a.shape) + " and " + Arrays.toString(b.shape));
         double[] y = new double[m * nn];
-        for (int i = 0; i < m; i++) {
-            for (int p = 0; p < k; p++) {
-                double av = alpha * a.v[i * k + p];
-                if (av == 0) continue;
-                if (tb) for (int j = 0; j < nn; j++) y[i * nn + j] += av * b.v[j * k + p];
-                else for (int j = 0; j < nn; j++) y[i * nn + j] += av * b.v[p * nn + j];
+        if (tb && !bVec) {
+            // dot products over contiguous rows of a and b (Gemm with transB, every exported MLP
+            // layer); same terms in the same order as the loop below, so the same rounding
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < nn; j++) {
+                    double s = 0;
+                    for (int p = 0; p < k; p++) {
+                        double av = alpha * a.v[i * k + p];
+                        if (av != 0) s += av * b.v[j * k + p];
+                    }
+                    y[i * nn + j] = s;
+                }
+            }
+        } else {
+            for (int i = 0; i < m; i++) {
+                for (int p = 0; p < k; p++) {
+                    double av = alpha * a.v[i * k + p];
+                    if (av == 0) continue;
+                    if (tb) for (int j = 0; j < nn; j++) y[i * nn + j] += av * b.v[j * k + p];
+                    else for (int j = 0; j < nn; j++) y[i * nn + j] += av * b.v[p * nn + j];
+                }
             }
         }
         int[] shape;
