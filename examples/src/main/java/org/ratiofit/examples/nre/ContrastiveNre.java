@@ -2,7 +2,6 @@ package org.ratiofit.examples.nre;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,14 +149,5 @@ public final class ContrastiveNre {
         Sidecars.write(withTheta, sidecar);
         var h = member.history();
         return new Result(sidecar, pairs, h.epochs(), h.bestEpoch(), h.validationLoss()[h.bestEpoch()], h.seconds());
-    }
-
-    /** Unmodifiable view, for callers that print the box. */
-    static List<String> box(Problem problem) {
-        List<String> out = new ArrayList<>();
-        for (int j = 0; j < problem.parameters().size(); j++) {
-            out.add(problem.parameters().get(j) + " ∈ [" + problem.lower()[j] + ", " + problem.upper()[j] + "]");
-        }
-        return Collections.unmodifiableList(out);
     }
 }

@@ -60,17 +60,17 @@ class NreExamplesTest {
     }
 
     /**
-     * Example A with a contrastive NRE trained in seconds (a 2×32 network, 60k pairs, 12 epochs),
-     * then the same network in example B at a per-event mean. This checks the wiring (simulation,
-     * contrastive pairs, export with θ as parameters, likelihood, NUTS), not the network's quality:
-     * a network this small and this briefly trained moves the posterior means by up to ~0.7
-     * posterior sd (seen on this machine), so the stated tolerance is a mean within 1 exact sd, an
-     * sd within 35% and a KS distance below 0.45. A wrong sign, swapped parameters or a broken
-     * export move the posterior by many sd. {@link #defaultTrainingGivesThePosteriorWithinAFifthOfAnSd}
-     * checks the default training closely.
+     * Example A with a contrastive NRE trained in seconds (a 2×32 network, 60k pairs, 12 epochs).
+     * This checks the wiring (simulation, contrastive pairs, export with θ as parameters,
+     * likelihood, NUTS), not the network's quality: a network this small and this briefly trained
+     * moved the posterior means by up to ~0.7 posterior sd in runs on this machine, so the stated
+     * tolerance is a mean within 1 exact sd, an sd within 35% and a KS distance below 0.45. A
+     * wrong sign, swapped parameters or a broken export move the posterior by many sd.
+     * {@link #defaultTrainingGivesBothPosteriorsWithinAThirdOfAnSd} checks the default training
+     * closely, in both examples.
      */
     @Test
-    void quicklyTrainedNreGivesRoughlyTheExactPosteriors() {
+    void quicklyTrainedNreGivesRoughlyTheExactPosterior() {
         NreNormalModel.Settings a = NreNormalModel.Settings.defaults(dir).withTraining(true, 60_000, 12).withNetwork(List.of(32, 32))
                 .withNuts(2, 400, 400).withQuiet(true);
         NreNormalModel.Report ra = NreNormalModel.run(a);
@@ -80,28 +80,32 @@ class NreExamplesTest {
             assertEquals(List.of("mu", "sigma"), m.parameters());
             assertTrue(m.graphEvaluator() != null, "exact θ-gradients for the exported MLP: " + m.graphEvaluatorProblem());
         }
+        int checked = 0;
         for (PosteriorCheck.Row row : ra.rows()) {
-            if (row.run().equals(NreNormalModel.NRE)) assertAgree(row, 1.0, 0.35, 0.45);
+            if (row.run().equals(NreNormalModel.NRE)) {
+                assertAgree(row, 1.0, 0.35, 0.45);
+                checked++;
+            }
         }
-        NreRegression.Settings b = NreRegression.Settings.defaults(dir.resolve("regression")).withNre(false, ra.training().sidecar())
-                .withNuts(2, 400, 400).withQuiet(true);
-        NreRegression.Report rb = NreRegression.run(b);
-        for (PosteriorCheck.Row row : rb.rows()) {
-            if (row.run().equals(NreRegression.NRE)) assertAgree(row, 1.0, 0.35, 0.45);
-        }
+        assertEquals(2, checked);
     }
 
     /**
-     * Example A as {@code examples/run NreNormalModel} runs it (3×64 network, 200k pairs, up to 40
-     * epochs, 4 chains × 1000 draws; a few minutes, so tagged slow: {@code -Pvalidation}). Stated
-     * tolerance: means within 0.3 exact sd, sds within 10%, KS distance below 0.1 (a run on this
-     * machine gave 0.07 and 0.16 sd, sds within 2%, KS 0.03 and 0.07).
+     * Both examples as {@code examples/run NreNormalModel} and {@code examples/run NreRegression
+     * --nre-model ...} run them (3×64 network, 200k pairs, up to 40 epochs, 4 chains × 1000 draws;
+     * several minutes, so tagged slow: {@code mvn verify -Pvalidation}). Stated tolerance: means
+     * within 0.3 exact sd, sds within 10%, KS distance below 0.1 (runs on this machine: within 0.17
+     * sd, sds within 5%, KS ≤ 0.07 in both examples; the README has the tables).
      */
     @Test
     @Tag("slow")
-    void defaultTrainingGivesThePosteriorWithinAFifthOfAnSd() {
-        NreNormalModel.Report r = NreNormalModel.run(NreNormalModel.Settings.defaults(dir).withQuiet(true));
-        for (PosteriorCheck.Row row : r.rows()) {
+    void defaultTrainingGivesBothPosteriorsWithinAThirdOfAnSd() {
+        NreNormalModel.Report ra = NreNormalModel.run(NreNormalModel.Settings.defaults(dir).withQuiet(true));
+        NreRegression.Report rb = NreRegression.run(NreRegression.Settings.defaults(dir.resolve("regression"))
+                .withNre(false, ra.training().sidecar()).withQuiet(true));
+        List<PosteriorCheck.Row> rows = new java.util.ArrayList<>(ra.rows());
+        rows.addAll(rb.rows());
+        for (PosteriorCheck.Row row : rows) {
             if (row.run().equals(NreNormalModel.NRE)) assertAgree(row, 0.3, 0.1, 0.1);
             else assertWithinMonteCarloError(row);
         }
