@@ -68,9 +68,17 @@ public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** DJL logs engine details at INFO (and a CUDA probe at WARN) through slf4j-simple: keep them off the terminal. */
+    static void quietDjlLog() {
+        if (System.getProperty("org.slf4j.simpleLogger.log.ai.djl") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "error");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
+        quietDjlLog();
         TrainingSettings s = settings(cl, config);
         PrintWriter out = cl.getOut();
         ConfigTraining.Plan plan = ConfigTraining.plan(config);
