@@ -148,25 +148,30 @@ public final class WorkspaceBuilder {
                 pool.preload();
                 Passes passes = runPasses(exec);
                 long t2 = System.nanoTime();
-                Model model = assemble(passes);
+                ModelBuilder mb = assemble(passes);
+                Workspace ws;
                 if (cfg.dataSample().isEmpty()) {
                     AsimovPoint a = cfg.asimov().get(0);
-                    model = model.asimov(point(model, a));
+                    Model model = mb.build();
+                    ws = Workspace.of(model.asimov(point(model.modelParameters(), a)));
                     warnings.add("no observed data: the workspace holds the Asimov data set '" + a.name() + "'");
+                } else {
+                    // the model itself (its compiled event loop) is not needed to write the workspace
+                    ws = new Workspace(mb.parameters(), mb.channels());
                 }
                 Path dir = out.path();
-                new WorkspaceWriter().write(Workspace.of(model), dir);
+                new WorkspaceWriter().write(ws, dir);
                 LinkedHashSet<Path> folders = new LinkedHashSet<>(cfg.ensembles().values());
                 Provenance.of(configFile, folders, cfg.inputFiles(), Instant.now()).write(dir);
                 Files.copy(configFile, dir.resolve(CONFIG_COPY));
-                writeAsimov(model, dir);
+                writeAsimov(ws.parameters(), dir);
                 long t3 = System.nanoTime();
                 double total = (t3 - t0) * 1e-9;
                 double inference = pool.inferenceNanos.sum() * 1e-9;
                 BuildResult.Timings timings = new BuildResult.Timings(total, (t1 - t0) * 1e-9, (t2 - t1) * 1e-9, inference,
                         (t3 - t2) * 1e-9, inference / (threads * total));
                 BuildResult result = new BuildResult(BuildResult.FORMAT_VERSION, outputDir.toString(), configFile.toString(), threads,
-                        chunkSize, passes.summaries(model), pool.size(), pool.evaluations.sum(), timings, List.copyOf(warnings));
+                        chunkSize, passes.summaries(ws.channels()), pool.size(), pool.evaluations.sum(), timings, List.copyOf(warnings));
                 JSON.writeValue(dir.resolve(BuildResult.FILE_NAME).toFile(), result);
                 out.commit();
                 return result;
@@ -287,7 +292,7 @@ public final class WorkspaceBuilder {
             double referenceTotal;
             final Map<String, Double> sampleTotals = new LinkedHashMap<>();
 
-            List<BuildResult.Channel> summaries(Model model) {
+            List<BuildResult.Channel> summaries(List<org.ratiofit.likelihood.Channel> channels) {
                 List<BuildResult.Channel> out = new ArrayList<>();
                 for (int r = 0; r < regions.size(); r++) {
                     Region region = regions.get(r);
@@ -307,14 +312,14 @@ public final class WorkspaceBuilder {
                         ys.add(new BuildResult.SampleYield(s.name(), nominal, var));
                     }
                     out.add(new BuildResult.Channel(region.name(), region.type() == RegionType.UNBINNED ? "unbinned" : "binned", nData, nRef,
-                            observed(model, region.name()), ys));
+                            observed(channels, region.name()), ys));
                 }
                 return out;
             }
         }
 
-        private static double observed(Model model, String channel) {
-            for (org.ratiofit.likelihood.Channel c : model.channels()) {
+        private static double observed(List<org.ratiofit.likelihood.Channel> channels, String channel) {
+            for (org.ratiofit.likelihood.Channel c : channels) {
                 if (!c.name().equals(channel)) continue;
                 if (c instanceof org.ratiofit.likelihood.UnbinnedChannel u) {
                     return sum(u.data().weights(), u.data().events());
@@ -475,7 +480,7 @@ public final class WorkspaceBuilder {
 
         // ------------------------------------------------------------ the model
 
-        Model assemble(Passes ps) {
+        ModelBuilder assemble(Passes ps) {
             ModelBuilder mb = new ModelBuilder();
             for (Parameter p : parameters()) mb.parameter(p);
             for (int r = 0; r < regions.size(); r++) {
@@ -486,7 +491,7 @@ public final class WorkspaceBuilder {
                     binned(mb, ps, r);
                 }
             }
-            return mb.build();
+            return mb;
         }
 
         List<Parameter> parameters() {
@@ -748,8 +753,7 @@ public final class WorkspaceBuilder {
 
         // ------------------------------------------------------------ Asimov points
 
-        static double[] point(Model model, AsimovPoint a) {
-            List<Parameter> ps = model.modelParameters();
+        static double[] point(List<Parameter> ps, AsimovPoint a) {
             double[] x = new double[ps.size()];
             for (int i = 0; i < x.length; i++) {
                 Double v = a.parameters().get(ps.get(i).name());
@@ -758,17 +762,17 @@ public final class WorkspaceBuilder {
             return x;
         }
 
-        void writeAsimov(Model model, Path dir) throws IOException {
+        void writeAsimov(List<Parameter> parameters, Path dir) throws IOException {
             Map<String, Object> root = new LinkedHashMap<>();
             root.put("formatVersion", 1);
             root.put("data", cfg.dataSample().isPresent() ? "observed" : "asimov:" + cfg.asimov().get(0).name());
-            List<String> names = model.modelParameters().stream().map(Parameter::name).toList();
+            List<String> names = parameters.stream().map(Parameter::name).toList();
             root.put("parameters", names);
             List<Map<String, Object>> pts = new ArrayList<>();
             for (AsimovPoint a : cfg.asimov()) {
                 Map<String, Object> p = new LinkedHashMap<>();
                 p.put("name", a.name());
-                p.put("values", point(model, a));
+                p.put("values", point(parameters, a));
                 pts.add(p);
             }
             root.put("points", pts);
