@@ -141,4 +141,38 @@ class WorkspaceBuilderTest {
         }
         assertEquals(Files.readString(dir.resolve("a/workspace.json")), Files.readString(dir.resolve("c/workspace.json")));
     }
+
+    @Test
+    void binnedRegionReweightsTheNominalEventsByShapeEnsembles() throws IOException {
+        Toy.writeInputs(dir, 9, 300, 2000, 3000);
+        Path cfg = dir.resolve("fit.yml");
+        Files.writeString(cfg, Toy.YAML.replace("Asimov:\n",
+                "  - Name: CR\n    Filter: \"x > 1\"\n    Variable: x\n    Binning: [1.0, 1.8, 2.2, 3.0]\nAsimov:\n"));
+        BuildResult res = WorkspaceBuilder.build(cfg, dir.resolve("ws"), BuildOptions.defaults().withThreads(2));
+        Model model = WorkspaceReader.readModel(dir.resolve("ws"));
+        org.ratiofit.likelihood.BinnedChannel cr = (org.ratiofit.likelihood.BinnedChannel) model.channels().get(1);
+        EventTable sig = EventFiles.read(dir.resolve("signal.npz"), null, null);
+        double[] sx = sig.column("x"), sw = sig.column("w");
+        double[] edges = {1.0, 1.8, 2.2, 3.0};
+        double[] nom = new double[3], up = new double[3], down = new double[3];
+        for (int i = 0; i < sx.length; i++) {
+            if (!(sx[i] > 1) || sx[i] > 3.0) continue;
+            int b = sx[i] < 1.8 ? 0 : sx[i] < 2.2 ? 1 : 2;
+            nom[b] += sw[i];
+            up[b] += sw[i] * Math.exp(Toy.lnGauss(sx[i], Toy.M + Toy.DELTA) - Toy.lnGauss(sx[i], Toy.M));
+            down[b] += sw[i] * Math.exp(Toy.lnGauss(sx[i], Toy.M - Toy.DELTA) - Toy.lnGauss(sx[i], Toy.M));
+        }
+        double tn = sumOf(nom), tu = sumOf(up), td = sumOf(down);
+        org.ratiofit.likelihood.Modifier.HistoSys h = (org.ratiofit.likelihood.Modifier.HistoSys) cr.samples().get(0).modifiers().get(1);
+        assertEquals("shift", h.parameter());
+        assertEquals("0", h.code(), "code1 pairs with the additive code 0");
+        for (int b = 0; b < 3; b++) {
+            assertEquals(nom[b], cr.samples().get(0).nominal()[b], 1e-9 * tn);
+            // the shape only: the varied histogram scaled to the nominal total
+            assertEquals(up[b] * tn / tu, h.up()[b], 2e-5 * tn, "up bin " + b);
+            assertEquals(down[b] * tn / td, h.down()[b], 2e-5 * tn, "down bin " + b);
+        }
+        assertTrue(up[2] / tu > nom[2] / tn, "the upward shift moves events into the last bin");
+        assertEquals(0, res.channels().get(1).samples().get(0).variations().size(), "a shape-only systematic has no yield effect");
+    }
 }
