@@ -153,7 +153,7 @@ public final class DemoCommand implements Callable<Integer> {
         TrainingSettings ts = TrainingSettings.fromConfigFile(config, TrainingSettings.defaults()).withSeed(seed);
         TrainingReport training;
         try (Progress p = Progress.start(!json, "training", 3L * z.members() * z.epochs())) {
-            training = ConfigTraining.train(config, ts, true, TrainCommand.listener(p, ts, null));
+            training = ConfigTraining.train(config, ts, true, TrainCommand.listener(p, ts, lines));
         }
         for (TrainingReport.EnsembleResult e : training.ensembles()) {
             say("  %-24s %s against %s: normalisation sum_B w r = %.4f +- %.4f", e.name(), e.numerator(), e.denominator(),
@@ -163,7 +163,13 @@ public final class DemoCommand implements Callable<Integer> {
 
         step("build the workspace " + dir.resolve("workspace"));
         Path wsDir = dir.resolve("workspace");
-        DemoBuild.build(config, wsDir);
+        org.ratiofit.workspace.build.BuildResult built;
+        try (Progress p = Progress.start(!json, "build", -1)) {
+            built = org.ratiofit.workspace.build.WorkspaceBuilder.build(config, wsDir,
+                    org.ratiofit.workspace.build.BuildOptions.defaults().withOverwrite(true)
+                            .withProgress((done, total) -> p.stepTo(done)));
+        }
+        result.put("build", built);
 
         Model model = org.ratiofit.likelihood.workspace.WorkspaceReader.readModel(wsDir);
         int mu = model.parameterNames().indexOf("mu");
@@ -494,8 +500,8 @@ public final class DemoCommand implements Callable<Integer> {
         static ExactPosterior of(GaussianOnExponential toy, double[] data, double priorLow, double priorHigh, double lo, double hi) {
             double a = Math.max(priorLow, lo);
             double b = Math.min(priorHigh, hi);
-            int n = 241;
-            int k = 41;
+            int n = 121;
+            int k = 31;
             double[] mus = new double[n];
             for (int i = 0; i < n; i++) {
                 mus[i] = a + (b - a) * i / (n - 1);

@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
         // One line per subcommand: adding a command is adding its class here.
         subcommands = {
             TrainCommand.class,
+            BuildCommand.class,
+            InspectCommand.class,
             FitCommand.class,
             ScanCommand.class,
             LimitCommand.class,
