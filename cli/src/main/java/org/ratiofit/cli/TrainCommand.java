@@ -141,6 +141,14 @@ public final class TrainCommand implements Callable<Integer> {
             }
 
             @Override
+            public void retry(EnsembleJob job, String reason, long seed) {
+                if (lines != null) {
+                    lines.printf("warning: %s: %s; training it again with seed %d%n", job.name(), reason, seed);
+                    lines.flush();
+                }
+            }
+
+            @Override
             public void epochDone(EnsembleJob job, int member, int epoch, double trainLoss, double validationLoss) {
                 p.stepTo(base + (long) member * s.epochs() + epoch + 1);
             }

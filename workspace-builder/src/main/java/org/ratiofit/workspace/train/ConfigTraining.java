@@ -48,6 +48,9 @@ public final class ConfigTraining {
     public record Plan(FitConfig config, List<EnsembleJob> jobs, List<TrainingReport.Skipped> skipped) {
     }
 
+    /** Added to the seed when training is retried after a NaN loss. */
+    public static final long RETRY_SEED_STEP = 1_000_003L;
+
     private ConfigTraining() {
     }
 
@@ -164,9 +167,22 @@ public final class ConfigTraining {
             throw new IllegalArgumentException(job.yamlPath() + ": " + e.getMessage(), e);
         }
         l.ensembleStarted(index, count, job, a.size, b.size);
-        TrainingConfig tc = settings.toTrainingConfig();
-        TrainedEnsemble ens = EnsembleTrainer.train(data, tc, settings.members(),
-                (member, epoch, trainLoss, valLoss) -> l.epochDone(job, member, epoch, trainLoss, valLoss));
+        TrainedEnsemble ens;
+        long seed = settings.seed();
+        try {
+            ens = EnsembleTrainer.train(data, settings.toTrainingConfig(), settings.members(),
+                    (member, epoch, trainLoss, valLoss) -> l.epochDone(job, member, epoch, trainLoss, valLoss));
+        } catch (IllegalStateException nan) {
+            // DJL's PyTorch training has, rarely and not reproducibly, returned a NaN loss (see
+            // ratio-models' README); one retry with another seed, recorded in the result.
+            if (nan.getMessage() == null || !nan.getMessage().contains("NaN")) {
+                throw nan;
+            }
+            seed = settings.seed() + RETRY_SEED_STEP;
+            l.retry(job, nan.getMessage(), seed);
+            ens = EnsembleTrainer.train(data, settings.withSeed(seed).toTrainingConfig(), settings.members(),
+                    (member, epoch, trainLoss, valLoss) -> l.epochDone(job, member, epoch, trainLoss, valLoss));
+        }
         TrainingReport.Normalisation norm = null;
         double worstClosure = Double.NaN;
         Path diagnostics = null;
@@ -193,7 +209,7 @@ public final class ConfigTraining {
                 m.history().epochs(), m.history().bestEpoch(), m.history().validationLoss()[m.history().bestEpoch()],
                 m.history().stoppedEarly())).toList();
         TrainingReport.EnsembleResult r = new TrainingReport.EnsembleResult(job.yamlPath(), job.name(), job.numerator(),
-                job.denominator(), job.folder(), a.size, b.size, members, norm, worstClosure, diagnostics,
+                job.denominator(), job.folder(), a.size, b.size, seed, members, norm, worstClosure, diagnostics,
                 (System.nanoTime() - t0) * 1e-9);
         l.ensembleDone(r);
         return r;

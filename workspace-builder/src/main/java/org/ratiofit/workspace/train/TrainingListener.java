@@ -11,6 +11,10 @@ public interface TrainingListener {
     default void epochDone(EnsembleJob job, int member, int epoch, double trainLoss, double validationLoss) {
     }
 
+    /** Training failed with a NaN loss and starts again with {@code seed}. */
+    default void retry(EnsembleJob job, String reason, long seed) {
+    }
+
     /** The ensemble's folder is written. */
     default void ensembleDone(TrainingReport.EnsembleResult result) {
     }

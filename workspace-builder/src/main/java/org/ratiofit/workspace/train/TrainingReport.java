@@ -23,13 +23,15 @@ public record TrainingReport(int formatVersion, Path configFile, TrainingSetting
      *
      * @param numeratorEvents   events of the numerator hypothesis used (train + validation + holdout)
      * @param denominatorEvents events of the denominator hypothesis used
+     * @param seed              the seed the members were trained with (the settings' seed, or
+     *                          that plus {@link ConfigTraining#RETRY_SEED_STEP} after a NaN loss)
      * @param members           per member: epochs run, the kept epoch and its validation loss
      * @param normalisation     holdout Σ_B w r̂ (should be 1) with its error and pull; null without diagnostics
      * @param worstClosureChi2PerNdf the largest χ²/ndf of the reweighting closure over the features; NaN without diagnostics
      * @param diagnostics       the diagnostics folder (report.json and figures), or null
      */
     public record EnsembleResult(String yamlPath, String name, String numerator, String denominator, Path folder,
-            int numeratorEvents, int denominatorEvents, List<Member> members, Normalisation normalisation,
+            int numeratorEvents, int denominatorEvents, long seed, List<Member> members, Normalisation normalisation,
             double worstClosureChi2PerNdf, Path diagnostics, double seconds) {
     }
 
