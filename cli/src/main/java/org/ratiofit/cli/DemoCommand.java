@@ -49,15 +49,18 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Run the built-in end-to-end example on the Gaussian-on-exponential toy: generate events, write the",
-            "fit configuration, train the ratio ensembles (DJL), build the workspace, fit mu (MIGRAD, HESSE, MINOS),",
-            "scan q(mu) with the stat-only curve, sample the posterior with NUTS, compare every result with the",
-            "exact answer of the toy's analytic likelihood, and write an HTML report with the plots."},
+            "Run the built-in end-to-end example on the Gaussian-on-exponential toy:",
+            "generate events, write the fit configuration, train the ratio ensembles",
+            "(DJL), build the workspace, fit mu (MIGRAD, HESSE, MINOS), scan q(mu) with",
+            "the stat-only curve, sample the posterior with NUTS, compare every result",
+            "with the exact answer of the toy's analytic likelihood, and write an HTML",
+            "report with the plots."},
         footer = {"", "Examples:",
             "  ratiofit demo",
             "  ratiofit demo --out /tmp/demo --seed 7",
             "  ratiofit demo --fast --json > demo.json",
-            "Exit code 3 when a result differs from the exact answer by more than the stated tolerance."})
+            "Exit code 3 when a result differs from the exact answer by more than the",
+            "stated tolerance (0.5 errors; 1.5 with --fast)."})
 public final class DemoCommand implements Callable<Integer> {
 
     /** The file that marks a folder as the demo's own, so that a rerun may replace its contents. */

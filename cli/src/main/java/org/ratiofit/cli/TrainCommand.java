@@ -20,11 +20,13 @@ import picocli.CommandLine.Parameters;
 /** {@code ratiofit train}: every ratio ensemble a fit configuration names, trained with DJL. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Train the ratio ensembles a fit configuration names: each basis sample's Ensemble against the",
-            "reference sample(s), each shape variation's Up/Dn Ensemble against its nominal sample, on the",
-            "configuration's TrainingFeatures and Weight columns. Writes each ensemble folder (ONNX members",
-            "with JSON sidecars, training records, ensemble.json, diagnostics/) where the configuration expects it.",
-            "Settings come from the configuration's optional Training block; the options below override it."},
+            "Train the ratio ensembles a fit configuration names: each basis sample's",
+            "Ensemble against the reference sample(s), each shape variation's Up/Dn",
+            "Ensemble against its nominal sample, on the TrainingFeatures and Weight",
+            "columns. Writes each ensemble folder (ONNX members with JSON sidecars,",
+            "training records, ensemble.json, diagnostics/) where the configuration",
+            "expects it. Settings come from the configuration's optional Training",
+            "block; the options below override it."},
         footer = {"", "Examples:",
             "  ratiofit train fit.yml",
             "  ratiofit train fit.yml --members 3 --epochs 20 --hidden 32,32 --seed 7 --overwrite",
