@@ -42,7 +42,8 @@ import org.ratiofit.workspace.build.WorkspaceBuilder;
  * 3 members, each a 4→64→64→1 ReLU MLP with a final sigmoid and standard scaling), evaluated on
  * the data events and the reference events; against pure ONNX Runtime: the same 99 networks run
  * over the same events, pre-scaled float32 tensors of the build's ONNX chunk size, on the same
- * number of threads with the same session options, outputs copied out. Events, models and the
+ * number of threads with the same session options, outputs copied out; wall and process CPU time
+ * (the CPU ratio is the robust one on a shared machine). Events, models and the
  * configuration are generated into a temporary folder (deleted at the end).
  *
  * <p>Arguments: data events (10^6), reference events (10^5), threads (2), rounds (1).
@@ -63,22 +64,29 @@ public final class BuildBenchmark {
                     nData, nRef, onnx.size() / MEMBERS, MEMBERS, onnx.size(), threads);
             for (int r = 0; r < rounds; r++) {
                 Path out = dir.resolve("ws-" + r);
+                long c0 = cpuNanos();
                 long t0 = System.nanoTime();
                 BuildResult res = WorkspaceBuilder.build(dir.resolve("fit.yml"), out, BuildOptions.defaults().withThreads(threads));
                 double build = (System.nanoTime() - t0) * 1e-9;
+                double buildCpu = (cpuNanos() - c0) * 1e-9;
                 deleteTree(out);
-                double pure = pureOrt(dir, onnx, nData, nRef, threads);
+                double[] pure = pureOrt(dir, onnx, nData, nRef, threads);
                 BuildResult.Timings t = res.timings();
                 System.out.printf(Locale.ROOT,
-                        "round %d: build %.2f s (checks %.2f, events %.2f, writing %.2f; ensemble inference %.2f thread-s = %.0f%% of %d x build)"
-                                + "; pure ONNX Runtime %.2f s; pure / build = %.0f%%%n",
-                        r + 1, build, t.validation(), t.evaluation(), t.write(), t.inference(), 100 * t.inferenceShare(), threads, pure,
-                        100 * pure / build);
+                        "round %d: build %.2f s wall, %.1f CPU-s (checks %.2f, events %.2f, writing %.2f; ensemble inference %.2f thread-s"
+                                + " = %.0f%% of %d x build); pure ONNX Runtime %.2f s wall, %.1f CPU-s; pure / build: wall %.0f%%, CPU %.0f%%%n",
+                        r + 1, build, buildCpu, t.validation(), t.evaluation(), t.write(), t.inference(), 100 * t.inferenceShare(), threads,
+                        pure[0], pure[1], 100 * pure[0] / build, 100 * pure[1] / buildCpu);
             }
             System.out.printf(Locale.ROOT, "peak Java heap (sum of pool peaks) %.0f MiB%n", peakHeap() / (1024.0 * 1024.0));
         } finally {
             deleteTree(dir);
         }
+    }
+
+    /** CPU time of the whole process (every thread, ONNX Runtime's included): robust to other processes' load, unlike wall time. */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static long peakHeap() {
@@ -172,7 +180,7 @@ public final class BuildBenchmark {
      * The same evaluations in bare ONNX Runtime: every network on every data and reference event,
      * as tasks of (chunk, ensemble) on a pool of {@code threads}, single-threaded sessions.
      */
-    static double pureOrt(Path dir, List<Path> onnx, int nData, int nRef, int threads) throws Exception {
+    static double[] pureOrt(Path dir, List<Path> onnx, int nData, int nRef, int threads) throws Exception {
         OrtEnvironment env = OnnxRuntimes.environment();
         List<OrtSession> sessions = new ArrayList<>();
         for (Path p : onnx) {
@@ -203,6 +211,7 @@ public final class BuildBenchmark {
         int ensembles = onnx.size() / MEMBERS;
         ExecutorService exec = Executors.newFixedThreadPool(threads);
         try {
+            long c0 = cpuNanos();
             long t0 = System.nanoTime();
             List<Future<?>> fs = new ArrayList<>();
             for (int c = 0; c < tensors.size(); c++) {
@@ -220,7 +229,7 @@ public final class BuildBenchmark {
                 }
             }
             for (Future<?> f : fs) f.get();
-            return (System.nanoTime() - t0) * 1e-9;
+            return new double[] {(System.nanoTime() - t0) * 1e-9, (cpuNanos() - c0) * 1e-9};
         } finally {
             exec.shutdown();
             for (OnnxTensor t : tensors) t.close();
