@@ -71,6 +71,9 @@ public final class BuildBenchmark {
                 double buildCpu = (cpuNanos() - c0) * 1e-9;
                 deleteTree(out);
                 double[] pure = pureOrt(dir, onnx, nData, nRef, threads);
+                double[] lib = ensemblesOnly(dir, onnx.size() / MEMBERS, threads);
+                System.out.printf(Locale.ROOT, "round %d: ratio-models Ensemble.evaluate alone on the same chunks %.2f s wall, %.1f CPU-s%n",
+                        r + 1, lib[0], lib[1]);
                 BuildResult.Timings t = res.timings();
                 System.out.printf(Locale.ROOT,
                         "round %d: build %.2f s wall, %.1f CPU-s (checks %.2f, events %.2f, writing %.2f; ensemble inference %.2f thread-s"
@@ -234,6 +237,61 @@ public final class BuildBenchmark {
             exec.shutdown();
             for (OnnxTensor t : tensors) t.close();
             for (OrtSession s : sessions) s.close();
+        }
+    }
+
+    /**
+     * The library path without the build: every ensemble's {@code Ensemble.evaluate} (scaling,
+     * ONNX Runtime, score → ln r, aggregation) on the build's 65,536-event chunks of data and
+     * reference events, as (chunk, ensemble) tasks; one set of ensembles per thread.
+     */
+    static double[] ensemblesOnly(Path dir, int ensembles, int threads) throws Exception {
+        List<double[][]> chunks = new ArrayList<>();
+        for (String file : List.of("data.npy", "reference.npy")) {
+            EventTable t = EventFiles.read(dir.resolve(file), null, null);
+            for (int start = 0; start < t.size(); start += 65_536) {
+                int m = Math.min(65_536, t.size() - start);
+                double[][] cols = new double[FEATURES][];
+                for (int j = 0; j < FEATURES; j++) cols[j] = Arrays.copyOfRange(t.column("f" + j), start, start + m);
+                chunks.add(cols);
+            }
+        }
+        List<Path> folders = new ArrayList<>();
+        for (int s = 0; s < SAMPLES; s++) {
+            folders.add(dir.resolve("models/s" + s));
+            for (int k = 0; k < SYSTEMATICS; k++) {
+                folders.add(dir.resolve("models/s" + s + "_sys" + k + "_up"));
+                folders.add(dir.resolve("models/s" + s + "_sys" + k + "_dn"));
+            }
+        }
+        var opts = org.ratiofit.ratio.InferenceOptions.DEFAULT.withIntraOpThreads(1).withChunkRows(ORT_CHUNK);
+        List<Ensemble> all = java.util.Collections.synchronizedList(new ArrayList<>());
+        ThreadLocal<Ensemble[]> local = ThreadLocal.withInitial(() -> {
+            Ensemble[] e = new Ensemble[folders.size()];
+            for (int i = 0; i < e.length; i++) all.add(e[i] = Ensemble.load(folders.get(i), opts));
+            return e;
+        });
+        ExecutorService exec = Executors.newFixedThreadPool(threads);
+        try {
+            // load each thread's sessions before timing, as the build does
+            List<Future<?>> warm = new ArrayList<>();
+            java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(threads);
+            for (int i = 0; i < threads; i++) warm.add(exec.submit(() -> { local.get(); barrier.await(); return null; }));
+            for (Future<?> f : warm) f.get();
+            long c0 = cpuNanos();
+            long t0 = System.nanoTime();
+            List<Future<?>> fs = new ArrayList<>();
+            for (double[][] c : chunks) {
+                for (int e = 0; e < ensembles; e++) {
+                    int ee = e;
+                    fs.add(exec.submit(() -> local.get()[ee].evaluate(c, null).logRatio()));
+                }
+            }
+            for (Future<?> f : fs) f.get();
+            return new double[] {(System.nanoTime() - t0) * 1e-9, (cpuNanos() - c0) * 1e-9};
+        } finally {
+            exec.shutdown();
+            for (Ensemble e : all) e.close();
         }
     }
 
