@@ -42,13 +42,15 @@ import org.ratiofit.workspace.build.WorkspaceBuilder;
  * 3 members, each a 4→64→64→1 ReLU MLP with a final sigmoid and standard scaling), evaluated on
  * the data events and the reference events; against pure ONNX Runtime: the same 99 networks run
  * over the same events, pre-scaled float32 tensors of the build's ONNX chunk size, on the same
- * number of threads with the same session options, outputs copied out. Events, models and the
+ * number of threads with the same session options, outputs copied out; wall and process CPU time
+ * (the CPU ratio is the robust one on a shared machine). Events, models and the
  * configuration are generated into a temporary folder (deleted at the end).
  *
  * <p>Arguments: data events (10^6), reference events (10^5), threads (2), rounds (1).
  */
 public final class BuildBenchmark {
 
+    static final int WARMUP_EVENTS = 50_000;
     static final int FEATURES = 4, MEMBERS = 3, SAMPLES = 3, SYSTEMATICS = 5, HIDDEN = 64, ORT_CHUNK = 16_384;
 
     public static void main(String[] args) throws Exception {
@@ -61,24 +63,39 @@ public final class BuildBenchmark {
             List<Path> onnx = generate(dir, nData, nRef);
             System.out.printf(Locale.ROOT, "%d data + %d reference events, %d ensembles x %d members (%d networks), %d threads%n",
                     nData, nRef, onnx.size() / MEMBERS, MEMBERS, onnx.size(), threads);
+            // a small build first, so that class loading and JIT compilation do not count against the timed one
+            long w0 = System.nanoTime();
+            WorkspaceBuilder.build(dir.resolve("fit-warmup.yml"), dir.resolve("ws-warmup"), BuildOptions.defaults().withThreads(threads));
+            deleteTree(dir.resolve("ws-warmup"));
+            System.out.printf(Locale.ROOT, "warm-up build (%d data events) %.1f s%n", WARMUP_EVENTS, (System.nanoTime() - w0) * 1e-9);
             for (int r = 0; r < rounds; r++) {
                 Path out = dir.resolve("ws-" + r);
+                long c0 = cpuNanos();
                 long t0 = System.nanoTime();
                 BuildResult res = WorkspaceBuilder.build(dir.resolve("fit.yml"), out, BuildOptions.defaults().withThreads(threads));
                 double build = (System.nanoTime() - t0) * 1e-9;
+                double buildCpu = (cpuNanos() - c0) * 1e-9;
                 deleteTree(out);
-                double pure = pureOrt(dir, onnx, nData, nRef, threads);
+                double[] pure = pureOrt(dir, onnx, nData, nRef, threads);
+                double[] lib = ensemblesOnly(dir, onnx.size() / MEMBERS, threads);
+                System.out.printf(Locale.ROOT, "round %d: ratio-models Ensemble.evaluate alone on the same chunks %.2f s wall, %.1f CPU-s%n",
+                        r + 1, lib[0], lib[1]);
                 BuildResult.Timings t = res.timings();
                 System.out.printf(Locale.ROOT,
-                        "round %d: build %.2f s (checks %.2f, events %.2f, writing %.2f; ensemble inference %.2f thread-s = %.0f%% of %d x build)"
-                                + "; pure ONNX Runtime %.2f s; pure / build = %.0f%%%n",
-                        r + 1, build, t.validation(), t.evaluation(), t.write(), t.inference(), 100 * t.inferenceShare(), threads, pure,
-                        100 * pure / build);
+                        "round %d: build %.2f s wall, %.1f CPU-s (checks %.2f, events %.2f, writing %.2f; ensemble inference %.2f thread-s"
+                                + " = %.0f%% of %d x build); pure ONNX Runtime %.2f s wall, %.1f CPU-s; pure / build: wall %.0f%%, CPU %.0f%%%n",
+                        r + 1, build, buildCpu, t.validation(), t.evaluation(), t.write(), t.inference(), 100 * t.inferenceShare(), threads,
+                        pure[0], pure[1], 100 * pure[0] / build, 100 * pure[1] / buildCpu);
             }
             System.out.printf(Locale.ROOT, "peak Java heap (sum of pool peaks) %.0f MiB%n", peakHeap() / (1024.0 * 1024.0));
         } finally {
             deleteTree(dir);
         }
+    }
+
+    /** CPU time of the whole process (every thread, ONNX Runtime's included): robust to other processes' load, unlike wall time. */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static long peakHeap() {
@@ -138,6 +155,8 @@ public final class BuildBenchmark {
                 + "NormFactors:\n  - {Name: mu, Samples: [S0], Nominal: 1.0, Bounds: [0.0, 10.0]}\nSystematics:\n" + systematics
                 + "Regions:\n  - {Name: SR, Type: unbinned}\n";
         Files.writeString(dir.resolve("fit.yml"), yaml);
+        EventFiles.write(dir.resolve("data_warmup.npy"), table(r, WARMUP_EVENTS, 0.1, false), null);
+        Files.writeString(dir.resolve("fit-warmup.yml"), yaml.replace("SamplePath: data.npy", "SamplePath: data_warmup.npy"));
         return onnx;
     }
 
@@ -172,7 +191,7 @@ public final class BuildBenchmark {
      * The same evaluations in bare ONNX Runtime: every network on every data and reference event,
      * as tasks of (chunk, ensemble) on a pool of {@code threads}, single-threaded sessions.
      */
-    static double pureOrt(Path dir, List<Path> onnx, int nData, int nRef, int threads) throws Exception {
+    static double[] pureOrt(Path dir, List<Path> onnx, int nData, int nRef, int threads) throws Exception {
         OrtEnvironment env = OnnxRuntimes.environment();
         List<OrtSession> sessions = new ArrayList<>();
         for (Path p : onnx) {
@@ -203,6 +222,7 @@ public final class BuildBenchmark {
         int ensembles = onnx.size() / MEMBERS;
         ExecutorService exec = Executors.newFixedThreadPool(threads);
         try {
+            long c0 = cpuNanos();
             long t0 = System.nanoTime();
             List<Future<?>> fs = new ArrayList<>();
             for (int c = 0; c < tensors.size(); c++) {
@@ -220,11 +240,66 @@ public final class BuildBenchmark {
                 }
             }
             for (Future<?> f : fs) f.get();
-            return (System.nanoTime() - t0) * 1e-9;
+            return new double[] {(System.nanoTime() - t0) * 1e-9, (cpuNanos() - c0) * 1e-9};
         } finally {
             exec.shutdown();
             for (OnnxTensor t : tensors) t.close();
             for (OrtSession s : sessions) s.close();
+        }
+    }
+
+    /**
+     * The library path without the build: every ensemble's {@code Ensemble.evaluate} (scaling,
+     * ONNX Runtime, score → ln r, aggregation) on the build's 65,536-event chunks of data and
+     * reference events, as (chunk, ensemble) tasks; one set of ensembles per thread.
+     */
+    static double[] ensemblesOnly(Path dir, int ensembles, int threads) throws Exception {
+        List<double[][]> chunks = new ArrayList<>();
+        for (String file : List.of("data.npy", "reference.npy")) {
+            EventTable t = EventFiles.read(dir.resolve(file), null, null);
+            for (int start = 0; start < t.size(); start += 65_536) {
+                int m = Math.min(65_536, t.size() - start);
+                double[][] cols = new double[FEATURES][];
+                for (int j = 0; j < FEATURES; j++) cols[j] = Arrays.copyOfRange(t.column("f" + j), start, start + m);
+                chunks.add(cols);
+            }
+        }
+        List<Path> folders = new ArrayList<>();
+        for (int s = 0; s < SAMPLES; s++) {
+            folders.add(dir.resolve("models/s" + s));
+            for (int k = 0; k < SYSTEMATICS; k++) {
+                folders.add(dir.resolve("models/s" + s + "_sys" + k + "_up"));
+                folders.add(dir.resolve("models/s" + s + "_sys" + k + "_dn"));
+            }
+        }
+        var opts = org.ratiofit.ratio.InferenceOptions.DEFAULT.withIntraOpThreads(1).withChunkRows(ORT_CHUNK);
+        List<Ensemble> all = java.util.Collections.synchronizedList(new ArrayList<>());
+        ThreadLocal<Ensemble[]> local = ThreadLocal.withInitial(() -> {
+            Ensemble[] e = new Ensemble[folders.size()];
+            for (int i = 0; i < e.length; i++) all.add(e[i] = Ensemble.load(folders.get(i), opts));
+            return e;
+        });
+        ExecutorService exec = Executors.newFixedThreadPool(threads);
+        try {
+            // load each thread's sessions before timing, as the build does
+            List<Future<?>> warm = new ArrayList<>();
+            java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(threads);
+            for (int i = 0; i < threads; i++) warm.add(exec.submit(() -> { local.get(); barrier.await(); return null; }));
+            for (Future<?> f : warm) f.get();
+            long c0 = cpuNanos();
+            long t0 = System.nanoTime();
+            List<Future<?>> fs = new ArrayList<>();
+            for (double[][] c : chunks) {
+                for (int e = 0; e < ensembles; e++) {
+                    int ee = e;
+                    fs.add(exec.submit(() -> local.get()[ee].evaluate(c, null).logRatio()));
+                }
+            }
+            for (Future<?> f : fs) f.get();
+            return new double[] {(System.nanoTime() - t0) * 1e-9, (cpuNanos() - c0) * 1e-9};
+        } finally {
+            exec.shutdown();
+            for (Ensemble e : all) e.close();
         }
     }
 

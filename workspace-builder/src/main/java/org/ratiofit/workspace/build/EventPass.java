@@ -354,6 +354,8 @@ final class EventPass {
                     for (int j = 0; j < jobs.length; j++) {
                         for (int a = 0; a < o[j].length; a++) {
                             if (rc.events() > 0) System.arraycopy(rc.outputs()[j][a], 0, o[j][a], at, rc.events());
+                            // each region holds its own copies: let this one go now, so the join needs little more than its result
+                            if (rc.outputs()[j].length > a) rc.outputs()[j][a] = null;
                         }
                     }
                 }
