@@ -44,6 +44,13 @@ final class Progress implements AutoCloseable {
         }
     }
 
+    /** The total once it is known (for work whose size is found after starting). */
+    void maxHint(long total) {
+        if (bar != null) {
+            bar.maxHint(total);
+        }
+    }
+
     void step() {
         if (bar != null) {
             bar.step();

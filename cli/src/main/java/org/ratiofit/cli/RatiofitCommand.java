@@ -14,6 +14,9 @@ import picocli.CommandLine.Option;
             "3 results written but not trustworthy (e.g. the fit did not converge)."},
         // One line per subcommand: adding a command is adding its class here.
         subcommands = {
+            TrainCommand.class,
+            BuildCommand.class,
+            InspectCommand.class,
             FitCommand.class,
             ScanCommand.class,
             LimitCommand.class,

@@ -44,7 +44,9 @@ import org.ratiofit.workspace.config.FitConfig.YieldFunction;
 public final class FitConfigLoader {
 
     static final Set<String> TOP_KEYS = Set.of("Version", "General", "TrainingFeatures", "TrainingFeaturesToStandardize",
-            "Samples", "NormFactors", "Systematics", "Regions", "Asimov");
+            "Samples", "NormFactors", "Systematics", "Regions", "Asimov",
+            // read by org.ratiofit.workspace.train.TrainingSettings (ratiofit train), not by the build
+            "Training");
     static final Set<String> GENERAL_KEYS = Set.of("Measurement", "ChunkSize");
     static final Set<String> MEASUREMENT_KEYS = Set.of("Name", "POI", "ParametersToFit");
     static final Set<String> SAMPLE_KEYS = Set.of("Name", "SamplePath", "Tree", "Columns", "Weight", "Data",

@@ -1,0 +1,74 @@
+package org.ratiofit.examples;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ratiofit.objective.Objective;
+import org.ratiofit.objective.ParameterSpec;
+import org.ratiofit.ratio.data.EventFiles;
+import org.ratiofit.ratio.data.EventTable;
+import org.ratiofit.validation.toys.GaussianOnExponential;
+
+/** What the examples share: the demo's toy, CSV writing, and the toy's exact −ln L with parameters held fixed. */
+final class Toys {
+
+    /** The Gaussian-on-exponential toy of {@code ratiofit demo}: peak 125 ± 2 on [110, 140], 50 signal and 1000 background events. */
+    static final GaussianOnExponential TOY = new GaussianOnExponential(
+            new GaussianOnExponential.Config(110, 140, 125, 2, 0.05, 50, 1000, 0.5, 1.1));
+
+    private Toys() {
+    }
+
+    /** Writes columns (name, values, name, values, ...) as a CSV event file. */
+    static void csv(Path file, Object... nameValues) throws IOException {
+        Map<String, double[]> cols = new LinkedHashMap<>();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            cols.put((String) nameValues[i], (double[]) nameValues[i + 1]);
+        }
+        EventFiles.write(file, new EventTable(file.getFileName().toString(), cols), null);
+    }
+
+    static double[] filled(int n, double v) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    /** The objective with the parameters at {@code indices} held fixed at {@code values}. */
+    static Objective fix(Objective f, int[] indices, double[] values) {
+        List<ParameterSpec> specs = new ArrayList<>(f.parameters());
+        for (int k = 0; k < indices.length; k++) {
+            specs.set(indices[k], specs.get(indices[k]).withInitial(values[k]).withFixed(true));
+        }
+        List<ParameterSpec> fixed = List.copyOf(specs);
+        return new Objective() {
+            @Override
+            public List<ParameterSpec> parameters() {
+                return fixed;
+            }
+
+            @Override
+            public double value(double[] x) {
+                return f.value(x);
+            }
+
+            @Override
+            public boolean hasGradient() {
+                return f.hasGradient();
+            }
+
+            @Override
+            public double valueAndGradient(double[] x, double[] g) {
+                return f.valueAndGradient(x, g);
+            }
+
+            @Override
+            public double errorDef() {
+                return f.errorDef();
+            }
+        };
+    }
+}

@@ -1,0 +1,127 @@
+package org.ratiofit.workspace.build;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.LongAdder;
+import org.ratiofit.ratio.Ensemble;
+import org.ratiofit.ratio.InferenceOptions;
+import org.ratiofit.ratio.RatioModel;
+import org.ratiofit.ratio.RatioModelException;
+
+/**
+ * The ensembles a build evaluates ("jobs"), each loaded on demand once per thread that needs it
+ * at the same time: a {@link RatioModel} is for one thread at a time, so a job's instances are
+ * lent out and returned. Each session runs single-threaded: the build parallelises over chunks
+ * and ensembles instead, which keeps every event's value independent of the thread count.
+ */
+final class EnsemblePool implements AutoCloseable {
+
+    /** One ensemble to evaluate: a ratio (one log-ratio per event) or polynomial coefficients (one output per monomial). */
+    record Job(Path folder, boolean polynomial, int outputs, String usedBy) {}
+
+    private final List<Job> jobs = new ArrayList<>();
+    private final List<ConcurrentLinkedDeque<Ensemble>> idle = new ArrayList<>();
+    private final List<Ensemble> all = new ArrayList<>();
+    private final InferenceOptions options;
+    final LongAdder inferenceNanos = new LongAdder();
+    final LongAdder evaluations = new LongAdder();
+
+    EnsemblePool(int chunkRows) {
+        this.options = InferenceOptions.DEFAULT.withIntraOpThreads(1).withChunkRows(Math.max(1, Math.min(chunkRows, 16_384)));
+    }
+
+    /** The index of the job for this folder (added if new). */
+    int job(Path folder, boolean polynomial, int outputs, String usedBy) {
+        for (int j = 0; j < jobs.size(); j++) {
+            if (jobs.get(j).folder().equals(folder) && jobs.get(j).polynomial() == polynomial) {
+                return j;
+            }
+        }
+        jobs.add(new Job(folder, polynomial, outputs, usedBy));
+        idle.add(new ConcurrentLinkedDeque<>());
+        return jobs.size() - 1;
+    }
+
+    List<Job> jobs() {
+        return List.copyOf(jobs);
+    }
+
+    int size() {
+        return jobs.size();
+    }
+
+    /**
+     * Evaluates job {@code j} on feature columns given by name; returns [output][event]: the
+     * aggregated ln r for a ratio job, the member-weighted mean of each output for a polynomial job.
+     */
+    double[][] evaluate(int j, java.util.function.Function<String, double[]> columns, int n) {
+        Job job = jobs.get(j);
+        Ensemble e = borrow(j);
+        try {
+            List<String> features = e.features();
+            double[][] cols = new double[features.size()][];
+            for (int f = 0; f < cols.length; f++) {
+                cols[f] = columns.apply(features.get(f));
+            }
+            long t0 = System.nanoTime();
+            double[][] out;
+            if (!job.polynomial()) {
+                out = new double[][] {e.evaluate(cols, null).logRatio()};
+            } else {
+                out = new double[job.outputs()][n];
+                double[] w = e.weights();
+                List<RatioModel> members = e.members();
+                for (int i = 0; i < members.size(); i++) {
+                    double[][] s = members.get(i).localScores(cols);
+                    if (s.length != job.outputs()) {
+                        throw new RatioModelException("ensemble " + job.folder() + ": member " + members.get(i).name() + " gives "
+                                + s.length + " outputs, expected " + job.outputs());
+                    }
+                    for (int a = 0; a < s.length; a++) {
+                        double[] o = out[a];
+                        double[] si = s[a];
+                        for (int k = 0; k < n; k++) {
+                            o[k] += w[i] * si[k];
+                        }
+                    }
+                }
+            }
+            inferenceNanos.add(System.nanoTime() - t0);
+            evaluations.add(n);
+            return out;
+        } finally {
+            idle.get(j).push(e);
+        }
+    }
+
+    private Ensemble borrow(int j) {
+        Ensemble e = idle.get(j).poll();
+        if (e != null) {
+            return e;
+        }
+        Ensemble loaded = Ensemble.load(jobs.get(j).folder(), options);
+        synchronized (all) {
+            all.add(loaded);
+        }
+        return loaded;
+    }
+
+    /** Loads one instance of every job now, so that a broken model fails before any event is read. */
+    void preload() {
+        for (int j = 0; j < jobs.size(); j++) {
+            idle.get(j).push(borrow(j));
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (all) {
+            for (Ensemble e : all) {
+                e.close();
+            }
+            all.clear();
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package org.ratiofit.workspace.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ratiofit.ratio.EnsembleManifest;
+import org.ratiofit.ratio.Ensemble;
+import org.ratiofit.ratio.data.EventTable;
+import org.ratiofit.ratio.training.EnsembleTrainer;
+import org.ratiofit.ratio.training.OnnxExport;
+import org.ratiofit.ratio.training.TrainedEnsemble;
+import org.ratiofit.ratio.training.TrainedMember;
+import org.ratiofit.ratio.training.TrainingConfig;
+import org.ratiofit.ratio.training.TrainingData;
+import org.ratiofit.ratio.training.TrainingRecords;
+import org.ratiofit.ratio.training.diagnostics.DiagnosticsReport;
+import org.ratiofit.ratio.training.diagnostics.TrainingDiagnostics;
+import org.ratiofit.workspace.config.ConfigException;
+import org.ratiofit.workspace.config.ConfigProblem;
+import org.ratiofit.workspace.config.EnsembleInspector;
+import org.ratiofit.workspace.config.FitConfig;
+import org.ratiofit.workspace.config.FitConfigLoader;
+import org.ratiofit.workspace.io.AtomicDirectory;
+
+/**
+ * Trains every ratio ensemble a fit configuration names, with ratio-models' DJL training, and
+ * writes each ensemble folder where the configuration expects it:
+ * <ul>
+ *   <li>a basis sample's {@code Ensemble}: the sample's events (numerator) against the reference
+ *       sample's (denominator; several reference samples are joined into their mixture);</li>
+ *   <li>a shape variation's {@code Up[]/Dn[].Ensemble}: the varied events against the nominal
+ *       sample's.</li>
+ * </ul>
+ * Each folder holds {@code member-K.onnx} + {@code member-K.json} (sidecar with the fitted scaling),
+ * {@code member-K.training.json} (the full training record), {@code ensemble.json} and, with
+ * diagnostics on, {@code diagnostics/} (report.json and figures). Features are the configuration's
+ * {@code TrainingFeatures}, scaled as {@code TrainingFeaturesToStandardize} says; event weights
+ * are the samples' {@code Weight} columns. Polynomial systematics need one output per monomial
+ * and are not trained here (they are listed as skipped).
+ */
+public final class ConfigTraining {
+
+    /** What a configuration asks to train. */
+    public record Plan(FitConfig config, List<EnsembleJob> jobs, List<TrainingReport.Skipped> skipped) {
+    }
+
+    /** Added to the seed when training is retried after a NaN loss. */
+    public static final long RETRY_SEED_STEP = 1_000_003L;
+
+    private ConfigTraining() {
+    }
+
+    /**
+     * Reads and checks the configuration as {@link FitConfigLoader} does, except that ensemble
+     * folders may be missing (training creates them), and lists the ensembles to train.
+     */
+    public static Plan plan(Path configFile) throws IOException {
+        FitConfigLoader.Result r = FitConfigLoader.check(configFile, EnsembleInspector.NONE);
+        List<ConfigProblem> problems = new ArrayList<>();
+        for (ConfigProblem p : r.problems()) {
+            boolean missingEnsemble = p.path().endsWith(".Ensemble") && p.message().startsWith("no such ensemble folder");
+            if (!missingEnsemble) {
+                problems.add(p);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(configFile, problems);
+        }
+        FitConfig c = r.config();
+        List<FitConfig.Sample> refs = c.referenceSamples();
+        String refName = String.join("+", refs.stream().map(FitConfig.Sample::name).toList());
+        List<FitConfig.EventFiles> refEvents = refs.stream().map(FitConfig.Sample::events).toList();
+        List<EnsembleJob> jobs = new ArrayList<>();
+        List<TrainingReport.Skipped> skipped = new ArrayList<>();
+        for (FitConfig.Sample s : c.samples()) {
+            if (s.ensemble() != null) {
+                jobs.add(new EnsembleJob(s.yamlPath() + ".Ensemble", folderName(s.ensemble()), s.name(), List.of(s.events()),
+                        refName, refEvents, s.ensemble()));
+            }
+        }
+        for (FitConfig.Systematic sy : c.systematics()) {
+            addVariations(c, sy, sy.up(), "up", jobs);
+            addVariations(c, sy, sy.down(), "down", jobs);
+            for (FitConfig.PolynomialModel m : sy.models()) {
+                if (m.ensemble() != null) {
+                    skipped.add(new TrainingReport.Skipped(m.yamlPath() + ".Ensemble", m.ensemble(),
+                            "a polynomial systematic's ensemble has one output per monomial; ratiofit train makes "
+                                    + "single-output ratio ensembles only"));
+                }
+            }
+        }
+        return new Plan(c, jobs, skipped);
+    }
+
+    private static void addVariations(FitConfig c, FitConfig.Systematic sy, List<FitConfig.Variation> vars, String dir,
+            List<EnsembleJob> jobs) {
+        for (FitConfig.Variation v : vars) {
+            if (v.ensemble() == null) {
+                continue;
+            }
+            String at = v.yamlPath() + ".Ensemble";
+            if (v.events() == null) {
+                throw new ConfigException(c.configFile(), List.of(new ConfigProblem(v.yamlPath() + ".Path",
+                        "missing: training the shape variation's ensemble needs the varied events")));
+            }
+            FitConfig.Sample nominal = c.sample(v.sampleName()).orElseThrow();
+            jobs.add(new EnsembleJob(at, folderName(v.ensemble()), v.sampleName() + " " + sy.name() + " " + dir,
+                    List.of(v.events()), v.sampleName(), List.of(nominal.events()), v.ensemble()));
+        }
+    }
+
+    private static String folderName(Path folder) {
+        Path f = folder.getFileName();
+        return f == null ? folder.toString() : f.toString();
+    }
+
+    /**
+     * Trains every ensemble of the configuration and writes their folders. An existing folder is
+     * refused before any training unless {@code overwrite}; a failure leaves no partial folder.
+     */
+    public static TrainingReport train(Path configFile, TrainingSettings settings, boolean overwrite,
+            TrainingListener listener) throws IOException {
+        long t0 = System.nanoTime();
+        Plan plan = plan(configFile);
+        TrainingListener l = listener == null ? TrainingListener.NONE : listener;
+        if (!overwrite) {
+            List<ConfigProblem> exists = new ArrayList<>();
+            for (EnsembleJob j : plan.jobs()) {
+                if (Files.exists(j.folder())) {
+                    exists.add(new ConfigProblem(j.yamlPath(), j.folder() + " exists; remove it or ask to overwrite"));
+                }
+            }
+            if (!exists.isEmpty()) {
+                throw new ConfigException(configFile, exists);
+            }
+        }
+        if (settings.threads() != null) {
+            // Read once, when the PyTorch engine starts; a later change has no effect.
+            System.setProperty("ai.djl.pytorch.num_threads", settings.threads().toString());
+        }
+        FitConfig c = plan.config();
+        List<TrainingReport.EnsembleResult> results = new ArrayList<>();
+        for (int k = 0; k < plan.jobs().size(); k++) {
+            EnsembleJob job = plan.jobs().get(k);
+            results.add(trainOne(c, job, settings, overwrite, k, plan.jobs().size(), l));
+        }
+        return new TrainingReport(TrainingReport.FORMAT_VERSION, configFile.toAbsolutePath(), settings, results,
+                plan.skipped(), (System.nanoTime() - t0) * 1e-9);
+    }
+
+    /** Trains one ensemble and writes its folder. */
+    public static TrainingReport.EnsembleResult trainOne(FitConfig c, EnsembleJob job, TrainingSettings settings,
+            boolean overwrite, int index, int count, TrainingListener l) throws IOException {
+        long t0 = System.nanoTime();
+        List<String> features = c.trainingFeatures();
+        Events a = read(job.numeratorEvents(), features, job.yamlPath() + " (numerator " + job.numerator() + ")");
+        Events b = read(job.denominatorEvents(), features, job.yamlPath() + " (denominator " + job.denominator() + ")");
+        List<String> scaled = c.trainingFeaturesToStandardize() == null ? List.of() : c.trainingFeaturesToStandardize();
+        TrainingData data;
+        try {
+            data = TrainingData.ofSamples(a.columns, a.weights, b.columns, b.weights, features, scaled);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(job.yamlPath() + ": " + e.getMessage(), e);
+        }
+        l.ensembleStarted(index, count, job, a.size, b.size);
+        TrainedEnsemble ens;
+        long seed = settings.seed();
+        try {
+            ens = EnsembleTrainer.train(data, settings.toTrainingConfig(), settings.members(),
+                    (member, epoch, trainLoss, valLoss) -> l.epochDone(job, member, epoch, trainLoss, valLoss));
+        } catch (IllegalStateException nan) {
+            // DJL's PyTorch training has, rarely and not reproducibly, returned a NaN loss (see
+            // ratio-models' README); one retry with another seed, recorded in the result.
+            if (nan.getMessage() == null || !nan.getMessage().contains("NaN")) {
+                throw nan;
+            }
+            seed = settings.seed() + RETRY_SEED_STEP;
+            l.retry(job, nan.getMessage(), seed);
+            ens = EnsembleTrainer.train(data, settings.withSeed(seed).toTrainingConfig(), settings.members(),
+                    (member, epoch, trainLoss, valLoss) -> l.epochDone(job, member, epoch, trainLoss, valLoss));
+        }
+        TrainingReport.Normalisation norm = null;
+        double worstClosure = Double.NaN;
+        Path diagnostics = null;
+        try (AtomicDirectory out = AtomicDirectory.create(job.folder(), overwrite)) {
+            List<String> memberFiles = new ArrayList<>();
+            for (TrainedMember m : ens.members()) {
+                String name = "member-" + m.index();
+                Path sidecar = OnnxExport.export(m, out.path(), name, job.numerator(), job.denominator(), null);
+                TrainingRecords.save(m, out.path(), name);
+                memberFiles.add(sidecar.getFileName().toString());
+            }
+            EnsembleManifest manifest = EnsembleManifest.of(job.name(), memberFiles, EnsembleManifest.Aggregation.MEAN_RATIO);
+            Ensemble.writeManifest(manifest, out.path().resolve(EnsembleManifest.FILE_NAME));
+            if (settings.diagnostics()) {
+                DiagnosticsReport d = TrainingDiagnostics.run(ens, data, out.path().resolve("diagnostics"), false);
+                norm = new TrainingReport.Normalisation(d.normalisation().value(), d.normalisation().error(),
+                        d.normalisation().pull());
+                worstClosure = d.closure().stream().mapToDouble(DiagnosticsReport.Closure::chi2PerNdf).max().orElse(Double.NaN);
+                diagnostics = job.folder().resolve("diagnostics");
+            }
+            out.commit();
+        }
+        List<TrainingReport.Member> members = ens.members().stream().map(m -> new TrainingReport.Member(m.index(),
+                m.history().epochs(), m.history().bestEpoch(), m.history().validationLoss()[m.history().bestEpoch()],
+                m.history().stoppedEarly())).toList();
+        TrainingReport.EnsembleResult r = new TrainingReport.EnsembleResult(job.yamlPath(), job.name(), job.numerator(),
+                job.denominator(), job.folder(), a.size, b.size, seed, members, norm, worstClosure, diagnostics,
+                (System.nanoTime() - t0) * 1e-9);
+        l.ensembleDone(r);
+        return r;
+    }
+
+    /** Feature columns and weights of one or more event sources, joined. */
+    private record Events(Map<String, double[]> columns, double[] weights, int size) {
+    }
+
+    private static Events read(List<FitConfig.EventFiles> sources, List<String> features, String what) throws IOException {
+        List<Map<String, double[]>> parts = new ArrayList<>();
+        List<double[]> weights = new ArrayList<>();
+        int total = 0;
+        for (FitConfig.EventFiles ef : sources) {
+            for (Path p : ef.paths()) {
+                List<String> cols = new ArrayList<>(features);
+                if (ef.weight() != null && !cols.contains(ef.weight())) {
+                    cols.add(ef.weight());
+                }
+                EventTable t;
+                try {
+                    t = org.ratiofit.ratio.data.EventFiles.read(p, ef.readOptions(), cols);
+                } catch (IOException | RuntimeException e) {
+                    throw new IOException(what + ": cannot read " + p + ": " + e.getMessage(), e);
+                }
+                Map<String, double[]> m = new LinkedHashMap<>();
+                for (String f : features) {
+                    if (!t.hasColumn(f)) {
+                        throw new IOException(what + ": " + p + " has no column '" + f + "' (a training feature); its columns are "
+                                + t.columnNames());
+                    }
+                    m.put(f, t.column(f));
+                }
+                double[] w;
+                if (ef.weight() == null) {
+                    w = new double[t.size()];
+                    java.util.Arrays.fill(w, 1.0);
+                } else {
+                    if (!t.hasColumn(ef.weight())) {
+                        throw new IOException(what + ": " + p + " has no weight column '" + ef.weight() + "'");
+                    }
+                    w = t.column(ef.weight());
+                }
+                parts.add(m);
+                weights.add(w);
+                total += t.size();
+            }
+        }
+        if (total == 0) {
+            throw new IOException(what + ": no events to train on");
+        }
+        Map<String, double[]> joined = new LinkedHashMap<>();
+        for (String f : features) {
+            double[] col = new double[total];
+            int at = 0;
+            for (Map<String, double[]> m : parts) {
+                double[] src = m.get(f);
+                System.arraycopy(src, 0, col, at, src.length);
+                at += src.length;
+            }
+            joined.put(f, col);
+        }
+        double[] w = new double[total];
+        int at = 0;
+        for (double[] x : weights) {
+            System.arraycopy(x, 0, w, at, x.length);
+            at += x.length;
+        }
+        return new Events(joined, w, total);
+    }
+}
