@@ -46,7 +46,8 @@ import org.ratiofit.workspace.build.WorkspaceBuilder;
  * (the CPU ratio is the robust one on a shared machine). Events, models and the
  * configuration are generated into a temporary folder (deleted at the end).
  *
- * <p>Arguments: data events (10^6), reference events (10^5), threads (2), rounds (1).
+ * <p>Arguments: data events (10^6), reference events (10^5), threads (2), rounds (1; 0: the build alone, no
+ * warm-up and no baselines, for its peak memory).
  */
 public final class BuildBenchmark {
 
@@ -63,6 +64,14 @@ public final class BuildBenchmark {
             List<Path> onnx = generate(dir, nData, nRef);
             System.out.printf(Locale.ROOT, "%d data + %d reference events, %d ensembles x %d members (%d networks), %d threads%n",
                     nData, nRef, onnx.size() / MEMBERS, MEMBERS, onnx.size(), threads);
+            if (rounds == 0) {
+                // the build alone, for its peak memory (run under /usr/bin/time -v)
+                long t0 = System.nanoTime();
+                BuildResult res = WorkspaceBuilder.build(dir.resolve("fit.yml"), dir.resolve("ws"), BuildOptions.defaults().withThreads(threads));
+                System.out.printf(Locale.ROOT, "build alone %.2f s wall (ensemble inference %.0f%% of %d x build); peak Java heap %.0f MiB%n",
+                        (System.nanoTime() - t0) * 1e-9, 100 * res.timings().inferenceShare(), threads, peakHeap() / (1024.0 * 1024.0));
+                return;
+            }
             // a small build first, so that class loading and JIT compilation do not count against the timed one
             long w0 = System.nanoTime();
             WorkspaceBuilder.build(dir.resolve("fit-warmup.yml"), dir.resolve("ws-warmup"), BuildOptions.defaults().withThreads(threads));
