@@ -170,12 +170,12 @@ public final class ExactOnnxModels {
 
     /**
      * An ensemble folder of Gaussian-on-exponential signal models at α_shift = 0, one member per
-     * distortion (members {@code m0, m1, ...}, each in its own sub-folder).
+     * distortion (members named {@code m0, m1, ...}, each in its own sub-folder).
      */
     public static Path gaussianOnExponentialEnsemble(GaussianOnExponential toy, Path dir, String name, List<Distortion> members) {
         List<Path> sidecars = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
-            sidecars.add(gaussianOnExponentialSignal(toy, 0, dir.resolve("m" + i), "model", members.get(i)));
+            sidecars.add(gaussianOnExponentialSignal(toy, 0, dir.resolve("m" + i), "m" + i, members.get(i)));
         }
         return ensemble(dir, name, sidecars);
     }
@@ -185,7 +185,7 @@ public final class ExactOnnxModels {
                                                Path dir, String name, List<Distortion> members) {
         List<Path> sidecars = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
-            sidecars.add(gaussianMixture(numerator, denominator, features, dir.resolve("m" + i), "model", members.get(i)));
+            sidecars.add(gaussianMixture(numerator, denominator, features, dir.resolve("m" + i), "m" + i, members.get(i)));
         }
         return ensemble(dir, name, sidecars);
     }
