@@ -9,6 +9,7 @@ import org.hipparchus.random.RandomDataGenerator;
 import org.hipparchus.random.Well19937c;
 import org.ratiofit.objective.Objective;
 import org.ratiofit.objective.ParameterSpec;
+import org.ratiofit.objective.StatisticalModel;
 import org.ratiofit.samplers.fit.ConfidenceLevel;
 import org.ratiofit.samplers.fit.FitResult;
 import org.ratiofit.samplers.fit.Hesse;
@@ -19,9 +20,10 @@ import org.ratiofit.validation.toys.GaussianOnExponential;
 
 /**
  * Frequentist coverage of ratiofit's profile-likelihood intervals (MIGRAD, HESSE, MINOS) for the
- * signal strength of the Gaussian-on-exponential toy: pseudo-experiments at a true point, each with
- * Poisson yields and auxiliary measurements of the nuisance parameters drawn around their true
- * values, fitted on the toy's exact extended unbinned likelihood. The fraction of intervals that
+ * signal strength: pseudo-experiments at a true point, each with Poisson yields and auxiliary
+ * measurements of the nuisance parameters drawn around their true values, fitted either on the
+ * Gaussian-on-exponential toy's exact extended unbinned likelihood or on a model (a workspace) that
+ * generates its own pseudo-experiments. The fraction of intervals that
  * contain the true μ is compared with the nominal level within its binomial error.
  */
 public final class ProfileCoverage {
@@ -44,7 +46,7 @@ public final class ProfileCoverage {
      * @param meanHesseError mean HESSE error of μ
      * @param passed         every level within {@code maxDeviation} binomial errors
      */
-    public record Result(int formatVersion, String model, double[] truth, int toys, long seed, int validToys, int invalidToys,
+    public record Result(int formatVersion, String model, String parameterOfInterest, double[] truth, int toys, long seed, int validToys, int invalidToys,
                          double[] nominal, int[] covered, double[] coverage, double[] binomialError, double[] deviation,
                          double maxDeviation, double meanMuHat, double sdMuHat, double meanHesseError, boolean passed) {}
 
@@ -55,6 +57,28 @@ public final class ProfileCoverage {
      */
     public static Result run(GaussianOnExponential toy, double[] truth, int toys, long seed, int threads, double maxDeviation,
                              IntConsumer progress) {
+        return run("GaussianOnExponential " + toy.config() + ", exact likelihood", "mu", truth, toys, seed, threads, maxDeviation,
+                progress, s -> exactToy(toy, truth, s));
+    }
+
+    /**
+     * Coverage for any model that generates its own pseudo-experiments (for a workspace: Poisson
+     * counts and, for unbinned channels, events resampled from the reference sample), for the
+     * interval of the model's parameter of interest. Build the model without an event-loop pool
+     * (pool null): the toys already run in parallel.
+     */
+    public static Result run(String name, StatisticalModel model, double[] truth, int toys, long seed, int threads, double maxDeviation,
+                             IntConsumer progress) {
+        int poi = model.parameterOfInterest().orElseThrow(() -> new IllegalArgumentException("the model has no parameter of interest"));
+        if (!model.supportsPseudoExperiments()) {
+            throw new IllegalArgumentException("the model cannot generate pseudo-experiments (unbinned channels need reference events)");
+        }
+        return run(name, model.parameters().get(poi).name(), truth, toys, seed, threads, maxDeviation, progress,
+                s -> model.pseudoExperiment(truth, s));
+    }
+
+    private static Result run(String name, String poiName, double[] truth, int toys, long seed, int threads, double maxDeviation,
+                              IntConsumer progress, java.util.function.LongFunction<Objective> toyObjective) {
         if (toys < 1) {
             throw new IllegalArgumentException("coverage needs at least one toy, got " + toys);
         }
@@ -67,7 +91,7 @@ public final class ProfileCoverage {
         ForkJoinPool pool = new ForkJoinPool(Math.max(1, threads));
         try {
             pool.submit(() -> IntStream.range(0, toys).parallel().forEach(i -> {
-                oneToy(toy, truth, seed + i, inside[i], valid, muHat, hesseErr, i);
+                oneToy(toyObjective, poiName, truth, seed + i, inside[i], valid, muHat, hesseErr, i);
                 int d = done.incrementAndGet();
                 if (progress != null) {
                     progress.accept(d);
@@ -109,36 +133,41 @@ public final class ProfileCoverage {
         }
         double mean = nValid > 0 ? sum / nValid : Double.NaN;
         double sd = nValid > 1 ? Math.sqrt((sum2 - nValid * mean * mean) / (nValid - 1)) : Double.NaN;
-        return new Result(1, "GaussianOnExponential " + toy.config(), truth.clone(), toys, seed, nValid, toys - nValid, nominal, covered,
+        return new Result(1, name, poiName, truth.clone(), toys, seed, nValid, toys - nValid, nominal, covered,
                 cov, err, dev, maxDeviation, mean, sd, nValid > 0 ? sumErr / nValid : Double.NaN, passed);
     }
 
-    private static void oneToy(GaussianOnExponential toy, double[] truth, long seed, boolean[] inside, boolean[] valid,
-                               double[] muHat, double[] hesseErr, int i) {
+    /** One pseudo-experiment of the toy with its exact likelihood and random auxiliary measurements. */
+    private static Objective exactToy(GaussianOnExponential toy, double[] truth, long seed) {
         double[] events = toy.generate(truth, seed);
         // auxiliary measurements of the two nuisance parameters: unit Gaussians around the truth
         RandomDataGenerator rng = RandomDataGenerator.of(new Well19937c(seed ^ 0x5DEECE66DL));
         double auxShift = rng.nextNormal(truth[GaussianOnExponential.ALPHA_SHIFT], 1);
         double auxBkg = rng.nextNormal(truth[GaussianOnExponential.ALPHA_BKG], 1);
-        Objective nll = withAux(toy.exactNll(events, null), auxShift, auxBkg);
+        return withAux(toy.exactNll(events, null), auxShift, auxBkg);
+    }
+
+    private static void oneToy(java.util.function.LongFunction<Objective> toyObjective, String poiName, double[] truth, long seed,
+                               boolean[] inside, boolean[] valid, double[] muHat, double[] hesseErr, int i) {
         Migrad migrad = Migrad.builder().tolerance(0.01).build();
         try {
+            Objective nll = toyObjective.apply(seed);
             FitResult fit = migrad.minimise(nll);
             FitResult hesse = Hesse.compute(nll, fit, 1, true);
             if (!hesse.status().validMinimum()) {
                 return;
             }
             Minos minos = new Minos(migrad, 1e-4, 0);
-            double mu = truth[GaussianOnExponential.MU];
+            double mu = truth[hesse.indexOf(poiName)];
             for (int l = 0; l < LEVELS.size(); l++) {
-                MinosError e = minos.error(nll, hesse, "mu", LEVELS.get(l));
+                MinosError e = minos.error(nll, hesse, poiName, LEVELS.get(l));
                 if (!e.valid()) {
                     return;
                 }
                 inside[l] = e.value() + e.lower() <= mu && mu <= e.value() + e.upper();
             }
-            muHat[i] = hesse.value("mu");
-            hesseErr[i] = hesse.error("mu");
+            muHat[i] = hesse.value(poiName);
+            hesseErr[i] = hesse.error(poiName);
             valid[i] = true;
         } catch (RuntimeException e) {
             // a toy whose fit throws counts as invalid and is reported as such

@@ -52,6 +52,34 @@ class ProfileCoverageTest {
         assertEquals(Math.sqrt(0.6827 * (1 - 0.6827) / one.validToys()), one.binomialError()[0], 1e-4);
     }
 
+    @Test
+    void workspaceToysAreSeededAndFitted() {
+        org.ratiofit.likelihood.Model m = org.ratiofit.validation.toys.ToyWorkspaces.gaussianOnExponential(TOY,
+                TOY.generate(new double[] {1, 0, 0}, 3), 5_000, 4, false);
+        ProfileCoverage.Result a = ProfileCoverage.run("ws", m, new double[] {1, 0, 0}, 6, 9, 2, 3, null);
+        ProfileCoverage.Result b = ProfileCoverage.run("ws", m, new double[] {1, 0, 0}, 6, 9, 1, 3, null);
+        assertEquals(6, a.validToys());
+        assertArrayEquals(a.covered(), b.covered());
+        assertEquals(a.meanMuHat(), b.meanMuHat(), 0);
+        assertEquals("mu", a.parameterOfInterest());
+    }
+
+    /** Through the workspace: unbinned pseudo-experiments resampled from 200k reference events. */
+    @Test
+    @Tag("slow")
+    void workspaceIntervalsCoverAtTheNominalLevels() {
+        double[] truth = {1, 0, 0};
+        org.ratiofit.likelihood.Model m = org.ratiofit.validation.toys.ToyWorkspaces.gaussianOnExponential(TOY,
+                TOY.generate(truth, 1), CoverageRunner.WORKSPACE_REFERENCE, 2, false);
+        ProfileCoverage.Result r = ProfileCoverage.run("workspace", m, truth, 1000, 1, Runtime.getRuntime().availableProcessors(), 3, null);
+        System.out.print(CoverageRunner.table(r));
+        assertTrue(r.invalidToys() <= 5, "invalid toys: " + r.invalidToys());
+        for (int l = 0; l < r.nominal().length; l++) {
+            assertEquals(r.nominal()[l], r.coverage()[l], 3 * r.binomialError()[l], "level " + r.nominal()[l]);
+        }
+        assertEquals(1, r.meanMuHat(), 4 * r.sdMuHat() / Math.sqrt(r.validToys()));
+    }
+
     /** At least 1000 toys: the intervals cover at their nominal levels within 3 binomial errors. */
     @Test
     @Tag("slow")
