@@ -24,7 +24,7 @@ public record WorkspaceNormalisation(List<Sample> samples, List<String> channels
      * @param reweightedYield  ν_p Σ_i w_i r_p(x_i)
      * @param error            ν_p · statistical error of Σ_i w_i r_p(x_i)
      * @param referenceWeight  Σ_i w_i (1 when the reference weights are normalised)
-     * @param allowed          largest |reweighted − stored| that passes: ν_p · tolerance + nSigma · error
+     * @param allowed          largest |reweighted − stored| that passes: ν_p · (tolerance + 1e-9) + nSigma · error
      */
     public record Sample(String channel, String sample, long referenceEvents, double storedYield, double reweightedYield,
                          double error, double referenceWeight, double allowed, boolean passed) {}
@@ -63,7 +63,8 @@ public record WorkspaceNormalisation(List<Sample> samples, List<String> channels
                 double nu = s.nominalYield();
                 double rew = nu * sum;
                 double err = nu * Math.sqrt(var);
-                double allowed = Math.abs(nu) * tolerance + nSigma * err;
+                // plus 1e-9 relative: a log-ratio of exactly 0 must pass despite summation rounding
+                double allowed = Math.abs(nu) * (tolerance + 1e-9) + nSigma * err;
                 boolean ok = Math.abs(rew - nu) <= allowed;
                 all &= ok;
                 rows.add(new Sample(u.name(), s.name(), ref.events(), nu, rew, err, sw, allowed, ok));

@@ -170,6 +170,8 @@ class ClosureChecksTest {
         assertEquals(50, sig.storedYield());
         assertEquals(50, sig.reweightedYield(), 4 * sig.error());
         assertEquals(1000, ok.samples().get(1).reweightedYield(), 1e-9, "log-ratio 0: exactly the stored yield");
+        // no allowance at all: the background (log-ratio 0) still closes, up to summation rounding
+        assertTrue(WorkspaceNormalisation.of(toyModel(0, 11), 0, 0).samples().get(1).passed());
         WorkspaceNormalisation bad = WorkspaceNormalisation.of(toyModel(0.2, 11), 0.01, 3);
         assertFalse(bad.passed());
         assertFalse(bad.samples().get(0).passed());
