@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ratiofit.likelihood.workspace.WorkspaceReader;
 import org.ratiofit.ratio.Ensemble;
+import org.ratiofit.ratio.InferenceOptions;
 import org.ratiofit.ratio.data.EventFiles;
 import org.ratiofit.ratio.data.EventTable;
 import org.ratiofit.ratio.data.ReadOptions;
@@ -139,57 +140,61 @@ public final class ValidateCommand implements Callable<Integer> {
         if (!Files.exists(ensemble)) {
             throw new IOException("ensemble '" + ensemble + "' does not exist");
         }
-        try (Ensemble e = Ensemble.load(ensemble)) {
+        EnsembleClosure r;
+        // inference over both files is the long part: a bar (with a terminal) naming member and events done
+        try (Progress progress = Progress.start(!output.json, "validate: ensemble inference", -1);
+             Ensemble e = Ensemble.load(ensemble, InferenceOptions.DEFAULT.withProgress(
+                     (task, done, total) -> progress.message(task + " " + done + "/" + total + " events")))) {
             double[][] num = new double[e.features().size()][];
             double[][] den = new double[e.features().size()][];
             double[] wNum = read(numerator, e.features(), num);
             double[] wDen = read(denominator, e.features(), den);
-            EnsembleClosure r = EnsembleClosure.run(e, num, wNum, den, wDen, settings);
-            out.paragraph("ratiofit validate " + ensemble + ": ensemble '" + r.ensemble() + "' (" + r.members().size() + " members, features "
-                    + r.features() + ") on " + r.numeratorEvents() + " numerator events (" + numerator + ") and " + r.denominatorEvents()
-                    + " denominator events (" + denominator + ")");
-            out.heading("normalisation: weighted mean of r over the denominator sample (passes within "
-                    + Output.plain(settings.tolerance()) + " + " + Output.plain(settings.nSigma()) + " errors of 1)");
-            List<List<String>> rows = new ArrayList<>();
-            List<Normalisation> all = new ArrayList<>(r.members());
-            all.add(r.normalisation());
-            for (int i = 0; i < all.size(); i++) {
-                Normalisation n = all.get(i);
-                rows.add(List.of(i < r.members().size() ? "member " + n.name() : "ensemble", Output.num(n.mean()), Output.num4(n.error()),
-                        Output.num4(n.pull()), Output.num4(n.allowed()), n.passed() ? "pass" : "FAIL"));
-            }
-            out.table(List.of("", "E[r]", "error", "pull", "allowed |E[r]-1|", ""), rows);
-            out.heading("expectation per member, weights exp(-beta |E_i|) normalised (beta = " + Output.plain(r.expectation().beta()) + ")");
-            rows = new ArrayList<>();
-            for (int i = 0; i < r.expectation().members().size(); i++) {
-                rows.add(List.of(r.expectation().members().get(i), Output.num4(r.expectation().deviations()[i]),
-                        Output.num4(r.expectation().errors()[i]), Output.num4(r.expectation().weights()[i])));
-            }
-            out.table(List.of("member", "E_i", "error", "weight"), rows);
-            out.heading("reweighting: denominator x r against the numerator (p >= " + Output.plain(settings.minPValue()) + " passes)");
-            rows = new ArrayList<>();
-            for (Reweighting.Feature f : r.reweighting().features()) {
-                rows.add(List.of(f.feature(), Output.num4(f.chi2()), Integer.toString(f.ndf()), Output.num4(f.pValue()),
-                        Output.num4(f.chi2OriginalDenominator()), f.passed() ? "pass" : "FAIL"));
-            }
-            out.table(List.of("feature", "chi2", "ndf", "p-value", "chi2 before reweighting", ""), rows);
-            out.heading("calibration: observed numerator fraction against s = r/(1+r)");
-            out.table(List.of("", "chi2", "ndf", "p-value", ""), List.of(List.of(r.calibration().name(), Output.num4(r.calibration().chi2()),
-                    Integer.toString(r.calibration().ndf()), Output.num4(r.calibration().pValue()), r.calibration().passed() ? "pass" : "FAIL")));
-            if (out.plotting()) {
-                out.figure(ClosurePlots.normalisation(r.members(), r.normalisation()), "normalisation",
-                        "Weighted mean of r over the denominator sample per member (last: the ensemble), ±1 error.");
-                int k = 0;
-                for (Reweighting.Feature f : r.reweighting().features()) {
-                    String safe = f.feature().replaceAll("[^A-Za-z0-9._-]", "_");
-                    out.figure(ClosurePlots.reweighting(f), "reweighting_" + (k++) + "_" + safe,
-                            "Feature " + f.feature() + ": numerator, denominator and denominator reweighted by r (normalised).");
-                }
-                out.figure(ClosurePlots.calibration(r.calibration()), "calibration",
-                        "Reliability curve: observed numerator fraction against the mean predicted score per bin.");
-            }
-            return r;
+            r = EnsembleClosure.run(e, num, wNum, den, wDen, settings);
         }
+        out.paragraph("ratiofit validate " + ensemble + ": ensemble '" + r.ensemble() + "' (" + r.members().size() + " members, features "
+                + r.features() + ") on " + r.numeratorEvents() + " numerator events (" + numerator + ") and " + r.denominatorEvents()
+                + " denominator events (" + denominator + ")");
+        out.heading("normalisation: weighted mean of r over the denominator sample (passes within "
+                + Output.plain(settings.tolerance()) + " + " + Output.plain(settings.nSigma()) + " errors of 1)");
+        List<List<String>> rows = new ArrayList<>();
+        List<Normalisation> all = new ArrayList<>(r.members());
+        all.add(r.normalisation());
+        for (int i = 0; i < all.size(); i++) {
+            Normalisation n = all.get(i);
+            rows.add(List.of(i < r.members().size() ? "member " + n.name() : "ensemble", Output.num(n.mean()), Output.num4(n.error()),
+                    Output.num4(n.pull()), Output.num4(n.allowed()), n.passed() ? "pass" : "FAIL"));
+        }
+        out.table(List.of("", "E[r]", "error", "pull", "allowed |E[r]-1|", ""), rows);
+        out.heading("expectation per member, weights exp(-beta |E_i|) normalised (beta = " + Output.plain(r.expectation().beta()) + ")");
+        rows = new ArrayList<>();
+        for (int i = 0; i < r.expectation().members().size(); i++) {
+            rows.add(List.of(r.expectation().members().get(i), Output.num4(r.expectation().deviations()[i]),
+                    Output.num4(r.expectation().errors()[i]), Output.num4(r.expectation().weights()[i])));
+        }
+        out.table(List.of("member", "E_i", "error", "weight"), rows);
+        out.heading("reweighting: denominator x r against the numerator (p >= " + Output.plain(settings.minPValue()) + " passes)");
+        rows = new ArrayList<>();
+        for (Reweighting.Feature f : r.reweighting().features()) {
+            rows.add(List.of(f.feature(), Output.num4(f.chi2()), Integer.toString(f.ndf()), Output.num4(f.pValue()),
+                    Output.num4(f.chi2OriginalDenominator()), f.passed() ? "pass" : "FAIL"));
+        }
+        out.table(List.of("feature", "chi2", "ndf", "p-value", "chi2 before reweighting", ""), rows);
+        out.heading("calibration: observed numerator fraction against s = r/(1+r)");
+        out.table(List.of("", "chi2", "ndf", "p-value", ""), List.of(List.of(r.calibration().name(), Output.num4(r.calibration().chi2()),
+                Integer.toString(r.calibration().ndf()), Output.num4(r.calibration().pValue()), r.calibration().passed() ? "pass" : "FAIL")));
+        if (out.plotting()) {
+            out.figure(ClosurePlots.normalisation(r.members(), r.normalisation()), "normalisation",
+                    "Weighted mean of r over the denominator sample per member (last: the ensemble), ±1 error.");
+            int k = 0;
+            for (Reweighting.Feature f : r.reweighting().features()) {
+                String safe = f.feature().replaceAll("[^A-Za-z0-9._-]", "_");
+                out.figure(ClosurePlots.reweighting(f), "reweighting_" + (k++) + "_" + safe,
+                        "Feature " + f.feature() + ": numerator, denominator and denominator reweighted by r (normalised).");
+            }
+            out.figure(ClosurePlots.calibration(r.calibration()), "calibration",
+                    "Reliability curve: observed numerator fraction against the mean predicted score per bin.");
+        }
+        return r;
     }
 
     /** Reads the feature columns into {@code into}; returns the weights or null. */
