@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
             SignificanceCommand.class,
             SampleCommand.class,
             DemoCommand.class,
+            ValidateCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class RatiofitCommand implements Runnable {

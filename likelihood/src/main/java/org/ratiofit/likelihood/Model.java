@@ -447,24 +447,40 @@ public final class Model implements StatisticalModel {
         return new Model(ps, out, pool, float32);
     }
 
+    /** Binned channels always can; unbinned channels need their reference sample's events. */
     @Override
     public boolean supportsPseudoExperiments() {
-        return unbinned.isEmpty();
+        for (CompiledUnbinned cu : unbinned) {
+            if (cu.channel.reference() == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
-     * Pseudo-experiment at {@code truth} for models of binned channels only: Poisson counts per bin
-     * and Gaussian aux values for the constrained parameters. Deterministic for a seed.
+     * Pseudo-experiment at {@code truth}: Poisson counts per bin for binned channels; for unbinned
+     * channels N ~ Poisson(sum_p nu_p(truth)) events resampled (with replacement) from the
+     * reference sample's events with probability proportional to w_ref,i * sum_p nu_p(truth)
+     * r_p(x_i|truth), each kept with all its columns and unit weight; Gaussian aux values for the
+     * constrained parameters. Deterministic for a seed (channels are drawn in their order, then
+     * the aux values).
      */
     @Override
     public Model pseudoExperiment(double[] truth, long seed) {
-        if (!unbinned.isEmpty()) {
-            throw new IllegalStateException("pseudo-experiments are implemented for binned channels only; this model has unbinned channel '"
-                    + unbinned.get(0).channel.name() + "' (use Asimov data or resample the events yourself)");
+        if (truth.length != parameters.size()) {
+            throw new IllegalArgumentException("expected " + parameters.size() + " parameter values, got " + truth.length);
         }
         RandomDataGenerator rng = new RandomDataGenerator(seed);
         List<Channel> out = new ArrayList<>();
-        for (CompiledBinned cb : binned) {
+        int ui = 0;
+        int bi = 0;
+        for (Channel c : channels) {
+            if (c instanceof UnbinnedChannel) {
+                out.add(resample(unbinned.get(ui++), truth, rng));
+                continue;
+            }
+            CompiledBinned cb = binned.get(bi++);
             double[] exp = new double[cb.channel.bins()];
             if (binnedTerm(cb, truth, null, exp, null) < 0) {
                 throw new IllegalArgumentException("channel '" + cb.channel.name() + "': a yield is not finite at the truth point");
@@ -481,6 +497,79 @@ public final class Model implements StatisticalModel {
             ps.add(p.kind() == Parameter.Kind.CONSTRAINED ? p.withAux(rng.nextNormal(truth[i], p.sigma())) : p);
         }
         return new Model(ps, out, pool, float32);
+    }
+
+    /** One unbinned channel's pseudo-data: Poisson count, then inverse-CDF draws over the reference events. */
+    private UnbinnedChannel resample(CompiledUnbinned cu, double[] truth, RandomDataGenerator rng) {
+        UnbinnedChannel u = cu.channel;
+        EventSet ref = u.reference();
+        if (ref == null) {
+            throw new IllegalStateException("channel '" + u.name() + "': pseudo-experiments of an unbinned channel resample the reference sample's events (EventSet 'reference'), which this channel lacks");
+        }
+        int np = cu.yields.length;
+        double[] cc = new double[np];
+        double total = 0;
+        for (int p = 0; p < np; p++) {
+            cc[p] = u.samples().get(p).nominalYield() * cu.yields[p].evaluate(truth, null, 1);
+            total += cc[p];
+        }
+        if (!(total >= 0) || Double.isInfinite(total)) {
+            throw new IllegalArgumentException("channel '" + u.name() + "': the total expected yield at the truth point is " + total);
+        }
+        int nRef = ref.events();
+        double[] cumulative = new double[nRef];
+        if (nRef > 0) {
+            double[] s = new double[nRef];
+            new UnbinnedKernel(u.samples(), ref, index, float32).mixture(truth, cc, s);
+            double acc = 0;
+            for (int i = 0; i < nRef; i++) {
+                double w = (ref.weights() == null ? 1 : ref.weights()[i]) * s[i];
+                if (!(w >= 0) || Double.isInfinite(w)) {
+                    throw new IllegalArgumentException("channel '" + u.name() + "': reference event " + i + " has weight x density " + w
+                            + " at the truth point; events can be resampled only with non-negative probabilities");
+                }
+                acc += w;
+                cumulative[i] = acc;
+            }
+        }
+        int n = total > 0 ? (int) rng.nextPoisson(total) : 0;
+        if (n > 0 && (nRef == 0 || !(cumulative[nRef - 1] > 0))) {
+            throw new IllegalArgumentException("channel '" + u.name() + "': the reference events carry no probability at the truth point, so no events can be drawn");
+        }
+        int[] pick = new int[n];
+        double sum = n > 0 ? cumulative[nRef - 1] : 0;
+        for (int k = 0; k < n; k++) {
+            double target = rng.nextDouble() * sum;
+            // first index whose cumulative sum exceeds the target (zero-probability events are never hit)
+            int lo = 0;
+            int hi = nRef - 1;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (cumulative[mid] > target) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            pick[k] = lo;
+        }
+        java.util.Map<String, SampleColumns> cols = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<String, SampleColumns> e : ref.columns().entrySet()) {
+            SampleColumns c = e.getValue();
+            cols.put(e.getKey(), new SampleColumns(gather(c.logRatio(), pick),
+                    c.shapeUp().stream().map(col -> gather(col, pick)).toList(),
+                    c.shapeDown().stream().map(col -> gather(col, pick)).toList(),
+                    c.polynomial().stream().map(col -> gather(col, pick)).toList()));
+        }
+        return new UnbinnedChannel(u.name(), u.samples(), new EventSet(n, null, cols), ref);
+    }
+
+    private static double[] gather(double[] column, int[] pick) {
+        double[] out = new double[pick.length];
+        for (int k = 0; k < pick.length; k++) {
+            out[k] = column[pick[k]];
+        }
+        return out;
     }
 
     @Override

@@ -127,7 +127,11 @@ final class UnbinnedKernel {
             acc += delta[p].length;
         }
         nAcc = acc;
-        scratch = ThreadLocal.withInitial(Scratch::new);
+        int[] shapeCounts = new int[samples];
+        for (int p = 0; p < samples; p++) {
+            shapeCounts[p] = shapeParam[p].length;
+        }
+        scratch = ThreadLocal.withInitial(() -> new Scratch(shapeCounts));
     }
 
     int events() {
@@ -192,9 +196,12 @@ final class UnbinnedKernel {
         }
     }
 
-    private final class Scratch {
-        final double[][] rg = new double[samples][BLOCK];
-        final double[][][] dlog = new double[samples][][];
+    // Static, holding no reference to the kernel: a thread's ThreadLocal map keeps its values
+    // strongly, so a value pointing back at the kernel would keep every kernel (and its event
+    // columns) alive as long as the thread lives (pool threads fitting thousands of toy models).
+    private static final class Scratch {
+        final double[][] rg;
+        final double[][][] dlog;
         final double[] s = new double[BLOCK];
         final double[] inv = new double[BLOCK];
         final double[] q = new double[BLOCK];
@@ -202,9 +209,11 @@ final class UnbinnedKernel {
         final double[] f = new double[BLOCK];
         final boolean[] bad = new boolean[BLOCK];
 
-        Scratch() {
-            for (int p = 0; p < samples; p++) {
-                dlog[p] = new double[shapeParam[p].length][BLOCK];
+        Scratch(int[] shapeCounts) {
+            rg = new double[shapeCounts.length][BLOCK];
+            dlog = new double[shapeCounts.length][][];
+            for (int p = 0; p < shapeCounts.length; p++) {
+                dlog[p] = new double[shapeCounts[p]][BLOCK];
             }
         }
     }

@@ -52,6 +52,26 @@ public final class GaussianMixture {
         return dim;
     }
 
+    /** Number of components. */
+    public int components() {
+        return weights.length;
+    }
+
+    /** Normalised weight of component {@code k}. */
+    public double weight(int k) {
+        return weights[k];
+    }
+
+    /** Mean of component {@code k} along dimension {@code d}. */
+    public double mean(int k, int d) {
+        return means[k][d];
+    }
+
+    /** Standard deviation of component {@code k} along dimension {@code d}. */
+    public double width(int k, int d) {
+        return widths[k][d];
+    }
+
     /** ln p(x) by log-sum-exp over components. */
     public double logDensity(double[] x) {
         double max = Double.NEGATIVE_INFINITY;

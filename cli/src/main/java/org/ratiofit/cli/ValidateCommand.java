@@ -1,0 +1,245 @@
+package org.ratiofit.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.ratiofit.likelihood.workspace.WorkspaceReader;
+import org.ratiofit.ratio.Ensemble;
+import org.ratiofit.ratio.InferenceOptions;
+import org.ratiofit.ratio.data.EventFiles;
+import org.ratiofit.ratio.data.EventTable;
+import org.ratiofit.ratio.data.ReadOptions;
+import org.ratiofit.validation.closure.ClosurePlots;
+import org.ratiofit.validation.closure.ClosureSettings;
+import org.ratiofit.validation.closure.EnsembleClosure;
+import org.ratiofit.validation.closure.Normalisation;
+import org.ratiofit.validation.closure.Reweighting;
+import org.ratiofit.validation.closure.WorkspaceNormalisation;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ratiofit validate}: closure and calibration checks of a ratio ensemble and/or a workspace. */
+@Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Closure and calibration checks of a ratio ensemble on samples of its two hypotheses, and/or the",
+            "normalisation closure of a workspace. Ensemble checks: normalisation (the weighted mean of r over the",
+            "denominator sample is 1, per member and for the ensemble, within --tolerance + --n-sigma errors), the",
+            "expectation per member E_i with the expectation-based weights, reweighting (the denominator weighted by",
+            "r against the numerator per feature, chi2 in --bins equal-population bins, p >= --min-p) and",
+            "calibration (observed numerator fraction against the predicted score s = r/(1+r), chi2, p >= --min-p).",
+            "Workspace check: per unbinned channel and sample, the reference sample reweighted by the stored",
+            "log-ratio gives back the stored yield. Exit code 3 when a check fails (named in the output)."},
+        footer = {"", "Examples:",
+            "  ratiofit validate models/sig_vs_bkg --numerator sig.npz --denominator bkg.npz --report closure",
+            "  ratiofit validate models/sig_vs_bkg --numerator sig.csv --denominator bkg.csv --weight-column weight --json",
+            "  ratiofit validate --workspace my-workspace"})
+public final class ValidateCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ENSEMBLE_DIR",
+            description = "Ensemble folder (with ensemble.json) or manifest to check; needs --numerator and --denominator.")
+    Path ensemble;
+
+    @Option(names = "--numerator", paramLabel = "FILE", description = "Events of the numerator hypothesis (.csv, .npy, .npz, .h5).")
+    Path numerator;
+
+    @Option(names = "--denominator", paramLabel = "FILE", description = "Events of the denominator hypothesis (.csv, .npy, .npz, .h5).")
+    Path denominator;
+
+    @Option(names = "--weight-column", paramLabel = "NAME",
+            description = "Column of per-event weights in both event files (default: unit weights).")
+    String weightColumn;
+
+    @Option(names = "--group", paramLabel = "PATH", description = "HDF5 group holding the event columns (default: the root).")
+    String group;
+
+    @Option(names = "--workspace", paramLabel = "DIR", description = "Workspace directory whose normalisation closure to check.")
+    Path workspace;
+
+    @Option(names = "--tolerance", paramLabel = "TOL", defaultValue = "0.01",
+            description = "Relative allowance beyond statistics in the normalisation checks. Default: ${DEFAULT-VALUE}.")
+    double tolerance;
+
+    @Option(names = "--n-sigma", paramLabel = "N", defaultValue = "3",
+            description = "Statistical errors allowed in the normalisation checks. Default: ${DEFAULT-VALUE}.")
+    double nSigma;
+
+    @Option(names = "--bins", paramLabel = "N", defaultValue = "20",
+            description = "Bins per feature (reweighting) and in the score (calibration). Default: ${DEFAULT-VALUE}.")
+    int bins;
+
+    @Option(names = "--min-p", paramLabel = "P", defaultValue = "0.001",
+            description = "Smallest chi2 p-value that passes (reweighting, calibration). Default: ${DEFAULT-VALUE}.")
+    double minP;
+
+    @Option(names = "--beta", paramLabel = "BETA", defaultValue = "2",
+            description = "Beta of the expectation-based member weights when the manifest has none. Default: ${DEFAULT-VALUE}.")
+    double beta;
+
+    @Mixin
+    OutputOptions output;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        CommandLine cl = spec.commandLine();
+        if (ensemble == null && workspace == null) {
+            throw new CommandLine.ParameterException(cl, "nothing to validate: give ENSEMBLE_DIR (with --numerator and --denominator) and/or --workspace");
+        }
+        if (ensemble != null && (numerator == null || denominator == null)) {
+            throw new CommandLine.ParameterException(cl, "ENSEMBLE_DIR needs both --numerator and --denominator event files");
+        }
+        if (ensemble == null && (numerator != null || denominator != null)) {
+            throw new CommandLine.ParameterException(cl, "--numerator and --denominator need an ENSEMBLE_DIR to evaluate");
+        }
+        ClosureSettings settings;
+        try {
+            settings = new ClosureSettings(tolerance, nSigma, bins, minP, beta);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+        String title = "ratiofit validate" + (ensemble == null ? "" : " " + ensemble) + (workspace == null ? "" : " --workspace " + workspace);
+        Output out = new Output(cl.getOut(), output, title);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("formatVersion", Output.FORMAT_VERSION);
+        json.put("command", "validate");
+        json.put("ensemble", ensemble == null ? null : ensemble.toString());
+        json.put("workspace", workspace == null ? null : workspace.toString());
+        List<String> failed = new ArrayList<>();
+        if (ensemble != null) {
+            EnsembleClosure r = validateEnsemble(settings, out);
+            json.put("closure", r);
+            failed.addAll(r.failed());
+        }
+        if (workspace != null) {
+            WorkspaceNormalisation w = validateWorkspace(settings, out);
+            json.put("workspaceNormalisation", w);
+            for (WorkspaceNormalisation.Sample s : w.samples()) {
+                if (!s.passed()) {
+                    failed.add("workspace normalisation of channel '" + s.channel() + "' sample '" + s.sample() + "'");
+                }
+            }
+        }
+        json.put("failed", failed);
+        json.put("passed", failed.isEmpty());
+        out.heading(failed.isEmpty() ? "all checks passed" : "FAILED: " + String.join(", ", failed));
+        out.finish(json);
+        return failed.isEmpty() ? 0 : 3;
+    }
+
+    private EnsembleClosure validateEnsemble(ClosureSettings settings, Output out) throws IOException {
+        if (!Files.exists(ensemble)) {
+            throw new IOException("ensemble '" + ensemble + "' does not exist");
+        }
+        EnsembleClosure r;
+        // inference over both files is the long part: a bar (with a terminal) naming member and events done
+        try (Progress progress = Progress.start(!output.json, "validate: ensemble inference", -1);
+             Ensemble e = Ensemble.load(ensemble, InferenceOptions.DEFAULT.withProgress(
+                     (task, done, total) -> progress.message(task + " " + done + "/" + total + " events")))) {
+            double[][] num = new double[e.features().size()][];
+            double[][] den = new double[e.features().size()][];
+            double[] wNum = read(numerator, e.features(), num);
+            double[] wDen = read(denominator, e.features(), den);
+            r = EnsembleClosure.run(e, num, wNum, den, wDen, settings);
+        }
+        out.paragraph("ratiofit validate " + ensemble + ": ensemble '" + r.ensemble() + "' (" + r.members().size() + " members, features "
+                + r.features() + ") on " + r.numeratorEvents() + " numerator events (" + numerator + ") and " + r.denominatorEvents()
+                + " denominator events (" + denominator + ")");
+        out.heading("normalisation: weighted mean of r over the denominator sample (passes within "
+                + Output.plain(settings.tolerance()) + " + " + Output.plain(settings.nSigma()) + " errors of 1)");
+        List<List<String>> rows = new ArrayList<>();
+        List<Normalisation> all = new ArrayList<>(r.members());
+        all.add(r.normalisation());
+        for (int i = 0; i < all.size(); i++) {
+            Normalisation n = all.get(i);
+            rows.add(List.of(i < r.members().size() ? "member " + n.name() : "ensemble", Output.num(n.mean()), Output.num4(n.error()),
+                    Output.num4(n.pull()), Output.num4(n.allowed()), n.passed() ? "pass" : "FAIL"));
+        }
+        out.table(List.of("", "E[r]", "error", "pull", "allowed |E[r]-1|", ""), rows);
+        out.heading("expectation per member, weights exp(-beta |E_i|) normalised (beta = " + Output.plain(r.expectation().beta()) + ")");
+        rows = new ArrayList<>();
+        for (int i = 0; i < r.expectation().members().size(); i++) {
+            rows.add(List.of(r.expectation().members().get(i), Output.num4(r.expectation().deviations()[i]),
+                    Output.num4(r.expectation().errors()[i]), Output.num4(r.expectation().weights()[i])));
+        }
+        out.table(List.of("member", "E_i", "error", "weight"), rows);
+        out.heading("reweighting: denominator x r against the numerator (p >= " + Output.plain(settings.minPValue()) + " passes)");
+        rows = new ArrayList<>();
+        for (Reweighting.Feature f : r.reweighting().features()) {
+            rows.add(List.of(f.feature(), Output.num4(f.chi2()), Integer.toString(f.ndf()), Output.num4(f.pValue()),
+                    Output.num4(f.chi2OriginalDenominator()), f.passed() ? "pass" : "FAIL"));
+        }
+        out.table(List.of("feature", "chi2", "ndf", "p-value", "chi2 before reweighting", ""), rows);
+        out.heading("calibration: observed numerator fraction against s = r/(1+r)");
+        out.table(List.of("", "chi2", "ndf", "p-value", ""), List.of(List.of(r.calibration().name(), Output.num4(r.calibration().chi2()),
+                Integer.toString(r.calibration().ndf()), Output.num4(r.calibration().pValue()), r.calibration().passed() ? "pass" : "FAIL")));
+        if (out.plotting()) {
+            out.figure(ClosurePlots.normalisation(r.members(), r.normalisation()), "normalisation",
+                    "Weighted mean of r over the denominator sample per member (last: the ensemble), ±1 error.");
+            int k = 0;
+            for (Reweighting.Feature f : r.reweighting().features()) {
+                String safe = f.feature().replaceAll("[^A-Za-z0-9._-]", "_");
+                out.figure(ClosurePlots.reweighting(f), "reweighting_" + (k++) + "_" + safe,
+                        "Feature " + f.feature() + ": numerator, denominator and denominator reweighted by r (normalised).");
+            }
+            out.figure(ClosurePlots.calibration(r.calibration()), "calibration",
+                    "Reliability curve: observed numerator fraction against the mean predicted score per bin.");
+        }
+        return r;
+    }
+
+    /** Reads the feature columns into {@code into}; returns the weights or null. */
+    private double[] read(Path file, List<String> features, double[][] into) throws IOException {
+        if (!Files.exists(file)) {
+            throw new IOException("event file '" + file + "' does not exist");
+        }
+        List<String> cols = new ArrayList<>(features);
+        if (weightColumn != null) {
+            cols.add(weightColumn);
+        }
+        EventTable t = EventFiles.read(file, group == null ? ReadOptions.DEFAULT : ReadOptions.group(group), cols);
+        if (t.size() == 0) {
+            throw new IOException("event file '" + file + "' has no events");
+        }
+        for (int f = 0; f < features.size(); f++) {
+            into[f] = t.column(features.get(f));
+        }
+        if (weightColumn == null) {
+            return null;
+        }
+        double[] w = t.column(weightColumn);
+        for (int i = 0; i < w.length; i++) {
+            if (!Double.isFinite(w[i])) {
+                throw new IOException(file + ": weight column '" + weightColumn + "' has the non-finite value " + w[i] + " at event " + i);
+            }
+        }
+        return w;
+    }
+
+    private WorkspaceNormalisation validateWorkspace(ClosureSettings settings, Output out) throws IOException {
+        if (!Files.isDirectory(workspace)) {
+            throw new IOException("workspace directory '" + workspace + "' does not exist");
+        }
+        WorkspaceNormalisation w = WorkspaceNormalisation.of(WorkspaceReader.readModel(workspace), settings.tolerance(), settings.nSigma());
+        out.heading("workspace " + workspace + ": reference sample reweighted by each sample's log-ratio against the stored yield");
+        List<List<String>> rows = new ArrayList<>();
+        for (WorkspaceNormalisation.Sample s : w.samples()) {
+            rows.add(List.of(s.channel(), s.sample(), Long.toString(s.referenceEvents()), Output.num(s.storedYield()),
+                    Output.num(s.reweightedYield()), Output.num4(s.error()), Output.num4(s.referenceWeight()), s.passed() ? "pass" : "FAIL"));
+        }
+        out.table(List.of("channel", "sample", "reference events", "stored yield", "reweighted yield", "error", "sum of ref. weights", ""), rows);
+        if (!w.channelsWithoutReference().isEmpty()) {
+            out.paragraph("not checked (no reference events stored): channels " + w.channelsWithoutReference());
+        }
+        return w;
+    }
+}

@@ -1,0 +1,218 @@
+package org.ratiofit.validation.coverage;
+
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+import org.hipparchus.random.RandomDataGenerator;
+import org.hipparchus.random.Well19937c;
+import org.ratiofit.objective.Objective;
+import org.ratiofit.objective.ParameterSpec;
+import org.ratiofit.objective.StatisticalModel;
+import org.ratiofit.samplers.fit.ConfidenceLevel;
+import org.ratiofit.samplers.fit.FitResult;
+import org.ratiofit.samplers.fit.Hesse;
+import org.ratiofit.samplers.fit.Migrad;
+import org.ratiofit.samplers.fit.Minos;
+import org.ratiofit.samplers.fit.MinosError;
+import org.ratiofit.validation.toys.GaussianOnExponential;
+
+/**
+ * Frequentist coverage of ratiofit's profile-likelihood intervals (MIGRAD, HESSE, MINOS) for the
+ * signal strength: pseudo-experiments at a true point, each with Poisson yields and auxiliary
+ * measurements of the nuisance parameters drawn around their true values, fitted either on the
+ * Gaussian-on-exponential toy's exact extended unbinned likelihood or on a model (a workspace) that
+ * generates its own pseudo-experiments. The fraction of intervals that
+ * contain the true μ is compared with the nominal level within its binomial error.
+ */
+public final class ProfileCoverage {
+
+    private ProfileCoverage() {
+    }
+
+    /** The 68.3% (1σ) and 95.4% (2σ) levels. */
+    public static final List<ConfidenceLevel> LEVELS = List.of(ConfidenceLevel.sigma(1), ConfidenceLevel.sigma(2));
+
+    /**
+     * @param nominal        nominal coverage per level
+     * @param covered        toys whose interval contains the truth, per level
+     * @param coverage       covered / validToys
+     * @param binomialError  √(nominal (1 − nominal) / validToys)
+     * @param deviation      (coverage − nominal) / binomialError
+     * @param invalidToys    toys whose fit or MINOS errors were not valid (left out)
+     * @param meanMuHat      mean best-fit μ (bias check)
+     * @param sdMuHat        its spread
+     * @param meanHesseError mean HESSE error of μ
+     * @param passed         every level within {@code maxDeviation} binomial errors
+     */
+    public record Result(int formatVersion, String model, String parameterOfInterest, double[] truth, int toys, long seed, int validToys, int invalidToys,
+                         double[] nominal, int[] covered, double[] coverage, double[] binomialError, double[] deviation,
+                         double maxDeviation, double meanMuHat, double sdMuHat, double meanHesseError, boolean passed) {}
+
+    /**
+     * Runs {@code toys} pseudo-experiments (toy i uses seed {@code seed + i}, so the result does not
+     * depend on the thread count) on {@code threads} threads; {@code progress} (may be null) gets
+     * the number of toys finished.
+     */
+    public static Result run(GaussianOnExponential toy, double[] truth, int toys, long seed, int threads, double maxDeviation,
+                             IntConsumer progress) {
+        return run("GaussianOnExponential " + toy.config() + ", exact likelihood", "mu", truth, toys, seed, threads, maxDeviation,
+                progress, s -> exactToy(toy, truth, s));
+    }
+
+    /**
+     * Coverage for any model that generates its own pseudo-experiments (for a workspace: Poisson
+     * counts and, for unbinned channels, events resampled from the reference sample), for the
+     * interval of the model's parameter of interest. Build the model without an event-loop pool
+     * (pool null): the toys already run in parallel.
+     */
+    public static Result run(String name, StatisticalModel model, double[] truth, int toys, long seed, int threads, double maxDeviation,
+                             IntConsumer progress) {
+        int poi = model.parameterOfInterest().orElseThrow(() -> new IllegalArgumentException("the model has no parameter of interest"));
+        if (!model.supportsPseudoExperiments()) {
+            throw new IllegalArgumentException("the model cannot generate pseudo-experiments (unbinned channels need reference events)");
+        }
+        return run(name, model.parameters().get(poi).name(), truth, toys, seed, threads, maxDeviation, progress,
+                s -> model.pseudoExperiment(truth, s));
+    }
+
+    private static Result run(String name, String poiName, double[] truth, int toys, long seed, int threads, double maxDeviation,
+                              IntConsumer progress, java.util.function.LongFunction<Objective> toyObjective) {
+        if (toys < 1) {
+            throw new IllegalArgumentException("coverage needs at least one toy, got " + toys);
+        }
+        int nl = LEVELS.size();
+        boolean[][] inside = new boolean[toys][nl];
+        boolean[] valid = new boolean[toys];
+        double[] muHat = new double[toys];
+        double[] hesseErr = new double[toys];
+        AtomicInteger done = new AtomicInteger();
+        ForkJoinPool pool = new ForkJoinPool(Math.max(1, threads));
+        try {
+            pool.submit(() -> IntStream.range(0, toys).parallel().forEach(i -> {
+                oneToy(toyObjective, poiName, truth, seed + i, inside[i], valid, muHat, hesseErr, i);
+                int d = done.incrementAndGet();
+                if (progress != null) {
+                    progress.accept(d);
+                }
+            })).join();
+        } finally {
+            pool.shutdown();
+        }
+        int nValid = 0;
+        int[] covered = new int[nl];
+        double sum = 0;
+        double sum2 = 0;
+        double sumErr = 0;
+        for (int i = 0; i < toys; i++) {
+            if (!valid[i]) {
+                continue;
+            }
+            nValid++;
+            sum += muHat[i];
+            sum2 += muHat[i] * muHat[i];
+            sumErr += hesseErr[i];
+            for (int l = 0; l < nl; l++) {
+                if (inside[i][l]) {
+                    covered[l]++;
+                }
+            }
+        }
+        double[] nominal = new double[nl];
+        double[] cov = new double[nl];
+        double[] err = new double[nl];
+        double[] dev = new double[nl];
+        boolean passed = nValid > 0;
+        for (int l = 0; l < nl; l++) {
+            nominal[l] = LEVELS.get(l).probability();
+            cov[l] = nValid > 0 ? (double) covered[l] / nValid : Double.NaN;
+            err[l] = Math.sqrt(nominal[l] * (1 - nominal[l]) / Math.max(1, nValid));
+            dev[l] = (cov[l] - nominal[l]) / err[l];
+            passed &= Math.abs(dev[l]) <= maxDeviation;
+        }
+        double mean = nValid > 0 ? sum / nValid : Double.NaN;
+        double sd = nValid > 1 ? Math.sqrt((sum2 - nValid * mean * mean) / (nValid - 1)) : Double.NaN;
+        return new Result(1, name, poiName, truth.clone(), toys, seed, nValid, toys - nValid, nominal, covered,
+                cov, err, dev, maxDeviation, mean, sd, nValid > 0 ? sumErr / nValid : Double.NaN, passed);
+    }
+
+    /** One pseudo-experiment of the toy with its exact likelihood and random auxiliary measurements. */
+    private static Objective exactToy(GaussianOnExponential toy, double[] truth, long seed) {
+        double[] events = toy.generate(truth, seed);
+        // auxiliary measurements of the two nuisance parameters: unit Gaussians around the truth
+        RandomDataGenerator rng = RandomDataGenerator.of(new Well19937c(seed ^ 0x5DEECE66DL));
+        double auxShift = rng.nextNormal(truth[GaussianOnExponential.ALPHA_SHIFT], 1);
+        double auxBkg = rng.nextNormal(truth[GaussianOnExponential.ALPHA_BKG], 1);
+        return withAux(toy.exactNll(events, null), auxShift, auxBkg);
+    }
+
+    private static void oneToy(java.util.function.LongFunction<Objective> toyObjective, String poiName, double[] truth, long seed,
+                               boolean[] inside, boolean[] valid, double[] muHat, double[] hesseErr, int i) {
+        Migrad migrad = Migrad.builder().tolerance(0.01).build();
+        try {
+            Objective nll = toyObjective.apply(seed);
+            FitResult fit = migrad.minimise(nll);
+            FitResult hesse = Hesse.compute(nll, fit, 1, true);
+            if (!hesse.status().validMinimum()) {
+                return;
+            }
+            Minos minos = new Minos(migrad, 1e-4, 0);
+            double mu = truth[hesse.indexOf(poiName)];
+            for (int l = 0; l < LEVELS.size(); l++) {
+                MinosError e = minos.error(nll, hesse, poiName, LEVELS.get(l));
+                if (!e.valid()) {
+                    return;
+                }
+                inside[l] = e.value() + e.lower() <= mu && mu <= e.value() + e.upper();
+            }
+            muHat[i] = hesse.value(poiName);
+            hesseErr[i] = hesse.error(poiName);
+            valid[i] = true;
+        } catch (RuntimeException e) {
+            // a toy whose fit throws counts as invalid and is reported as such
+            valid[i] = false;
+        }
+    }
+
+    /**
+     * The exact likelihood with its unit Gaussian constraints centred on auxiliary measurements a
+     * instead of 0: ½(α − a)² = ½α² − aα + ½a².
+     */
+    static Objective withAux(Objective exact, double auxShift, double auxBkg) {
+        return new Objective() {
+            @Override
+            public List<ParameterSpec> parameters() {
+                return exact.parameters();
+            }
+
+            @Override
+            public double errorDef() {
+                return exact.errorDef();
+            }
+
+            @Override
+            public boolean hasGradient() {
+                return true;
+            }
+
+            @Override
+            public double value(double[] p) {
+                return exact.value(p) + shift(p);
+            }
+
+            @Override
+            public double valueAndGradient(double[] p, double[] g) {
+                double v = exact.valueAndGradient(p, g);
+                g[GaussianOnExponential.ALPHA_SHIFT] -= auxShift;
+                g[GaussianOnExponential.ALPHA_BKG] -= auxBkg;
+                return v + shift(p);
+            }
+
+            private double shift(double[] p) {
+                return -auxShift * p[GaussianOnExponential.ALPHA_SHIFT] + 0.5 * auxShift * auxShift
+                        - auxBkg * p[GaussianOnExponential.ALPHA_BKG] + 0.5 * auxBkg * auxBkg;
+            }
+        };
+    }
+}
