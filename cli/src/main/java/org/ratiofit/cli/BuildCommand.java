@@ -16,6 +16,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ratiofit build}: a workspace from a YAML fit configuration, event files and ratio ensembles. */
 @Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Build a workspace from a fit configuration, event files and ratio ensembles.",
         description = {
             "Build a workspace from a fit configuration (see workspace-builder/README.md): checks every field first,",
             "then evaluates the ratio ensembles on the data and reference events in chunks, in parallel, and writes",

@@ -48,6 +48,7 @@ import picocli.CommandLine.Option;
  * answer.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Run the built-in end-to-end example and compare it with the exact answers.",
         description = {
             "Run the built-in end-to-end example on the Gaussian-on-exponential toy:",
             "generate events, write the fit configuration, train the ratio ensembles",

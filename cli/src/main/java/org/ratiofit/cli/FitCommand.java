@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ratiofit fit}: MIGRAD, HESSE and optionally MINOS on a workspace. */
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Fit a workspace: MIGRAD, HESSE and optionally MINOS.",
         description = {
             "Fit a workspace: minimise -ln L with MIGRAD, then the covariance with HESSE, and on request",
             "asymmetric errors with MINOS. Prints values, errors, status flags and correlations."},
@@ -41,7 +42,7 @@ public final class FitCommand implements Callable<Integer> {
     List<String> minos;
 
     @Option(names = "--cl", paramLabel = "LEVEL", defaultValue = "1sigma", converter = Levels.Converter.class,
-            description = "Confidence level of the MINOS errors: probability (0.95), percentage (95%) or N sigma. Default: ${DEFAULT-VALUE}.")
+            description = "Confidence level of the MINOS errors: probability (0.95), percentage (95%%) or N sigma. Default: ${DEFAULT-VALUE}.")
     ConfidenceLevel level;
 
     @Mixin

@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ratiofit inspect}: what a workspace holds, with warnings. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Summarise a workspace, with warnings.",
         description = {
             "Summarise a workspace: parameters, channels, samples and their yields and modifiers, per-sample",
             "log-ratio statistics (min, quantiles, max, mean, NaN count), provenance, and warnings (events no",

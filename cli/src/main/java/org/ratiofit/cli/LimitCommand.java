@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ratiofit limit}: asymptotic CLs upper limit on the parameter of interest. */
 @Command(name = "limit", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "CLs upper limit on the signal strength, with expected bands.",
         description = {
             "CLs upper limit on the parameter of interest (signal strength) from the asymptotic formulae",
             "(Cowan, Cranmer, Gross, Vitells), observed and expected with the +-1 and +-2 sigma bands from the",

@@ -29,10 +29,11 @@ import picocli.CommandLine.Option;
 
 /** {@code ratiofit sample}: posterior draws with NUTS. */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Sample the posterior of a workspace with NUTS.",
         description = {
             "Sample the posterior of a workspace's parameters with NUTS (Stan's warm-up and defaults):",
             "log p = -(-ln L) + log prior. Writes one CmdStan-layout CSV per chain (--out) and prints the",
-            "summary (mean, sd, MCSE, 5/50/95% quantiles, R-hat, bulk and tail ESS) with the sampler's",
+            "summary (mean, sd, MCSE, 5/50/95%% quantiles, R-hat, bulk and tail ESS) with the sampler's",
             "diagnostics. Constrained nuisance parameters carry their constraint in the likelihood; the",
             "other parameters have flat priors inside their bounds unless --prior says otherwise."},
         footer = {"", "Examples:",

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ratiofit scan}: 1-D and 2-D profile-likelihood scans. */
 @Command(name = "scan", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Profile-likelihood scan of one or two parameters, with the stat-only curve.",
         description = {
             "Profile-likelihood scan q = 2 (-ln L(x, profiled) + ln L(best fit)) of one parameter, with the",
             "stat-only curve (all other parameters frozen at the best fit) and the interval ends where q",

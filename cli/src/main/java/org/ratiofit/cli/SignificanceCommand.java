@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ratiofit significance}: discovery significance from q_0. */
 @Command(name = "significance", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Discovery significance from q0.",
         description = {
             "Discovery significance of the signal: q_0 = -2 ln lambda(0) of the background-only hypothesis,",
             "its p-value and Z = sqrt(q_0) (asymptotic), observed and the median expected for a signal at",

@@ -19,6 +19,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ratiofit train}: every ratio ensemble a fit configuration names, trained with DJL. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Train the ratio ensembles a fit configuration names (DJL, exported to ONNX).",
         description = {
             "Train the ratio ensembles a fit configuration names: each basis sample's",
             "Ensemble against the reference sample(s), each shape variation's Up/Dn",

@@ -28,6 +28,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ratiofit validate}: closure and calibration checks of a ratio ensemble and/or a workspace. */
 @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Closure and calibration checks of a ratio ensemble and/or a workspace.",
         description = {
             "Closure and calibration checks of a ratio ensemble on samples of its two hypotheses, and/or the",
             "normalisation closure of a workspace. Ensemble checks: normalisation (the weighted mean of r over the",
