@@ -126,7 +126,8 @@ public final class ValidateCommand implements Callable<Integer> {
             json.put("workspaceNormalisation", w);
             for (WorkspaceNormalisation.Sample s : w.samples()) {
                 if (!s.passed()) {
-                    failed.add("workspace normalisation of channel '" + s.channel() + "' sample '" + s.sample() + "'");
+                    failed.add("workspace normalisation of channel '" + s.channel() + "' sample '" + s.sample() + "'"
+                            + (s.variation().equals("nominal") ? "" : " (" + s.variation() + ")"));
                 }
             }
         }
@@ -231,13 +232,13 @@ public final class ValidateCommand implements Callable<Integer> {
             throw new IOException("workspace directory '" + workspace + "' does not exist");
         }
         WorkspaceNormalisation w = WorkspaceNormalisation.of(WorkspaceReader.readModel(workspace), settings.tolerance(), settings.nSigma());
-        out.heading("workspace " + workspace + ": reference sample reweighted by each sample's log-ratio against the stored yield");
+        out.heading("workspace " + workspace + ": reference sample reweighted by each sample's log-ratio (and each shape variation) against the stored yield");
         List<List<String>> rows = new ArrayList<>();
         for (WorkspaceNormalisation.Sample s : w.samples()) {
-            rows.add(List.of(s.channel(), s.sample(), Long.toString(s.referenceEvents()), Output.num(s.storedYield()),
+            rows.add(List.of(s.channel(), s.sample(), s.variation(), Long.toString(s.referenceEvents()), Output.num(s.storedYield()),
                     Output.num(s.reweightedYield()), Output.num4(s.error()), Output.num4(s.referenceWeight()), s.passed() ? "pass" : "FAIL"));
         }
-        out.table(List.of("channel", "sample", "reference events", "stored yield", "reweighted yield", "error", "sum of ref. weights", ""), rows);
+        out.table(List.of("channel", "sample", "variation", "reference events", "stored yield", "reweighted yield", "error", "sum of ref. weights", ""), rows);
         if (!w.channelsWithoutReference().isEmpty()) {
             out.paragraph("not checked (no reference events stored): channels " + w.channelsWithoutReference());
         }

@@ -178,4 +178,43 @@ class ClosureChecksTest {
         assertTrue(bad.samples().get(1).passed());
         assertEquals(50 * Math.exp(0.2), bad.samples().get(0).reweightedYield(), 4 * bad.samples().get(0).error());
     }
+
+    /** The toy's signal with a peak-shift shapesys whose up/down factors are exact (normalised) or scaled by {@code upScale}. */
+    private static Model toyModelWithShape(double upScale, long seed) {
+        double[] ref = TOY.sampleBackground(20_000, seed);
+        double[] w = new double[ref.length];
+        java.util.Arrays.fill(w, 1.0 / ref.length);
+        double[] lrS = new double[ref.length];
+        double[] up = new double[ref.length];
+        double[] down = new double[ref.length];
+        for (int i = 0; i < ref.length; i++) {
+            double s0 = TOY.signalPdf(ref[i], 0);
+            lrS[i] = Math.log(s0 / TOY.backgroundPdf(ref[i]));
+            up[i] = upScale * TOY.signalPdf(ref[i], 1) / s0;
+            down[i] = TOY.signalPdf(ref[i], -1) / s0;
+        }
+        ModelBuilder b = new ModelBuilder().parameter(Parameter.poi("mu", 1, -2, 10)).parameter(Parameter.constrained("alpha_shift"));
+        b.unbinned("SR", 2).sample("signal", 50, new double[] {0, 0}).normFactor("mu").shapeSys("alpha_shift", 4, new double[] {1, 1}, new double[] {1, 1}).end()
+                .sample("background", 1000, new double[] {0, 0}).end()
+                .reference(new EventSet(ref.length, w, Map.of(
+                        "signal", new SampleColumns(lrS, List.of(up), List.of(down), List.of()),
+                        "background", SampleColumns.of(new double[ref.length]))))
+                .end();
+        return b.build();
+    }
+
+    @Test
+    void workspaceNormalisationChecksEveryShapeVariation() {
+        WorkspaceNormalisation ok = WorkspaceNormalisation.of(toyModelWithShape(1, 12), 0.01, 3);
+        assertTrue(ok.passed(), ok.toString());
+        assertEquals(List.of("nominal", "alpha_shift up", "alpha_shift down", "nominal"),
+                ok.samples().stream().map(WorkspaceNormalisation.Sample::variation).toList());
+        WorkspaceNormalisation.Sample upRow = ok.samples().get(1);
+        assertEquals(50, upRow.reweightedYield(), 4 * upRow.error(), "a shifted peak keeps its normalisation");
+        // an up variation 10% too large: only that row fails
+        WorkspaceNormalisation bad = WorkspaceNormalisation.of(toyModelWithShape(1.1, 12), 0.01, 3);
+        assertFalse(bad.passed());
+        assertEquals(List.of(true, false, true, true), bad.samples().stream().map(WorkspaceNormalisation.Sample::passed).toList());
+        assertEquals(55, bad.samples().get(1).reweightedYield(), 4 * bad.samples().get(1).error());
+    }
 }
