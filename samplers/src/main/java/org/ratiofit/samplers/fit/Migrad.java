@@ -11,7 +11,9 @@ import org.ratiofit.objective.ParameterSpec;
  * numerical second derivatives, stopped when EDM = g'Vg/2 falls below 0.002 * tolerance * errorDef.
  *
  * <p>Uses the objective's analytic gradient when it has one (unless switched off), Minuit-style
- * two-point numerical gradients with adaptive steps otherwise. Bounded parameters are minimised in
+ * two-point numerical gradients with adaptive steps otherwise. With an analytic gradient the seed
+ * and the closing HESSE take their second derivatives from values, as Minuit2 does, unless
+ * {@link Builder#gradientCurvature(boolean)} asks for gradient differences. Bounded parameters are minimised in
  * internal coordinates (sin / sqrt transforms). Instances are immutable and thread-safe.
  */
 public final class Migrad {
