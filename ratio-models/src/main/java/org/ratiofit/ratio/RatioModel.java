@@ -658,13 +658,17 @@ public final class RatioModel implements AutoCloseable {
         void accept(int start, int rows, FloatBuffer[] outputs);
     }
 
+    /** Output slots of the pipeline: ONNX Runtime may run this many chunks ahead of the conversion. */
+    static final int OUTPUT_SLOTS = 4;
+
     /**
-     * As {@link #runShared}, but pipelined and without per-chunk allocation: while ONNX Runtime
-     * runs chunk c on the calling thread, one worker thread scales and converts chunk c + 1 into the
-     * other of two reused direct input buffers and hands chunk c − 1's outputs to {@code sink}.
-     * Outputs go straight into reused direct buffers (ONNX Runtime's pinned outputs), not through a
-     * fresh copy per call. The sink sees chunks in order, one at a time; the last one on the calling
-     * thread.
+     * As {@link #runShared}, but pipelined and without per-chunk allocation: the calling thread
+     * scales and converts each chunk into a reused direct input buffer and runs ONNX Runtime on it,
+     * which writes straight into one of {@value #OUTPUT_SLOTS} reused direct output buffers (pinned
+     * outputs); one worker thread hands finished chunks to {@code sink} while ONNX Runtime runs the
+     * next ones. The calling thread waits only when the worker is that many chunks behind, so a
+     * briefly descheduled worker does not stall inference. The sink sees chunks in order, one at a
+     * time; all have been consumed when this returns.
      */
     static void runPipelined(List<RatioModel> models, double[][] columns, double[] theta, int n, ChunkSink sink) {
         if (n == 0) return;
@@ -672,40 +676,51 @@ public final class RatioModel implements AutoCloseable {
         int chunk = Math.max(1, Math.min(p.options.chunkRows(), n));
         int nChunks = (n + chunk - 1) / chunk;
         int nq = models.size();
-        Pipeline pl = new Pipeline(models, columns, theta, chunk);
+        Pipeline pl = new Pipeline(models, columns, theta, chunk, OUTPUT_SLOTS);
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ratiofit-inference-pipeline");
             t.setDaemon(true);
             return t;
         });
+        Future<?>[] pending = new Future<?>[OUTPUT_SLOTS];
         RatioModel current = p;
+        boolean failed = true;
         try {
-            pl.prepare(0, 0, Math.min(chunk, n));
             for (int c = 0; c < nChunks; c++) {
-                final int cc = c;
-                int start = c * chunk, rows = Math.min(chunk, n - start), slot = c & 1;
-                Future<?> side = worker.submit(() -> {
-                    if (cc + 1 < nChunks) {
-                        int s1 = (cc + 1) * chunk;
-                        pl.prepare((cc + 1) & 1, s1, Math.min(chunk, n - s1));
-                    }
-                    if (cc > 0) sink.accept((cc - 1) * chunk, chunk, pl.outputs((cc - 1) & 1, chunk));
-                });
-                try {
-                    for (int q = 0; q < nq; q++) {
-                        current = models.get(q);
-                        pl.run(q, slot, rows);
-                        current.options.progress().progress(current.name, start + rows, n);
-                    }
-                } finally {
-                    await(side);
+                int start = c * chunk, rows = Math.min(chunk, n - start), slot = c % OUTPUT_SLOTS;
+                pl.prepare(start, rows);
+                if (pending[slot] != null) {
+                    await(pending[slot]);
+                    pending[slot] = null;
                 }
+                for (int q = 0; q < nq; q++) {
+                    current = models.get(q);
+                    pl.run(q, slot, rows);
+                    current.options.progress().progress(current.name, start + rows, n);
+                }
+                pending[slot] = worker.submit(() -> sink.accept(start, rows, pl.outputs(slot, rows)));
             }
-            int last = nChunks - 1;
-            sink.accept(last * chunk, n - last * chunk, pl.outputs(last & 1, n - last * chunk));
+            for (int c = Math.max(0, nChunks - OUTPUT_SLOTS); c < nChunks; c++) {
+                Future<?> f = pending[c % OUTPUT_SLOTS];
+                pending[c % OUTPUT_SLOTS] = null;
+                if (f != null) await(f);
+            }
+            failed = false;
         } catch (OrtException e) {
             throw new RatioModelException("ratio model '" + current.name + "': ONNX Runtime failed: " + e.getMessage(), e);
         } finally {
+            if (failed) {
+                // let queued conversions finish (or fail) before the buffers go
+                for (Future<?> f : pending) {
+                    if (f != null) {
+                        try {
+                            await(f);
+                        } catch (RuntimeException ignored) {
+                            // the first failure is the one being thrown
+                        }
+                    }
+                }
+            }
             worker.shutdownNow();
             pl.close();
         }
@@ -732,7 +747,7 @@ public final class RatioModel implements AutoCloseable {
         }
     }
 
-    /** The reused buffers and tensors of {@link #runPipelined}: two slots (chunk being run, chunk being prepared). */
+    /** The reused buffers and tensors of {@link #runPipelined}: one input buffer, several output slots. */
     private static final class Pipeline {
         final List<RatioModel> models;
         final RatioModel p;
@@ -741,17 +756,15 @@ public final class RatioModel implements AutoCloseable {
         final int chunk, dMain, nFeatures, nParams;
         final boolean separateParams;
         final float[] stage, pstage;
-        final FloatBuffer[] in = new FloatBuffer[2], pin = new FloatBuffer[2];
+        final FloatBuffer in, pin;
         final FloatBuffer[][] out;
-        final OnnxTensor[] inT = new OnnxTensor[2], pinT = new OnnxTensor[2];
         final OnnxTensor[][] outT;
         final List<OnnxTensor> owned = new ArrayList<>();
-        final Map<String, OnnxTensor>[] feeds;
+        Map<String, OnnxTensor> fullFeed;
         /** Whether ONNX Runtime writes into our output buffers; off after a model refuses it. */
         final boolean[] pinned;
 
-        @SuppressWarnings("unchecked")
-        Pipeline(List<RatioModel> models, double[][] columns, double[] theta, int chunk) {
+        Pipeline(List<RatioModel> models, double[][] columns, double[] theta, int chunk, int outSlots) {
             this.models = models;
             this.p = models.get(0);
             this.columns = columns;
@@ -771,14 +784,13 @@ public final class RatioModel implements AutoCloseable {
                 zTheta = null;
             }
             int nq = models.size();
-            out = new FloatBuffer[2][nq];
-            outT = new OnnxTensor[2][nq];
-            feeds = new Map[2];
+            out = new FloatBuffer[outSlots][nq];
+            outT = new OnnxTensor[outSlots][nq];
             pinned = new boolean[nq];
             Arrays.fill(pinned, true);
-            for (int slot = 0; slot < 2; slot++) {
-                in[slot] = direct(chunk * dMain);
-                if (separateParams) pin[slot] = direct(chunk * nParams);
+            in = direct(chunk * dMain);
+            pin = separateParams ? direct(chunk * nParams) : null;
+            for (int slot = 0; slot < outSlots; slot++) {
                 for (int q = 0; q < nq; q++) out[slot][q] = direct(chunk * models.get(q).outWidth);
             }
         }
@@ -793,8 +805,8 @@ public final class RatioModel implements AutoCloseable {
             return t;
         }
 
-        /** Scales and converts rows [start, start + rows) into slot's input buffers (any thread). */
-        void prepare(int slot, int start, int rows) {
+        /** Scales and converts rows [start, start + rows) into the input buffers. */
+        void prepare(int start, int rows) {
             for (int j = 0; j < dMain; j++) {
                 if (j >= nFeatures && zTheta != null) {
                     float z = (float) zTheta[j - nFeatures];
@@ -809,7 +821,7 @@ public final class RatioModel implements AutoCloseable {
                     stage[i * dMain + j] = (float) sc.apply(j, x);
                 }
             }
-            in[slot].put(0, stage, 0, rows * dMain);
+            in.put(0, stage, 0, rows * dMain);
             if (separateParams) {
                 for (int j = 0; j < nParams; j++) {
                     if (zTheta != null) {
@@ -824,17 +836,17 @@ public final class RatioModel implements AutoCloseable {
                         }
                     }
                 }
-                pin[slot].put(0, pstage, 0, rows * nParams);
+                pin.put(0, pstage, 0, rows * nParams);
             }
         }
 
-        /** The feed of slot for a chunk of {@code rows}: full chunks reuse their tensors, the last one gets its own. */
-        Map<String, OnnxTensor> feed(int slot, int rows) throws OrtException {
-            if (rows == chunk && feeds[slot] != null) return feeds[slot];
+        /** The feed for a chunk of {@code rows}: full chunks reuse their tensors, the last one gets its own. */
+        Map<String, OnnxTensor> feed(int rows) throws OrtException {
+            if (rows == chunk && fullFeed != null) return fullFeed;
             Map<String, OnnxTensor> f = new HashMap<>(4);
-            f.put(p.sidecar.inputName(), tensor(in[slot], rows, new long[]{rows, dMain}));
-            if (separateParams) f.put(p.sidecar.parameterInputName(), tensor(pin[slot], rows, new long[]{rows, nParams}));
-            if (rows == chunk) feeds[slot] = f;
+            f.put(p.sidecar.inputName(), tensor(in, rows, new long[]{rows, dMain}));
+            if (separateParams) f.put(p.sidecar.parameterInputName(), tensor(pin, rows, new long[]{rows, nParams}));
+            if (rows == chunk) fullFeed = f;
             return f;
         }
 
@@ -847,10 +859,10 @@ public final class RatioModel implements AutoCloseable {
             return t;
         }
 
-        /** Runs model q on slot's inputs; its outputs end in out[slot][q]. */
+        /** Runs model q on the prepared inputs; its outputs end in out[slot][q]. */
         void run(int q, int slot, int rows) throws OrtException {
             RatioModel m = models.get(q);
-            Map<String, OnnxTensor> feed = feed(slot, rows);
+            Map<String, OnnxTensor> feed = feed(rows);
             Set<String> want = Set.of(m.outputName);
             if (pinned[q]) {
                 try {

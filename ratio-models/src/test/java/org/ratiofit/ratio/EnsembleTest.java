@@ -180,8 +180,8 @@ class EnsembleTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {21, 22})
     void pipelinedChunksEqualEachMemberAloneBitForBit(long seed) {
-        // 4500 events in chunks of 1000: four full chunks through both buffer slots and a short
-        // last one; score members with a scaler, so conversion, clipping and ln r all take part
+        // 4500 events in chunks of 1000: four full chunks through the four output slots and a short
+        // last one reusing the first slot; score members with a scaler, so conversion, clipping and ln r all take part
         Random r = new Random(seed);
         int m = 3, n = 4500;
         List<String> files = new ArrayList<>();
