@@ -658,17 +658,19 @@ public final class RatioModel implements AutoCloseable {
         void accept(int start, int rows, FloatBuffer[] outputs);
     }
 
-    /** Output slots of the pipeline: ONNX Runtime may run this many chunks ahead of the conversion. */
-    static final int OUTPUT_SLOTS = 4;
+    /** Chunks run by one session before the next session's turn (switching sessions each call costs ~10%). */
+    static final int GROUP = 4;
+    /** Output slots of the pipeline: two groups, so ONNX Runtime runs one group while the other is converted. */
+    static final int OUTPUT_SLOTS = 2 * GROUP;
 
     /**
      * As {@link #runShared}, but pipelined and without per-chunk allocation: the calling thread
-     * scales and converts each chunk into a reused direct input buffer and runs ONNX Runtime on it,
-     * which writes straight into one of {@value #OUTPUT_SLOTS} reused direct output buffers (pinned
-     * outputs); one worker thread hands finished chunks to {@code sink} while ONNX Runtime runs the
-     * next ones. The calling thread waits only when the worker is that many chunks behind, so a
-     * briefly descheduled worker does not stall inference. The sink sees chunks in order, one at a
-     * time; all have been consumed when this returns.
+     * scales and converts a group of {@value #GROUP} chunks into reused direct input buffers and
+     * runs each session over the whole group (a session's threads stay warm), ONNX Runtime writing
+     * straight into reused direct output buffers (pinned outputs); one worker thread hands finished
+     * chunks to {@code sink} while ONNX Runtime runs the next group. The calling thread waits only
+     * when the worker is a whole group behind. The sink sees chunks in order, one at a time; all
+     * have been consumed when this returns.
      */
     static void runPipelined(List<RatioModel> models, double[][] columns, double[] theta, int n, ChunkSink sink) {
         if (n == 0) return;
@@ -676,7 +678,7 @@ public final class RatioModel implements AutoCloseable {
         int chunk = Math.max(1, Math.min(p.options.chunkRows(), n));
         int nChunks = (n + chunk - 1) / chunk;
         int nq = models.size();
-        Pipeline pl = new Pipeline(models, columns, theta, chunk, OUTPUT_SLOTS);
+        Pipeline pl = new Pipeline(models, columns, theta, chunk, GROUP, OUTPUT_SLOTS);
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ratiofit-inference-pipeline");
             t.setDaemon(true);
@@ -686,19 +688,29 @@ public final class RatioModel implements AutoCloseable {
         RatioModel current = p;
         boolean failed = true;
         try {
-            for (int c = 0; c < nChunks; c++) {
-                int start = c * chunk, rows = Math.min(chunk, n - start), slot = c % OUTPUT_SLOTS;
-                pl.prepare(start, rows);
-                if (pending[slot] != null) {
-                    await(pending[slot]);
-                    pending[slot] = null;
+            for (int g0 = 0; g0 < nChunks; g0 += GROUP) {
+                int g1 = Math.min(nChunks, g0 + GROUP);
+                for (int c = g0; c < g1; c++) {
+                    int start = c * chunk;
+                    pl.prepare(c - g0, start, Math.min(chunk, n - start));
+                    int slot = c % OUTPUT_SLOTS;
+                    if (pending[slot] != null) {
+                        await(pending[slot]);
+                        pending[slot] = null;
+                    }
                 }
                 for (int q = 0; q < nq; q++) {
                     current = models.get(q);
-                    pl.run(q, slot, rows);
-                    current.options.progress().progress(current.name, start + rows, n);
+                    for (int c = g0; c < g1; c++) {
+                        int start = c * chunk, rows = Math.min(chunk, n - start);
+                        pl.run(q, c - g0, c % OUTPUT_SLOTS, rows);
+                    }
+                    current.options.progress().progress(current.name, Math.min(n, g1 * chunk), n);
                 }
-                pending[slot] = worker.submit(() -> sink.accept(start, rows, pl.outputs(slot, rows)));
+                for (int c = g0; c < g1; c++) {
+                    int start = c * chunk, rows = Math.min(chunk, n - start), slot = c % OUTPUT_SLOTS;
+                    pending[slot] = worker.submit(() -> sink.accept(start, rows, pl.outputs(slot, rows)));
+                }
             }
             for (int c = Math.max(0, nChunks - OUTPUT_SLOTS); c < nChunks; c++) {
                 Future<?> f = pending[c % OUTPUT_SLOTS];
@@ -747,7 +759,7 @@ public final class RatioModel implements AutoCloseable {
         }
     }
 
-    /** The reused buffers and tensors of {@link #runPipelined}: one input buffer, several output slots. */
+    /** The reused buffers and tensors of {@link #runPipelined}: one input buffer per chunk of a group, two groups of output buffers. */
     private static final class Pipeline {
         final List<RatioModel> models;
         final RatioModel p;
@@ -756,15 +768,15 @@ public final class RatioModel implements AutoCloseable {
         final int chunk, dMain, nFeatures, nParams;
         final boolean separateParams;
         final float[] stage, pstage;
-        final FloatBuffer in, pin;
+        final FloatBuffer[] in, pin;
         final FloatBuffer[][] out;
         final OnnxTensor[][] outT;
         final List<OnnxTensor> owned = new ArrayList<>();
-        Map<String, OnnxTensor> fullFeed;
+        final List<Map<String, OnnxTensor>> fullFeeds = new ArrayList<>();
         /** Whether ONNX Runtime writes into our output buffers; off after a model refuses it. */
         final boolean[] pinned;
 
-        Pipeline(List<RatioModel> models, double[][] columns, double[] theta, int chunk, int outSlots) {
+        Pipeline(List<RatioModel> models, double[][] columns, double[] theta, int chunk, int inSlots, int outSlots) {
             this.models = models;
             this.p = models.get(0);
             this.columns = columns;
@@ -788,8 +800,13 @@ public final class RatioModel implements AutoCloseable {
             outT = new OnnxTensor[outSlots][nq];
             pinned = new boolean[nq];
             Arrays.fill(pinned, true);
-            in = direct(chunk * dMain);
-            pin = separateParams ? direct(chunk * nParams) : null;
+            in = new FloatBuffer[inSlots];
+            pin = new FloatBuffer[inSlots];
+            for (int j = 0; j < inSlots; j++) {
+                in[j] = direct(chunk * dMain);
+                if (separateParams) pin[j] = direct(chunk * nParams);
+                fullFeeds.add(null);
+            }
             for (int slot = 0; slot < outSlots; slot++) {
                 for (int q = 0; q < nq; q++) out[slot][q] = direct(chunk * models.get(q).outWidth);
             }
@@ -805,8 +822,8 @@ public final class RatioModel implements AutoCloseable {
             return t;
         }
 
-        /** Scales and converts rows [start, start + rows) into the input buffers. */
-        void prepare(int start, int rows) {
+        /** Scales and converts rows [start, start + rows) into input slot {@code j}. */
+        void prepare(int j0, int start, int rows) {
             for (int j = 0; j < dMain; j++) {
                 if (j >= nFeatures && zTheta != null) {
                     float z = (float) zTheta[j - nFeatures];
@@ -821,7 +838,7 @@ public final class RatioModel implements AutoCloseable {
                     stage[i * dMain + j] = (float) sc.apply(j, x);
                 }
             }
-            in.put(0, stage, 0, rows * dMain);
+            in[j0].put(0, stage, 0, rows * dMain);
             if (separateParams) {
                 for (int j = 0; j < nParams; j++) {
                     if (zTheta != null) {
@@ -836,17 +853,17 @@ public final class RatioModel implements AutoCloseable {
                         }
                     }
                 }
-                pin.put(0, pstage, 0, rows * nParams);
+                pin[j0].put(0, pstage, 0, rows * nParams);
             }
         }
 
-        /** The feed for a chunk of {@code rows}: full chunks reuse their tensors, the last one gets its own. */
-        Map<String, OnnxTensor> feed(int rows) throws OrtException {
-            if (rows == chunk && fullFeed != null) return fullFeed;
+        /** The feed of input slot j for a chunk of {@code rows}: full chunks reuse their tensors, the last one gets its own. */
+        Map<String, OnnxTensor> feed(int j, int rows) throws OrtException {
+            if (rows == chunk && fullFeeds.get(j) != null) return fullFeeds.get(j);
             Map<String, OnnxTensor> f = new HashMap<>(4);
-            f.put(p.sidecar.inputName(), tensor(in, rows, new long[]{rows, dMain}));
-            if (separateParams) f.put(p.sidecar.parameterInputName(), tensor(pin, rows, new long[]{rows, nParams}));
-            if (rows == chunk) fullFeed = f;
+            f.put(p.sidecar.inputName(), tensor(in[j], rows, new long[]{rows, dMain}));
+            if (separateParams) f.put(p.sidecar.parameterInputName(), tensor(pin[j], rows, new long[]{rows, nParams}));
+            if (rows == chunk) fullFeeds.set(j, f);
             return f;
         }
 
@@ -859,10 +876,10 @@ public final class RatioModel implements AutoCloseable {
             return t;
         }
 
-        /** Runs model q on the prepared inputs; its outputs end in out[slot][q]. */
-        void run(int q, int slot, int rows) throws OrtException {
+        /** Runs model q on input slot j; its outputs end in out[slot][q]. */
+        void run(int q, int j, int slot, int rows) throws OrtException {
             RatioModel m = models.get(q);
-            Map<String, OnnxTensor> feed = feed(rows);
+            Map<String, OnnxTensor> feed = feed(j, rows);
             Set<String> want = Set.of(m.outputName);
             if (pinned[q]) {
                 try {

@@ -180,8 +180,9 @@ class EnsembleTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {21, 22})
     void pipelinedChunksEqualEachMemberAloneBitForBit(long seed) {
-        // 4500 events in chunks of 1000: four full chunks through the four output slots and a short
-        // last one reusing the first slot; score members with a scaler, so conversion, clipping and ln r all take part
+        // 4500 events in chunks of 400: three groups of four chunks, so output slots are
+        // reused, and a short last chunk; score members with a scaler, so conversion, clipping
+        // and ln r all take part
         Random r = new Random(seed);
         int m = 3, n = 4500;
         List<String> files = new ArrayList<>();
@@ -200,7 +201,7 @@ class EnsembleTest {
         Ensemble.writeManifest(EnsembleManifest.of("scores" + seed, files, Aggregation.MEAN_RATIO), dir.resolve("scores.json"));
         double[][] cols = new double[2][n];
         for (double[] c : cols) for (int k = 0; k < n; k++) c[k] = 6 * r.nextGaussian();
-        InferenceOptions opts = InferenceOptions.DEFAULT.withChunkRows(1000).withIntraOpThreads(1);
+        InferenceOptions opts = InferenceOptions.DEFAULT.withChunkRows(400).withIntraOpThreads(1);
         try (Ensemble e = Ensemble.load(dir.resolve("scores.json"), opts)) {
             EnsembleEvaluation ev = e.evaluate(cols, null);
             assertEquals(null, ev.memberCovariance(), "member covariance is computed only when asked for");
