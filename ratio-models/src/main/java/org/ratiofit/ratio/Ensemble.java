@@ -259,8 +259,9 @@ public final class Ensemble implements AutoCloseable {
      * between members over the events (m(m+1)/2 products per event, so off unless asked).
      *
      * <p>Members that share their inputs run as a pipeline: each chunk is scaled and converted
-     * once for all members, and while ONNX Runtime runs one chunk a worker thread prepares the next
-     * and turns the previous one's outputs into log-ratios, spread and aggregate.
+     * once for all members, each session runs a group of chunks in turn, and while ONNX Runtime
+     * runs one group a worker thread turns the previous one's outputs into log-ratios, spread and
+     * aggregate.
      */
     public EnsembleEvaluation evaluate(double[][] columns, double[] theta, boolean memberCovariance) {
         int m = members.size();
