@@ -246,89 +246,226 @@ public final class Ensemble implements AutoCloseable {
         return evaluate(cols, theta);
     }
 
-    /** Evaluates every member and aggregates; columns as for {@link RatioModel#evaluate(double[][], double[])}. */
+    /**
+     * Evaluates every member and aggregates, with the per-event spread but without the member
+     * covariance over events; columns as for {@link RatioModel#evaluate(double[][], double[])}.
+     */
     public EnsembleEvaluation evaluate(double[][] columns, double[] theta) {
+        return evaluate(columns, theta, false);
+    }
+
+    /**
+     * Evaluates every member and aggregates. {@code memberCovariance}: also the covariance of ln r
+     * between members over the events (m(m+1)/2 products per event, so off unless asked).
+     *
+     * <p>Members that share their inputs run as a pipeline: each chunk is scaled and converted
+     * once for all members, each session runs a group of chunks in turn, and while ONNX Runtime
+     * runs one group a worker thread turns the previous one's outputs into log-ratios, spread and
+     * aggregate.
+     */
+    public EnsembleEvaluation evaluate(double[][] columns, double[] theta, boolean memberCovariance) {
         int m = members.size();
-        double[][] lr = new double[m][];
-        long[] clipped = new long[m];
+        double[] w = weights;
         if (sharedInputs) {
             RatioModel first = members.get(0);
             int n = first.checkColumns(columns, theta);
-            float[][] raw = RatioModel.runShared(members, columns, theta, n);
-            for (int i = 0; i < m; i++) {
-                Evaluation ev = members.get(i).convertBinary(raw[i], n);
-                raw[i] = null; // let the float outputs go as soon as converted
-                lr[i] = ev.logRatio();
-                clipped[i] = ev.clippedLow() + ev.clippedHigh();
-            }
-        } else {
-            for (int i = 0; i < m; i++) {
-                Evaluation ev = members.get(i).evaluate(columns, theta);
-                lr[i] = ev.logRatio();
-                clipped[i] = ev.clippedLow() + ev.clippedHigh();
-            }
+            double[][] lr = new double[m][n];
+            double[] agg = new double[n], sd = new double[n];
+            long[][] clip = new long[m][2];
+            Sums sums = memberCovariance ? new Sums(m) : null;
+            ChunkWork work = new ChunkWork(m, Math.min(n, first.options().chunkRows()));
+            RatioModel.runPipelined(members, columns, theta, n, (start, rows, outs) -> {
+                boolean ratios = true;
+                for (int i = 0; i < m; i++) {
+                    ratios &= members.get(i).convertBinary(outs[i], lr[i], start, rows, clip[i], work.staging, work.ratio[i]);
+                }
+                if (start == 0) for (int i = 0; i < m; i++) work.shift[i] = lr[i][0];
+                aggregateChunk(lr, w, start, rows, agg, sd, ratios, work, sums);
+            });
+            long[] clipped = new long[m];
+            for (int i = 0; i < m; i++) clipped[i] = clip[i][0] + clip[i][1];
+            return new EnsembleEvaluation(name, agg, lr, sd, sums == null ? null : sums.covariance(n), w.clone(), clipped);
+        }
+        double[][] lr = new double[m][];
+        long[] clipped = new long[m];
+        for (int i = 0; i < m; i++) {
+            Evaluation ev = members.get(i).evaluate(columns, theta);
+            lr[i] = ev.logRatio();
+            clipped[i] = ev.clippedLow() + ev.clippedHigh();
         }
         int n = lr[0].length;
         double[] agg = new double[n], sd = new double[n];
-        double[] w = weights;
         int nb = Blocks.count(n);
-        double[][] colSums = new double[nb][m];
-        double[][][] crossSums = new double[nb][m][m];
+        Sums[] blockSums = new Sums[nb];
         double[] shift = new double[m];
         for (int i = 0; i < m && n > 0; i++) shift[i] = lr[i][0];
         Blocks.forEach(n, (blk, from, to) -> {
-            double[] tmp = new double[m];
-            Integer[] order = new Integer[m];
-            double[] cs = colSums[blk];
-            double[][] xs = crossSums[blk];
-            for (int k = from; k < to; k++) {
-                double mean = 0, max = Double.NEGATIVE_INFINITY;
-                for (int i = 0; i < m; i++) {
-                    double l = lr[i][k];
-                    mean += w[i] * l;
-                    max = Math.max(max, l);
-                    double u = l - shift[i];
-                    cs[i] += u;
-                    for (int j = 0; j <= i; j++) xs[i][j] += u * (lr[j][k] - shift[j]);
+            Sums bs = memberCovariance ? blockSums[blk] = new Sums(m) : null;
+            aggregate(lr, w, from, to, agg, sd, new double[m], new Integer[m], shift, bs);
+        });
+        double[][] cov = null;
+        if (memberCovariance) {
+            // block sums combined in block order: deterministic
+            Sums total = new Sums(m);
+            for (Sums b : blockSums) if (b != null) total.add(b);
+            cov = total.covariance(n);
+        }
+        return new EnsembleEvaluation(name, agg, lr, sd, cov, w.clone(), clipped);
+    }
+
+    /** Per-member sums of ln r and of cross products over events, about a per-member shift (the first event) against cancellation. */
+    private static final class Sums {
+        final double[] col;
+        final double[][] cross;
+
+        Sums(int m) {
+            col = new double[m];
+            cross = new double[m][m];
+        }
+
+        void add(Sums o) {
+            for (int i = 0; i < col.length; i++) {
+                col[i] += o.col[i];
+                for (int j = 0; j <= i; j++) cross[i][j] += o.cross[i][j];
+            }
+        }
+
+        double[][] covariance(int n) {
+            int m = col.length;
+            double[][] cov = new double[m][m];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j <= i; j++) {
+                    double c = n > 1 ? (cross[i][j] - col[i] * col[j] / n) / (n - 1) : 0;
+                    cov[i][j] = cov[j][i] = c;
                 }
-                double var = 0;
+            }
+            return cov;
+        }
+    }
+
+    /** Reused per-chunk arrays of the pipelined evaluation (used by one thread at a time). */
+    private static final class ChunkWork {
+        final float[] staging;
+        final double[][] ratio;
+        final double[] mean, var, sum, tmp, shift;
+        final Integer[] order;
+
+        ChunkWork(int m, int chunk) {
+            staging = new float[chunk];
+            ratio = new double[m][chunk];
+            mean = new double[chunk];
+            var = new double[chunk];
+            sum = new double[chunk];
+            tmp = new double[m];
+            shift = new double[m];
+            order = new Integer[m];
+        }
+    }
+
+    /**
+     * Aggregate and weighted spread of the chunk [start, start + rows), member by member over the
+     * events (loops the JIT vectorises), with the same per-event sums in the same member order as
+     * {@link #aggregate}: identical spread and mean of log-ratios. With the members' ratios at hand
+     * ({@code ratios}: scores, whose r is bounded by the clipping) the mean of ratios is ln Σ w_i r_i,
+     * no exponentials.
+     */
+    private void aggregateChunk(double[][] lr, double[] w, int start, int rows, double[] agg, double[] sd, boolean ratios,
+                                ChunkWork cw, Sums sums) {
+        int m = lr.length;
+        double[] mean = cw.mean, var = cw.var;
+        java.util.Arrays.fill(mean, 0, rows, 0);
+        java.util.Arrays.fill(var, 0, rows, 0);
+        for (int i = 0; i < m; i++) {
+            double wi = w[i];
+            double[] l = lr[i];
+            for (int k = 0; k < rows; k++) mean[k] += wi * l[start + k];
+        }
+        for (int i = 0; i < m; i++) {
+            double wi = w[i];
+            double[] l = lr[i];
+            for (int k = 0; k < rows; k++) {
+                double d = l[start + k] - mean[k];
+                var[k] += wi * d * d;
+            }
+        }
+        for (int k = 0; k < rows; k++) sd[start + k] = Math.sqrt(var[k]);
+        if (sums != null) {
+            for (int k = start; k < start + rows; k++) {
                 for (int i = 0; i < m; i++) {
-                    double d = lr[i][k] - mean;
-                    var += w[i] * d * d;
+                    double u = lr[i][k] - cw.shift[i];
+                    sums.col[i] += u;
+                    for (int j = 0; j <= i; j++) sums.cross[i][j] += u * (lr[j][k] - cw.shift[j]);
                 }
-                sd[k] = Math.sqrt(var);
-                switch (aggregation) {
-                    case MEAN_LOG_RATIO -> agg[k] = mean;
-                    case MEAN_RATIO -> {
+            }
+        }
+        switch (aggregation) {
+            case MEAN_LOG_RATIO -> System.arraycopy(mean, 0, agg, start, rows);
+            case MEAN_RATIO -> {
+                if (ratios) {
+                    double[] s = cw.sum;
+                    java.util.Arrays.fill(s, 0, rows, 0);
+                    for (int i = 0; i < m; i++) {
+                        double wi = w[i];
+                        double[] r = cw.ratio[i];
+                        for (int k = 0; k < rows; k++) s[k] += wi * r[k];
+                    }
+                    VectorLog.log(s, 0, agg, start, rows);
+                } else {
+                    for (int k = start; k < start + rows; k++) {
+                        double max = Double.NEGATIVE_INFINITY;
+                        for (int i = 0; i < m; i++) max = Math.max(max, lr[i][k]);
                         double s = 0;
                         for (int i = 0; i < m; i++) s += w[i] * Math.exp(lr[i][k] - max);
                         agg[k] = max + Math.log(s);
                     }
-                    case MEDIAN_RATIO -> {
-                        for (int i = 0; i < m; i++) tmp[i] = lr[i][k];
-                        agg[k] = weightedMedian(tmp, w, order);
-                    }
                 }
             }
-        });
-        // member covariance over events from block sums, combined in block order (deterministic);
-        // sums are taken about a per-member shift (the first event) to avoid cancellation
-        double[] mu = new double[m];
-        double[][] cross = new double[m][m];
-        for (int b = 0; b < nb; b++) {
+            case MEDIAN_RATIO -> {
+                for (int k = start; k < start + rows; k++) {
+                    for (int i = 0; i < m; i++) cw.tmp[i] = lr[i][k];
+                    agg[k] = weightedMedian(cw.tmp, w, cw.order);
+                }
+            }
+        }
+    }
+
+    /** Aggregate and weighted spread of events [from, to); member sums into {@code sums} when not null. */
+    private void aggregate(double[][] lr, double[] w, int from, int to, double[] agg, double[] sd, double[] tmp, Integer[] order,
+                           double[] shift, Sums sums) {
+        int m = lr.length;
+        for (int k = from; k < to; k++) {
+            double mean = 0, max = Double.NEGATIVE_INFINITY;
             for (int i = 0; i < m; i++) {
-                mu[i] += colSums[b][i];
-                for (int j = 0; j <= i; j++) cross[i][j] += crossSums[b][i][j];
+                double l = lr[i][k];
+                mean += w[i] * l;
+                max = Math.max(max, l);
+            }
+            if (sums != null) {
+                for (int i = 0; i < m; i++) {
+                    double u = lr[i][k] - shift[i];
+                    sums.col[i] += u;
+                    for (int j = 0; j <= i; j++) sums.cross[i][j] += u * (lr[j][k] - shift[j]);
+                }
+            }
+            double var = 0;
+            for (int i = 0; i < m; i++) {
+                double d = lr[i][k] - mean;
+                var += w[i] * d * d;
+            }
+            sd[k] = Math.sqrt(var);
+            switch (aggregation) {
+                case MEAN_LOG_RATIO -> agg[k] = mean;
+                case MEAN_RATIO -> {
+                    double s = 0;
+                    for (int i = 0; i < m; i++) s += w[i] * Math.exp(lr[i][k] - max);
+                    agg[k] = max + Math.log(s);
+                }
+                case MEDIAN_RATIO -> {
+                    for (int i = 0; i < m; i++) tmp[i] = lr[i][k];
+                    agg[k] = weightedMedian(tmp, w, order);
+                }
             }
         }
-        double[][] cov = new double[m][m];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j <= i; j++) {
-                double c = n > 1 ? (cross[i][j] - mu[i] * mu[j] / n) / (n - 1) : 0;
-                cov[i][j] = cov[j][i] = c;
-            }
-        }
-        return new EnsembleEvaluation(name, agg, lr, sd, cov, w.clone(), clipped);
     }
 
     /**

@@ -6,7 +6,8 @@ package org.ratiofit.ratio;
  * @param logRatio         aggregated ln r per event
  * @param memberLogRatios  ln r_i per member and event, [member][event]
  * @param sd               per event, the weighted standard deviation of ln r_i over the members
- * @param memberCovariance covariance of ln r between members over the events, [member][member]
+ * @param memberCovariance covariance of ln r between members over the events, [member][member];
+ *                         null unless asked for ({@link Ensemble#evaluate(double[][], double[], boolean)})
  * @param weights          member weights used
  * @param clipped          per member, events whose score was clipped (either bound)
  */

@@ -21,6 +21,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * An ONNX ratio model with its sidecar: columns of features in, per-event log-ratios out.
@@ -38,6 +42,7 @@ public final class RatioModel implements AutoCloseable {
     private final OrtSession session;
     private final String outputName;
     private final int outWidth;
+    private final int outRank;
     private final List<String> mainColumns; // features, then θ when appended
     private final int nFeatures;
     private final int nParams;
@@ -93,6 +98,7 @@ public final class RatioModel implements AutoCloseable {
             }
             outputName = sc.outputName() != null ? sc.outputName() : session.getOutputNames().iterator().next();
             outWidth = checkOutput();
+            outRank = ((TensorInfo) session.getOutputInfo().get(outputName).getInfo()).getShape().length;
             checkFeatureMetadata();
             double[] clip = sc.clipBounds();
             clipLo = clip[0];
@@ -441,16 +447,64 @@ public final class RatioModel implements AutoCloseable {
     }
 
     private void convertBinary(float[] raw, double[] out, long[] clipped, int from, int to) {
-        if (sidecar.output() == OutputConvention.SCORE && calibrator == Calibrator.IDENTITY) {
-            // the hot case: one log per event; 1 − s is exact in double for a float32 s
-            for (int i = from; i < to; i++) {
-                double v = raw[i];
-                if (v > clipLo && v < clipHi) out[i] = Math.log(v / (1 - v)) + priorShift;
-                else out[i] = convertOne(v, i, clipped, null);
-            }
+        if (isHotScore()) {
+            double[] ratio = new double[to - from];
+            scoreToLogRatio(raw, from, to - from, out, from, ratio, clipped);
             return;
         }
         for (int i = from; i < to; i++) out[i] = convertOne(raw[i], i, clipped, null);
+    }
+
+    /** Score output without calibration: the hot case, ln r = ln(s/(1 − s)) + prior shift. */
+    boolean isHotScore() {
+        return sidecar.output() == OutputConvention.SCORE && calibrator == Calibrator.IDENTITY;
+    }
+
+    /**
+     * The hot case over {@code rows} scores raw[from...]: ln r into out[outOff...] and r = exp(ln r)
+     * into ratio[0...]. One log per event, taken many at a time ({@link VectorLog}); 1 − s is exact
+     * in double for a float32 s. Clipped scores go through {@link #convertOne} (counted).
+     */
+    void scoreToLogRatio(float[] raw, int from, int rows, double[] out, int outOff, double[] ratio, long[] clipped) {
+        boolean anyClipped = false;
+        for (int k = 0; k < rows; k++) {
+            double v = raw[from + k];
+            boolean inside = v > clipLo && v < clipHi;
+            anyClipped |= !inside;
+            ratio[k] = inside ? v / (1 - v) : 1;
+        }
+        VectorLog.log(ratio, 0, out, outOff, rows);
+        if (priorShift != 0) {
+            double f = Math.exp(priorShift);
+            for (int k = 0; k < rows; k++) {
+                out[outOff + k] += priorShift;
+                ratio[k] *= f;
+            }
+        }
+        if (anyClipped) {
+            for (int k = 0; k < rows; k++) {
+                double v = raw[from + k];
+                if (!(v > clipLo && v < clipHi)) {
+                    out[outOff + k] = convertOne(v, outOff + k, clipped, null);
+                    ratio[k] = Math.exp(out[outOff + k]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Binary log-ratios of {@code rows} raw outputs (in {@code raw} from index 0) into
+     * out[start, start + rows), and the ratios r = exp(ln r) into ratio[0, rows) when the output is a
+     * score without calibration (returns true); {@code staging} holds the floats.
+     */
+    boolean convertBinary(FloatBuffer raw, double[] out, int start, int rows, long[] clipped, float[] staging, double[] ratio) {
+        raw.get(0, staging, 0, rows);
+        if (isHotScore()) {
+            scoreToLogRatio(staging, 0, rows, out, start, ratio, clipped);
+            return true;
+        }
+        for (int i = 0; i < rows; i++) out[start + i] = convertOne(staging[i], start + i, clipped, null);
+        return false;
     }
 
     /** Checks the columns (count, length, θ) and returns the number of events. */
@@ -636,6 +690,266 @@ public final class RatioModel implements AutoCloseable {
             throw new RatioModelException("ratio model '" + current.name + "': ONNX Runtime failed: " + e.getMessage(), e);
         }
         return outs;
+    }
+
+    /** Receives one chunk's raw outputs, row-major, {@code outputs[q]} for model q from index 0. */
+    interface ChunkSink {
+        void accept(int start, int rows, FloatBuffer[] outputs);
+    }
+
+    /** Chunks run by one session before the next session's turn (switching sessions each call costs ~10%). */
+    static final int GROUP = 4;
+    /** Output slots of the pipeline: two groups, so ONNX Runtime runs one group while the other is converted. */
+    static final int OUTPUT_SLOTS = 2 * GROUP;
+
+    /**
+     * As {@link #runShared}, but pipelined and without per-chunk allocation: the calling thread
+     * scales and converts a group of {@value #GROUP} chunks into reused direct input buffers and
+     * runs each session over the whole group (a session's threads stay warm), ONNX Runtime writing
+     * straight into reused direct output buffers (pinned outputs); one worker thread hands finished
+     * chunks to {@code sink} while ONNX Runtime runs the next group. The calling thread waits only
+     * when the worker is a whole group behind. The sink sees chunks in order, one at a time; all
+     * have been consumed when this returns.
+     */
+    static void runPipelined(List<RatioModel> models, double[][] columns, double[] theta, int n, ChunkSink sink) {
+        if (n == 0) return;
+        RatioModel p = models.get(0);
+        int chunk = Math.max(1, Math.min(p.options.chunkRows(), n));
+        int nChunks = (n + chunk - 1) / chunk;
+        int nq = models.size();
+        Pipeline pl = new Pipeline(models, columns, theta, chunk, GROUP, OUTPUT_SLOTS);
+        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ratiofit-inference-pipeline");
+            t.setDaemon(true);
+            return t;
+        });
+        Future<?>[] pending = new Future<?>[OUTPUT_SLOTS];
+        RatioModel current = p;
+        boolean failed = true;
+        try {
+            for (int g0 = 0; g0 < nChunks; g0 += GROUP) {
+                int g1 = Math.min(nChunks, g0 + GROUP);
+                for (int c = g0; c < g1; c++) {
+                    int start = c * chunk;
+                    pl.prepare(c - g0, start, Math.min(chunk, n - start));
+                    int slot = c % OUTPUT_SLOTS;
+                    if (pending[slot] != null) {
+                        await(pending[slot]);
+                        pending[slot] = null;
+                    }
+                }
+                for (int q = 0; q < nq; q++) {
+                    current = models.get(q);
+                    for (int c = g0; c < g1; c++) {
+                        int start = c * chunk, rows = Math.min(chunk, n - start);
+                        pl.run(q, c - g0, c % OUTPUT_SLOTS, rows);
+                    }
+                    current.options.progress().progress(current.name, Math.min(n, g1 * chunk), n);
+                }
+                for (int c = g0; c < g1; c++) {
+                    int start = c * chunk, rows = Math.min(chunk, n - start), slot = c % OUTPUT_SLOTS;
+                    pending[slot] = worker.submit(() -> sink.accept(start, rows, pl.outputs(slot, rows)));
+                }
+            }
+            for (int c = Math.max(0, nChunks - OUTPUT_SLOTS); c < nChunks; c++) {
+                Future<?> f = pending[c % OUTPUT_SLOTS];
+                pending[c % OUTPUT_SLOTS] = null;
+                if (f != null) await(f);
+            }
+            failed = false;
+        } catch (OrtException e) {
+            throw new RatioModelException("ratio model '" + current.name + "': ONNX Runtime failed: " + e.getMessage(), e);
+        } finally {
+            if (failed) {
+                // let queued conversions finish (or fail) before the buffers go
+                for (Future<?> f : pending) {
+                    if (f != null) {
+                        try {
+                            await(f);
+                        } catch (RuntimeException ignored) {
+                            // the first failure is the one being thrown
+                        }
+                    }
+                }
+            }
+            worker.shutdownNow();
+            pl.close();
+        }
+    }
+
+    private static void await(Future<?> f) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    f.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) throw r;
+            if (c instanceof Error err) throw err;
+            throw new RatioModelException("inference pipeline failed: " + c, c);
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The reused buffers and tensors of {@link #runPipelined}: one input buffer per chunk of a group, two groups of output buffers. */
+    private static final class Pipeline {
+        final List<RatioModel> models;
+        final RatioModel p;
+        final double[][] columns;
+        final double[] zTheta;
+        final int chunk, dMain, nFeatures, nParams;
+        final boolean separateParams;
+        final float[] stage, pstage;
+        final FloatBuffer[] in, pin;
+        final FloatBuffer[][] out;
+        final OnnxTensor[][] outT;
+        final List<OnnxTensor> owned = new ArrayList<>();
+        final List<Map<String, OnnxTensor>> fullFeeds = new ArrayList<>();
+        /** Whether ONNX Runtime writes into our output buffers; off after a model refuses it. */
+        final boolean[] pinned;
+
+        Pipeline(List<RatioModel> models, double[][] columns, double[] theta, int chunk, int inSlots, int outSlots) {
+            this.models = models;
+            this.p = models.get(0);
+            this.columns = columns;
+            this.chunk = chunk;
+            dMain = p.mainColumns.size();
+            nFeatures = p.nFeatures;
+            nParams = p.nParams;
+            separateParams = p.separateParams;
+            stage = new float[chunk * dMain];
+            pstage = separateParams ? new float[chunk * nParams] : null;
+            if (theta != null) {
+                zTheta = new double[nParams];
+                for (int j = 0; j < nParams; j++) {
+                    zTheta[j] = separateParams ? p.paramScaler.apply(j, theta[j]) : p.mainScaler.apply(nFeatures + j, theta[j]);
+                }
+            } else {
+                zTheta = null;
+            }
+            int nq = models.size();
+            out = new FloatBuffer[outSlots][nq];
+            outT = new OnnxTensor[outSlots][nq];
+            pinned = new boolean[nq];
+            Arrays.fill(pinned, true);
+            in = new FloatBuffer[inSlots];
+            pin = new FloatBuffer[inSlots];
+            for (int j = 0; j < inSlots; j++) {
+                in[j] = direct(chunk * dMain);
+                if (separateParams) pin[j] = direct(chunk * nParams);
+                fullFeeds.add(null);
+            }
+            for (int slot = 0; slot < outSlots; slot++) {
+                for (int q = 0; q < nq; q++) out[slot][q] = direct(chunk * models.get(q).outWidth);
+            }
+        }
+
+        static FloatBuffer direct(int floats) {
+            return ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+
+        OnnxTensor tensor(FloatBuffer b, int rows, long[] shape) throws OrtException {
+            OnnxTensor t = OnnxTensor.createTensor(p.env, b.slice(0, (int) java.util.Arrays.stream(shape).reduce(1, (a, c) -> a * c)), shape);
+            owned.add(t);
+            return t;
+        }
+
+        /** Scales and converts rows [start, start + rows) into input slot {@code j}. */
+        void prepare(int j0, int start, int rows) {
+            for (int j = 0; j < dMain; j++) {
+                if (j >= nFeatures && zTheta != null) {
+                    float z = (float) zTheta[j - nFeatures];
+                    for (int i = 0; i < rows; i++) stage[i * dMain + j] = z;
+                    continue;
+                }
+                double[] src = columns[j];
+                FeatureScaler sc = p.mainScaler;
+                for (int i = 0; i < rows; i++) {
+                    double x = src[start + i];
+                    if (!Double.isFinite(x)) throw p.badInput(columns[j], j, start + i);
+                    stage[i * dMain + j] = (float) sc.apply(j, x);
+                }
+            }
+            in[j0].put(0, stage, 0, rows * dMain);
+            if (separateParams) {
+                for (int j = 0; j < nParams; j++) {
+                    if (zTheta != null) {
+                        float z = (float) zTheta[j];
+                        for (int i = 0; i < rows; i++) pstage[i * nParams + j] = z;
+                    } else {
+                        double[] src = columns[nFeatures + j];
+                        for (int i = 0; i < rows; i++) {
+                            double x = src[start + i];
+                            if (!Double.isFinite(x)) throw p.badInput(src, nFeatures + j, start + i);
+                            pstage[i * nParams + j] = (float) p.paramScaler.apply(j, x);
+                        }
+                    }
+                }
+                pin[j0].put(0, pstage, 0, rows * nParams);
+            }
+        }
+
+        /** The feed of input slot j for a chunk of {@code rows}: full chunks reuse their tensors, the last one gets its own. */
+        Map<String, OnnxTensor> feed(int j, int rows) throws OrtException {
+            if (rows == chunk && fullFeeds.get(j) != null) return fullFeeds.get(j);
+            Map<String, OnnxTensor> f = new HashMap<>(4);
+            f.put(p.sidecar.inputName(), tensor(in[j], rows, new long[]{rows, dMain}));
+            if (separateParams) f.put(p.sidecar.parameterInputName(), tensor(pin[j], rows, new long[]{rows, nParams}));
+            if (rows == chunk) fullFeeds.set(j, f);
+            return f;
+        }
+
+        OnnxTensor pinnedOutput(int slot, int q, int rows) throws OrtException {
+            RatioModel m = models.get(q);
+            if (rows == chunk && outT[slot][q] != null) return outT[slot][q];
+            long[] shape = m.outRank == 1 ? new long[]{rows} : new long[]{rows, m.outWidth};
+            OnnxTensor t = tensor(out[slot][q], rows, shape);
+            if (rows == chunk) outT[slot][q] = t;
+            return t;
+        }
+
+        /** Runs model q on input slot j; its outputs end in out[slot][q]. */
+        void run(int q, int j, int slot, int rows) throws OrtException {
+            RatioModel m = models.get(q);
+            Map<String, OnnxTensor> feed = feed(j, rows);
+            Set<String> want = Set.of(m.outputName);
+            if (pinned[q]) {
+                try {
+                    OnnxTensor o = pinnedOutput(slot, q, rows);
+                    try (OrtSession.Result r = m.session.run(feed, Set.of(), Map.of(m.outputName, o))) {
+                        return;
+                    }
+                } catch (OrtException e) {
+                    // a graph whose output shape differs from [rows(, width)]: fall back to copying
+                    pinned[q] = false;
+                }
+            }
+            try (OrtSession.Result r = m.session.run(feed, want)) {
+                FloatBuffer ob = ((OnnxTensor) r.get(0)).getFloatBuffer();
+                if (ob.remaining() != rows * m.outWidth) {
+                    throw new RatioModelException("ratio model '" + m.name + "': output '" + m.outputName + "' has "
+                            + ob.remaining() + " values for " + rows + " events, expected " + (rows * m.outWidth));
+                }
+                out[slot][q].put(0, ob, ob.position(), ob.remaining());
+            }
+        }
+
+        FloatBuffer[] outputs(int slot, int rows) {
+            FloatBuffer[] o = new FloatBuffer[models.size()];
+            for (int q = 0; q < o.length; q++) o[q] = out[slot][q].slice(0, rows * models.get(q).outWidth);
+            return o;
+        }
+
+        void close() {
+            for (OnnxTensor t : owned) t.close();
+        }
     }
 
     private RatioModelException badInput(double[] col, int j, int firstRow) {

@@ -99,7 +99,7 @@ class EnsembleTest {
         for (Aggregation agg : Aggregation.values()) {
             try (Ensemble e = Ensemble.load(writeEnsemble(seed, m, agg))) {
                 assertEquals(agg, e.aggregation());
-                EnsembleEvaluation ev = e.evaluate(new double[][]{q}, null);
+                EnsembleEvaluation ev = e.evaluate(new double[][]{q}, null, true);
                 for (int k = 0; k < q.length; k++) {
                     double[] l = new double[m];
                     for (int i = 0; i < m; i++) l[i] = member(i, q[k]);
@@ -138,7 +138,7 @@ class EnsembleTest {
         double[] x = new double[n];
         for (int k = 0; k < n; k++) x[k] = 3 + r.nextGaussian();
         try (Ensemble e = Ensemble.load(writeEnsemble(9, 3, Aggregation.MEAN_RATIO))) {
-            EnsembleEvaluation a = e.evaluate(new double[][]{x}, null), b = e.evaluate(new double[][]{x}, null);
+            EnsembleEvaluation a = e.evaluate(new double[][]{x}, null, true), b = e.evaluate(new double[][]{x}, null, true);
             double mx = 0;
             for (double v : x) mx += (float) v;
             mx /= n;
@@ -174,6 +174,65 @@ class EnsembleTest {
                 assertEquals(member(0, q[k]), ev.memberLogRatios()[0][k], 1e-6);
                 assertEquals(a * q[k] + b, ev.memberLogRatios()[1][k], 1e-5);
             }
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {21, 22})
+    void pipelinedChunksEqualEachMemberAloneBitForBit(long seed) {
+        // 4500 events in chunks of 400: three groups of four chunks, so output slots are
+        // reused, and a short last chunk; score members with a scaler, so conversion, clipping
+        // and ln r all take part
+        Random r = new Random(seed);
+        int m = 3, n = 4500;
+        List<String> files = new ArrayList<>();
+        for (int i = 0; i < m; i++) {
+            double[][] w1 = new double[4][2];
+            for (double[] row : w1) for (int j = 0; j < 2; j++) row[j] = r.nextGaussian();
+            double[][] w2 = new double[1][4];
+            for (int j = 0; j < 4; j++) w2[0][j] = 8 * r.nextGaussian();
+            OnnxMlpWriter.write(dir.resolve("s" + i + "/net.onnx"), "x", "score", List.of(
+                    new Layer(w1, new double[4], Activation.TANH), new Layer(w2, new double[]{0.1}, Activation.SIGMOID)));
+            Sidecars.write(ModelSidecar.binary("score" + i, "net.onnx", "x", List.of("u", "v"), OutputConvention.SCORE, "A", "B")
+                    .withScaling(List.of(new ModelSidecar.Standard(List.of("u", "v"), new double[]{0.5, -1}, new double[]{2, 3}))),
+                    dir.resolve("s" + i + "/model.json"));
+            files.add("s" + i + "/model.json");
+        }
+        Ensemble.writeManifest(EnsembleManifest.of("scores" + seed, files, Aggregation.MEAN_RATIO), dir.resolve("scores.json"));
+        double[][] cols = new double[2][n];
+        for (double[] c : cols) for (int k = 0; k < n; k++) c[k] = 6 * r.nextGaussian();
+        InferenceOptions opts = InferenceOptions.DEFAULT.withChunkRows(400).withIntraOpThreads(1);
+        try (Ensemble e = Ensemble.load(dir.resolve("scores.json"), opts)) {
+            EnsembleEvaluation ev = e.evaluate(cols, null);
+            assertEquals(null, ev.memberCovariance(), "member covariance is computed only when asked for");
+            long clipped = 0;
+            for (int i = 0; i < m; i++) {
+                try (RatioModel alone = RatioModel.load(dir.resolve("s" + i + "/model.json"), opts)) {
+                    Evaluation one = alone.evaluate(cols, null);
+                    assertTrue(Arrays.equals(one.logRatio(), ev.memberLogRatios()[i]), "seed " + seed + " member " + i);
+                    assertEquals(one.clippedLow() + one.clippedHigh(), ev.clipped()[i], "seed " + seed + " member " + i);
+                    clipped += ev.clipped()[i];
+                }
+            }
+            for (int k = 0; k < n; k++) {
+                double s = 0, mean = 0, var = 0;
+                for (int i = 0; i < m; i++) {
+                    s += Math.exp(ev.memberLogRatios()[i][k]) / m;
+                    mean += ev.memberLogRatios()[i][k] / m;
+                }
+                for (int i = 0; i < m; i++) var += Math.pow(ev.memberLogRatios()[i][k] - mean, 2) / m;
+                assertEquals(Math.log(s), ev.logRatio()[k], 1e-12 * (1 + Math.abs(ev.logRatio()[k])), "seed " + seed + " event " + k);
+                assertEquals(Math.sqrt(var), ev.sd()[k], 1e-9, "seed " + seed + " event " + k);
+            }
+            assertTrue(clipped > 0, "seed " + seed + ": wide inputs must reach the clipping bounds somewhere");
+            // the same call again (buffers are per call) and with the covariance: same log-ratios
+            EnsembleEvaluation again = e.evaluate(cols, null, true);
+            assertTrue(Arrays.equals(ev.logRatio(), again.logRatio()) && Arrays.equals(ev.sd(), again.sd()));
+            assertEquals(m, again.memberCovariance().length);
+            // a non-finite input in a late chunk is reported by row, from the worker thread
+            cols[1][3777] = Double.NaN;
+            RatioModelException x = org.junit.jupiter.api.Assertions.assertThrows(RatioModelException.class, () -> e.evaluate(cols, null));
+            assertTrue(x.getMessage().contains("row 3777") && x.getMessage().contains("'v'"), x.getMessage());
         }
     }
 

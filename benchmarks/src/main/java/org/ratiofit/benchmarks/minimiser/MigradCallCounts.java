@@ -265,14 +265,16 @@ public final class MigradCallCounts {
         Npy.write(dir.resolve("gauss_exp_events.npy"), events);
         System.out.println("tool     case        gradient  nfcn  ngrad  fval             valid  x");
         for (Map.Entry<String, Objective> e : cases(events).entrySet()) {
-            for (boolean grad : new boolean[] {false, true}) {
-                FitResult r = Migrad.builder().useGradient(grad).build().minimise(e.getValue());
+            // "curv": the gradient also for second derivatives (Migrad.Builder.gradientCurvature), for comparison
+            for (String mode : new String[] {"no", "yes", "curv"}) {
+                boolean grad = !mode.equals("no");
+                FitResult r = Migrad.builder().useGradient(grad).gradientCurvature(mode.equals("curv")).build().minimise(e.getValue());
                 StringBuilder xs = new StringBuilder();
                 for (double v : r.values()) {
                     xs.append(String.format(Locale.ROOT, " %.6g", v));
                 }
                 System.out.println(String.format(Locale.ROOT, "ratiofit %-11s %-8s %5d  %5d  %-16.10g %-5b %s", e.getKey(),
-                        grad ? "yes" : "no", r.functionCalls(), r.gradientCalls(), r.minimumValue(),
+                        mode, r.functionCalls(), r.gradientCalls(), r.minimumValue(),
                         r.status().validMinimum(), xs.toString().trim()));
             }
         }

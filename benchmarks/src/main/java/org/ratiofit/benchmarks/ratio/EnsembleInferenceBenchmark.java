@@ -44,7 +44,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * An ensemble of 5 members, each an 8→64→64→64→1 ReLU MLP with a final sigmoid, over 10^6 events:
  * ratiofit's path (double columns in: standard scaling, float32 conversion, chunked ONNX Runtime
- * runs, score → ln r, aggregation with per-event spread and member covariance) against raw
+ * runs, score → ln r, mean-of-ratios aggregation with the per-event spread; the member covariance,
+ * off by default, in {@code ratiofitEnsembleWithCovariance}) against raw
  * OrtSession.run over the same chunks pre-built as float32 tensors (no scaling, no conversion).
  * Rows per second = events / time per operation.
  */
@@ -132,6 +133,12 @@ public class EnsembleInferenceBenchmark {
     @Benchmark
     public EnsembleEvaluation ratiofitEnsemble() {
         return ensemble.evaluate(columns, null);
+    }
+
+    /** As {@link #ratiofitEnsemble}, with the member-by-member covariance over events. */
+    @Benchmark
+    public EnsembleEvaluation ratiofitEnsembleWithCovariance() {
+        return ensemble.evaluate(columns, null, true);
     }
 
     /** Raw ONNX Runtime over the same chunks as pre-built float32 tensors; outputs copied out. */

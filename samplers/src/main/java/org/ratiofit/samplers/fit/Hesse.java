@@ -45,7 +45,7 @@ public final class Hesse {
             s.gstep[k] = 0.1 * d;
         }
         s.f = fcn.analytic ? fcn.valueAndGradient(s.x, s.g) : fcn.value(s.x);
-        Migrad.State h = state(fcn, s, strategy, flags, true);
+        Migrad.State h = state(fcn, s, strategy, flags, true, fcn.analytic);
         FitResult r = Migrad.result(fcn, h, edmval, flags, true);
         return r;
     }
@@ -55,7 +55,8 @@ public final class Hesse {
      * {@code accurate}: central differences throughout (what a user's HESSE gets); otherwise the
      * cheaper forward differences that MIGRAD's own checks need.
      */
-    static Migrad.State state(InternalFunction fcn, Migrad.State s, int strategy, Migrad.Flags flags, boolean accurate) {
+    static Migrad.State state(InternalFunction fcn, Migrad.State s, int strategy, Migrad.Flags flags, boolean accurate,
+                              boolean fromGradient) {
         int n = fcn.n();
         Migrad.State h = new Migrad.State();
         h.x = s.x.clone();
@@ -63,7 +64,16 @@ public final class Hesse {
         h.g = s.g.clone();
         h.g2 = s.g2.clone();
         h.gstep = s.gstep.clone();
-        double[][] hess = fcn.analytic ? analytic(fcn, h, s.v, accurate) : numerical(fcn, h, strategy, accurate);
+        double[][] hess;
+        if (fromGradient) {
+            hess = analytic(fcn, h, s.v, accurate);
+        } else {
+            hess = numerical(fcn, h, strategy, accurate);
+            if (fcn.analytic) {
+                // Keep the exact gradient for the EDM; the differences only gave curvature.
+                h.g = s.g.clone();
+            }
+        }
         h.hessian = hess;
         double[][] v = Linalg.inverseSpd(hess);
         flags.hesseNotPositive = v == null;

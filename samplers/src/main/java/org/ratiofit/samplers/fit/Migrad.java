@@ -11,7 +11,9 @@ import org.ratiofit.objective.ParameterSpec;
  * numerical second derivatives, stopped when EDM = g'Vg/2 falls below 0.002 * tolerance * errorDef.
  *
  * <p>Uses the objective's analytic gradient when it has one (unless switched off), Minuit-style
- * two-point numerical gradients with adaptive steps otherwise. Bounded parameters are minimised in
+ * two-point numerical gradients with adaptive steps otherwise. With an analytic gradient the seed
+ * and the closing HESSE take their second derivatives from values, as Minuit2 does, unless
+ * {@link Builder#gradientCurvature(boolean)} asks for gradient differences. Bounded parameters are minimised in
  * internal coordinates (sin / sqrt transforms). Instances are immutable and thread-safe.
  */
 public final class Migrad {
@@ -28,12 +30,14 @@ public final class Migrad {
     private final double tolerance;
     private final long maxCalls;
     private final boolean useGradient;
+    private final boolean gradientCurvature;
 
     private Migrad(Builder b) {
         this.strategy = b.strategy;
         this.tolerance = b.tolerance;
         this.maxCalls = b.maxCalls;
         this.useGradient = b.useGradient;
+        this.gradientCurvature = b.gradientCurvature;
     }
 
     /** Strategy 1, tolerance 0.1, Minuit's default call limit, analytic gradient when available. */
@@ -46,7 +50,8 @@ public final class Migrad {
     }
 
     public Builder toBuilder() {
-        return new Builder().strategy(strategy).tolerance(tolerance).maxCalls(maxCalls).useGradient(useGradient);
+        return new Builder().strategy(strategy).tolerance(tolerance).maxCalls(maxCalls).useGradient(useGradient)
+                .gradientCurvature(gradientCurvature);
     }
 
     public int strategy() {
@@ -59,6 +64,16 @@ public final class Migrad {
 
     public boolean usesGradient() {
         return useGradient;
+    }
+
+    /** Whether second derivatives come from differences of the analytic gradient (see the builder). */
+    public boolean gradientCurvature() {
+        return gradientCurvature;
+    }
+
+    /** Second derivatives (seed, MIGRAD's closing HESSE) from gradient differences rather than values. */
+    private boolean curvatureFromGradient(InternalFunction fcn) {
+        return fcn.analytic && (gradientCurvature || strategy == 2);
     }
 
     /** Minimises with the objective's own parameter settings. */
@@ -102,7 +117,7 @@ public final class Migrad {
                 break;
             }
             if (strategy == 2 || (strategy == 1 && s.dcovar > 0.05)) {
-                State h = Hesse.state(fcn, s, strategy, flags, false);
+                State h = Hesse.state(fcn, s, strategy, flags, false, curvatureFromGradient(fcn));
                 fromHesse = true;
                 s = h;
                 if (flags.hesseNotPositive && calls(fcn) < maxfcn) {
@@ -224,7 +239,11 @@ public final class Migrad {
             s.gstep[k] = Math.max(8 * EPS2 * (Math.abs(x[k]) + EPS2), 0.1 * dirin[k]);
             s.g[k] = s.g2[k] * dirin[k];
         }
-        if (fcn.analytic) {
+        // As Minuit2 seeds even with a user gradient: gradient and curvature from 2n+ values, no
+        // gradient call; the curvature is what the first step needs, and values cannot give it cheaper.
+        // A seed covariance already holds the curvature: one gradient call then suffices.
+        boolean g2FromStep = fcn.analytic && (seedCov != null || curvatureFromGradient(fcn));
+        if (g2FromStep) {
             s.f = fcn.valueAndGradient(x, s.g);
         } else {
             s.f = fcn.value(x);
@@ -250,7 +269,7 @@ public final class Migrad {
             }
             s.dcovar = 0.5;
         } else if (strategy == 2) {
-            State h = Hesse.state(fcn, s, strategy, flags, false);
+            State h = Hesse.state(fcn, s, strategy, flags, false, fcn.analytic);
             h.dcovar = 0;
             return h;
         } else {
@@ -260,7 +279,7 @@ public final class Migrad {
                 // Numerically, a small g2 is trusted when its sag stood well above round-off.
                 double dfmin = 8 * EPS2 * (Math.abs(s.f) + fcn.up);
                 boolean usable = s.g2[k] > 0 && Double.isFinite(1 / s.g2[k])
-                        && (fcn.analytic || s.g2[k] > EPS2 || s.g2[k] * s.gstep[k] * s.gstep[k] > 4 * dfmin);
+                        && (g2FromStep || s.g2[k] > EPS2 || s.g2[k] * s.gstep[k] * s.gstep[k] > 4 * dfmin);
                 // Unresolved curvature: Minuit's 1, unless the user's step says the parameter is wider.
                 s.v[k][k] = usable ? 1 / s.g2[k] : Math.abs(s.g2[k]) > EPS2 ? 1 / Math.abs(s.g2[k])
                         : Math.max(1, dirin[k] * dirin[k] / (2 * fcn.up));
@@ -490,6 +509,7 @@ public final class Migrad {
         private double tolerance = 0.1;
         private long maxCalls = 0;
         private boolean useGradient = true;
+        private boolean gradientCurvature = false;
 
         /** 0 (fewest calls), 1 (default), 2 (most careful: Hessian at start and end). */
         public Builder strategy(int s) {
@@ -521,6 +541,19 @@ public final class Migrad {
         /** Whether to use the objective's analytic gradient when it has one (default true). */
         public Builder useGradient(boolean g) {
             this.useGradient = g;
+            return this;
+        }
+
+        /**
+         * With an analytic gradient, take the seed's and MIGRAD's closing HESSE's second derivatives
+         * from differences of gradients (1 + n gradient calls) instead of Minuit's values-only
+         * differences (about 2n at the seed, 2n to 4n plus n(n-1)/2 at the end). Default false, as
+         * Minuit2 does: no more value and gradient calls than iminuit. Worth switching on where a
+         * gradient costs about a value (the unbinned likelihood computes both in one pass) and there
+         * are many parameters. Strategy 2 always uses the gradient for its Hessians.
+         */
+        public Builder gradientCurvature(boolean g) {
+            this.gradientCurvature = g;
             return this;
         }
 

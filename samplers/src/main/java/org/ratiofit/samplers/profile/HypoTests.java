@@ -10,18 +10,52 @@ import org.ratiofit.objective.StatisticalModel;
 import org.ratiofit.samplers.fit.FitResult;
 import org.ratiofit.samplers.fit.Json;
 import org.ratiofit.samplers.fit.Migrad;
+import org.ratiofit.samplers.fit.Parameters;
 
 /**
  * Test statistics of the parameter of interest, their asymptotic p-values and CLs with expected
  * bands from the background-only Asimov data set (nuisance parameters fitted to the data with
  * mu = 0), CLs upper limits by root finding, and the discovery significance.
+ *
+ * <p>The Asimov data set is fitted unconditionally, as pyhf's AsymptoticCalculator does: its best
+ * fit is where the minimiser finds it, not assumed to be the generating point (a finite reference
+ * sample, a parameter at a bound or an approximate Asimov construction move it). The shortcut that
+ * RooStats' AsymptoticCalculator takes (the parameter of interest held at the generating value,
+ * one conditional fit saved) is available through {@link #withAsimovAtGeneratingPoint(boolean)}.
  */
 public final class HypoTests {
 
     private final Migrad migrad;
+    private final boolean asimovAtGeneratingPoint;
 
     public HypoTests(Migrad migrad) {
+        this(migrad, false);
+    }
+
+    private HypoTests(Migrad migrad, boolean asimovAtGeneratingPoint) {
         this.migrad = migrad;
+        this.asimovAtGeneratingPoint = asimovAtGeneratingPoint;
+    }
+
+    /**
+     * {@code true}: take the Asimov data set's best fit as its generating point (the parameter of
+     * interest held there, nuisance parameters fitted) instead of fitting it freely (the default).
+     */
+    public HypoTests withAsimovAtGeneratingPoint(boolean atGeneratingPoint) {
+        return new HypoTests(migrad, atGeneratingPoint);
+    }
+
+    public boolean asimovAtGeneratingPoint() {
+        return asimovAtGeneratingPoint;
+    }
+
+    /** The best fit of the Asimov data set generated at {@code generating} (a fit with the POI fixed). */
+    private FitResult fitAsimov(StatisticalModel asimov, FitResult generating) {
+        List<ParameterSpec> specs = generating.parameters();
+        if (!asimovAtGeneratingPoint) {
+            specs = Parameters.release(specs, specs.get(poi(asimov)).name());
+        }
+        return migrad.minimise(asimov, specs, generating.covariance());
     }
 
     public static HypoTests defaults() {
@@ -88,7 +122,7 @@ public final class HypoTests {
             this.free = fit(model);
             FitResult bOnly = fitAt(model, free, 0);
             this.asimov = model.asimov(bOnly.values());
-            this.asimovFree = migrad.minimise(asimov, bOnly.parameters(), bOnly.covariance());
+            this.asimovFree = fitAsimov(asimov, bOnly);
         }
 
         public FitResult free() {
@@ -164,7 +198,7 @@ public final class HypoTests {
         double q0 = statistic(model, free, TestStatistic.Q_0, 0);
         FitResult atMu = fitAt(model, free, expectedMu);
         StatisticalModel asimov = model.asimov(atMu.values());
-        FitResult asimovFree = migrad.minimise(asimov, atMu.parameters(), atMu.covariance());
+        FitResult asimovFree = fitAsimov(asimov, atMu);
         double q0A = statistic(asimov, asimovFree, TestStatistic.Q_0, 0);
         return new DiscoveryResult(Json.FORMAT_VERSION, q0, Asymptotics.pValue(TestStatistic.Q_0, q0, 0),
                 Math.sqrt(q0), Math.sqrt(q0A), expectedMu);

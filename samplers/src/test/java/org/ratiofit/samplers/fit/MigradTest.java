@@ -27,12 +27,19 @@ class MigradTest {
         assertEquals(1, r.values()[0], 0.05 * r.errors()[0], r::table);
         assertEquals(1, r.values()[1], 0.05 * r.errors()[1], r::table);
         assertTrue(r.minimumValue() < 1e-4, r::table);
-        // Exact Hessian at (1,1) is [[802,-400],[-400,200]]; covariance = 2 * H^-1 for errorDef 1.
+        // HESSE against the exact Hessian at the point found ([[802,-400],[-400,200]] at (1,1));
+        // covariance = 2 H^-1 for errorDef 1. H is nearly singular, so the point matters: within
+        // the EDM tolerance of (1,1) its covariance still moves by ~15%.
         FitResult h = Hesse.compute(TestObjectives.rosenbrock(), r);
-        double det = 802 * 200 - 400 * 400;
-        assertEquals(2 * 200 / det, h.covariance()[0][0], 0.05 * 2 * 200 / det, h::table);
-        assertEquals(2 * 802 / det, h.covariance()[1][1], 0.05 * 2 * 802 / det, h::table);
-        assertEquals(2 * 400 / det, h.covariance()[0][1], 0.05 * 2 * 400 / det, h::table);
+        double x = r.values()[0];
+        double y = r.values()[1];
+        double hxx = 1200 * x * x - 400 * y + 2;
+        double hxy = -400 * x;
+        double det = hxx * 200 - hxy * hxy;
+        assertEquals(2 * 200 / det, h.covariance()[0][0], 1e-3 * 2 * 200 / det, h::table);
+        assertEquals(2 * hxx / det, h.covariance()[1][1], 1e-3 * 2 * hxx / det, h::table);
+        assertEquals(-2 * hxy / det, h.covariance()[0][1], 1e-3 * 2 * Math.abs(hxy) / det, h::table);
+        assertEquals(2 * 200 / (802 * 200 - 400 * 400), h.covariance()[0][0], 0.2, h::table);
     }
 
     @ParameterizedTest(name = "gradient={0}")
@@ -55,7 +62,8 @@ class MigradTest {
         for (int i = 0; i < 4; i++) {
             assertEquals(1, r.values()[i], 0.05 * r.errors()[i], r::table);
         }
-        assertTrue(r.minimumValue() < 1e-4, r::table);
+        // f - f_min is about the EDM near a minimum: bounded by the EDM target 0.002 * 0.1 * 1.
+        assertTrue(r.minimumValue() < 2e-4, r::table);
         assertTrue(r.status().accurateCovariance(), r::table);
     }
 

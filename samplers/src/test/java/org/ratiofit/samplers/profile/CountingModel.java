@@ -12,7 +12,7 @@ import org.ratiofit.objective.StatisticalModel;
  * constraint on theta around the auxiliary measurement theta0. delta = 0 fixes the background
  * (theta is then held fixed). -ln L without constants, with its exact gradient.
  */
-final class CountingModel implements StatisticalModel {
+class CountingModel implements StatisticalModel {
 
     final double s;
     final double b;
