@@ -61,6 +61,26 @@ public final class DjlTrainer {
 
     public static TrainedMember train(TrainingData data, TrainingConfig config, int index, DataSplit split,
             EpochListener listener) {
+        try {
+            return trainOnce(data, config, index, split, listener);
+        } catch (NonFiniteLossException first) {
+            // PyTorch through DJL has, rarely and not reproducibly, returned a NaN loss at some epoch;
+            // a rerun with the same seed then trains normally and gives the same member as an
+            // undisturbed run, so one retry keeps the result reproducible. A second NaN is real.
+            System.err.println("ratiofit: " + first.getMessage() + "; retrying member " + index + " once with the same seed");
+            return trainOnce(data, config, index, split, listener);
+        }
+    }
+
+    /** A training or validation loss that is NaN or infinite. */
+    public static final class NonFiniteLossException extends IllegalStateException {
+        NonFiniteLossException(String message) {
+            super(message);
+        }
+    }
+
+    private static TrainedMember trainOnce(TrainingData data, TrainingConfig config, int index, DataSplit split,
+            EpochListener listener) {
         DjlOffline.ensure();
         long seed = memberSeed(config.seed(), index);
         SplittableRandom rng = new SplittableRandom(seed);
@@ -156,7 +176,7 @@ public final class DjlTrainer {
                     valLoss[epoch] = loss(zVal, yVal, wVal);
                     epochsRun = epoch + 1;
                     if (!Double.isFinite(valLoss[epoch]) || !Double.isFinite(trainLoss[epoch])) {
-                        throw new IllegalStateException("member " + index + ": loss became " + trainLoss[epoch]
+                        throw new NonFiniteLossException("member " + index + ": loss became " + trainLoss[epoch]
                                 + " (train) / " + valLoss[epoch] + " (validation) at epoch " + epoch
                                 + "; lower the learning rate or check the inputs' scale");
                     }
