@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.ratiofit.likelihood.EventSet;
@@ -14,7 +13,6 @@ import org.ratiofit.likelihood.Parameter;
 import org.ratiofit.likelihood.SampleColumns;
 import org.ratiofit.likelihood.workspace.WorkspaceWriter;
 import org.ratiofit.objective.Objective;
-import org.ratiofit.objective.ParameterSpec;
 import org.ratiofit.validation.toys.GaussianOnExponential;
 
 /**
@@ -98,35 +96,7 @@ final class ToyWorkspace {
 
     /** The objective with some parameters held fixed at the given values. */
     static Objective fixed(Objective f, Map<Integer, Double> values) {
-        List<ParameterSpec> specs = new ArrayList<>(f.parameters());
-        values.forEach((i, v) -> specs.set(i, specs.get(i).withInitial(v).withFixed(true)));
-        List<ParameterSpec> fixedSpecs = List.copyOf(specs);
-        return new Objective() {
-            @Override
-            public List<ParameterSpec> parameters() {
-                return fixedSpecs;
-            }
-
-            @Override
-            public double value(double[] x) {
-                return f.value(x);
-            }
-
-            @Override
-            public boolean hasGradient() {
-                return f.hasGradient();
-            }
-
-            @Override
-            public double valueAndGradient(double[] x, double[] g) {
-                return f.valueAndGradient(x, g);
-            }
-
-            @Override
-            public double errorDef() {
-                return f.errorDef();
-            }
-        };
+        return f.withFixed(values);
     }
 
     /** The result of one command line. */

@@ -59,6 +59,52 @@ public interface Objective {
      */
     double errorDef();
 
+    /**
+     * The same cost with other parameter settings (start values, steps, bounds, fixed flags): the
+     * names and their order must stay as they are, since the cost reads the vector by position.
+     */
+    default Objective withParameters(List<ParameterSpec> specs) {
+        List<String> names = specs.stream().map(ParameterSpec::name).toList();
+        if (!names.equals(parameterNames())) {
+            throw new IllegalArgumentException("parameters " + names + " are not this objective's " + parameterNames());
+        }
+        List<ParameterSpec> copy = List.copyOf(specs);
+        Objective f = this;
+        return new Objective() {
+            @Override
+            public List<ParameterSpec> parameters() {
+                return copy;
+            }
+
+            @Override
+            public double value(double[] x) {
+                return f.value(x);
+            }
+
+            @Override
+            public boolean hasGradient() {
+                return f.hasGradient();
+            }
+
+            @Override
+            public double valueAndGradient(double[] x, double[] gradient) {
+                return f.valueAndGradient(x, gradient);
+            }
+
+            @Override
+            public double errorDef() {
+                return f.errorDef();
+            }
+        };
+    }
+
+    /** The same cost with the parameters at the given indices held fixed at the given values. */
+    default Objective withFixed(java.util.Map<Integer, Double> values) {
+        List<ParameterSpec> specs = new java.util.ArrayList<>(parameters());
+        values.forEach((i, v) -> specs.set(i, specs.get(i).withInitial(v).withFixed(true)));
+        return withParameters(specs);
+    }
+
     /** Initial values of all parameters, from {@link #parameters()}. */
     default double[] initialValues() {
         return parameters().stream().mapToDouble(ParameterSpec::initial).toArray();

@@ -2,12 +2,10 @@ package org.ratiofit.examples;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ratiofit.objective.Objective;
-import org.ratiofit.objective.ParameterSpec;
 import org.ratiofit.ratio.data.EventFiles;
 import org.ratiofit.ratio.data.EventTable;
 import org.ratiofit.validation.toys.GaussianOnExponential;
@@ -39,36 +37,10 @@ final class Toys {
 
     /** The objective with the parameters at {@code indices} held fixed at {@code values}. */
     static Objective fix(Objective f, int[] indices, double[] values) {
-        List<ParameterSpec> specs = new ArrayList<>(f.parameters());
+        java.util.Map<Integer, Double> fixed = new java.util.HashMap<>();
         for (int k = 0; k < indices.length; k++) {
-            specs.set(indices[k], specs.get(indices[k]).withInitial(values[k]).withFixed(true));
+            fixed.put(indices[k], values[k]);
         }
-        List<ParameterSpec> fixed = List.copyOf(specs);
-        return new Objective() {
-            @Override
-            public List<ParameterSpec> parameters() {
-                return fixed;
-            }
-
-            @Override
-            public double value(double[] x) {
-                return f.value(x);
-            }
-
-            @Override
-            public boolean hasGradient() {
-                return f.hasGradient();
-            }
-
-            @Override
-            public double valueAndGradient(double[] x, double[] g) {
-                return f.valueAndGradient(x, g);
-            }
-
-            @Override
-            public double errorDef() {
-                return f.errorDef();
-            }
-        };
+        return f.withFixed(fixed);
     }
 }
