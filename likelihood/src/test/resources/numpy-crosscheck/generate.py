@@ -41,7 +41,7 @@ for p in range(P):
         sh.append({"parameter": f"shape{k}", "up": f"up{p}_{k}.npy", "down": f"down{p}_{k}.npy"})
     columns[f"s{p}"] = {"log_ratio": f"lr{p}.npy", "shapesys": sh, "polynomial": []}
 spec = {"format": "ratiofit-workspace", "version": 1, "parameters": params,
-        "channels": [{"name": "SR", "type": "unbinned", "samples": samples,
+        "channels": [{"name": "SR", "type": "unbinned", "shape_normalisation": "none", "samples": samples,
                       "data": {"events": N, "weights": None, "columns": columns}}]}
 (ws / "workspace.json").write_text(json.dumps(spec, indent=1))
 

@@ -32,7 +32,8 @@ public final class Model implements StatisticalModel {
     private final ForkJoinPool pool;
     private final boolean float32;
 
-    private record CompiledUnbinned(UnbinnedChannel channel, YieldFunction[] yields, UnbinnedKernel kernel) {
+    /** norm: the reference normalisation, null when the channel is unnormalised. */
+    private record CompiledUnbinned(UnbinnedChannel channel, YieldFunction[] yields, UnbinnedKernel kernel, ReferenceNormalisation norm) {
     }
 
     private record CompiledBinned(BinnedChannel channel, YieldFunction[] factors, int[][] histoParam, boolean[][] histo4p,
@@ -58,6 +59,11 @@ public final class Model implements StatisticalModel {
      *                1e-7 x the number of events): for speed on large data sets, not for final precision
      */
     public Model(List<Parameter> parameters, List<Channel> channels, ForkJoinPool pool, boolean float32) {
+        this(parameters, channels, pool, float32, List.of());
+    }
+
+    /** As the public constructor, reusing the reference normalisations of {@code reuse} where they match. */
+    private Model(List<Parameter> parameters, List<Channel> channels, ForkJoinPool pool, boolean float32, List<ReferenceNormalisation> reuse) {
         this.float32 = float32;
         this.parameters = List.copyOf(parameters);
         this.channels = List.copyOf(channels);
@@ -80,21 +86,92 @@ public final class Model implements StatisticalModel {
                 throw new IllegalArgumentException("duplicate channel '" + c.name() + "'");
             }
             if (c instanceof UnbinnedChannel u) {
-                compile(u);
+                compile(u, reuse);
             } else {
                 compile((BinnedChannel) c);
             }
         }
     }
 
-    private void compile(UnbinnedChannel u) {
+    private void compile(UnbinnedChannel u, List<ReferenceNormalisation> reuse) {
         YieldFunction[] y = new YieldFunction[u.samples().size()];
+        boolean shapes = false;
         for (int p = 0; p < y.length; p++) {
             UnbinnedSample s = u.samples().get(p);
             String where = "channel '" + u.name() + "' sample '" + s.name() + "'";
             y[p] = new YieldFunction(s.modifiers(), index, where);
+            shapes |= !s.shapeSystematics().isEmpty();
         }
-        unbinned.add(new CompiledUnbinned(u, y, new UnbinnedKernel(u.samples(), u.data(), index, float32)));
+        ReferenceNormalisation norm = null;
+        if (u.normalisation() == ShapeNormalisation.REFERENCE) {
+            if (u.reference() != null) {
+                List<String> names = parameters.stream().map(Parameter::name).toList();
+                for (ReferenceNormalisation r : reuse) {
+                    if (r != null && r.matches(u.samples(), u.reference(), names)) {
+                        norm = r;
+                        break;
+                    }
+                }
+                if (norm == null) {
+                    norm = new ReferenceNormalisation(u.name(), u.samples(), u.reference(), index, names);
+                }
+            } else if (shapes) {
+                throw new IllegalArgumentException("channel '" + u.name() + "': its shapesys factors are normalised over the reference"
+                        + " sample's events (shape normalisation 'reference'), which the channel lacks; give its reference event set,"
+                        + " or choose the unnormalised legacy form (ShapeNormalisation.NONE, \"shape_normalisation\": \"none\"),"
+                        + " which biases the shape parameters");
+            }
+        }
+        unbinned.add(new CompiledUnbinned(u, y, new UnbinnedKernel(u.samples(), u.data(), index, float32), norm));
+    }
+
+    private List<ReferenceNormalisation> normalisations() {
+        return unbinned.stream().map(CompiledUnbinned::norm).toList();
+    }
+
+    /**
+     * The per-sample normalisations N_p(theta) of unbinned channel {@code channel} at theta
+     * ({@link ShapeNormalisation}; all 1 for an unnormalised channel), in sample order.
+     */
+    public double[] sampleNormalisation(String channel, double[] theta) {
+        for (CompiledUnbinned cu : unbinned) {
+            if (cu.channel.name().equals(channel)) {
+                double[] n = new double[cu.yields.length];
+                Arrays.fill(n, 1);
+                if (cu.norm != null) {
+                    cu.norm.evaluate(theta, n, null, pool);
+                }
+                return n;
+            }
+        }
+        throw new IllegalArgumentException("no unbinned channel '" + channel + "'");
+    }
+
+    /**
+     * Per unbinned channel, sample and code-4 shapesys modifier: how many data and reference events
+     * use the log-space form because their code-4 polynomial is not safely positive
+     * ({@link Code4Fallback}).
+     */
+    public List<ShapeFallbackCount> shapeFallbackCounts() {
+        List<ShapeFallbackCount> out = new ArrayList<>();
+        for (CompiledUnbinned cu : unbinned) {
+            int[][] data = cu.kernel.fallbackCounts();
+            UnbinnedKernel refKernel = cu.channel.reference() == null ? null
+                    : new UnbinnedKernel(cu.channel.samples(), cu.channel.reference(), index, false);
+            int[][] ref = refKernel == null ? null : refKernel.fallbackCounts();
+            for (int p = 0; p < data.length; p++) {
+                UnbinnedSample s = cu.channel.samples().get(p);
+                List<Modifier.ShapeSys> shapes = s.shapeSystematics();
+                for (int k = 0; k < shapes.size(); k++) {
+                    if (shapes.get(k).code() != 4) {
+                        continue;
+                    }
+                    out.add(new ShapeFallbackCount(cu.channel.name(), s.name(), shapes.get(k).parameter(), cu.kernel.events(), data[p][k],
+                            ref == null ? 0 : cu.channel.reference().events(), ref == null ? 0 : ref[p][k]));
+                }
+            }
+        }
+        return out;
     }
 
     private void compile(BinnedChannel c) {
@@ -211,7 +288,35 @@ public final class Model implements StatisticalModel {
                 invalid += 1;
                 continue;
             }
-            UnbinnedKernel.Sums sums = cu.kernel.evaluate(theta, c, pool, withGradient);
+            double[] norm = new double[np];
+            double[][] dlogNorm = null;
+            if (cu.norm != null) {
+                UnbinnedSample[] ss0 = cu.channel.samples().toArray(new UnbinnedSample[0]);
+                if (withGradient) {
+                    dlogNorm = new double[np][];
+                    for (int p = 0; p < np; p++) {
+                        dlogNorm[p] = new double[ss0[p].shapeSystematics().size()];
+                    }
+                }
+                cu.norm.evaluate(theta, norm, dlogNorm, pool);
+                boolean ok = true;
+                for (int p = 0; p < np; p++) {
+                    ok &= norm[p] > 0 && Double.isFinite(norm[p]);
+                }
+                if (!ok) {
+                    appendReason(reason, "channel '" + cu.channel.name() + "': a sample's reference normalisation is not positive and finite at this point "
+                            + Arrays.toString(norm));
+                    invalid += 1;
+                    continue;
+                }
+            } else {
+                Arrays.fill(norm, 1);
+            }
+            double[] cn = new double[np];
+            for (int p = 0; p < np; p++) {
+                cn[p] = c[p] / norm[p];
+            }
+            UnbinnedKernel.Sums sums = cu.kernel.evaluate(theta, cn, pool, withGradient);
             if (sums.invalid() > 0 || !Double.isFinite(sums.sumWLogS())) {
                 invalid += Math.max(1, sums.invalid());
                 appendReason(reason, sums.invalid() == 0
@@ -224,14 +329,19 @@ public final class Model implements StatisticalModel {
             if (withGradient) {
                 UnbinnedSample[] ss = cu.channel.samples().toArray(new UnbinnedSample[0]);
                 for (int p = 0; p < np; p++) {
-                    double k = 1 - sums.a()[p];
+                    double k = 1 - sums.a()[p] / norm[p];
                     double[] d = dc[p];
                     for (int j = 0; j < dim; j++) {
                         grad[j] += d[j] * k;
                     }
                     List<Modifier.ShapeSys> shapes = ss[p].shapeSystematics();
                     for (int s = 0; s < shapes.size(); s++) {
-                        grad[index.get(shapes.get(s).parameter())] -= sums.b()[p][s];
+                        int a = index.get(shapes.get(s).parameter());
+                        grad[a] -= sums.b()[p][s];
+                        if (dlogNorm != null) {
+                            // through c_p / N_p: d(-sum w ln s)/d ln N_p = A_p c_p / N_p
+                            grad[a] += sums.a()[p] * cn[p] * dlogNorm[p][s];
+                        }
                     }
                     Modifier.Polynomial poly = ss[p].polynomial();
                     if (poly != null) {
@@ -373,12 +483,12 @@ public final class Model implements StatisticalModel {
         for (int i = 0; i < parameters.size(); i++) {
             ps.add(parameters.get(i).withInitial(point[i]));
         }
-        return new Model(ps, channels, pool, float32);
+        return new Model(ps, channels, pool, float32, normalisations());
     }
 
     /** The same model with float32 (true) or float64 (false) storage of the per-event shape columns. */
     public Model withFloat32(boolean on) {
-        return new Model(parameters, channels, pool, on);
+        return new Model(parameters, channels, pool, on, normalisations());
     }
 
     public boolean isFloat32() {
@@ -387,13 +497,17 @@ public final class Model implements StatisticalModel {
 
     /** The same model whose event loop runs on {@code newPool} (null: the calling thread). */
     public Model withPool(ForkJoinPool newPool) {
-        return new Model(parameters, channels, newPool, float32);
+        return new Model(parameters, channels, newPool, float32, normalisations());
     }
 
     /**
      * Asimov data at {@code point}: unbinned channels take the reference sample's events with
-     * weights w_ref,i * sum_p nu_p(point) r_p(x_i|point); binned channels take the expected counts;
+     * weights w_ref,i * sum_p nu_p(point) r_p(x_i|point) g_p(x_i|point) / N_p(point) / sum_j w_ref,j
+     * (N_p the sample's normalisation, 1 when unnormalised; the division by the weights' sum makes
+     * unit reference weights work too); binned channels take the expected counts;
      * constrained parameters' aux values are set to their values at the point (as pyhf does).
+     * With the reference normalisation the fit of these data gives back the point (to the
+     * minimiser's precision) for one shape nuisance per sample or shape nuisances at 0.
      */
     @Override
     public Model asimov(double[] point) {
@@ -409,24 +523,27 @@ public final class Model implements StatisticalModel {
                 if (u.reference() == null) {
                     throw new IllegalStateException("channel '" + u.name() + "': Asimov data need the reference sample's events (EventSet 'reference'), which this channel lacks");
                 }
-                int np = cu.yields.length;
-                double[] cc = new double[np];
-                for (int p = 0; p < np; p++) {
-                    cc[p] = u.samples().get(p).nominalYield() * cu.yields[p].evaluate(point, null, 1);
-                }
+                double[] cc = normalisedYields(cu, point);
                 UnbinnedKernel refKernel = new UnbinnedKernel(u.samples(), u.reference(), index, float32);
                 EventSet ref = u.reference();
                 double[] s = new double[ref.events()];
                 refKernel.mixture(point, cc, s);
+                double wsum = 0;
+                for (int i = 0; i < s.length; i++) {
+                    wsum += ref.weights() == null ? 1 : ref.weights()[i];
+                }
+                if (!(wsum > 0) || Double.isInfinite(wsum)) {
+                    throw new IllegalArgumentException("channel '" + u.name() + "': the reference weights sum to " + wsum + ", so no Asimov weights exist");
+                }
                 double[] w = new double[s.length];
                 for (int i = 0; i < s.length; i++) {
                     if (!(s[i] >= 0)) {
                         throw new IllegalArgumentException("channel '" + u.name() + "': the mixture density is negative at reference event " + i
                                 + " for this parameter point, so no Asimov weights exist");
                     }
-                    w[i] = (ref.weights() == null ? 1 : ref.weights()[i]) * s[i];
+                    w[i] = (ref.weights() == null ? 1 : ref.weights()[i]) * s[i] / wsum;
                 }
-                out.add(new UnbinnedChannel(u.name(), u.samples(), new EventSet(ref.events(), w, ref.columns()), ref));
+                out.add(new UnbinnedChannel(u.name(), u.samples(), new EventSet(ref.events(), w, ref.columns()), ref, u.normalisation()));
             } else {
                 CompiledBinned cb = binned.get(bi++);
                 double[] exp = new double[cb.channel.bins()];
@@ -444,7 +561,7 @@ public final class Model implements StatisticalModel {
             Parameter p = parameters.get(i);
             ps.add(p.kind() == Parameter.Kind.CONSTRAINED ? p.withAux(point[i]) : p);
         }
-        return new Model(ps, out, pool, float32);
+        return new Model(ps, out, pool, float32, normalisations());
     }
 
     /** Binned channels always can; unbinned channels need their reference sample's events. */
@@ -496,7 +613,7 @@ public final class Model implements StatisticalModel {
             Parameter p = parameters.get(i);
             ps.add(p.kind() == Parameter.Kind.CONSTRAINED ? p.withAux(rng.nextNormal(truth[i], p.sigma())) : p);
         }
-        return new Model(ps, out, pool, float32);
+        return new Model(ps, out, pool, float32, normalisations());
     }
 
     /** One unbinned channel's pseudo-data: Poisson count, then inverse-CDF draws over the reference events. */
@@ -507,12 +624,11 @@ public final class Model implements StatisticalModel {
             throw new IllegalStateException("channel '" + u.name() + "': pseudo-experiments of an unbinned channel resample the reference sample's events (EventSet 'reference'), which this channel lacks");
         }
         int np = cu.yields.length;
-        double[] cc = new double[np];
         double total = 0;
         for (int p = 0; p < np; p++) {
-            cc[p] = u.samples().get(p).nominalYield() * cu.yields[p].evaluate(truth, null, 1);
-            total += cc[p];
+            total += u.samples().get(p).nominalYield() * cu.yields[p].evaluate(truth, null, 1);
         }
+        double[] cc = normalisedYields(cu, truth);
         if (!(total >= 0) || Double.isInfinite(total)) {
             throw new IllegalArgumentException("channel '" + u.name() + "': the total expected yield at the truth point is " + total);
         }
@@ -561,7 +677,23 @@ public final class Model implements StatisticalModel {
                     c.shapeDown().stream().map(col -> gather(col, pick)).toList(),
                     c.polynomial().stream().map(col -> gather(col, pick)).toList()));
         }
-        return new UnbinnedChannel(u.name(), u.samples(), new EventSet(n, null, cols), ref);
+        return new UnbinnedChannel(u.name(), u.samples(), new EventSet(n, null, cols), ref, u.normalisation());
+    }
+
+    /** nu_p(point) / N_p(point) per sample: the coefficients of the normalised per-event densities. */
+    private double[] normalisedYields(CompiledUnbinned cu, double[] point) {
+        UnbinnedChannel u = cu.channel;
+        int np = cu.yields.length;
+        double[] cc = new double[np];
+        double[] norm = new double[np];
+        Arrays.fill(norm, 1);
+        if (cu.norm != null) {
+            cu.norm.evaluate(point, norm, null, pool);
+        }
+        for (int p = 0; p < np; p++) {
+            cc[p] = u.samples().get(p).nominalYield() * cu.yields[p].evaluate(point, null, 1) / norm[p];
+        }
+        return cc;
     }
 
     private static double[] gather(double[] column, int[] pick) {

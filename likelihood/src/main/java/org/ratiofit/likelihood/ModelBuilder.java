@@ -76,6 +76,7 @@ public final class ModelBuilder {
         private final List<UnbinnedSample> samples = new ArrayList<>();
         private final Map<String, SampleColumns> columns = new LinkedHashMap<>();
         private EventSet reference;
+        private ShapeNormalisation normalisation = ShapeNormalisation.REFERENCE;
 
         UnbinnedBuilder(String name, int events) {
             this.name = name;
@@ -93,12 +94,21 @@ public final class ModelBuilder {
             return this;
         }
 
+        /**
+         * How the samples' per-event densities are normalised: {@link ShapeNormalisation#REFERENCE}
+         * (default) or the legacy, biased {@link ShapeNormalisation#NONE} (see its warning).
+         */
+        public UnbinnedBuilder shapeNormalisation(ShapeNormalisation n) {
+            normalisation = n;
+            return this;
+        }
+
         public SampleBuilder sample(String sample, double nominalYield, double[] logRatio) {
             return new SampleBuilder(this, sample, nominalYield, logRatio);
         }
 
         public ModelBuilder end() {
-            channels.add(new UnbinnedChannel(name, samples, new EventSet(events, weights, columns), reference));
+            channels.add(new UnbinnedChannel(name, samples, new EventSet(events, weights, columns), reference, normalisation));
             return ModelBuilder.this;
         }
     }

@@ -11,12 +11,24 @@ import java.util.Set;
  * @param name      channel name
  * @param samples   the basis samples (yields and modifiers)
  * @param data      the observed (or weighted) events with their columns
- * @param reference the reference sample's events with their columns and weights normalised so that
- *                  sum_i w_i f(x_i) estimates E_ref[f]; needed only for Asimov data (may be null)
+ * @param reference the reference sample's events with their columns and weights (sum_i w_i f(x_i) /
+ *                  sum_i w_i estimates E_ref[f]); needed for the samples' normalisation when the
+ *                  channel has shapesys modifiers, for Asimov data and pseudo-experiments (may be null otherwise)
+ * @param normalisation how the samples' per-event densities are normalised ({@link ShapeNormalisation};
+ *                  null means {@link ShapeNormalisation#REFERENCE})
  */
-public record UnbinnedChannel(String name, List<UnbinnedSample> samples, EventSet data, EventSet reference) implements Channel {
+public record UnbinnedChannel(String name, List<UnbinnedSample> samples, EventSet data, EventSet reference,
+                              ShapeNormalisation normalisation) implements Channel {
+
+    /** A channel with the default normalisation, {@link ShapeNormalisation#REFERENCE}. */
+    public UnbinnedChannel(String name, List<UnbinnedSample> samples, EventSet data, EventSet reference) {
+        this(name, samples, data, reference, ShapeNormalisation.REFERENCE);
+    }
 
     public UnbinnedChannel {
+        if (normalisation == null) {
+            normalisation = ShapeNormalisation.REFERENCE;
+        }
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("channel name must not be empty");
         }

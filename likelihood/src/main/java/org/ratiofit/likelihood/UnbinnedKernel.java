@@ -44,6 +44,10 @@ final class UnbinnedKernel {
     private final int[][] polyParam;
     private final int[][][] polyPairs;
     private final double[][][] delta;
+    /** Per sample and shapesys modifier: the events that use the log-space code-4 form ({@link Code4Fallback}). */
+    private final int[][][] fbIdx;
+    private final double[][][] fbLu;
+    private final double[][][] fbLd;
     /** Accumulator layout: 0 = sum w ln s, 1 = invalid events, then A_p, then B_pk, then C_pA. */
     private final int[] offB;
     private final int[] offC;
@@ -74,6 +78,9 @@ final class UnbinnedKernel {
         polyParam = new int[samples][];
         polyPairs = new int[samples][][];
         delta = new double[samples][][];
+        fbIdx = new int[samples][][];
+        fbLu = new double[samples][][];
+        fbLd = new double[samples][][];
         offB = new int[samples];
         offC = new int[samples];
         int acc = 2 + samples;
@@ -94,21 +101,45 @@ final class UnbinnedKernel {
             downF[p] = new float[k][];
             lnUpF[p] = new float[k][];
             lnDownF[p] = new float[k][];
+            fbIdx[p] = new int[k][];
+            fbLu[p] = new double[k][];
+            fbLd[p] = new double[k][];
             for (int j = 0; j < k; j++) {
                 shapeParam[p][j] = index.get(shapes.get(j).parameter());
                 shapeCode[p][j] = shapes.get(j).code();
                 double[] u = c.shapeUp().get(j);
                 double[] d = c.shapeDown().get(j);
+                double[] lu = log(u);
+                double[] ld = log(d);
+                int[] flagged = shapeCode[p][j] == 4 ? fallbackEvents(u, d, lu, ld) : new int[0];
+                fbIdx[p][j] = flagged;
+                fbLu[p][j] = new double[flagged.length];
+                fbLd[p][j] = new double[flagged.length];
+                if (flagged.length > 0) {
+                    // the flagged events take the log-space form in a fix-up pass; in the vector
+                    // loops they are neutral (u = d = 1, ln u = ln d = 0: factor 1, derivative 0)
+                    u = u.clone();
+                    d = d.clone();
+                    for (int f = 0; f < flagged.length; f++) {
+                        int i = flagged[f];
+                        fbLu[p][j][f] = lu[i];
+                        fbLd[p][j][f] = ld[i];
+                        u[i] = 1;
+                        d[i] = 1;
+                        lu[i] = 0;
+                        ld[i] = 0;
+                    }
+                }
                 if (float32) {
                     upF[p][j] = toFloat(u);
                     downF[p][j] = toFloat(d);
-                    lnUpF[p][j] = toFloat(log(u));
-                    lnDownF[p][j] = toFloat(log(d));
+                    lnUpF[p][j] = toFloat(lu);
+                    lnDownF[p][j] = toFloat(ld);
                 } else {
                     up[p][j] = u;
                     down[p][j] = d;
-                    lnUp[p][j] = log(u);
-                    lnDown[p][j] = log(d);
+                    lnUp[p][j] = lu;
+                    lnDown[p][j] = ld;
                 }
             }
             Modifier.Polynomial poly = s.polynomial();
@@ -136,6 +167,33 @@ final class UnbinnedKernel {
 
     int events() {
         return n;
+    }
+
+    /** Indices of the events whose code-4 polynomial is not safely positive on [-1, 1]. */
+    static int[] fallbackEvents(double[] u, double[] d, double[] lu, double[] ld) {
+        int count = 0;
+        int[] idx = new int[16];
+        for (int i = 0; i < u.length; i++) {
+            if (Code4Fallback.needsFallback(u[i], d[i], lu[i], ld[i])) {
+                if (count == idx.length) {
+                    idx = java.util.Arrays.copyOf(idx, 2 * count);
+                }
+                idx[count++] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(idx, count);
+    }
+
+    /** Per sample and shapesys modifier, how many events use the log-space code-4 form. */
+    int[][] fallbackCounts() {
+        int[][] out = new int[samples][];
+        for (int p = 0; p < samples; p++) {
+            out[p] = new int[fbIdx[p].length];
+            for (int k = 0; k < out[p].length; k++) {
+                out[p][k] = fbIdx[p][k].length;
+            }
+        }
+        return out;
     }
 
     private static double[] exp(double[] x) {
@@ -169,6 +227,7 @@ final class UnbinnedKernel {
         final double[][] alpha = new double[samples][];
         final boolean[][] inner = new boolean[samples][];
         final double[][][] weights = new double[samples][][];
+        final double[][][] logCoef = new double[samples][][];
         final double[][] mono = new double[samples][];
 
         Prep(double[] theta, double[] c, boolean gradient) {
@@ -179,8 +238,10 @@ final class UnbinnedKernel {
                 alpha[p] = new double[k];
                 inner[p] = new boolean[k];
                 weights[p] = new double[k][];
+                logCoef[p] = new double[k][];
                 for (int j = 0; j < k; j++) {
                     double a = theta[shapeParam[p][j]];
+                    logCoef[p][j] = Code4Fallback.logCoefficients(a);
                     alpha[p][j] = a;
                     inner[p][j] = shapeCode[p][j] == 4 && a >= -1 && a <= 1;
                     if (inner[p][j]) {
@@ -316,6 +377,21 @@ final class UnbinnedKernel {
                         double e = float32 ? (pos ? lnUpF[p][k][i] : lnDownF[p][k][i]) : (pos ? lnUp[p][k][i] : lnDown[p][k][i]);
                         rg[j] *= Math.exp(sgn * e);
                         dl[j] = pos ? e : -e;
+                    }
+                }
+                int[] fi = fbIdx[p][k];
+                if (fi.length > 0) {
+                    double[] cf = prep.logCoef[p][k];
+                    double[] flu = fbLu[p][k];
+                    double[] fld = fbLd[p][k];
+                    int f = java.util.Arrays.binarySearch(fi, start);
+                    if (f < 0) {
+                        f = -f - 1;
+                    }
+                    for (; f < fi.length && fi[f] < start + len; f++) {
+                        int j = fi[f] - start;
+                        rg[j] *= Math.exp(cf[0] * flu[f] + cf[1] * fld[f]);
+                        dl[j] = cf[2] * flu[f] + cf[3] * fld[f];
                     }
                 }
             }

@@ -40,7 +40,7 @@ class PropertiesTest {
             }
             cols.put(e.getKey(), new SampleColumns(lr, c.shapeUp(), c.shapeDown(), c.polynomial()));
         }
-        UnbinnedChannel shifted = new UnbinnedChannel(ch.name(), ch.samples(), new EventSet(ch.data().events(), ch.data().weights(), cols), null);
+        UnbinnedChannel shifted = new UnbinnedChannel(ch.name(), ch.samples(), new EventSet(ch.data().events(), ch.data().weights(), cols), ch.reference());
         Model m2 = new Model(m.modelParameters(), List.of(shifted));
         double[] x0 = RandomModels.point(m, seed);
         double c0 = m2.value(x0) - m.value(x0);
@@ -180,8 +180,15 @@ class PropertiesTest {
         double[] point = {2.0, 0.5};
         Model a = m.asimov(point);
         UnbinnedChannel u = (UnbinnedChannel) a.channels().get(0);
+        // each sample's density normalised over the reference events (R_p = sum w r_p / sum w)
+        double rS = 0;
+        double rB = 0;
         for (int i = 0; i < 4; i++) {
-            double expected = refW[i] * (20 * Math.exp(refS[i]) + 100 * Math.pow(1.1, 0.5) * Math.exp(refB[i]));
+            rS += refW[i] * Math.exp(refS[i]);
+            rB += refW[i] * Math.exp(refB[i]);
+        }
+        for (int i = 0; i < 4; i++) {
+            double expected = refW[i] * (20 * Math.exp(refS[i]) / rS + 100 * Math.pow(1.1, 0.5) * Math.exp(refB[i]) / rB);
             assertEquals(expected, u.data().weights()[i], 1e-12, "event " + i);
         }
         BinnedChannel c = (BinnedChannel) a.channels().get(1);
@@ -205,7 +212,7 @@ class PropertiesTest {
 
     @Test
     void asimovWithoutReferenceEventsSaysWhy() {
-        Model m = RandomModels.model(3, 100, false, false);
+        Model m = RandomModels.withoutReference(3, 100);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.asimov(m.initialValues()));
         assertTrue(e.getMessage().contains("reference"), e.getMessage());
     }
@@ -239,7 +246,7 @@ class PropertiesTest {
             assertEquals(lambda[b], mean[b], 5 * Math.sqrt(lambda[b] / toys), "bin " + b);
         }
         assertEquals(0.3, auxMean, 5 / Math.sqrt(toys));
-        assertFalse(RandomModels.model(1, 10, false, false).supportsPseudoExperiments());
+        assertFalse(RandomModels.withoutReference(1, 10).supportsPseudoExperiments());
     }
 
     @Test

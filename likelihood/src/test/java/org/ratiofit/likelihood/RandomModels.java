@@ -56,6 +56,7 @@ final class RandomModels {
         u.sample("bkg", 500, normalColumn(r, n, 0, 0.3)).normFactor("k").normSys("a3", 4, 1.08, 0.9)
                 .shapeSys("a3", 4, ratioColumn(r, n, 0.15), ratioColumn(r, n, 0.15))
                 .polynomial(List.of("a4", "a5"), new double[] {0.03, -0.02, 0.01, 0.004, -0.003}, poly).end();
+        u.reference(reference(r, 400 + n / 4));
         u.end();
         if (withBinned) {
             ModelBuilder.BinnedBuilder c = b.binned("CR", new double[] {120, 95, 60, 31});
@@ -67,6 +68,33 @@ final class RandomModels {
             c.end();
         }
         return b;
+    }
+
+    /**
+     * Reference events for the channel of {@link #builder} (its shapes are normalised over them):
+     * weights that do not sum to 1, and columns of the same kinds as the data's.
+     */
+    static EventSet reference(Random r, int n) {
+        java.util.Map<String, SampleColumns> cols = new java.util.LinkedHashMap<>();
+        cols.put("S", new SampleColumns(normalColumn(r, n, 0, 0.5), List.of(ratioColumn(r, n, 0.1)), List.of(ratioColumn(r, n, 0.1)), List.of()));
+        cols.put("SBI", new SampleColumns(normalColumn(r, n, 0, 0.4), List.of(ratioColumn(r, n, 0.1), ratioColumn(r, n, 0.1)),
+                List.of(ratioColumn(r, n, 0.1), ratioColumn(r, n, 0.1)), List.of()));
+        cols.put("B", SampleColumns.of(normalColumn(r, n, 0, 0.3)));
+        cols.put("bkg", new SampleColumns(normalColumn(r, n, 0, 0.3), List.of(ratioColumn(r, n, 0.15)), List.of(ratioColumn(r, n, 0.15)),
+                List.of(normalColumn(r, n, 0, 0.05), normalColumn(r, n, 0, 0.05), normalColumn(r, n, 0, 0.02),
+                        normalColumn(r, n, 0, 0.02), normalColumn(r, n, 0, 0.02))));
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = 0.5 + r.nextDouble();
+        }
+        return new EventSet(n, w, cols);
+    }
+
+    /** The random model without its reference events, unnormalised (the legacy form): for the errors that need them. */
+    static Model withoutReference(long seed, int events) {
+        Model m = model(seed, events, false, false);
+        UnbinnedChannel u = (UnbinnedChannel) m.channels().get(0);
+        return new Model(m.modelParameters(), List.of(new UnbinnedChannel(u.name(), u.samples(), u.data(), null, ShapeNormalisation.NONE)));
     }
 
     static Model model(long seed, int events, boolean weighted, boolean withBinned) {

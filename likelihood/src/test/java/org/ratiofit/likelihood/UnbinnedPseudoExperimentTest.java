@@ -47,8 +47,17 @@ class UnbinnedPseudoExperimentTest {
     private static double[] pickProbabilities(Model m, double[] truth) {
         UnbinnedChannel u = (UnbinnedChannel) m.channels().get(0);
         EventSet ref = u.reference();
-        double nuS = 30 * truth[0];
-        double nuB = 200 * Interpolation.code4(truth[1], 1.15, 0.9)[0];
+        // each sample's density is normalised over the reference events: divide by R_p = sum w r_p / sum w
+        double rS = 0;
+        double rB = 0;
+        double ws = 0;
+        for (int i = 0; i < ref.events(); i++) {
+            rS += ref.weights()[i] * Math.exp(ref.columns().get("S").logRatio()[i]);
+            rB += ref.weights()[i] * Math.exp(ref.columns().get("B").logRatio()[i]);
+            ws += ref.weights()[i];
+        }
+        double nuS = 30 * truth[0] * ws / rS;
+        double nuB = 200 * Interpolation.code4(truth[1], 1.15, 0.9)[0] * ws / rB;
         double[] p = new double[ref.events()];
         double sum = 0;
         for (int i = 0; i < p.length; i++) {
@@ -191,7 +200,7 @@ class UnbinnedPseudoExperimentTest {
 
     @Test
     void withoutReferenceEventsItSaysWhy() {
-        Model m = RandomModels.model(3, 50, false, false);
+        Model m = RandomModels.withoutReference(3, 50);
         assertFalse(m.supportsPseudoExperiments());
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.pseudoExperiment(m.initialValues(), 1));
         assertTrue(e.getMessage().contains("reference") && e.getMessage().contains("'SR'"), e.getMessage());

@@ -24,6 +24,7 @@ import org.ratiofit.likelihood.Modifier;
 import org.ratiofit.likelihood.Parameter;
 import org.ratiofit.likelihood.SampleColumns;
 import org.ratiofit.likelihood.UnbinnedChannel;
+import org.ratiofit.likelihood.ShapeNormalisation;
 import org.ratiofit.likelihood.UnbinnedSample;
 
 /**
@@ -141,7 +142,20 @@ public final class WorkspaceReader {
         }
         EventSet data = eventSet(need(c, "data", where), where + ".data", samples);
         EventSet ref = c.hasNonNull("reference") ? eventSet(c.get("reference"), where + ".reference", samples) : null;
-        return new UnbinnedChannel(name, samples, data, ref);
+        ShapeNormalisation norm = ShapeNormalisation.REFERENCE;
+        if (c.hasNonNull("shape_normalisation")) {
+            String v = c.get("shape_normalisation").asText();
+            norm = ShapeNormalisation.fromJson(v);
+            if (norm == null) {
+                throw new WorkspaceFormatException(json + ": " + where + ".shape_normalisation: unknown value '" + v + "' (reference or none)");
+            }
+        }
+        if (norm == ShapeNormalisation.REFERENCE && ref == null && samples.stream().anyMatch(s -> !s.shapeSystematics().isEmpty())) {
+            throw new WorkspaceFormatException(json + ": " + where + ": shapesys modifiers are normalised over the reference sample's events,"
+                    + " but the channel has no 'reference' event set (add it, or set \"shape_normalisation\": \"none\" for the legacy,"
+                    + " biased form)");
+        }
+        return new UnbinnedChannel(name, samples, data, ref, norm);
     }
 
     private EventSet eventSet(JsonNode o, String where, List<UnbinnedSample> samples) throws IOException {

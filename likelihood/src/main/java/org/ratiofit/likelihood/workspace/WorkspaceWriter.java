@@ -75,6 +75,7 @@ public final class WorkspaceWriter {
             o.put("name", c.name());
             if (c instanceof UnbinnedChannel u) {
                 o.put("type", "unbinned");
+                o.put("shape_normalisation", u.normalisation().jsonName());
                 ArrayNode ss = o.putArray("samples");
                 for (UnbinnedSample s : u.samples()) {
                     ObjectNode so = ss.addObject();

@@ -72,7 +72,7 @@ class WorkspaceRoundTripTest {
 
     private Path writeSmall() throws IOException {
         ModelBuilder b = new ModelBuilder().parameter(Parameter.poi("mu", 1, 0, 10)).parameter(Parameter.constrained("a"));
-        b.unbinned("SR", 4)
+        b.unbinned("SR", 4).shapeNormalisation(org.ratiofit.likelihood.ShapeNormalisation.NONE)
                 .sample("S", 10, new double[] {0.1, 0.2, 0.3, 0.4}).normFactor("mu")
                 .shapeSys("a", 4, new double[] {1.1, 1.0, 0.9, 1.2}, new double[] {0.9, 1.0, 1.1, 0.8}).end()
                 .sample("B", 100, new double[] {0, 0, 0, 0}).normSys("a", 1, 1.1, 0.9).end()
