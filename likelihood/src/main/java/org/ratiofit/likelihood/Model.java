@@ -33,7 +33,19 @@ public final class Model implements StatisticalModel {
     private final boolean float32;
 
     /** norm: the reference normalisation, null when the channel is unnormalised. */
-    private record CompiledUnbinned(UnbinnedChannel channel, YieldFunction[] yields, UnbinnedKernel kernel, ReferenceNormalisation norm) {
+    private record CompiledUnbinned(UnbinnedChannel channel, YieldFunction[] yields, UnbinnedKernel kernel, RefNorm norm) {
+    }
+
+    /**
+     * The kernel over a channel's reference events, for the samples' normalisation
+     * N_p = sum_ref w r_p g_p / sum_ref w; kept for reuse by derived models (toys, Asimov data).
+     */
+    private record RefNorm(EventSet reference, List<UnbinnedSample> samples, List<String> names, boolean float32,
+                           UnbinnedKernel kernel, double weightSum) {
+
+        boolean matches(List<UnbinnedSample> s, EventSet ref, List<String> n, boolean f32) {
+            return ref == reference && f32 == float32 && s.equals(samples) && n.equals(names);
+        }
     }
 
     private record CompiledBinned(BinnedChannel channel, YieldFunction[] factors, int[][] histoParam, boolean[][] histo4p,
@@ -63,7 +75,7 @@ public final class Model implements StatisticalModel {
     }
 
     /** As the public constructor, reusing the reference normalisations of {@code reuse} where they match. */
-    private Model(List<Parameter> parameters, List<Channel> channels, ForkJoinPool pool, boolean float32, List<ReferenceNormalisation> reuse) {
+    private Model(List<Parameter> parameters, List<Channel> channels, ForkJoinPool pool, boolean float32, List<RefNorm> reuse) {
         this.float32 = float32;
         this.parameters = List.copyOf(parameters);
         this.channels = List.copyOf(channels);
@@ -93,7 +105,7 @@ public final class Model implements StatisticalModel {
         }
     }
 
-    private void compile(UnbinnedChannel u, List<ReferenceNormalisation> reuse) {
+    private void compile(UnbinnedChannel u, List<RefNorm> reuse) {
         YieldFunction[] y = new YieldFunction[u.samples().size()];
         boolean shapes = false;
         for (int p = 0; p < y.length; p++) {
@@ -102,18 +114,27 @@ public final class Model implements StatisticalModel {
             y[p] = new YieldFunction(s.modifiers(), index, where);
             shapes |= !s.shapeSystematics().isEmpty();
         }
-        ReferenceNormalisation norm = null;
+        RefNorm norm = null;
         if (u.normalisation() == ShapeNormalisation.REFERENCE) {
             if (u.reference() != null) {
                 List<String> names = parameters.stream().map(Parameter::name).toList();
-                for (ReferenceNormalisation r : reuse) {
-                    if (r != null && r.matches(u.samples(), u.reference(), names)) {
+                for (RefNorm r : reuse) {
+                    if (r != null && r.matches(u.samples(), u.reference(), names, float32)) {
                         norm = r;
                         break;
                     }
                 }
                 if (norm == null) {
-                    norm = new ReferenceNormalisation(u.name(), u.samples(), u.reference(), index, names);
+                    EventSet ref = u.reference();
+                    double ws = 0;
+                    for (int i = 0; i < ref.events(); i++) {
+                        ws += ref.weights() == null ? 1 : ref.weights()[i];
+                    }
+                    if (!(ws > 0) || Double.isInfinite(ws)) {
+                        throw new IllegalArgumentException("channel '" + u.name() + "': the reference weights sum to " + ws
+                                + "; normalising the samples' densities needs a positive finite sum");
+                    }
+                    norm = new RefNorm(ref, u.samples(), names, float32, new UnbinnedKernel(u.samples(), ref, index, float32), ws);
                 }
             } else if (shapes) {
                 throw new IllegalArgumentException("channel '" + u.name() + "': its shapesys factors are normalised over the reference"
@@ -125,7 +146,7 @@ public final class Model implements StatisticalModel {
         unbinned.add(new CompiledUnbinned(u, y, new UnbinnedKernel(u.samples(), u.data(), index, float32), norm));
     }
 
-    private List<ReferenceNormalisation> normalisations() {
+    private List<RefNorm> normalisations() {
         return unbinned.stream().map(CompiledUnbinned::norm).toList();
     }
 
@@ -139,7 +160,10 @@ public final class Model implements StatisticalModel {
                 double[] n = new double[cu.yields.length];
                 Arrays.fill(n, 1);
                 if (cu.norm != null) {
-                    cu.norm.evaluate(theta, n, null, pool);
+                    UnbinnedKernel.Sums r = cu.norm.kernel().referenceSums(theta, pool, false);
+                    for (int p = 0; p < n.length; p++) {
+                        n[p] = r.a()[p] / cu.norm.weightSum();
+                    }
                 }
                 return n;
             }
@@ -149,25 +173,25 @@ public final class Model implements StatisticalModel {
 
     /**
      * Per unbinned channel, sample and code-4 shapesys modifier: how many data and reference events
-     * use the log-space form because their code-4 polynomial is not safely positive
-     * ({@link Code4Fallback}).
+     * have a HistFactory code-4 polynomial that is not safely positive on [-1, 1] (ratiofit's
+     * log-space interpolation is positive for all of them; see {@link LogInterpolation}).
      */
-    public List<ShapeFallbackCount> shapeFallbackCounts() {
-        List<ShapeFallbackCount> out = new ArrayList<>();
+    public List<Code4PositivityCount> code4PositivityCounts() {
+        List<Code4PositivityCount> out = new ArrayList<>();
         for (CompiledUnbinned cu : unbinned) {
-            int[][] data = cu.kernel.fallbackCounts();
-            UnbinnedKernel refKernel = cu.channel.reference() == null ? null
-                    : new UnbinnedKernel(cu.channel.samples(), cu.channel.reference(), index, false);
-            int[][] ref = refKernel == null ? null : refKernel.fallbackCounts();
-            for (int p = 0; p < data.length; p++) {
-                UnbinnedSample s = cu.channel.samples().get(p);
+            UnbinnedChannel ch = cu.channel;
+            for (UnbinnedSample s : ch.samples()) {
                 List<Modifier.ShapeSys> shapes = s.shapeSystematics();
+                SampleColumns dc = ch.data().columns().get(s.name());
+                SampleColumns rc = ch.reference() == null ? null : ch.reference().columns().get(s.name());
                 for (int k = 0; k < shapes.size(); k++) {
                     if (shapes.get(k).code() != 4) {
                         continue;
                     }
-                    out.add(new ShapeFallbackCount(cu.channel.name(), s.name(), shapes.get(k).parameter(), cu.kernel.events(), data[p][k],
-                            ref == null ? 0 : cu.channel.reference().events(), ref == null ? 0 : ref[p][k]));
+                    out.add(new Code4PositivityCount(ch.name(), s.name(), shapes.get(k).parameter(), ch.data().events(),
+                            LogInterpolation.countPolynomialNotPositive(dc.shapeUp().get(k), dc.shapeDown().get(k)),
+                            rc == null ? 0 : ch.reference().events(),
+                            rc == null ? 0 : LogInterpolation.countPolynomialNotPositive(rc.shapeUp().get(k), rc.shapeDown().get(k))));
                 }
             }
         }
@@ -289,17 +313,13 @@ public final class Model implements StatisticalModel {
                 continue;
             }
             double[] norm = new double[np];
-            double[][] dlogNorm = null;
+            UnbinnedKernel.Sums ref = null;
             if (cu.norm != null) {
-                UnbinnedSample[] ss0 = cu.channel.samples().toArray(new UnbinnedSample[0]);
-                if (withGradient) {
-                    dlogNorm = new double[np][];
-                    for (int p = 0; p < np; p++) {
-                        dlogNorm[p] = new double[ss0[p].shapeSystematics().size()];
-                    }
+                ref = cu.norm.kernel().referenceSums(theta, pool, withGradient);
+                for (int p = 0; p < np; p++) {
+                    norm[p] = ref.a()[p] / cu.norm.weightSum();
                 }
-                cu.norm.evaluate(theta, norm, dlogNorm, pool);
-                boolean ok = true;
+                boolean ok = ref.invalid() == 0;
                 for (int p = 0; p < np; p++) {
                     ok &= norm[p] > 0 && Double.isFinite(norm[p]);
                 }
@@ -338,9 +358,9 @@ public final class Model implements StatisticalModel {
                     for (int s = 0; s < shapes.size(); s++) {
                         int a = index.get(shapes.get(s).parameter());
                         grad[a] -= sums.b()[p][s];
-                        if (dlogNorm != null) {
+                        if (ref != null) {
                             // through c_p / N_p: d(-sum w ln s)/d ln N_p = A_p c_p / N_p
-                            grad[a] += sums.a()[p] * cn[p] * dlogNorm[p][s];
+                            grad[a] += sums.a()[p] * cn[p] * ref.b()[p][s] / ref.a()[p];
                         }
                     }
                     Modifier.Polynomial poly = ss[p].polynomial();
@@ -349,6 +369,9 @@ public final class Model implements StatisticalModel {
                         int[][] pairs = Monomials.of(pi.length);
                         for (int a = 0; a < pairs.length; a++) {
                             double cpa = sums.cPoly()[p][a];
+                            if (ref != null) {
+                                cpa -= sums.a()[p] * cn[p] * ref.cPoly()[p][a] / ref.a()[p];
+                            }
                             if (pairs[a][1] < 0) {
                                 grad[pi[pairs[a][0]]] -= cpa;
                             } else {
@@ -688,7 +711,10 @@ public final class Model implements StatisticalModel {
         double[] norm = new double[np];
         Arrays.fill(norm, 1);
         if (cu.norm != null) {
-            cu.norm.evaluate(point, norm, null, pool);
+            UnbinnedKernel.Sums r = cu.norm.kernel().referenceSums(point, pool, false);
+            for (int p = 0; p < np; p++) {
+                norm[p] = r.a()[p] / cu.norm.weightSum();
+            }
         }
         for (int p = 0; p < np; p++) {
             cc[p] = u.samples().get(p).nominalYield() * cu.yields[p].evaluate(point, null, 1) / norm[p];

@@ -13,10 +13,15 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The hot loop of an unbinned channel: per event the mixture density
  * s_i = sum_p c_p r_p(x_i) g_p(x_i, alpha) relative to the reference, and in the same pass the
- * sums that the gradient needs. Structure of arrays, processed in fixed blocks of events whose
- * partial sums are reduced in block order, so the result is the same to the last bit for any
- * number of threads. Inner loops are plain element-wise loops over a block, which the JIT vectorises;
- * no allocation per event.
+ * sums that the gradient needs. Per sample the per-event log-density is one linear form,
+ * ln r_p g_p = ln r_p + sum_A Delta_A m_A(alpha) + sum_k (a_k ln u_k + b_k ln d_k)
+ * ({@link LogInterpolation}: every shape factor in log space), followed by one exponential; the
+ * gradient needs two dot products per shape factor (with ln u_k and ln d_k). Structure of arrays,
+ * processed in fixed blocks of events whose partial sums are reduced in block order, so the
+ * result is the same to the last bit for any number of threads; no allocation per event.
+ *
+ * <p>The same kernel over the reference events ({@link #referenceSums}) gives each sample's
+ * normalisation sum_ref w r_p g_p and its derivatives ({@link ShapeNormalisation}).
  */
 final class UnbinnedKernel {
 
@@ -32,38 +37,26 @@ final class UnbinnedKernel {
     private final double[][] ratio;
     private final int[][] shapeParam;
     private final int[][] shapeCode;
-    private final double[][][] up;
-    private final double[][][] down;
     private final double[][][] lnUp;
     private final double[][][] lnDown;
-    private final float[][][] upF;
-    private final float[][][] downF;
     private final float[][][] lnUpF;
     private final float[][][] lnDownF;
     private final boolean float32;
     private final int[][] polyParam;
     private final int[][][] polyPairs;
     private final double[][][] delta;
-    /** Per sample and shapesys modifier: the events that use the log-space code-4 form ({@link Code4Fallback}). */
-    private final int[][][] fbIdx;
-    private final double[][][] fbLu;
-    private final double[][][] fbLd;
-    /** Accumulator layout: 0 = sum w ln s, 1 = invalid events, then A_p, then B_pk, then C_pA. */
+    /** Accumulator layout: 0 = sum w ln s, 1 = invalid events, then A_p, then (U_pk, D_pk) pairs, then C_pA. */
     private final int[] offB;
     private final int[] offC;
     private final int nAcc;
     private final ThreadLocal<Scratch> scratch;
 
     /**
-     * @param float32 store the per-event shape columns (ratios and their logs) as float32: half the
-     *                memory traffic, about 1e-7 relative rounding of each factor; arithmetic stays float64
+     * @param float32 store the per-event shape columns (ln u, ln d) as float32: half the memory
+     *                traffic, about 1e-7 relative rounding of each factor; arithmetic stays float64
      */
     UnbinnedKernel(List<UnbinnedSample> sampleList, EventSet events, Map<String, Integer> index, boolean float32) {
         this.float32 = float32;
-        upF = new float[sampleList.size()][][];
-        downF = new float[sampleList.size()][][];
-        lnUpF = new float[sampleList.size()][][];
-        lnDownF = new float[sampleList.size()][][];
         n = events.events();
         w = events.weights();
         samples = sampleList.size();
@@ -71,16 +64,13 @@ final class UnbinnedKernel {
         ratio = new double[samples][];
         shapeParam = new int[samples][];
         shapeCode = new int[samples][];
-        up = new double[samples][][];
-        down = new double[samples][][];
         lnUp = new double[samples][][];
         lnDown = new double[samples][][];
+        lnUpF = new float[samples][][];
+        lnDownF = new float[samples][][];
         polyParam = new int[samples][];
         polyPairs = new int[samples][][];
         delta = new double[samples][][];
-        fbIdx = new int[samples][][];
-        fbLu = new double[samples][][];
-        fbLd = new double[samples][][];
         offB = new int[samples];
         offC = new int[samples];
         int acc = 2 + samples;
@@ -88,56 +78,23 @@ final class UnbinnedKernel {
             UnbinnedSample s = sampleList.get(p);
             SampleColumns c = events.columns().get(s.name());
             lr[p] = c.logRatio();
-            ratio[p] = exp(c.logRatio());
             List<Modifier.ShapeSys> shapes = s.shapeSystematics();
             int k = shapes.size();
             shapeParam[p] = new int[k];
             shapeCode[p] = new int[k];
-            up[p] = new double[k][];
-            down[p] = new double[k][];
             lnUp[p] = new double[k][];
             lnDown[p] = new double[k][];
-            upF[p] = new float[k][];
-            downF[p] = new float[k][];
             lnUpF[p] = new float[k][];
             lnDownF[p] = new float[k][];
-            fbIdx[p] = new int[k][];
-            fbLu[p] = new double[k][];
-            fbLd[p] = new double[k][];
             for (int j = 0; j < k; j++) {
                 shapeParam[p][j] = index.get(shapes.get(j).parameter());
                 shapeCode[p][j] = shapes.get(j).code();
-                double[] u = c.shapeUp().get(j);
-                double[] d = c.shapeDown().get(j);
-                double[] lu = log(u);
-                double[] ld = log(d);
-                int[] flagged = shapeCode[p][j] == 4 ? fallbackEvents(u, d, lu, ld) : new int[0];
-                fbIdx[p][j] = flagged;
-                fbLu[p][j] = new double[flagged.length];
-                fbLd[p][j] = new double[flagged.length];
-                if (flagged.length > 0) {
-                    // the flagged events take the log-space form in a fix-up pass; in the vector
-                    // loops they are neutral (u = d = 1, ln u = ln d = 0: factor 1, derivative 0)
-                    u = u.clone();
-                    d = d.clone();
-                    for (int f = 0; f < flagged.length; f++) {
-                        int i = flagged[f];
-                        fbLu[p][j][f] = lu[i];
-                        fbLd[p][j][f] = ld[i];
-                        u[i] = 1;
-                        d[i] = 1;
-                        lu[i] = 0;
-                        ld[i] = 0;
-                    }
-                }
+                double[] lu = log(c.shapeUp().get(j));
+                double[] ld = log(c.shapeDown().get(j));
                 if (float32) {
-                    upF[p][j] = toFloat(u);
-                    downF[p][j] = toFloat(d);
                     lnUpF[p][j] = toFloat(lu);
                     lnDownF[p][j] = toFloat(ld);
                 } else {
-                    up[p][j] = u;
-                    down[p][j] = d;
                     lnUp[p][j] = lu;
                     lnDown[p][j] = ld;
                 }
@@ -152,48 +109,18 @@ final class UnbinnedKernel {
                 polyPairs[p] = new int[0][];
                 delta[p] = new double[0][];
             }
+            ratio[p] = k == 0 && delta[p].length == 0 ? exp(c.logRatio()) : null;
             offB[p] = acc;
-            acc += k;
+            acc += 2 * k;
             offC[p] = acc;
             acc += delta[p].length;
         }
         nAcc = acc;
-        int[] shapeCounts = new int[samples];
-        for (int p = 0; p < samples; p++) {
-            shapeCounts[p] = shapeParam[p].length;
-        }
-        scratch = ThreadLocal.withInitial(() -> new Scratch(shapeCounts));
+        scratch = ThreadLocal.withInitial(() -> new Scratch(samples));
     }
 
     int events() {
         return n;
-    }
-
-    /** Indices of the events whose code-4 polynomial is not safely positive on [-1, 1]. */
-    static int[] fallbackEvents(double[] u, double[] d, double[] lu, double[] ld) {
-        int count = 0;
-        int[] idx = new int[16];
-        for (int i = 0; i < u.length; i++) {
-            if (Code4Fallback.needsFallback(u[i], d[i], lu[i], ld[i])) {
-                if (count == idx.length) {
-                    idx = java.util.Arrays.copyOf(idx, 2 * count);
-                }
-                idx[count++] = i;
-            }
-        }
-        return java.util.Arrays.copyOf(idx, count);
-    }
-
-    /** Per sample and shapesys modifier, how many events use the log-space code-4 form. */
-    int[][] fallbackCounts() {
-        int[][] out = new int[samples][];
-        for (int p = 0; p < samples; p++) {
-            out[p] = new int[fbIdx[p].length];
-            for (int k = 0; k < out[p].length; k++) {
-                out[p][k] = fbIdx[p][k].length;
-            }
-        }
-        return out;
     }
 
     private static double[] exp(double[] x) {
@@ -224,29 +151,20 @@ final class UnbinnedKernel {
     private final class Prep {
         final double[] c;
         final boolean gradient;
-        final double[][] alpha = new double[samples][];
-        final boolean[][] inner = new boolean[samples][];
-        final double[][][] weights = new double[samples][][];
-        final double[][][] logCoef = new double[samples][][];
+        final boolean reference;
+        /** Per (p, k): {a, b, a', b'} of {@link LogInterpolation#coefficients}. */
+        final double[][][] coef = new double[samples][][];
         final double[][] mono = new double[samples][];
 
-        Prep(double[] theta, double[] c, boolean gradient) {
+        Prep(double[] theta, double[] c, boolean gradient, boolean reference) {
             this.c = c;
             this.gradient = gradient;
+            this.reference = reference;
             for (int p = 0; p < samples; p++) {
                 int k = shapeParam[p].length;
-                alpha[p] = new double[k];
-                inner[p] = new boolean[k];
-                weights[p] = new double[k][];
-                logCoef[p] = new double[k][];
+                coef[p] = new double[k][];
                 for (int j = 0; j < k; j++) {
-                    double a = theta[shapeParam[p][j]];
-                    logCoef[p][j] = Code4Fallback.logCoefficients(a);
-                    alpha[p][j] = a;
-                    inner[p][j] = shapeCode[p][j] == 4 && a >= -1 && a <= 1;
-                    if (inner[p][j]) {
-                        weights[p][j] = Interpolation.code4Weights(a);
-                    }
+                    coef[p][j] = LogInterpolation.coefficients(shapeCode[p][j], theta[shapeParam[p][j]]);
                 }
                 mono[p] = new double[polyPairs[p].length];
                 for (int a = 0; a < mono[p].length; a++) {
@@ -262,30 +180,40 @@ final class UnbinnedKernel {
     // columns) alive as long as the thread lives (pool threads fitting thousands of toy models).
     private static final class Scratch {
         final double[][] rg;
-        final double[][][] dlog;
         final double[] s = new double[BLOCK];
         final double[] inv = new double[BLOCK];
         final double[] q = new double[BLOCK];
-        final double[] t = new double[BLOCK];
-        final double[] f = new double[BLOCK];
         final boolean[] bad = new boolean[BLOCK];
 
-        Scratch(int[] shapeCounts) {
-            rg = new double[shapeCounts.length][BLOCK];
-            dlog = new double[shapeCounts.length][][];
-            for (int p = 0; p < shapeCounts.length; p++) {
-                dlog[p] = new double[shapeCounts[p]][BLOCK];
-            }
+        Scratch(int samples) {
+            rg = new double[samples][BLOCK];
         }
     }
 
-    /** Result of one pass; {@code acc} in the layout documented on the fields. */
+    /**
+     * Result of one pass. {@code b[p][k]} is the derivative of sum_i w_i ln s_i through the shape
+     * factor k of sample p (for a reference pass: of sum_i w_i r_p g_p).
+     */
     record Sums(double sumWLogS, long invalid, double[] a, double[][] b, double[][] cPoly) {
     }
 
     /** One pass; without {@code gradient} only the value's sums are filled (the others are zero). */
     Sums evaluate(double[] theta, double[] c, ForkJoinPool pool, boolean gradient) {
-        Prep prep = new Prep(theta, c, gradient);
+        return pass(new Prep(theta, c, gradient, false), pool);
+    }
+
+    /**
+     * A pass over these events as reference events: a[p] = sum_i w_i r_p g_p(x_i), b[p][k] its
+     * derivative in alpha_k through shape factor k, cPoly[p][A] = sum_i w_i r_p g_p Delta_A(x_i);
+     * invalid counts events whose r_p g_p overflows.
+     */
+    Sums referenceSums(double[] theta, ForkJoinPool pool, boolean gradient) {
+        double[] ones = new double[samples];
+        java.util.Arrays.fill(ones, 1);
+        return pass(new Prep(theta, ones, gradient, true), pool);
+    }
+
+    private Sums pass(Prep prep, ForkJoinPool pool) {
         int nBlocks = (n + BLOCK - 1) / BLOCK;
         double[] partial = new double[nBlocks * nAcc];
         if (nBlocks <= 1 || pool == null) {
@@ -307,15 +235,20 @@ final class UnbinnedKernel {
         double[][] cc = new double[samples][];
         for (int p = 0; p < samples; p++) {
             a[p] = acc[2 + p];
-            bb[p] = java.util.Arrays.copyOfRange(acc, offB[p], offB[p] + shapeParam[p].length);
+            int k = shapeParam[p].length;
+            bb[p] = new double[k];
+            for (int j = 0; j < k; j++) {
+                double[] cf = prep.coef[p][j];
+                bb[p][j] = cf[2] * acc[offB[p] + 2 * j] + cf[3] * acc[offB[p] + 2 * j + 1];
+            }
             cc[p] = java.util.Arrays.copyOfRange(acc, offC[p], offC[p] + delta[p].length);
         }
         return new Sums(acc[0], (long) acc[1], a, bb, cc);
     }
 
-    /** Per event s_i at theta (c = yields), for Asimov weights; non-positive where the mixture is. */
+    /** Per event s_i at theta (c = coefficients), for Asimov weights; non-positive where the mixture is. */
     void mixture(double[] theta, double[] c, double[] out) {
-        Prep prep = new Prep(theta, c, false);
+        Prep prep = new Prep(theta, c, false, false);
         Scratch sc = scratch.get();
         for (int start = 0; start < n; start += BLOCK) {
             int len = Math.min(BLOCK, n - start);
@@ -324,75 +257,33 @@ final class UnbinnedKernel {
         }
     }
 
-    /** Fills sc.rg (r_p g_p), sc.dlog (d ln g_p / d alpha_k), sc.s and sc.bad for one block. */
+    /** Fills sc.rg (r_p g_p), sc.s and sc.bad for one block; returns whether any event is bad. */
     private boolean density(int start, int len, Prep prep, Scratch sc) {
-        boolean anyBad = false;
         double[] s = sc.s;
         java.util.Arrays.fill(s, 0, len, 0.0);
         for (int p = 0; p < samples; p++) {
             double[] rg = sc.rg[p];
-            double[][] dp = delta[p];
-            if (dp.length > 0) {
-                double[] t = sc.t;
-                System.arraycopy(lr[p], start, t, 0, len);
+            if (ratio[p] != null) {
+                System.arraycopy(ratio[p], start, rg, 0, len);
+            } else {
+                System.arraycopy(lr[p], start, rg, 0, len);
+                double[][] dp = delta[p];
                 double[] mono = prep.mono[p];
                 for (int a = 0; a < dp.length; a++) {
-                    double m = mono[a];
-                    double[] col = dp[a];
-                    for (int j = 0; j < len; j++) {
-                        t[j] += m * col[start + j];
+                    axpy(mono[a], dp[a], start, rg, len);
+                }
+                for (int k = 0; k < shapeParam[p].length; k++) {
+                    double[] cf = prep.coef[p][k];
+                    if (float32) {
+                        axpyF(cf[0], lnUpF[p][k], start, rg, len);
+                        axpyF(cf[1], lnDownF[p][k], start, rg, len);
+                    } else {
+                        axpy(cf[0], lnUp[p][k], start, rg, len);
+                        axpy(cf[1], lnDown[p][k], start, rg, len);
                     }
                 }
                 for (int j = 0; j < len; j++) {
-                    rg[j] = Math.exp(t[j]);
-                }
-            } else {
-                System.arraycopy(ratio[p], start, rg, 0, len);
-            }
-            for (int k = 0; k < shapeParam[p].length; k++) {
-                double[] dl = sc.dlog[p][k];
-                double alpha = prep.alpha[p][k];
-                if (prep.inner[p][k]) {
-                    double fmin = float32
-                            ? code4F(upF[p][k], downF[p][k], lnUpF[p][k], lnDownF[p][k], start, len, prep.weights[p][k], rg, dl, prep.gradient)
-                            : code4D(up[p][k], down[p][k], lnUp[p][k], lnDown[p][k], start, len, prep.weights[p][k], rg, dl, prep.gradient);
-                    if (!(fmin > 0)) {
-                        // rare: recompute which events have a non-positive factor
-                        double[] wt = prep.weights[p][k];
-                        for (int j = 0; j < len; j++) {
-                            if (!(code4Scalar(k, p, start + j, wt) > 0)) {
-                                if (!anyBad) {
-                                    java.util.Arrays.fill(sc.bad, 0, len, false);
-                                    anyBad = true;
-                                }
-                                sc.bad[j] = true;
-                            }
-                        }
-                    }
-                } else {
-                    boolean pos = alpha >= 0;
-                    double sgn = pos ? alpha : -alpha;
-                    for (int j = 0; j < len; j++) {
-                        int i = start + j;
-                        double e = float32 ? (pos ? lnUpF[p][k][i] : lnDownF[p][k][i]) : (pos ? lnUp[p][k][i] : lnDown[p][k][i]);
-                        rg[j] *= Math.exp(sgn * e);
-                        dl[j] = pos ? e : -e;
-                    }
-                }
-                int[] fi = fbIdx[p][k];
-                if (fi.length > 0) {
-                    double[] cf = prep.logCoef[p][k];
-                    double[] flu = fbLu[p][k];
-                    double[] fld = fbLd[p][k];
-                    int f = java.util.Arrays.binarySearch(fi, start);
-                    if (f < 0) {
-                        f = -f - 1;
-                    }
-                    for (; f < fi.length && fi[f] < start + len; f++) {
-                        int j = fi[f] - start;
-                        rg[j] *= Math.exp(cf[0] * flu[f] + cf[1] * fld[f]);
-                        dl[j] = cf[2] * flu[f] + cf[3] * fld[f];
-                    }
+                    rg[j] = Math.exp(rg[j]);
                 }
             }
             double cp = prep.c[p];
@@ -401,8 +292,9 @@ final class UnbinnedKernel {
             }
         }
         if (minimum(s, len) > 0) {
-            return anyBad;
+            return false;
         }
+        boolean anyBad = false;
         for (int j = 0; j < len; j++) {
             if (!(s[j] > 0) || s[j] == Double.POSITIVE_INFINITY) {
                 if (!anyBad) {
@@ -415,144 +307,35 @@ final class UnbinnedKernel {
         return anyBad;
     }
 
-    private double code4Scalar(int k, int p, int i, double[] wt) {
-        double u = float32 ? upF[p][k][i] : up[p][k][i];
-        double d = float32 ? downF[p][k][i] : down[p][k][i];
-        double lu = float32 ? lnUpF[p][k][i] : lnUp[p][k][i];
-        double ld = float32 ? lnDownF[p][k][i] : lnDown[p][k][i];
-        double ul = u * lu;
-        double dlg = d * ld;
-        return 1 + wt[0] * (u - 1) + wt[1] * (d - 1) + wt[2] * ul + wt[3] * dlg + wt[4] * ul * lu + wt[5] * dlg * ld;
-    }
-
-    /**
-     * Code-4 factor for |alpha| <= 1 over one block, float64 columns: rg *= f, dl = f'/f.
-     * Returns the smallest f (NaN-propagating checks happen in the caller).
-     */
-    private static double code4D(double[] u, double[] d, double[] lu, double[] ld, int start, int len, double[] wt,
-                                 double[] rg, double[] dl, boolean grad) {
-        DoubleVector one = DoubleVector.broadcast(DS, 1.0);
-        DoubleVector w0 = DoubleVector.broadcast(DS, wt[0]), w1 = DoubleVector.broadcast(DS, wt[1]);
-        DoubleVector w2 = DoubleVector.broadcast(DS, wt[2]), w3 = DoubleVector.broadcast(DS, wt[3]);
-        DoubleVector w4 = DoubleVector.broadcast(DS, wt[4]), w5 = DoubleVector.broadcast(DS, wt[5]);
-        DoubleVector g0 = DoubleVector.broadcast(DS, wt[6]), g1 = DoubleVector.broadcast(DS, wt[7]);
-        DoubleVector g2 = DoubleVector.broadcast(DS, wt[8]), g3 = DoubleVector.broadcast(DS, wt[9]);
-        DoubleVector g4 = DoubleVector.broadcast(DS, wt[10]), g5 = DoubleVector.broadcast(DS, wt[11]);
-        DoubleVector vmin = one;
+    /** y[0..len) += a x[off..off+len). */
+    private static void axpy(double a, double[] x, int off, double[] y, int len) {
+        if (a == 0) {
+            return;
+        }
+        DoubleVector av = DoubleVector.broadcast(DS, a);
         int j = 0;
         for (; j <= len - L; j += L) {
-            int i = start + j;
-            DoubleVector uv = DoubleVector.fromArray(DS, u, i);
-            DoubleVector dv = DoubleVector.fromArray(DS, d, i);
-            DoubleVector luv = DoubleVector.fromArray(DS, lu, i);
-            DoubleVector ldv = DoubleVector.fromArray(DS, ld, i);
-            // inlined: a helper returning both vectors would box them
-            DoubleVector um = uv.sub(one);
-            DoubleVector dm = dv.sub(one);
-            DoubleVector ul = uv.mul(luv);
-            DoubleVector dlg = dv.mul(ldv);
-            DoubleVector ul2 = ul.mul(luv);
-            DoubleVector dl2 = dlg.mul(ldv);
-            DoubleVector f = um.fma(w0, one);
-            f = dm.fma(w1, f);
-            f = ul.fma(w2, f);
-            f = dlg.fma(w3, f);
-            f = ul2.fma(w4, f);
-            f = dl2.fma(w5, f);
-            DoubleVector g = um.mul(g0);
-            g = dm.fma(g1, g);
-            g = ul.fma(g2, g);
-            g = dlg.fma(g3, g);
-            g = ul2.fma(g4, g);
-            g = dl2.fma(g5, g);
-            DoubleVector.fromArray(DS, rg, j).mul(f).intoArray(rg, j);
-            if (grad) {
-                g.div(f).intoArray(dl, j);
-            }
-            vmin = vmin.min(f);
+            DoubleVector.fromArray(DS, x, off + j).fma(av, DoubleVector.fromArray(DS, y, j)).intoArray(y, j);
         }
-        double fmin = vmin.reduceLanes(VectorOperators.MIN);
         for (; j < len; j++) {
-            int i = start + j;
-            fmin = Math.min(fmin, code4Tail(u[i], d[i], lu[i], ld[i], wt, rg, dl, j));
+            y[j] = Math.fma(x[off + j], a, y[j]);
         }
-        return fmin;
     }
 
-    /** As {@link #code4D} for float32 columns, widened to float64 lanes. */
-    private static double code4F(float[] u, float[] d, float[] lu, float[] ld, int start, int len, double[] wt,
-                                 double[] rg, double[] dl, boolean grad) {
-        DoubleVector one = DoubleVector.broadcast(DS, 1.0);
-        DoubleVector w0 = DoubleVector.broadcast(DS, wt[0]), w1 = DoubleVector.broadcast(DS, wt[1]);
-        DoubleVector w2 = DoubleVector.broadcast(DS, wt[2]), w3 = DoubleVector.broadcast(DS, wt[3]);
-        DoubleVector w4 = DoubleVector.broadcast(DS, wt[4]), w5 = DoubleVector.broadcast(DS, wt[5]);
-        DoubleVector g0 = DoubleVector.broadcast(DS, wt[6]), g1 = DoubleVector.broadcast(DS, wt[7]);
-        DoubleVector g2 = DoubleVector.broadcast(DS, wt[8]), g3 = DoubleVector.broadcast(DS, wt[9]);
-        DoubleVector g4 = DoubleVector.broadcast(DS, wt[10]), g5 = DoubleVector.broadcast(DS, wt[11]);
-        DoubleVector vmin = one;
+    /** As {@link #axpy} for a float32 column, widened to float64 lanes. */
+    private static void axpyF(double a, float[] x, int off, double[] y, int len) {
+        if (a == 0) {
+            return;
+        }
+        DoubleVector av = DoubleVector.broadcast(DS, a);
         int j = 0;
         for (; j <= len - L; j += L) {
-            int i = start + j;
-            DoubleVector uv = (DoubleVector) FloatVector.fromArray(FS, u, i).convertShape(VectorOperators.F2D, DS, 0);
-            DoubleVector dv = (DoubleVector) FloatVector.fromArray(FS, d, i).convertShape(VectorOperators.F2D, DS, 0);
-            DoubleVector luv = (DoubleVector) FloatVector.fromArray(FS, lu, i).convertShape(VectorOperators.F2D, DS, 0);
-            DoubleVector ldv = (DoubleVector) FloatVector.fromArray(FS, ld, i).convertShape(VectorOperators.F2D, DS, 0);
-            // inlined: a helper returning both vectors would box them
-            DoubleVector um = uv.sub(one);
-            DoubleVector dm = dv.sub(one);
-            DoubleVector ul = uv.mul(luv);
-            DoubleVector dlg = dv.mul(ldv);
-            DoubleVector ul2 = ul.mul(luv);
-            DoubleVector dl2 = dlg.mul(ldv);
-            DoubleVector f = um.fma(w0, one);
-            f = dm.fma(w1, f);
-            f = ul.fma(w2, f);
-            f = dlg.fma(w3, f);
-            f = ul2.fma(w4, f);
-            f = dl2.fma(w5, f);
-            DoubleVector g = um.mul(g0);
-            g = dm.fma(g1, g);
-            g = ul.fma(g2, g);
-            g = dlg.fma(g3, g);
-            g = ul2.fma(g4, g);
-            g = dl2.fma(g5, g);
-            DoubleVector.fromArray(DS, rg, j).mul(f).intoArray(rg, j);
-            if (grad) {
-                g.div(f).intoArray(dl, j);
-            }
-            vmin = vmin.min(f);
+            DoubleVector xv = (DoubleVector) FloatVector.fromArray(FS, x, off + j).convertShape(VectorOperators.F2D, DS, 0);
+            xv.fma(av, DoubleVector.fromArray(DS, y, j)).intoArray(y, j);
         }
-        double fmin = vmin.reduceLanes(VectorOperators.MIN);
         for (; j < len; j++) {
-            int i = start + j;
-            fmin = Math.min(fmin, code4Tail(u[i], d[i], lu[i], ld[i], wt, rg, dl, j));
+            y[j] = Math.fma(x[off + j], a, y[j]);
         }
-        return fmin;
-    }
-
-    /** The scalar remainder of a block, with the same fused operations as the lanes. */
-    private static double code4Tail(double u, double d, double lu, double ld, double[] wt, double[] rg, double[] dl, int j) {
-        double um = u - 1;
-        double dm = d - 1;
-        double ul = u * lu;
-        double dlg = d * ld;
-        double ul2 = ul * lu;
-        double dl2 = dlg * ld;
-        double f = Math.fma(um, wt[0], 1.0);
-        f = Math.fma(dm, wt[1], f);
-        f = Math.fma(ul, wt[2], f);
-        f = Math.fma(dlg, wt[3], f);
-        f = Math.fma(ul2, wt[4], f);
-        f = Math.fma(dl2, wt[5], f);
-        double g = um * wt[6];
-        g = Math.fma(dm, wt[7], g);
-        g = Math.fma(ul, wt[8], g);
-        g = Math.fma(dlg, wt[9], g);
-        g = Math.fma(ul2, wt[10], g);
-        g = Math.fma(dl2, wt[11], g);
-        rg[j] *= f;
-        dl[j] = g / f;
-        return f;
     }
 
     private void block(int b, Prep prep, double[] partial) {
@@ -565,7 +348,20 @@ final class UnbinnedKernel {
         double[] inv = sc.inv;
         double logSum = 0;
         long invalid = 0;
-        if (!anyBad) {
+        if (prep.reference) {
+            // sums of w r_p g_p: the "inverse" is the weight alone, no logarithm
+            for (int j = 0; j < len; j++) {
+                double wj = w == null ? 1 : w[start + j];
+                if (anyBad && sc.bad[j]) {
+                    if (wj != 0) {
+                        invalid++;
+                    }
+                    inv[j] = 0;
+                } else {
+                    inv[j] = wj;
+                }
+            }
+        } else if (!anyBad) {
             if (w == null) {
                 for (int j = 0; j < len; j++) {
                     inv[j] = 1 / s[j];
@@ -598,7 +394,7 @@ final class UnbinnedKernel {
         }
         partial[o] = logSum;
         partial[o + 1] = invalid;
-        if (!prep.gradient) {
+        if (!prep.gradient && !prep.reference) {
             return;
         }
         double[] q = sc.q;
@@ -608,9 +404,18 @@ final class UnbinnedKernel {
                 q[j] = rg[j] * inv[j];
             }
             partial[o + 2 + p] = sum(q, len);
+            if (!prep.gradient) {
+                continue;
+            }
             double cp = prep.c[p];
             for (int k = 0; k < shapeParam[p].length; k++) {
-                partial[o + offB[p] + k] = cp * dot(q, sc.dlog[p][k], 0, len);
+                if (float32) {
+                    partial[o + offB[p] + 2 * k] = cp * dotF(q, lnUpF[p][k], start, len);
+                    partial[o + offB[p] + 2 * k + 1] = cp * dotF(q, lnDownF[p][k], start, len);
+                } else {
+                    partial[o + offB[p] + 2 * k] = cp * dot(q, lnUp[p][k], start, len);
+                    partial[o + offB[p] + 2 * k + 1] = cp * dot(q, lnDown[p][k], start, len);
+                }
             }
             for (int a = 0; a < delta[p].length; a++) {
                 partial[o + offC[p] + a] = cp * dot(q, delta[p][a], start, len);
@@ -637,6 +442,20 @@ final class UnbinnedKernel {
         int j = 0;
         for (; j <= len - L; j += L) {
             acc = DoubleVector.fromArray(DS, x, j).fma(DoubleVector.fromArray(DS, y, yOff + j), acc);
+        }
+        double s = lanes(acc);
+        for (; j < len; j++) {
+            s = Math.fma(x[j], y[yOff + j], s);
+        }
+        return s;
+    }
+
+    private static double dotF(double[] x, float[] y, int yOff, int len) {
+        DoubleVector acc = DoubleVector.zero(DS);
+        int j = 0;
+        for (; j <= len - L; j += L) {
+            DoubleVector yv = (DoubleVector) FloatVector.fromArray(FS, y, yOff + j).convertShape(VectorOperators.F2D, DS, 0);
+            acc = DoubleVector.fromArray(DS, x, j).fma(yv, acc);
         }
         double s = lanes(acc);
         for (; j < len; j++) {
