@@ -159,6 +159,7 @@ public final class WorkspaceBuilder {
                     // the model itself (its compiled event loop) is not needed to write the workspace
                     ws = new Workspace(mb.parameters(), mb.channels());
                 }
+                warnings.addAll(Code4PositivityReport.lines(ws.channels()));
                 Path dir = out.path();
                 new WorkspaceWriter().write(ws, dir);
                 LinkedHashSet<Path> folders = new LinkedHashSet<>(cfg.ensembles().values());
