@@ -6,6 +6,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -184,6 +185,7 @@ final class UnbinnedKernel {
         final double[] inv = new double[BLOCK];
         final double[] q = new double[BLOCK];
         final boolean[] bad = new boolean[BLOCK];
+        final double[] d2 = new double[2];
 
         Scratch(int samples) {
             rg = new double[samples][BLOCK];
@@ -275,16 +277,12 @@ final class UnbinnedKernel {
                 for (int k = 0; k < shapeParam[p].length; k++) {
                     double[] cf = prep.coef[p][k];
                     if (float32) {
-                        axpyF(cf[0], lnUpF[p][k], start, rg, len);
-                        axpyF(cf[1], lnDownF[p][k], start, rg, len);
+                        axpy2F(cf[0], lnUpF[p][k], cf[1], lnDownF[p][k], start, rg, len);
                     } else {
-                        axpy(cf[0], lnUp[p][k], start, rg, len);
-                        axpy(cf[1], lnDown[p][k], start, rg, len);
+                        axpy2(cf[0], lnUp[p][k], cf[1], lnDown[p][k], start, rg, len);
                     }
                 }
-                for (int j = 0; j < len; j++) {
-                    rg[j] = Math.exp(rg[j]);
-                }
+                expInPlace(rg, len);
             }
             double cp = prep.c[p];
             for (int j = 0; j < len; j++) {
@@ -307,6 +305,138 @@ final class UnbinnedKernel {
         return anyBad;
     }
 
+    private static final double LOG2E = 1.4426950408889634;
+    private static final double LN2_HI = 0.6931471803691238;
+    private static final double LN2_LO = 1.9082149292705877e-10;
+    /** 1.5 * 2^52: adding and subtracting it rounds to the nearest integer. */
+    private static final double ROUND = 6755399441055744.0;
+    private static final long ROUND_BITS = Double.doubleToRawLongBits(ROUND);
+    /** exp(x) below this is returned as 0 (2^k stays a normal number above it). */
+    private static final double EXP_LOW = -708.0;
+    /** exp(x) above this is returned as +infinity. */
+    private static final double EXP_HIGH = 709.782712893384;
+
+    /**
+     * x[j] = exp(x[j]) for j &lt; len, over vector lanes: x = k ln 2 + r with |r| &lt;= ln 2 / 2,
+     * exp(r) by its Taylor polynomial to r^13 (truncation below 1e-16 relative), times 2^k built
+     * in the exponent bits; about 2 ulp. Below -708 it gives 0, above 709.78 +infinity (so an
+     * overflowing density is still caught). The remainder of a block uses Math.exp; an event always
+     * sits at the same place in its block, so the result does not depend on the thread count.
+     */
+    static void expInPlace(double[] x, int len) {
+        DoubleVector log2e = DoubleVector.broadcast(DS, LOG2E);
+        DoubleVector round = DoubleVector.broadcast(DS, ROUND);
+        DoubleVector hi = DoubleVector.broadcast(DS, LN2_HI);
+        DoubleVector lo = DoubleVector.broadcast(DS, LN2_LO);
+        DoubleVector low = DoubleVector.broadcast(DS, EXP_LOW);
+        DoubleVector high = DoubleVector.broadcast(DS, EXP_HIGH);
+        DoubleVector zero = DoubleVector.zero(DS);
+        DoubleVector inf = DoubleVector.broadcast(DS, Double.POSITIVE_INFINITY);
+        int j = 0;
+        for (; j <= len - L; j += L) {
+            DoubleVector v = DoubleVector.fromArray(DS, x, j);
+            DoubleVector c = v.max(low).min(high);
+            DoubleVector t = c.fma(log2e, round);
+            DoubleVector k = t.sub(round);
+            DoubleVector r = k.neg().fma(hi, c);
+            r = k.neg().fma(lo, r);
+            DoubleVector p = DoubleVector.broadcast(DS, 1.0 / 6227020800.0);
+            p = p.fma(r, DoubleVector.broadcast(DS, 1.0 / 479001600.0));
+            p = p.fma(r, DoubleVector.broadcast(DS, 1.0 / 39916800.0));
+            p = p.fma(r, DoubleVector.broadcast(DS, 1.0 / 3628800.0));
+            p = p.fma(r, DoubleVector.broadcast(DS, 1.0 / 362880.0));
+            p = p.fma(r, DoubleVector.broadcast(DS, 1.0 / 40320.0));
+            p = p.fma(r, DoubleVector.broadcast(DS, 1.0 / 5040.0));
+            p = p.fma(r, DoubleVector.broadcast(DS, 1.0 / 720.0));
+            p = p.fma(r, DoubleVector.broadcast(DS, 1.0 / 120.0));
+            p = p.fma(r, DoubleVector.broadcast(DS, 1.0 / 24.0));
+            p = p.fma(r, DoubleVector.broadcast(DS, 1.0 / 6.0));
+            p = p.fma(r, DoubleVector.broadcast(DS, 0.5));
+            p = p.fma(r, DoubleVector.broadcast(DS, 1.0));
+            p = p.fma(r, DoubleVector.broadcast(DS, 1.0));
+            // 2^(k-1), times 2 (exact): k sits in the low bits of t's representation; k - 1 keeps
+            // 2^(k-1) a normal number for every k in range (k = 1024 just below the overflow)
+            LongVector kb = t.reinterpretAsLongs().sub(ROUND_BITS).add(1022L).lanewise(VectorOperators.LSHL, 52);
+            DoubleVector e = p.add(p).mul(kb.reinterpretAsDoubles());
+            e = e.blend(zero, v.compare(VectorOperators.LE, low));
+            e = e.blend(inf, v.compare(VectorOperators.GE, high));
+            // NaN stays NaN (caught as an invalid density)
+            e = e.blend(v, v.compare(VectorOperators.NE, v));
+            e.intoArray(x, j);
+        }
+        for (; j < len; j++) {
+            x[j] = Math.exp(x[j]);
+        }
+    }
+
+    /** y[0..len) += a x1[off..off+len) + b x2[off..off+len), in one pass over y. */
+    private static void axpy2(double a, double[] x1, double b, double[] x2, int off, double[] y, int len) {
+        DoubleVector av = DoubleVector.broadcast(DS, a);
+        DoubleVector bv = DoubleVector.broadcast(DS, b);
+        int j = 0;
+        for (; j <= len - L; j += L) {
+            DoubleVector t = DoubleVector.fromArray(DS, x1, off + j).fma(av, DoubleVector.fromArray(DS, y, j));
+            DoubleVector.fromArray(DS, x2, off + j).fma(bv, t).intoArray(y, j);
+        }
+        for (; j < len; j++) {
+            y[j] = Math.fma(x2[off + j], b, Math.fma(x1[off + j], a, y[j]));
+        }
+    }
+
+    /** As {@link #axpy2} for float32 columns, widened to float64 lanes. */
+    private static void axpy2F(double a, float[] x1, double b, float[] x2, int off, double[] y, int len) {
+        DoubleVector av = DoubleVector.broadcast(DS, a);
+        DoubleVector bv = DoubleVector.broadcast(DS, b);
+        int j = 0;
+        for (; j <= len - L; j += L) {
+            DoubleVector v1 = (DoubleVector) FloatVector.fromArray(FS, x1, off + j).convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector v2 = (DoubleVector) FloatVector.fromArray(FS, x2, off + j).convertShape(VectorOperators.F2D, DS, 0);
+            v2.fma(bv, v1.fma(av, DoubleVector.fromArray(DS, y, j))).intoArray(y, j);
+        }
+        for (; j < len; j++) {
+            y[j] = Math.fma(x2[off + j], b, Math.fma(x1[off + j], a, y[j]));
+        }
+    }
+
+    /** out = {x . y1, x . y2} in one pass over x (lanes summed in a fixed order). */
+    private static void dot2(double[] x, double[] y1, double[] y2, int yOff, int len, double[] out) {
+        DoubleVector a1 = DoubleVector.zero(DS);
+        DoubleVector a2 = DoubleVector.zero(DS);
+        int j = 0;
+        for (; j <= len - L; j += L) {
+            DoubleVector xv = DoubleVector.fromArray(DS, x, j);
+            a1 = xv.fma(DoubleVector.fromArray(DS, y1, yOff + j), a1);
+            a2 = xv.fma(DoubleVector.fromArray(DS, y2, yOff + j), a2);
+        }
+        double s1 = lanes(a1);
+        double s2 = lanes(a2);
+        for (; j < len; j++) {
+            s1 = Math.fma(x[j], y1[yOff + j], s1);
+            s2 = Math.fma(x[j], y2[yOff + j], s2);
+        }
+        out[0] = s1;
+        out[1] = s2;
+    }
+
+    private static void dot2F(double[] x, float[] y1, float[] y2, int yOff, int len, double[] out) {
+        DoubleVector a1 = DoubleVector.zero(DS);
+        DoubleVector a2 = DoubleVector.zero(DS);
+        int j = 0;
+        for (; j <= len - L; j += L) {
+            DoubleVector xv = DoubleVector.fromArray(DS, x, j);
+            a1 = xv.fma((DoubleVector) FloatVector.fromArray(FS, y1, yOff + j).convertShape(VectorOperators.F2D, DS, 0), a1);
+            a2 = xv.fma((DoubleVector) FloatVector.fromArray(FS, y2, yOff + j).convertShape(VectorOperators.F2D, DS, 0), a2);
+        }
+        double s1 = lanes(a1);
+        double s2 = lanes(a2);
+        for (; j < len; j++) {
+            s1 = Math.fma(x[j], y1[yOff + j], s1);
+            s2 = Math.fma(x[j], y2[yOff + j], s2);
+        }
+        out[0] = s1;
+        out[1] = s2;
+    }
+
     /** y[0..len) += a x[off..off+len). */
     private static void axpy(double a, double[] x, int off, double[] y, int len) {
         if (a == 0) {
@@ -316,22 +446,6 @@ final class UnbinnedKernel {
         int j = 0;
         for (; j <= len - L; j += L) {
             DoubleVector.fromArray(DS, x, off + j).fma(av, DoubleVector.fromArray(DS, y, j)).intoArray(y, j);
-        }
-        for (; j < len; j++) {
-            y[j] = Math.fma(x[off + j], a, y[j]);
-        }
-    }
-
-    /** As {@link #axpy} for a float32 column, widened to float64 lanes. */
-    private static void axpyF(double a, float[] x, int off, double[] y, int len) {
-        if (a == 0) {
-            return;
-        }
-        DoubleVector av = DoubleVector.broadcast(DS, a);
-        int j = 0;
-        for (; j <= len - L; j += L) {
-            DoubleVector xv = (DoubleVector) FloatVector.fromArray(FS, x, off + j).convertShape(VectorOperators.F2D, DS, 0);
-            xv.fma(av, DoubleVector.fromArray(DS, y, j)).intoArray(y, j);
         }
         for (; j < len; j++) {
             y[j] = Math.fma(x[off + j], a, y[j]);
@@ -408,14 +522,15 @@ final class UnbinnedKernel {
                 continue;
             }
             double cp = prep.c[p];
+            double[] d2 = sc.d2;
             for (int k = 0; k < shapeParam[p].length; k++) {
                 if (float32) {
-                    partial[o + offB[p] + 2 * k] = cp * dotF(q, lnUpF[p][k], start, len);
-                    partial[o + offB[p] + 2 * k + 1] = cp * dotF(q, lnDownF[p][k], start, len);
+                    dot2F(q, lnUpF[p][k], lnDownF[p][k], start, len, d2);
                 } else {
-                    partial[o + offB[p] + 2 * k] = cp * dot(q, lnUp[p][k], start, len);
-                    partial[o + offB[p] + 2 * k + 1] = cp * dot(q, lnDown[p][k], start, len);
+                    dot2(q, lnUp[p][k], lnDown[p][k], start, len, d2);
                 }
+                partial[o + offB[p] + 2 * k] = cp * d2[0];
+                partial[o + offB[p] + 2 * k + 1] = cp * d2[1];
             }
             for (int a = 0; a < delta[p].length; a++) {
                 partial[o + offC[p] + a] = cp * dot(q, delta[p][a], start, len);
@@ -442,20 +557,6 @@ final class UnbinnedKernel {
         int j = 0;
         for (; j <= len - L; j += L) {
             acc = DoubleVector.fromArray(DS, x, j).fma(DoubleVector.fromArray(DS, y, yOff + j), acc);
-        }
-        double s = lanes(acc);
-        for (; j < len; j++) {
-            s = Math.fma(x[j], y[yOff + j], s);
-        }
-        return s;
-    }
-
-    private static double dotF(double[] x, float[] y, int yOff, int len) {
-        DoubleVector acc = DoubleVector.zero(DS);
-        int j = 0;
-        for (; j <= len - L; j += L) {
-            DoubleVector yv = (DoubleVector) FloatVector.fromArray(FS, y, yOff + j).convertShape(VectorOperators.F2D, DS, 0);
-            acc = DoubleVector.fromArray(DS, x, j).fma(yv, acc);
         }
         double s = lanes(acc);
         for (; j < len; j++) {
