@@ -22,6 +22,7 @@ public final class SchemaCheck {
     static final Set<String> TYPES = Set.of("normfactor", "lumi", "normsys", "histosys", "shapesys", "staterror", "shapefactor");
 
     private final List<String> problems = new ArrayList<>();
+    private final Map<String, Integer> observedBins = new HashMap<>();
 
     private SchemaCheck() {
     }
@@ -118,6 +119,14 @@ public final class SchemaCheck {
             add("$.version", "'" + root.get("version").asText() + "' is not a supported version (1.0.0)");
         }
         Map<String, Integer> bins = new HashMap<>();
+        JsonNode obsNodes = root.get("observations");
+        if (obsNodes != null && obsNodes.isArray()) {
+            for (JsonNode o : obsNodes) {
+                if (o.path("name").isTextual() && o.path("data").isArray() && !o.path("data").isEmpty()) {
+                    observedBins.putIfAbsent(o.get("name").asText(), o.get("data").size());
+                }
+            }
+        }
         Map<String, String> modifierTypes = new HashMap<>();
         Map<String, String> modifierFirstPath = new HashMap<>();
         JsonNode channels = root.get("channels");
@@ -237,7 +246,24 @@ public final class SchemaCheck {
         if (!nonEmptyArray(samples, path + ".samples")) {
             return;
         }
-        int nb = -1;
+        // the channel's bin count: the most common sample length (the observation's breaks a tie)
+        Integer fromObservation = name == null ? null : observedBins.get(name);
+        Map<Integer, Integer> counts = new HashMap<>();
+        for (JsonNode smp : samples) {
+            if (smp.path("data").isArray() && !smp.path("data").isEmpty()) {
+                counts.merge(smp.get("data").size(), 1, Integer::sum);
+            }
+        }
+        int nb = fromObservation == null ? -1 : fromObservation;
+        int best = fromObservation == null ? 0 : counts.getOrDefault(fromObservation, 0);
+        String nbSource = "its observation has";
+        for (Map.Entry<Integer, Integer> e : counts.entrySet()) {
+            if (e.getValue() > best) {
+                best = e.getValue();
+                nb = e.getKey();
+                nbSource = "the channel's other samples have";
+            }
+        }
         Set<String> sampleNames = new HashSet<>();
         for (int s = 0; s < samples.size(); s++) {
             String sp = path + ".samples[" + s + "]";
@@ -251,10 +277,8 @@ public final class SchemaCheck {
             }
             int n = numbers(smp.get("data"), sp + ".data");
             if (n > 0) {
-                if (nb < 0) {
-                    nb = n;
-                } else if (n != nb) {
-                    add(sp + ".data", n + " bins, the channel's first sample has " + nb);
+                if (n != nb) {
+                    add(sp + ".data", n + " bins, but " + nbSource + " " + nb);
                 }
             }
             JsonNode mods = smp.get("modifiers");
