@@ -186,15 +186,32 @@ class Workspace:
             x[free] = z
             return self.nll(x, obs, aux)
         bounds = [(self.pars[self.names[i]]["lo"], self.pars[self.names[i]]["hi"]) for i in free]
-        # SLSQP (pyhf's own choice) from the start, then L-BFGS-B and SLSQP again from the best point
+        # SLSQP (pyhf's own choice), then L-BFGS-B and SLSQP again from the best point; from the
+        # initial point and from six seeded random starts (a workspace may have several minima)
+        rng = np.random.default_rng(777)
+        starts = [x0[free]]
+        for _ in range(6):
+            z = []
+            for i in free:
+                p = self.pars[self.names[i]]
+                if p["kind"] == "gauss":
+                    v = p["aux"] + rng.uniform(-2, 2) * p["sigma"]
+                elif p["kind"] == "poisson":
+                    v = 1 + rng.uniform(-0.3, 0.3)
+                else:
+                    v = rng.uniform(0.1, 3)
+                z.append(min(max(v, p["lo"]), p["hi"]))
+            starts.append(np.array(z))
         best = None
-        z0 = x0[free]
-        for method in ("SLSQP", "L-BFGS-B", "SLSQP"):
-            opts = dict(ftol=1e-15, maxiter=20000) if method == "SLSQP" else dict(ftol=1e-15, gtol=1e-10, maxiter=20000, maxfun=200000)
-            r = minimize(f, z0, method=method, jac="3-point" if method == "L-BFGS-B" else None, bounds=bounds, options=opts)
-            if best is None or r.fun < best.fun:
-                best = r
-            z0 = best.x
+        for z0 in starts:
+            if f(z0) >= 1e299:
+                continue
+            for method in ("SLSQP", "L-BFGS-B", "SLSQP"):
+                opts = dict(ftol=1e-15, maxiter=20000) if method == "SLSQP" else dict(ftol=1e-15, gtol=1e-10, maxiter=20000, maxfun=200000)
+                r = minimize(f, z0, method=method, jac="3-point" if method == "L-BFGS-B" else None, bounds=bounds, options=opts)
+                if best is None or r.fun < best.fun:
+                    best = r
+                z0 = best.x
         x = x0.copy()
         x[free] = best.x
         return best.fun, x
