@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
             "  ratiofit inspect my-workspace --json"})
 public final class InspectCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "WORKSPACE", description = "The workspace folder, or a pyhf JSON workspace (.json, .json.gz).")
+    @Parameters(index = "0", paramLabel = "WORKSPACE_DIR", description = "The workspace folder, or a pyhf JSON workspace (.json, .json.gz).")
     Path workspace;
 
     @CommandLine.Mixin

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
  */
 public final class WorkspaceOptions {
 
-    @Parameters(index = "0", paramLabel = "WORKSPACE",
+    @Parameters(index = "0", paramLabel = "WORKSPACE_DIR",
             description = "Workspace directory (holding workspace.json and the .npy columns), or a pyhf JSON workspace "
                     + "(.json or .json.gz; see --measurement, --patch, --interp).")
     Path workspace;
