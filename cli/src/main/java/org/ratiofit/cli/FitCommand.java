@@ -62,7 +62,8 @@ public final class FitCommand implements Callable<Integer> {
         try {
             List<String> minosNames = minosParameters(cl, model);
             Output out = new Output(cl.getOut(), output, "ratiofit fit " + workspace.workspace);
-            FitResult fit = migrad.minimise(model);
+            FitLog fits = new FitLog(migrad);
+            FitResult fit = fits.minimiser.minimise(model);
             FitResult hesse = Hesse.compute(model, fit, minimiser.strategy, true);
             List<MinosError> errors = new ArrayList<>();
             if (!minosNames.isEmpty()) {
@@ -76,7 +77,14 @@ public final class FitCommand implements Callable<Integer> {
                 }
             }
             report(out, model, fit, hesse, errors);
+            fits.report(out);
             Map<String, Object> json = Output.result("fit", workspace.workspace);
+            json.put("fits", fits.json());
+            if (workspace.pyhf.fullLogpdf) {
+                double full = hesse.minimumValue() + org.ratiofit.likelihood.histfactory.LogPdf.constant(model);
+                out.paragraph("-ln L with every constant (pyhf's -logpdf) at the minimum: " + Output.plain(full));
+                json.put("fullNll", full);
+            }
             json.put("migrad", Map.of("functionCalls", fit.functionCalls(), "gradientCalls", fit.gradientCalls(),
                     "edm", fit.edm(), "validMinimum", fit.status().validMinimum()));
             json.put("fit", hesse);
@@ -84,7 +92,7 @@ public final class FitCommand implements Callable<Integer> {
                 json.put("minos", errors);
             }
             out.finish(json);
-            return hesse.status().validMinimum() && errors.stream().allMatch(MinosError::valid) ? 0 : 3;
+            return fits.exitCode(hesse.status().validMinimum() && errors.stream().allMatch(MinosError::valid) ? 0 : 3);
         } finally {
             workspace.close();
         }

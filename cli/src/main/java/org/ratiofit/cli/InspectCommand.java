@@ -25,8 +25,11 @@ import picocli.CommandLine.Parameters;
             "  ratiofit inspect my-workspace --json"})
 public final class InspectCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "WORKSPACE_DIR", description = "The workspace folder.")
+    @Parameters(index = "0", paramLabel = "WORKSPACE_DIR", description = "The workspace folder, or a pyhf JSON workspace (.json, .json.gz).")
     Path workspace;
+
+    @CommandLine.Mixin
+    PyhfOptions pyhf = new PyhfOptions();
 
     @Option(names = "--json", description = "Write the summary as one JSON object on standard output instead of tables.")
     boolean json;
@@ -36,6 +39,10 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (PyhfOptions.isPyhf(workspace)) {
+            return PyhfInspect.run(spec.commandLine(), workspace, pyhf, json);
+        }
+        pyhf.refuseForDirectory(spec.commandLine(), workspace);
         WorkspaceSummary s = WorkspaceInspector.inspect(workspace);
         OutputOptions oo = new OutputOptions();
         oo.json = json;

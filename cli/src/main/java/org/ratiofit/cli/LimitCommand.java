@@ -53,6 +53,11 @@ public final class LimitCommand implements Callable<Integer> {
                     + "(default: best fit + 5 HESSE errors, inside the bounds).")
     Double muMax;
 
+    @Option(names = "--at", paramLabel = "MU",
+            description = "Test one value of the parameter of interest instead of searching for the limit: CLs observed and "
+                    + "the expected band at MU (as pyhf's hypotest).")
+    Double at;
+
     @Option(names = "--plot-points", paramLabel = "N", defaultValue = "21",
             description = "Points of the CLs-versus-mu curve drawn with --report or --plots (0: no curve). Default: ${DEFAULT-VALUE}.")
     int plotPoints;
@@ -81,7 +86,15 @@ public final class LimitCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(cl, "--mu-max must lie in (0, " + p.upper() + "] (the upper bound of '"
                         + p.name() + "'), got " + muMax);
             }
-            HypoTests tests = new HypoTests(migrad);
+            if (at != null && !(at >= p.lower() && at <= p.upper())) {
+                throw new CommandLine.ParameterException(cl, "--at " + at + ": outside the bounds of '" + p.name() + "' ["
+                        + p.lower() + ", " + p.upper() + "]");
+            }
+            FitLog fits = new FitLog(migrad);
+            HypoTests tests = new HypoTests(fits.minimiser);
+            if (at != null) {
+                return testAt(cl, model, tests, fits, poi);
+            }
             Output out = new Output(cl.getOut(), output, "ratiofit limit " + workspace.workspace);
             LimitResult limit;
             FitResult best;
@@ -110,21 +123,53 @@ public final class LimitCommand implements Callable<Integer> {
             for (int k = 0; k < 5; k++) {
                 rows.add(List.of(bands[k], Output.num(limit.expected()[k])));
             }
-            out.table(List.of("", poiName + " upper limit"), rows);
+            out.table(List.of("", poiName + " upper limit" + fits.mark()), rows);
+            fits.report(out);
             if (!curve.isEmpty()) {
                 plot(out, poiName, limit, curve);
             }
             Map<String, Object> json = Output.result("limit", workspace.workspace);
             json.put("fit", best);
             json.put("limit", limit);
+            json.put("fits", fits.json());
             if (!curve.isEmpty()) {
                 json.put("clsCurve", curve);
             }
             out.finish(json);
-            return best.status().validMinimum() ? 0 : 3;
+            return fits.exitCode(best.status().validMinimum() ? 0 : 3);
         } finally {
             workspace.close();
         }
+    }
+
+    /** {@code --at MU}: CLs+b, CLb, CLs and the expected band at one value, no limit search. */
+    private int testAt(CommandLine cl, Model model, HypoTests tests, FitLog fits, int poi) throws IOException {
+        Output out = new Output(cl.getOut(), output, "ratiofit limit " + workspace.workspace);
+        HypoTestResult r;
+        try (Progress progress = Progress.start(!output.json, "hypothesis test (likelihood evaluations)", -1)) {
+            r = tests.test(new CountingModel(model, progress), statistic, at);
+        }
+        String poiName = model.parameters().get(poi).name();
+        out.paragraph("ratiofit limit " + workspace.workspace + ": hypothesis test of " + poiName + " = " + Output.plain(at)
+                + ", test statistic " + Statistics.name(statistic) + ", asymptotic; best fit " + poiName + " = " + Output.plain(r.muHat()));
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("CLs observed", Output.num(r.cls())));
+        rows.add(List.of("CLs+b", Output.num(r.clsb())));
+        rows.add(List.of("CLb", Output.num(r.clb())));
+        String[] bands = {"CLs expected -2 sigma", "CLs expected -1 sigma", "CLs expected (median)", "CLs expected +1 sigma",
+            "CLs expected +2 sigma"};
+        for (int k = 0; k < 5; k++) {
+            rows.add(List.of(bands[k], Output.num(r.expectedCls()[k])));
+        }
+        rows.add(List.of("q (observed)", Output.num(r.q())));
+        rows.add(List.of("q (Asimov)", Output.num(r.qAsimov())));
+        out.table(List.of("", "at " + poiName + " = " + Output.plain(at) + fits.mark()), rows);
+        fits.report(out);
+        Map<String, Object> json = Output.result("limit", workspace.workspace);
+        json.put("hypoTest", r);
+        json.put("fits", fits.json());
+        out.finish(json);
+        return fits.exitCode(0);
     }
 
     static double defaultMuMax(FitResult best, int poi, ParameterSpec p) {

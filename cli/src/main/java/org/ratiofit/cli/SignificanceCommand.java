@@ -57,13 +57,14 @@ public final class SignificanceCommand implements Callable<Integer> {
             }
             Output out = new Output(cl.getOut(), output, "ratiofit significance " + workspace.workspace);
             DiscoveryResult r;
+            FitLog fits = new FitLog(migrad);
             try (Progress progress = Progress.start(!output.json, "significance (likelihood evaluations)", -1)) {
-                r = new HypoTests(migrad).discovery(new CountingModel(model, progress), expectedMu);
+                r = new HypoTests(fits.minimiser).discovery(new CountingModel(model, progress), expectedMu);
             }
             double expectedP = new NormalDistribution(0, 1).cumulativeProbability(-r.expectedSignificance());
             out.paragraph("ratiofit significance " + workspace.workspace + ": discovery test of " + p.name()
                     + " = 0 with q_0 (asymptotic); expected for " + p.name() + " = " + Output.plain(expectedMu) + " (Asimov)");
-            out.table(List.of("", "q_0", "p-value", "Z"), List.of(
+            out.table(List.of("", "q_0", "p-value", "Z" + fits.mark()), List.of(
                     List.of("observed", Output.num(r.q0()), Output.num4(r.pValue()), Output.num4(r.significance())),
                     List.of("expected (median)", Output.num(r.expectedSignificance() * r.expectedSignificance()),
                             Output.num4(expectedP), Output.num4(r.expectedSignificance()))));
@@ -71,8 +72,10 @@ public final class SignificanceCommand implements Callable<Integer> {
             json.put("parameterOfInterest", p.name());
             json.put("significance", r);
             json.put("expectedPValue", expectedP);
+            fits.report(out);
+            json.put("fits", fits.json());
             out.finish(json);
-            return 0;
+            return fits.exitCode(0);
         } finally {
             workspace.close();
         }

@@ -23,8 +23,12 @@ import picocli.CommandLine.Parameters;
 public final class WorkspaceOptions {
 
     @Parameters(index = "0", paramLabel = "WORKSPACE_DIR",
-            description = "Workspace directory (holding workspace.json and the .npy columns).")
+            description = "Workspace directory (holding workspace.json and the .npy columns), or a pyhf JSON workspace "
+                    + "(.json or .json.gz; see --measurement, --patch, --interp).")
     Path workspace;
+
+    @CommandLine.Mixin
+    PyhfOptions pyhf = new PyhfOptions();
 
     @Option(names = "--fix", paramLabel = "NAME=VALUE", split = ",",
             description = "Hold a parameter fixed at a value (repeatable, or comma-separated).")
@@ -64,14 +68,18 @@ public final class WorkspaceOptions {
         if (!Files.exists(workspace)) {
             throw new IOException("workspace directory '" + workspace + "' does not exist");
         }
-        if (!Files.isDirectory(workspace)) {
+        boolean pyhfFile = PyhfOptions.isPyhf(workspace);
+        if (!pyhfFile && !Files.isDirectory(workspace)) {
             throw new IOException("'" + workspace + "' is not a directory (a workspace is a directory holding "
-                    + Workspace.FILE + ")");
+                    + Workspace.FILE + ") nor a pyhf JSON file (.json, .json.gz)");
         }
         if (threads != null && threads < 1) {
             throw new CommandLine.ParameterException(cl, "--threads must be at least 1, got " + threads);
         }
-        Workspace ws = WorkspaceReader.read(workspace);
+        if (!pyhfFile) {
+            pyhf.refuseForDirectory(cl, workspace);
+        }
+        Workspace ws = pyhfFile ? pyhf.open(cl, workspace) : WorkspaceReader.read(workspace);
         List<Parameter> params = new ArrayList<>(ws.parameters());
         List<String> names = params.stream().map(Parameter::name).toList();
         for (Map.Entry<String, Double> e : set.entrySet()) {

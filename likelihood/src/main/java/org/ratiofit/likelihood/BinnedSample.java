@@ -32,6 +32,10 @@ public record BinnedSample(String name, double[] nominal, List<Modifier> modifie
                 throw new IllegalArgumentException("binned sample '" + name + "': histosys '" + h.parameter() + "' has "
                         + h.up().length + " bins, the sample " + nominal.length);
             }
+            if (m instanceof Modifier.PerBin pb && pb.bins().length != nominal.length) {
+                throw new IllegalArgumentException("binned sample '" + name + "': " + pb.type() + " '" + pb.name() + "' has "
+                        + pb.bins().length + " bins, the sample " + nominal.length);
+            }
         }
     }
 

@@ -28,7 +28,7 @@ public final class Model implements StatisticalModel {
     private final List<ParameterSpec> specs;
     private final int poi;
     private final List<CompiledUnbinned> unbinned = new ArrayList<>();
-    private final List<CompiledBinned> binned = new ArrayList<>();
+    private final BinnedKernel binned;
     private final ForkJoinPool pool;
     private final boolean float32;
 
@@ -46,10 +46,6 @@ public final class Model implements StatisticalModel {
         boolean matches(List<UnbinnedSample> s, EventSet ref, List<String> n, boolean f32) {
             return ref == reference && f32 == float32 && s.equals(samples) && n.equals(names);
         }
-    }
-
-    private record CompiledBinned(BinnedChannel channel, YieldFunction[] factors, int[][] histoParam, boolean[][] histo4p,
-                                  double[][][] du, double[][][] dd, int[] gamma) {
     }
 
     /** A model using the common fork-join pool for the event loop. */
@@ -93,6 +89,7 @@ public final class Model implements StatisticalModel {
         poi = poiIndex;
         specs = this.parameters.stream().map(Parameter::toSpec).toList();
         java.util.Set<String> names = new java.util.HashSet<>();
+        List<BinnedChannel> binnedChannels = new ArrayList<>();
         for (Channel c : this.channels) {
             if (!names.add(c.name())) {
                 throw new IllegalArgumentException("duplicate channel '" + c.name() + "'");
@@ -100,9 +97,10 @@ public final class Model implements StatisticalModel {
             if (c instanceof UnbinnedChannel u) {
                 compile(u, reuse);
             } else {
-                compile((BinnedChannel) c);
+                binnedChannels.add((BinnedChannel) c);
             }
         }
+        binned = new BinnedKernel(binnedChannels, index, this.parameters.size());
     }
 
     private void compile(UnbinnedChannel u, List<RefNorm> reuse) {
@@ -196,50 +194,6 @@ public final class Model implements StatisticalModel {
             }
         }
         return out;
-    }
-
-    private void compile(BinnedChannel c) {
-        int ns = c.samples().size();
-        YieldFunction[] f = new YieldFunction[ns];
-        int[][] hp = new int[ns][];
-        boolean[][] h4 = new boolean[ns][];
-        double[][][] du = new double[ns][][];
-        double[][][] dd = new double[ns][][];
-        for (int p = 0; p < ns; p++) {
-            BinnedSample s = c.samples().get(p);
-            String where = "channel '" + c.name() + "' sample '" + s.name() + "'";
-            f[p] = new YieldFunction(s.modifiers(), index, where);
-            List<Modifier.HistoSys> hs = s.modifiers().stream().filter(m -> m instanceof Modifier.HistoSys)
-                    .map(m -> (Modifier.HistoSys) m).toList();
-            hp[p] = new int[hs.size()];
-            h4[p] = new boolean[hs.size()];
-            du[p] = new double[hs.size()][];
-            dd[p] = new double[hs.size()][];
-            for (int k = 0; k < hs.size(); k++) {
-                Modifier.HistoSys h = hs.get(k);
-                hp[p][k] = index.get(h.parameter());
-                h4[p][k] = "4p".equals(h.code());
-                du[p][k] = new double[c.bins()];
-                dd[p][k] = new double[c.bins()];
-                for (int b = 0; b < c.bins(); b++) {
-                    du[p][k][b] = h.up()[b] - s.nominal()[b];
-                    dd[p][k][b] = s.nominal()[b] - h.down()[b];
-                }
-            }
-        }
-        int[] gamma = null;
-        if (c.mcStatParameters() != null) {
-            gamma = new int[c.bins()];
-            for (int b = 0; b < gamma.length; b++) {
-                String g = c.mcStatParameters().get(b);
-                Integer gi = index.get(g);
-                if (gi == null) {
-                    throw new IllegalArgumentException("channel '" + c.name() + "': MC-stat parameter '" + g + "' of bin " + b + " is not a parameter");
-                }
-                gamma[b] = gi;
-            }
-        }
-        binned.add(new CompiledBinned(c, f, hp, h4, du, dd, gamma));
     }
 
     public List<Parameter> modelParameters() {
@@ -383,19 +337,19 @@ public final class Model implements StatisticalModel {
                 }
             }
         }
-        for (CompiledBinned cb : binned) {
-            double[] term = new double[1];
-            long bad = binnedTerm(cb, theta, grad, null, term);
+        BinnedKernel.Result br = binned.evaluate(theta, grad);
+        for (int c = 0; c < br.badBins().length; c++) {
+            long bad = br.badBins()[c];
+            String cn = binned.channels().get(c).name();
             if (bad < 0) {
-                appendReason(reason, "channel '" + cb.channel.name() + "': a sample yield is not finite at this point");
+                appendReason(reason, "channel '" + cn + "': a sample yield is not finite at this point");
                 invalid += 1;
             } else if (bad > 0) {
-                appendReason(reason, "channel '" + cb.channel.name() + "': expected count <= 0 in " + bad + " bin(s) with observed events (or < 0 in any)");
+                appendReason(reason, "channel '" + cn + "': expected count <= 0 in " + bad + " bin(s) with observed events (or < 0 in any)");
                 invalid += bad;
-            } else {
-                nll += term[0];
             }
         }
+        nll += br.nll();
         for (int i = 0; i < dim; i++) {
             Parameter p = parameters.get(i);
             if (p.kind() == Parameter.Kind.CONSTRAINED) {
@@ -403,6 +357,19 @@ public final class Model implements StatisticalModel {
                 nll += 0.5 * z * z;
                 if (withGradient) {
                     grad[i] += z / p.sigma();
+                }
+            } else if (p.kind() == Parameter.Kind.POISSON) {
+                // -ln Poisson(aux | tau theta) without ln Gamma(aux + 1)
+                double tau = p.tau();
+                double rate = tau * theta[i];
+                if (rate < 0 || (rate == 0 && p.aux() > 0)) {
+                    appendReason(reason, "parameter '" + p.name() + "': Poisson constraint rate tau*gamma = " + rate + " <= 0");
+                    invalid += 1;
+                    continue;
+                }
+                nll += rate - (p.aux() > 0 ? p.aux() * Math.log(rate) : 0);
+                if (withGradient) {
+                    grad[i] += tau - (p.aux() > 0 ? p.aux() / theta[i] : 0);
                 }
             }
         }
@@ -421,81 +388,6 @@ public final class Model implements StatisticalModel {
             sb.append("; ");
         }
         sb.append(r);
-    }
-
-    /**
-     * Adds the channel's Poisson term's gradient into grad (if not null), stores expected counts in
-     * {@code expectedOut} if not null, the term's -ln L in {@code nllOut[0]} if not null. Returns the
-     * number of bad bins, -1 when a yield is not finite. Safe to call from several threads.
-     */
-    private long binnedTerm(CompiledBinned cb, double[] theta, double[] grad, double[] expectedOut, double[] nllOut) {
-        BinnedChannel ch = cb.channel;
-        int nb = ch.bins();
-        int ns = cb.factors.length;
-        int dim = theta.length;
-        double[] lambda = new double[nb];
-        double[] f = new double[ns];
-        double[][] df = grad != null ? new double[ns][dim] : null;
-        double[][] shifted = new double[ns][nb];
-        for (int p = 0; p < ns; p++) {
-            f[p] = cb.factors[p].evaluate(theta, grad != null ? df[p] : null, 1);
-            if (!Double.isFinite(f[p])) {
-                return -1;
-            }
-            BinnedSample s = ch.samples().get(p);
-            for (int b = 0; b < nb; b++) {
-                double v = s.nominal()[b];
-                for (int k = 0; k < cb.histoParam[p].length; k++) {
-                    double a = theta[cb.histoParam[p][k]];
-                    v += (cb.histo4p[p][k] ? Interpolation.code4p(a, cb.du[p][k][b], cb.dd[p][k][b])
-                            : Interpolation.code0(a, cb.du[p][k][b], cb.dd[p][k][b]))[0];
-                }
-                shifted[p][b] = v;
-                double g = s.mcStat() && cb.gamma != null ? theta[cb.gamma[b]] : 1;
-                lambda[b] += f[p] * v * g;
-            }
-        }
-        if (expectedOut != null) {
-            System.arraycopy(lambda, 0, expectedOut, 0, nb);
-        }
-        double nll = 0;
-        long bad = 0;
-        double[] obs = ch.observed();
-        for (int b = 0; b < nb; b++) {
-            if (lambda[b] < 0 || (lambda[b] == 0 && obs[b] > 0) || !Double.isFinite(lambda[b])) {
-                bad++;
-                continue;
-            }
-            nll += lambda[b] - (obs[b] > 0 ? obs[b] * Math.log(lambda[b]) : 0);
-        }
-        if (nllOut != null) {
-            nllOut[0] = nll;
-        }
-        if (bad > 0 || grad == null) {
-            return bad;
-        }
-        for (int b = 0; b < nb; b++) {
-            double k = lambda[b] > 0 ? 1 - obs[b] / lambda[b] : 1;
-            for (int p = 0; p < ns; p++) {
-                BinnedSample s = ch.samples().get(p);
-                boolean mc = s.mcStat() && cb.gamma != null;
-                double g = mc ? theta[cb.gamma[b]] : 1;
-                double v = shifted[p][b];
-                for (int j = 0; j < dim; j++) {
-                    grad[j] += k * df[p][j] * v * g;
-                }
-                for (int h = 0; h < cb.histoParam[p].length; h++) {
-                    double a = theta[cb.histoParam[p][h]];
-                    double dv = (cb.histo4p[p][h] ? Interpolation.code4p(a, cb.du[p][h][b], cb.dd[p][h][b])
-                            : Interpolation.code0(a, cb.du[p][h][b], cb.dd[p][h][b]))[1];
-                    grad[cb.histoParam[p][h]] += k * f[p] * dv * g;
-                }
-                if (mc) {
-                    grad[cb.gamma[b]] += k * f[p] * v;
-                }
-            }
-        }
-        return 0;
     }
 
     // ------------------------------------------------------------------ Asimov and toys
@@ -540,6 +432,7 @@ public final class Model implements StatisticalModel {
         List<Channel> out = new ArrayList<>();
         int ui = 0;
         int bi = 0;
+        double[] expectedAll = binned.expected(point);
         for (Channel c : channels) {
             if (c instanceof UnbinnedChannel u) {
                 CompiledUnbinned cu = unbinned.get(ui++);
@@ -568,21 +461,22 @@ public final class Model implements StatisticalModel {
                 }
                 out.add(new UnbinnedChannel(u.name(), u.samples(), new EventSet(ref.events(), w, ref.columns()), ref, u.normalisation()));
             } else {
-                CompiledBinned cb = binned.get(bi++);
-                double[] exp = new double[cb.channel.bins()];
-                if (binnedTerm(cb, point, null, exp, null) < 0) {
-                    throw new IllegalArgumentException("channel '" + c.name() + "': a yield is not finite at the Asimov point");
-                }
+                BinnedChannel bc = (BinnedChannel) c;
+                double[] exp = binned.channelPart(expectedAll, bi++);
                 for (int b = 0; b < exp.length; b++) {
+                    if (!Double.isFinite(exp[b])) {
+                        throw new IllegalArgumentException("channel '" + c.name() + "': a yield is not finite at the Asimov point");
+                    }
                     exp[b] = Math.max(exp[b], 0);
                 }
-                out.add(cb.channel.withObserved(exp));
+                out.add(bc.withObserved(exp));
             }
         }
         List<Parameter> ps = new ArrayList<>();
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
-            ps.add(p.kind() == Parameter.Kind.CONSTRAINED ? p.withAux(point[i]) : p);
+            ps.add(p.kind() == Parameter.Kind.CONSTRAINED ? p.withAux(point[i])
+                    : p.kind() == Parameter.Kind.POISSON ? p.withAux(p.tau() * Math.max(point[i], 0)) : p);
         }
         return new Model(ps, out, pool, float32, normalisations());
     }
@@ -612,6 +506,7 @@ public final class Model implements StatisticalModel {
             throw new IllegalArgumentException("expected " + parameters.size() + " parameter values, got " + truth.length);
         }
         RandomDataGenerator rng = new RandomDataGenerator(seed);
+        double[] expectedAll = binned.expected(truth);
         List<Channel> out = new ArrayList<>();
         int ui = 0;
         int bi = 0;
@@ -620,21 +515,28 @@ public final class Model implements StatisticalModel {
                 out.add(resample(unbinned.get(ui++), truth, rng));
                 continue;
             }
-            CompiledBinned cb = binned.get(bi++);
-            double[] exp = new double[cb.channel.bins()];
-            if (binnedTerm(cb, truth, null, exp, null) < 0) {
-                throw new IllegalArgumentException("channel '" + cb.channel.name() + "': a yield is not finite at the truth point");
+            BinnedChannel bc = (BinnedChannel) c;
+            double[] exp = binned.channelPart(expectedAll, bi++);
+            for (double e : exp) {
+                if (!Double.isFinite(e)) {
+                    throw new IllegalArgumentException("channel '" + bc.name() + "': a yield is not finite at the truth point");
+                }
             }
             double[] counts = new double[exp.length];
             for (int b = 0; b < exp.length; b++) {
                 counts[b] = exp[b] > 0 ? rng.nextPoisson(exp[b]) : 0;
             }
-            out.add(cb.channel.withObserved(counts));
+            out.add(bc.withObserved(counts));
         }
         List<Parameter> ps = new ArrayList<>();
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
-            ps.add(p.kind() == Parameter.Kind.CONSTRAINED ? p.withAux(rng.nextNormal(truth[i], p.sigma())) : p);
+            if (p.kind() == Parameter.Kind.POISSON) {
+                double rate = p.tau() * Math.max(truth[i], 0);
+                ps.add(p.withAux(rate > 0 ? rng.nextPoisson(rate) : 0));
+            } else {
+                ps.add(p.kind() == Parameter.Kind.CONSTRAINED ? p.withAux(rng.nextNormal(truth[i], p.sigma())) : p);
+            }
         }
         return new Model(ps, out, pool, float32, normalisations());
     }

@@ -152,6 +152,40 @@ public sealed interface Modifier {
         }
     }
 
+    /**
+     * Binned only: one multiplicative factor per bin, the parameter named for that bin (null: no
+     * factor in that bin). HistFactory's shapesys (Poisson-constrained gammas), staterror
+     * (Gaussian-constrained gammas shared by the channel's samples) and shapefactor (free) all act
+     * on the yield this way; they differ only in their parameters' constraints.
+     *
+     * @param bins per bin the parameter's name, or null
+     * @param type the HistFactory type it came from ("shapesys", "staterror", "shapefactor"), kept
+     *             for writing pyhf JSON back; any text otherwise
+     * @param name the HistFactory modifier's name (the parameters are {@code name[b]})
+     */
+    record PerBin(String name, String type, String[] bins) implements Modifier {
+        public PerBin {
+            if (name == null || name.isBlank() || bins == null) {
+                throw new IllegalArgumentException("per-bin modifier: name and bins must be given");
+            }
+            bins = bins.clone();
+        }
+
+        public List<String> parameters() {
+            return Arrays.stream(bins).filter(java.util.Objects::nonNull).toList();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PerBin x && x.name.equals(name) && java.util.Objects.equals(x.type, type) && Arrays.equals(x.bins, bins);
+        }
+
+        @Override
+        public int hashCode() {
+            return name.hashCode() + Arrays.hashCode(bins);
+        }
+    }
+
     private static void checkCode(String parameter, int code) {
         if (code != 1 && code != 4) {
             throw new IllegalArgumentException("modifier on '" + parameter + "': unsupported interpolation code " + code + " (use 1 or 4)");

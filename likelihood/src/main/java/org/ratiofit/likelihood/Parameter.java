@@ -11,13 +11,19 @@ import org.ratiofit.objective.ParameterSpec;
  * @param lower   lower bound (may be -infinity)
  * @param upper   upper bound (may be +infinity)
  * @param fixed   held at its initial value
- * @param aux     auxiliary measurement of a constrained nuisance parameter (the Gaussian's centre)
- * @param sigma   width of the Gaussian constraint
+ * @param aux     auxiliary measurement of a constrained nuisance parameter (the Gaussian's centre;
+ *                for a Poisson-constrained one the auxiliary count, tau at the nominal data)
+ * @param sigma   width of the Gaussian constraint (for a Poisson-constrained one the relative
+ *                width 1/sqrt(tau): the constraint is Poisson(aux | tau theta), tau = 1/sigma^2)
  */
 public record Parameter(String name, Kind kind, double initial, double lower, double upper, boolean fixed,
                         double aux, double sigma) {
 
-    public enum Kind { POI, NORM_FACTOR, CONSTRAINED }
+    /**
+     * POISSON: a HistFactory shapesys factor gamma with the constraint Poisson(aux | tau gamma),
+     * tau = 1/sigma^2 (Barlow-Beeston).
+     */
+    public enum Kind { POI, NORM_FACTOR, CONSTRAINED, POISSON }
 
     public Parameter {
         if (name == null || name.isBlank()) {
@@ -33,7 +39,7 @@ public record Parameter(String name, Kind kind, double initial, double lower, do
             throw new IllegalArgumentException("parameter '" + name + "': initial value " + initial
                     + " lies outside its bounds [" + lower + ", " + upper + "]");
         }
-        if (kind == Kind.CONSTRAINED && (!Double.isFinite(aux) || !(sigma > 0) || Double.isInfinite(sigma))) {
+        if ((kind == Kind.CONSTRAINED || kind == Kind.POISSON) && (!Double.isFinite(aux) || !(sigma > 0) || Double.isInfinite(sigma))) {
             throw new IllegalArgumentException("parameter '" + name + "': constraint needs a finite aux value and a positive width, got aux="
                     + aux + " sigma=" + sigma);
         }
@@ -59,6 +65,24 @@ public record Parameter(String name, Kind kind, double initial, double lower, do
         return new Parameter(name, Kind.CONSTRAINED, initial, lower, upper, false, aux, sigma);
     }
 
+    /**
+     * A HistFactory shapesys factor (start 1, bounds [1e-10, 10]) with the Poisson constraint
+     * Poisson(tau | tau gamma) at the nominal data: aux = tau, sigma = 1/sqrt(tau).
+     */
+    public static Parameter poisson(String name, double tau) {
+        return new Parameter(name, Kind.POISSON, 1, 1e-10, 10, false, tau, 1 / Math.sqrt(tau));
+    }
+
+    /** The Poisson constraint's scale tau = 1/sigma^2 (POISSON kind). */
+    public double tau() {
+        return 1 / (sigma * sigma);
+    }
+
+    /** Whether a constraint term (Gaussian or Poisson) belongs to this parameter. */
+    public boolean isConstrained() {
+        return kind == Kind.CONSTRAINED || kind == Kind.POISSON;
+    }
+
     public Parameter withInitial(double value) {
         return new Parameter(name, kind, value, lower, upper, fixed, aux, sigma);
     }
@@ -74,7 +98,7 @@ public record Parameter(String name, Kind kind, double initial, double lower, do
     /** The view a minimiser or sampler gets; the step is the constraint width or a tenth of the range. */
     public ParameterSpec toSpec() {
         double step;
-        if (kind == Kind.CONSTRAINED) {
+        if (kind == Kind.CONSTRAINED || kind == Kind.POISSON) {
             step = sigma;
         } else if (Double.isFinite(upper - lower)) {
             step = (upper - lower) / 10;

@@ -19,6 +19,9 @@ public record UnbinnedSample(String name, double nominalYield, List<Modifier> mo
         modifiers = List.copyOf(modifiers);
         int poly = 0;
         for (Modifier m : modifiers) {
+            if (m instanceof Modifier.PerBin) {
+                throw new IllegalArgumentException("sample '" + name + "': per-bin factors (shapesys/staterror/shapefactor) apply to binned channels only");
+            }
             if (m instanceof Modifier.HistoSys) {
                 throw new IllegalArgumentException("sample '" + name + "': histosys applies to binned channels only; use shapesys");
             }

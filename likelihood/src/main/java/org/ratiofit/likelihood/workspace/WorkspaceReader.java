@@ -116,14 +116,15 @@ public final class WorkspaceReader {
         String k = text(o, "kind", where);
         Parameter.Kind kind = WorkspaceWriter.KINDS.get(k);
         if (kind == null) {
-            throw new WorkspaceFormatException(json + ": " + where + ".kind: unknown parameter kind '" + k + "' (poi, normfactor or constrained)");
+            throw new WorkspaceFormatException(json + ": " + where + ".kind: unknown parameter kind '" + k + "' (poi, normfactor, constrained or poisson)");
         }
         double initial = number(o, "initial", where);
         double lower = bound(o, "lower", where, Double.NEGATIVE_INFINITY);
         double upper = bound(o, "upper", where, Double.POSITIVE_INFINITY);
         boolean fixed = o.has("fixed") && o.get("fixed").asBoolean();
-        double aux = kind == Parameter.Kind.CONSTRAINED ? optNumber(o, "aux", where, 0) : 0;
-        double sigma = kind == Parameter.Kind.CONSTRAINED ? optNumber(o, "sigma", where, 1) : 1;
+        boolean constrained = kind == Parameter.Kind.CONSTRAINED || kind == Parameter.Kind.POISSON;
+        double aux = constrained ? optNumber(o, "aux", where, 0) : 0;
+        double sigma = constrained ? optNumber(o, "sigma", where, 1) : 1;
         try {
             return new Parameter(name, kind, initial, lower, upper, fixed, aux, sigma);
         } catch (IllegalArgumentException e) {
@@ -308,11 +309,26 @@ public final class WorkspaceReader {
                 }
                 case "histosys" -> new Modifier.HistoSys(param(m, mw), text(m, "code", mw), numbers(need(m, "up", mw), mw + ".up"),
                         numbers(need(m, "down", mw), mw + ".down"));
+                case "perbin" -> {
+                    JsonNode ps = array(m, "parameters", mw);
+                    String[] bins = new String[ps.size()];
+                    for (int k = 0; k < ps.size(); k++) {
+                        if (ps.get(k).isNull()) {
+                            continue;
+                        }
+                        String p = ps.get(k).asText();
+                        if (!parameterNames.contains(p)) {
+                            throw new WorkspaceFormatException(json + ": " + mw + ".parameters[" + k + "]: unknown parameter '" + p + "'");
+                        }
+                        bins[k] = p;
+                    }
+                    yield new Modifier.PerBin(text(m, "name", mw), m.path("origin").asText("perbin"), bins);
+                }
                 default -> throw new WorkspaceFormatException(json + ": " + mw + ".type: unknown modifier type '" + type
-                        + "' (normfactor, coefficient, normsys, shapesys, polynomial, histosys)");
+                        + "' (normfactor, coefficient, normsys, shapesys, polynomial, histosys, perbin)");
             };
             boolean perEvent = mod instanceof Modifier.ShapeSys || mod instanceof Modifier.Polynomial;
-            if (perEvent && !unbinned || mod instanceof Modifier.HistoSys && unbinned) {
+            if (perEvent && !unbinned || (mod instanceof Modifier.HistoSys || mod instanceof Modifier.PerBin) && unbinned) {
                 throw new WorkspaceFormatException(json + ": " + mw + ".type: modifier '" + type + "' is not allowed in a "
                         + (unbinned ? "unbinned" : "binned") + " channel");
             }

@@ -64,7 +64,7 @@ public final class WorkspaceWriter {
             putBound(o, "lower", p.lower());
             putBound(o, "upper", p.upper());
             o.put("fixed", p.fixed());
-            if (p.kind() == Parameter.Kind.CONSTRAINED) {
+            if (p.isConstrained()) {
                 o.put("aux", p.aux());
                 o.put("sigma", p.sigma());
             }
@@ -201,6 +201,18 @@ public final class WorkspaceWriter {
                 o.put("code", h.code());
                 putArray(o.putArray("up"), h.up());
                 putArray(o.putArray("down"), h.down());
+            } else if (m instanceof Modifier.PerBin pb) {
+                o.put("type", "perbin");
+                o.put("name", pb.name());
+                o.put("origin", pb.type());
+                ArrayNode bins = o.putArray("parameters");
+                for (String b : pb.bins()) {
+                    if (b == null) {
+                        bins.addNull();
+                    } else {
+                        bins.add(b);
+                    }
+                }
             }
         }
     }
@@ -224,9 +236,10 @@ public final class WorkspaceWriter {
             case POI -> "poi";
             case NORM_FACTOR -> "normfactor";
             case CONSTRAINED -> "constrained";
+            case POISSON -> "poisson";
         };
     }
 
     static final Map<String, Parameter.Kind> KINDS = Map.of("poi", Parameter.Kind.POI, "normfactor", Parameter.Kind.NORM_FACTOR,
-            "constrained", Parameter.Kind.CONSTRAINED);
+            "constrained", Parameter.Kind.CONSTRAINED, "poisson", Parameter.Kind.POISSON);
 }

@@ -16,7 +16,7 @@ import org.ratiofit.objective.ParameterSpec;
  * {@link Builder#gradientCurvature(boolean)} asks for gradient differences. Bounded parameters are minimised in
  * internal coordinates (sin / sqrt transforms). Instances are immutable and thread-safe.
  */
-public final class Migrad {
+public final class Migrad implements Minimiser {
 
     /** Machine precision as Minuit uses it (8 times the unit round-off) and its scaled root. */
     static final double EPS = 8 * Math.ulp(1.0) / 2;
@@ -77,6 +77,7 @@ public final class Migrad {
     }
 
     /** Minimises with the objective's own parameter settings. */
+    @Override
     public FitResult minimise(Objective objective) {
         return minimise(objective, objective.parameters(), null);
     }
@@ -90,6 +91,7 @@ public final class Migrad {
      * Minimises from {@code parameters}, seeding the inverse Hessian from an external covariance
      * over all parameters (for example a previous fit's), or from second derivatives when null.
      */
+    @Override
     public FitResult minimise(Objective objective, List<ParameterSpec> parameters, double[][] seedCovariance) {
         InternalFunction fcn = new InternalFunction(objective, parameters, useGradient);
         int n = fcn.n();

@@ -10,6 +10,7 @@ import org.ratiofit.objective.StatisticalModel;
 import org.ratiofit.samplers.fit.FitResult;
 import org.ratiofit.samplers.fit.Json;
 import org.ratiofit.samplers.fit.Migrad;
+import org.ratiofit.samplers.fit.Minimiser;
 import org.ratiofit.samplers.fit.Parameters;
 
 /**
@@ -25,14 +26,19 @@ import org.ratiofit.samplers.fit.Parameters;
  */
 public final class HypoTests {
 
-    private final Migrad migrad;
+    private final Minimiser migrad;
     private final boolean asimovAtGeneratingPoint;
 
     public HypoTests(Migrad migrad) {
         this(migrad, false);
     }
 
-    private HypoTests(Migrad migrad, boolean asimovAtGeneratingPoint) {
+    /** Hypothesis tests whose fits all go through {@code minimiser} (e.g. a {@link org.ratiofit.samplers.fit.RobustMinimiser}). */
+    public HypoTests(Minimiser minimiser) {
+        this(minimiser, false);
+    }
+
+    private HypoTests(Minimiser migrad, boolean asimovAtGeneratingPoint) {
         this.migrad = migrad;
         this.asimovAtGeneratingPoint = asimovAtGeneratingPoint;
     }
