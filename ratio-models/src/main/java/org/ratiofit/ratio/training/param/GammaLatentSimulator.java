@@ -213,4 +213,72 @@ public final class GammaLatentSimulator {
         double m = meanX2(theta);
         return theta[0] / theta[1] - m * m + sigma2 * sigma2;
     }
+
+    // ---------------------------------------------------------------- augmented training data
+
+    public static final java.util.List<String> FEATURE_NAMES = java.util.List.of("x1", "x2");
+    public static final java.util.List<String> PARAMETER_NAMES = java.util.List.of("k", "lambda");
+
+    /**
+     * MadMiner-style augmented data for the ratio methods: n events, half drawn at θ0 (y = 0) and
+     * half at θ1 (y = 1), every event with its own θ0 uniform in the box [low, high], the joint ratio
+     * r(x,z|θ0,θ1) and the joint score t(x,z|θ0).
+     */
+    public AugmentedData ratioTrainingData(int n, double[] low, double[] high, double[] theta1, RandomGenerator rng) {
+        check(theta1);
+        double[][] x = new double[FEATURES][n];
+        double[][] th = new double[PARAMETERS][n];
+        int[] y = new int[n];
+        double[] r = new double[n];
+        double[][] t = new double[PARAMETERS][n];
+        double[] ev = new double[3];
+        double[] theta0 = new double[PARAMETERS];
+        double[] score = new double[PARAMETERS];
+        for (int e = 0; e < n; e++) {
+            for (int j = 0; j < PARAMETERS; j++) {
+                theta0[j] = low[j] + (high[j] - low[j]) * rng.nextDouble();
+                th[j][e] = theta0[j];
+            }
+            y[e] = e % 2;
+            sample(y[e] == 0 ? theta0 : theta1, rng, ev);
+            x[0][e] = ev[0];
+            x[1][e] = ev[1];
+            r[e] = Math.exp(logJointRatio(ev[2], theta0, theta1));
+            jointScore(ev[2], theta0, score);
+            for (int j = 0; j < PARAMETERS; j++) {
+                t[j][e] = score[j];
+            }
+        }
+        return new AugmentedData(FEATURE_NAMES, PARAMETER_NAMES, x, th, y, r, t, null);
+    }
+
+    /** SALLY's data: n events at θ_ref with the joint score t(x,z|θ_ref). */
+    public AugmentedData localScoreTrainingData(int n, double[] thetaRef, RandomGenerator rng) {
+        check(thetaRef);
+        double[][] x = new double[FEATURES][n];
+        double[][] t = new double[PARAMETERS][n];
+        double[] ev = new double[3];
+        double[] score = new double[PARAMETERS];
+        for (int e = 0; e < n; e++) {
+            sample(thetaRef, rng, ev);
+            x[0][e] = ev[0];
+            x[1][e] = ev[1];
+            jointScore(ev[2], thetaRef, score);
+            t[0][e] = score[0];
+            t[1][e] = score[1];
+        }
+        return new AugmentedData(FEATURE_NAMES, PARAMETER_NAMES, x, null, null, null, t, null);
+    }
+
+    /** x[feature][event] of n events at θ. */
+    public double[][] sampleFeatures(int n, double[] theta, RandomGenerator rng) {
+        double[][] x = new double[FEATURES][n];
+        double[] ev = new double[3];
+        for (int e = 0; e < n; e++) {
+            sample(theta, rng, ev);
+            x[0][e] = ev[0];
+            x[1][e] = ev[1];
+        }
+        return x;
+    }
 }
