@@ -88,4 +88,37 @@ class EstimatorExportTest {
             }
         }
     }
+
+    /** An ensemble folder of parametrised members: loaded by Ensemble, expectation weights at θ0 on a θ1 sample. */
+    @Test
+    void ensembleFolderWithExpectationWeights(@TempDir Path dir) {
+        ParamTrainingConfig c = ParamTrainingConfig.defaults(EstimatorMethod.ALICES)
+                .withNetwork(List.of(8, 8), TrainingConfig.Activation.SWISH).withEpochs(2, 256, 2).withQuiet(true)
+                .withMaxEvents(1500);
+        EstimatorEnsembleTrainer.Result r = EstimatorEnsembleTrainer.trainAndExport(
+                SIM.ratioTrainingData(2000, LO, HI, TH1, new SplittableRandom(5)), c, 2, TH1, dir, "alices");
+        double[][] x = SIM.sampleFeatures(500, TH1, new SplittableRandom(6));
+        double[] theta0 = {2.4, 1.2};
+        try (org.ratiofit.ratio.Ensemble e = org.ratiofit.ratio.Ensemble.load(dir)) {
+            assertEquals(List.of("k", "lambda"), e.parameters());
+            var report = e.fitExpectationWeights(x, null, theta0, 5.0);
+            double[] dev = new double[2];
+            double[][] lr = new double[2][];
+            for (int i = 0; i < 2; i++) {
+                lr[i] = r.members().get(i).logRatios(x, theta0);
+                for (double v : lr[i]) {
+                    dev[i] += Math.exp(v) / x[0].length;
+                }
+                dev[i] -= 1;
+                assertEquals(dev[i], report.deviations()[i], 1e-5, "E[r̂] − 1 of member " + i);
+            }
+            double[] w = e.weights();
+            assertEquals(Math.exp(-5 * Math.abs(dev[0])) / (Math.exp(-5 * Math.abs(dev[0])) + Math.exp(-5 * Math.abs(dev[1]))), w[0], 1e-5);
+            double[] agg = e.logRatios(x, theta0);
+            for (int k = 0; k < 50; k++) {
+                double want = Math.log(w[0] * Math.exp(lr[0][k]) + w[1] * Math.exp(lr[1][k]));
+                assertEquals(want, agg[k], 2e-5 * Math.max(1, Math.abs(want)));
+            }
+        }
+    }
 }
