@@ -179,6 +179,88 @@ public final class ParamTrainer {
         }
     }
 
+    /**
+     * Where one optimiser step's time goes, in milliseconds per step (means over {@code steps} steps
+     * after {@code warmup}): copying the batch into NDArrays, forward pass with loss, backward pass,
+     * optimiser update.
+     */
+    public record StepProfile(EstimatorMethod method, int batch, int steps, double inputMs, double forwardMs,
+            double backwardMs, double optimiserMs) {
+        public double totalMs() {
+            return inputMs + forwardMs + backwardMs + optimiserMs;
+        }
+    }
+
+    /** Times the phases of training steps on the first events of {@code data} (no validation, no early stopping). */
+    public static StepProfile profileSteps(AugmentedData data, ParamTrainingConfig config, int warmup, int steps) {
+        DjlOffline.ensure();
+        EstimatorMethod method = config.method();
+        checkData(data, method);
+        int d = data.numFeatures(), p = data.numParameters();
+        int pIn = method.localScore() ? 0 : p;
+        int in = d + pIn;
+        int n = data.size();
+        int[] all = permutation(n, null);
+        double[] mean = new double[in];
+        double[] scale = new double[in];
+        fitScaling(data, all, pIn, config.scaleInputs(), mean, scale);
+        Batchable train = Batchable.of(data, all, method, pIn, mean, scale);
+        int batch = Math.min(config.batchSize(), n);
+        float[] inv = new float[Math.max(pIn, 1)];
+        for (int j = 0; j < pIn; j++) {
+            inv[j] = (float) (1 / scale[d + j]);
+        }
+        Engine engine = Engine.getEngine("PyTorch");
+        long[] t = new long[4];
+        try (NDManager root = engine.newBaseManager();
+                ParamNetwork net = new ParamNetwork(root, d, pIn, config.hiddenLayers(), method.localScore() ? p : 1,
+                        config.activation(), config.seed())) {
+            Optim opt = new Optim(net, config);
+            NDArray invScale = root.create(inv, new Shape(1, inv.length));
+            float[] bx = new float[batch * in], by = new float[batch], br = new float[batch], bt = new float[batch * p],
+                    bw = new float[batch];
+            int[] order = permutation(n, new SplittableRandom(config.seed()));
+            int stepsPerEpoch = Math.max(1, n / batch);
+            for (int s = 0; s < warmup + steps; s++) {
+                int from = (s % stepsPerEpoch) * batch;
+                long a = System.nanoTime();
+                train.gather(order, from, batch, bx, by, br, bt, bw);
+                try (NDManager sub = root.newSubManager()) {
+                    NDArray x = sub.create(bx, new Shape(batch, in));
+                    NDArray y = sub.create(by, new Shape(batch));
+                    NDArray w = sub.create(bw, new Shape(batch));
+                    NDArray r = method.usesJointRatio() ? sub.create(br, new Shape(batch)) : null;
+                    NDArray tt = method.usesJointScore() ? sub.create(bt, new Shape(batch, p)) : null;
+                    long b = System.nanoTime();
+                    NDArray loss;
+                    long c, e;
+                    try (GradientCollector gc = engine.newGradientCollector()) {
+                        ParamNetwork.Forward f = net.forward(sub, x, method.scoreTerm());
+                        NDArray z = method.localScore() ? null : f.output().reshape(batch);
+                        NDArray tHat = method.localScore() ? f.output()
+                                : method.scoreTerm() ? f.tangent().mul(invScale) : null;
+                        loss = EstimatorLoss.perEvent(method, (float) config.alpha(), z, tHat, y, r, tt).mul(w).mean();
+                        loss.getFloat(); // forces the (lazy) computation into this phase
+                        c = System.nanoTime();
+                        gc.backward(loss);
+                        e = System.nanoTime();
+                    }
+                    opt.step(sub, (float) config.initialLearningRate());
+                    net.flat.getFloat(0); // waits for the update
+                    long f2 = System.nanoTime();
+                    if (s >= warmup) {
+                        t[0] += b - a;
+                        t[1] += c - b;
+                        t[2] += e - c;
+                        t[3] += f2 - e;
+                    }
+                }
+            }
+        }
+        double k = 1e-6 / steps;
+        return new StepProfile(method, batch, steps, t[0] * k, t[1] * k, t[2] * k, t[3] * k);
+    }
+
     /** Per-event losses of a batch held in the float arrays (first m rows), weighted, shape [m]. */
     static NDArray batchLoss(NDManager sub, ParamNetwork net, EstimatorMethod method, float alpha, NDArray invScale,
             float[] bx, float[] by, float[] br, float[] bt, float[] bw, int m, int in, int p) {
