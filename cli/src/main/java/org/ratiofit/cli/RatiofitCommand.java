@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
             SampleCommand.class,
             DemoCommand.class,
             ValidateCommand.class,
+            FisherCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class RatiofitCommand implements Runnable {

@@ -1,0 +1,105 @@
+package org.ratiofit.ratio.training.param;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.ratiofit.ratio.ModelSidecar;
+import org.ratiofit.ratio.Sidecars;
+import org.ratiofit.ratio.onnx.OnnxGraphBuilder;
+import org.ratiofit.ratio.onnx.OnnxMlpWriter;
+
+/**
+ * Writes a {@link TrainedEstimator} as {@code NAME.onnx} + {@code NAME.json} (the ratio-model sidecar,
+ * read by {@link org.ratiofit.ratio.RatioModel#load}) + {@code NAME.estimator.json}
+ * ({@link EstimatorSidecar}). Ratio methods: one graph input {@value #FEATURE_INPUT} [N, d + p]
+ * (the features, then θ0), output {@code log_ratio} (ln r̂(x|θ0)); the sidecar names the
+ * parameters and scales features and θ with the standard scalers fitted in training, so
+ * {@code RatioModel.logRatios(columns, theta)} and {@code logRatioGradient} work on raw values.
+ * SALLY: one input, output {@code local_score} (one column per parameter).
+ */
+public final class EstimatorExport {
+    public static final String FEATURE_INPUT = "features";
+    public static final String OUTPUT = "output";
+
+    private EstimatorExport() {
+    }
+
+    /** Exports one member; returns the model sidecar's path. */
+    public static Path export(TrainedEstimator est, Path dir, String name) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create export folder " + dir, e);
+        }
+        ParamMlp net = est.network();
+        OnnxMlpWriter.Activation hidden = switch (net.activation()) {
+            case RELU -> OnnxMlpWriter.Activation.RELU;
+            case TANH -> OnnxMlpWriter.Activation.TANH;
+            case SWISH -> OnnxMlpWriter.Activation.SWISH;
+        };
+        List<OnnxMlpWriter.Layer> layers = new ArrayList<>();
+        int in = net.inputs();
+        for (int k = 0; k < net.widths().size(); k++) {
+            int out = net.widths().get(k);
+            float[] w = net.weights().get(k);
+            double[][] wd = new double[out][in];
+            for (int o = 0; o < out; o++) {
+                for (int i = 0; i < in; i++) {
+                    wd[o][i] = w[o * in + i];
+                }
+            }
+            double[] b = new double[out];
+            for (int o = 0; o < out; o++) {
+                b[o] = net.biases().get(k)[o];
+            }
+            boolean last = k == net.widths().size() - 1;
+            layers.add(new OnnxMlpWriter.Layer(wd, b, last ? OnnxMlpWriter.Activation.IDENTITY : hidden));
+            in = out;
+        }
+        boolean sally = est.method().localScore();
+        int d = net.features(), p = est.parameters().size();
+        List<String> columns = new ArrayList<>(est.features());
+        if (!sally) {
+            columns.addAll(est.parameters());
+        }
+        // one input [N, d + p]: θ follows the features (the sidecar's default layout)
+        List<OnnxMlpWriter.Input> inputs = List.of(new OnnxMlpWriter.Input(FEATURE_INPUT, columns.size()));
+        Path onnx = dir.resolve(name + ".onnx");
+        Path onnxTmp = dir.resolve(name + ".onnx.tmp");
+        OnnxGraphBuilder.write(OnnxMlpWriter.mlp(inputs, OUTPUT, layers, columns), onnxTmp);
+        move(onnxTmp, onnx);
+        List<ModelSidecar.Scaler> scaling = List.of(new ModelSidecar.Standard(columns,
+                Arrays.copyOf(net.inputMean(), columns.size()), Arrays.copyOf(net.inputScale(), columns.size())));
+        String theta1 = est.referenceTheta() == null ? "theta1" : "theta1=" + Arrays.toString(est.referenceTheta());
+        ModelSidecar sc = new ModelSidecar(ModelSidecar.FORMAT, ModelSidecar.FORMAT_VERSION, name,
+                onnx.getFileName().toString(), FEATURE_INPUT, OUTPUT, est.features(), est.parameters(),
+                null, scaling,
+                sally ? ModelSidecar.OutputConvention.LOCAL_SCORE : ModelSidecar.OutputConvention.LOG_RATIO,
+                sally ? "score" : "theta0", sally ? theta1.replace("theta1", "theta_ref") : theta1, null, null, null, null);
+        Path sidecar = dir.resolve(name + ".json");
+        Path sidecarTmp = dir.resolve(name + ".json.tmp");
+        Sidecars.write(sc, sidecarTmp);
+        move(sidecarTmp, sidecar);
+        new EstimatorSidecar(EstimatorSidecar.FORMAT, EstimatorSidecar.FORMAT_VERSION, sidecar.getFileName().toString(),
+                est.method().label(), est.config().alpha(), est.features(), est.parameters(),
+                sally ? "local_score" : "log_ratio",
+                sally ? null : Arrays.copyOfRange(net.inputMean(), d, d + p),
+                sally ? null : Arrays.copyOfRange(net.inputScale(), d, d + p),
+                est.referenceTheta(), (int) est.history().eventsPerEpoch(), est.history().epochs(),
+                est.history().bestEpoch()).write(dir.resolve(name + ".estimator.json"));
+        return sidecar;
+    }
+
+    private static void move(Path from, Path to) {
+        try {
+            Files.move(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + from + " to " + to, e);
+        }
+    }
+}

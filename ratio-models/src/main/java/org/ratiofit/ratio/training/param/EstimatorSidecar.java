@@ -1,0 +1,66 @@
+package org.ratiofit.ratio.training.param;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.ratiofit.ratio.RatioModelException;
+import org.ratiofit.ratio.Sidecars;
+
+/**
+ * What a MadMiner-style estimator is, written beside its model sidecar as {@code NAME.estimator.json}
+ * (format {@value #FORMAT}, version {@value #FORMAT_VERSION}): the method and α, the feature and
+ * parameter names in input order, the scaling of θ (mean and scale: the network sees (θ − mean)/scale;
+ * also in the model sidecar's {@code scaling}), whether the output is ln r̂ or a score vector, and
+ * the reference point θ1 (ratio methods) or θ_ref (SALLY).
+ *
+ * @param model           the model sidecar's file name (same folder)
+ * @param output          {@code log_ratio} or {@code local_score}
+ * @param parameterMean   per parameter, the scaling offset (null for SALLY: θ is not an input)
+ * @param parameterScale  per parameter, the scaling divisor (null for SALLY)
+ * @param referenceTheta  θ1 or θ_ref, null when not known
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record EstimatorSidecar(String format, int formatVersion, String model, String method, double alpha,
+        List<String> features, List<String> parameters, String output, double[] parameterMean,
+        double[] parameterScale, double[] referenceTheta, int trainingEvents, int epochs, int bestEpoch) {
+
+    public static final String FORMAT = "ratiofit-estimator";
+    public static final int FORMAT_VERSION = 1;
+
+    public static EstimatorSidecar read(Path file) {
+        EstimatorSidecar s;
+        try {
+            s = Sidecars.MAPPER.readValue(file.toFile(), EstimatorSidecar.class);
+        } catch (IOException e) {
+            throw new RatioModelException("estimator sidecar " + file + ": " + e.getMessage(), e);
+        }
+        if (!FORMAT.equals(s.format())) {
+            throw new RatioModelException("estimator sidecar " + file + ": field 'format' is " + s.format()
+                    + ", expected '" + FORMAT + "'");
+        }
+        if (s.formatVersion() != FORMAT_VERSION) {
+            throw new RatioModelException("estimator sidecar " + file + ": unknown format_version "
+                    + s.formatVersion() + " (this ratiofit reads version " + FORMAT_VERSION + ")");
+        }
+        try {
+            EstimatorMethod.valueOf(s.method().toUpperCase(java.util.Locale.ROOT));
+        } catch (RuntimeException e) {
+            throw new RatioModelException("estimator sidecar " + file + ": unknown method '" + s.method() + "'");
+        }
+        return s;
+    }
+
+    /** Writes beside the target, then renames onto it. */
+    public void write(Path file) {
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Sidecars.MAPPER.writeValue(tmp.toFile(), this);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new RatioModelException("cannot write estimator sidecar " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package org.ratiofit.ratio.training.param;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.ratiofit.ratio.training.TrainingConfig;
+
+/**
+ * The θ-parametrised MLP on DJL NDArrays, with its exact θ-derivative computed alongside the value
+ * (forward mode: a tangent per parameter carried through every layer, ∂a_{k+1}/∂θ = (σ'(a_k) ⊙
+ * ∂a_k/∂θ) W_{k+1}ᵀ), so that ordinary back-propagation trains a loss that contains t̂ = ∇θ ln r̂.
+ *
+ * <p>All weights and biases live in one flat float32 tensor (layer by layer: W [out, in] row-major,
+ * then b [out]); layers are views of it. The optimiser therefore updates one tensor per step — a
+ * handful of native calls — instead of one set of calls per parameter tensor.
+ */
+final class ParamNetwork implements AutoCloseable {
+    final int features;
+    final int parameters;
+    final int outputs;
+    final List<Integer> widths;
+    final TrainingConfig.Activation activation;
+    final int[] inWidth;
+    final int[] wOffset;
+    final int[] bOffset;
+    final int size;
+    final NDManager manager;
+    final NDArray flat;
+
+    /** The output of one forward pass: [B, outputs] and, if asked, the θ-derivative of output 0, [B, p] (scaled θ units). */
+    record Forward(NDArray output, NDArray tangent) {
+    }
+
+    ParamNetwork(NDManager parent, int features, int parameters, List<Integer> hidden, int outputs,
+            TrainingConfig.Activation activation, long seed) {
+        this.features = features;
+        this.parameters = parameters;
+        this.outputs = outputs;
+        List<Integer> w = new ArrayList<>(hidden);
+        w.add(outputs);
+        this.widths = List.copyOf(w);
+        this.activation = activation;
+        int layers = widths.size();
+        inWidth = new int[layers];
+        wOffset = new int[layers];
+        bOffset = new int[layers];
+        int off = 0, in = features + parameters;
+        for (int k = 0; k < layers; k++) {
+            inWidth[k] = in;
+            wOffset[k] = off;
+            off += widths.get(k) * in;
+            bOffset[k] = off;
+            off += widths.get(k);
+            in = widths.get(k);
+        }
+        size = off;
+        // PyTorch's default init (uniform ±1/√in for weights and biases) drawn in Java from the seed;
+        // the output layer starts at zero (r̂ ≡ 1, t̂ ≡ 0)
+        float[] init = new float[size];
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int k = 0; k < layers - 1; k++) {
+            double bound = 1 / Math.sqrt(inWidth[k]);
+            for (int i = wOffset[k]; i < bOffset[k] + widths.get(k); i++) {
+                init[i] = (float) ((2 * rng.nextDouble() - 1) * bound);
+            }
+        }
+        manager = parent.newSubManager();
+        flat = manager.zeros(new Shape(size));
+        assign(init);
+        flat.setRequiresGradient(true);
+    }
+
+    /** Overwrites the parameters in place with PyTorch arithmetic (not NDArray.set, see DjlTrainer.assign). */
+    void assign(float[] values) {
+        try (NDManager tmp = manager.newSubManager()) {
+            NDArray src = tmp.create(values, new Shape(size));
+            flat.muli(0f).addi(src);
+        }
+    }
+
+    float[] snapshot() {
+        return flat.toFloatArray();
+    }
+
+    /**
+     * Forward pass of a batch of scaled inputs [B, d + p]; every intermediate array is attached to
+     * {@code sub} (closed by the caller after the step).
+     */
+    Forward forward(NDManager sub, NDArray input, boolean tangents) {
+        int layers = widths.size();
+        NDArray h = input;
+        NDArray t = null;
+        for (int k = 0; k < layers; k++) {
+            int out = widths.get(k), in = inWidth[k];
+            NDArray wFlat = flat.get(wOffset[k] + ":" + (wOffset[k] + out * in));
+            wFlat.attach(sub);
+            NDArray weight = wFlat.reshape(out, in);
+            NDArray bias = flat.get(bOffset[k] + ":" + (bOffset[k] + out));
+            bias.attach(sub);
+            NDArray wt = weight.transpose();
+            NDArray a = h.matMul(wt).add(bias);
+            if (tangents) {
+                // first layer: ∂a/∂θ_j is the weight column of input d + j, the same for every event
+                t = k == 0 ? weight.get(":, " + features + ":").transpose().reshape(parameters, 1, out)
+                        : t.matMul(wt);
+            }
+            if (k < layers - 1) {
+                NDArray der;
+                switch (activation) {
+                    case RELU -> {
+                        der = a.gt(0f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+                        h = a.maximum(0f);
+                    }
+                    case TANH -> {
+                        h = a.tanh();
+                        der = h.square().neg().add(1f);
+                    }
+                    default -> {
+                        NDArray s = a.getNDArrayInternal().sigmoid();
+                        h = a.mul(s);
+                        der = s.add(h.mul(s.neg().add(1f))); // σ + a σ (1 − σ)
+                    }
+                }
+                if (tangents) {
+                    t = t.mul(der);
+                }
+            } else {
+                h = a;
+            }
+        }
+        NDArray tan = null;
+        if (tangents) {
+            tan = t.reshape(parameters, -1).transpose(); // [B, p] of output 0
+        }
+        return new Forward(h, tan);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

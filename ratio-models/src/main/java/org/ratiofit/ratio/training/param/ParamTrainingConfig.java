@@ -1,0 +1,114 @@
+package org.ratiofit.ratio.training.param;
+
+import java.util.List;
+import org.ratiofit.ratio.training.TrainingConfig;
+
+/**
+ * Settings of {@link ParamTrainer}, MadMiner's where they apply: the method and α (weight of the
+ * score term), the MLP, the optimiser (Adam, AMSGrad, SGD with Nesterov momentum), a learning rate
+ * decaying exponentially from {@code initialLearningRate} to {@code finalLearningRate} over the
+ * epochs, batch size, early stopping on a validation split (best epoch restored), standard scaling
+ * of the inputs, shuffled labels (the null test) and a cap on the sample size.
+ */
+public record ParamTrainingConfig(
+        int formatVersion,
+        EstimatorMethod method,
+        double alpha,
+        List<Integer> hiddenLayers,
+        TrainingConfig.Activation activation,
+        Optimizer optimizer,
+        double initialLearningRate,
+        double finalLearningRate,
+        double momentum,
+        int epochs,
+        int batchSize,
+        double validationFraction,
+        int patience,
+        long seed,
+        boolean scaleInputs,
+        boolean shuffleLabels,
+        int maxEvents,
+        boolean quiet) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    public enum Optimizer { ADAM, AMSGRAD, SGD_NESTEROV }
+
+    public ParamTrainingConfig {
+        hiddenLayers = List.copyOf(hiddenLayers);
+        if (hiddenLayers.isEmpty() || hiddenLayers.stream().anyMatch(w -> w < 1)) {
+            throw new IllegalArgumentException("hidden layers must be a non-empty list of positive widths: " + hiddenLayers);
+        }
+        if (!(initialLearningRate > 0) || !(finalLearningRate > 0)) {
+            throw new IllegalArgumentException("learning rates must be positive: " + initialLearningRate + ", " + finalLearningRate);
+        }
+        if (epochs < 1 || batchSize < 1 || patience < 1) {
+            throw new IllegalArgumentException("epochs, batch size and patience must be at least 1");
+        }
+        if (!(validationFraction >= 0 && validationFraction < 1)) {
+            throw new IllegalArgumentException("validation fraction must be in [0, 1): " + validationFraction);
+        }
+        if (!(alpha >= 0)) {
+            throw new IllegalArgumentException("alpha must be non-negative: " + alpha);
+        }
+    }
+
+    /** MadMiner-like defaults: 3×64 tanh... here swish, Adam 1e-3 → 1e-4, 50 epochs, batch 128, 25% validation. */
+    public static ParamTrainingConfig defaults(EstimatorMethod method) {
+        return new ParamTrainingConfig(FORMAT_VERSION, method, 1.0, List.of(64, 64, 64), TrainingConfig.Activation.SWISH,
+                Optimizer.ADAM, 1e-3, 1e-4, 0.9, 50, 128, 0.25, 10, 1L, true, false, 0, false);
+    }
+
+    public ParamTrainingConfig withMethod(EstimatorMethod m, double a) {
+        return new ParamTrainingConfig(formatVersion, m, a, hiddenLayers, activation, optimizer, initialLearningRate,
+                finalLearningRate, momentum, epochs, batchSize, validationFraction, patience, seed, scaleInputs,
+                shuffleLabels, maxEvents, quiet);
+    }
+
+    public ParamTrainingConfig withNetwork(List<Integer> layers, TrainingConfig.Activation act) {
+        return new ParamTrainingConfig(formatVersion, method, alpha, layers, act, optimizer, initialLearningRate,
+                finalLearningRate, momentum, epochs, batchSize, validationFraction, patience, seed, scaleInputs,
+                shuffleLabels, maxEvents, quiet);
+    }
+
+    public ParamTrainingConfig withOptimizer(Optimizer opt, double lrInitial, double lrFinal) {
+        return new ParamTrainingConfig(formatVersion, method, alpha, hiddenLayers, activation, opt, lrInitial, lrFinal,
+                momentum, epochs, batchSize, validationFraction, patience, seed, scaleInputs, shuffleLabels, maxEvents,
+                quiet);
+    }
+
+    public ParamTrainingConfig withEpochs(int n, int batch, int pat) {
+        return new ParamTrainingConfig(formatVersion, method, alpha, hiddenLayers, activation, optimizer,
+                initialLearningRate, finalLearningRate, momentum, n, batch, validationFraction, pat, seed, scaleInputs,
+                shuffleLabels, maxEvents, quiet);
+    }
+
+    public ParamTrainingConfig withSeed(long s) {
+        return new ParamTrainingConfig(formatVersion, method, alpha, hiddenLayers, activation, optimizer,
+                initialLearningRate, finalLearningRate, momentum, epochs, batchSize, validationFraction, patience, s,
+                scaleInputs, shuffleLabels, maxEvents, quiet);
+    }
+
+    public ParamTrainingConfig withShuffledLabels(boolean on) {
+        return new ParamTrainingConfig(formatVersion, method, alpha, hiddenLayers, activation, optimizer,
+                initialLearningRate, finalLearningRate, momentum, epochs, batchSize, validationFraction, patience, seed,
+                scaleInputs, on, maxEvents, quiet);
+    }
+
+    public ParamTrainingConfig withMaxEvents(int cap) {
+        return new ParamTrainingConfig(formatVersion, method, alpha, hiddenLayers, activation, optimizer,
+                initialLearningRate, finalLearningRate, momentum, epochs, batchSize, validationFraction, patience, seed,
+                scaleInputs, shuffleLabels, cap, quiet);
+    }
+
+    public ParamTrainingConfig withQuiet(boolean on) {
+        return new ParamTrainingConfig(formatVersion, method, alpha, hiddenLayers, activation, optimizer,
+                initialLearningRate, finalLearningRate, momentum, epochs, batchSize, validationFraction, patience, seed,
+                scaleInputs, shuffleLabels, maxEvents, on);
+    }
+
+    /** Learning rate at a (fractional) epoch: initial·(final/initial)^(epoch/epochs). */
+    public double learningRateAt(double epoch) {
+        return initialLearningRate * Math.pow(finalLearningRate / initialLearningRate, Math.min(1, epoch / epochs));
+    }
+}
