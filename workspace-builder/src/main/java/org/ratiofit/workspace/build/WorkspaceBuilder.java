@@ -196,7 +196,8 @@ public final class WorkspaceBuilder {
             List<Sample> refs = cfg.referenceSamples();
             for (Sample s : basis) {
                 if (s.ensemble() != null) {
-                    logRatioJob.put(s.name(), pool.job(s.ensemble(), false, 1, s.yamlPath() + ".Ensemble"));
+                    String cls = multiclassClass(s, refs, problems);
+                    logRatioJob.put(s.name(), pool.job(s.ensemble(), false, 1, s.yamlPath() + ".Ensemble", cls));
                 } else if (s.useAsReference() && refs.size() == 1) {
                     logRatioJob.put(s.name(), -1);
                 } else {
@@ -247,6 +248,35 @@ public final class WorkspaceBuilder {
             if (!problems.isEmpty()) {
                 throw new ConfigException(configFile, problems);
             }
+        }
+
+        /**
+         * The class a basis sample takes from a shared multiclass ensemble (its own name), or null
+         * when its ensemble is not one; a sample that is not a class, or a reference class that is
+         * not the configuration's reference, is a problem.
+         */
+        private static String multiclassClass(Sample s, List<Sample> refs, List<ConfigProblem> problems) {
+            SharedEnsembles.Multiclass mc;
+            try {
+                mc = SharedEnsembles.multiclass(s.ensemble());
+            } catch (RuntimeException e) {
+                return null; // loading the ensemble reports it
+            }
+            if (mc == null) {
+                return null;
+            }
+            String refName = String.join("+", refs.stream().map(Sample::name).toList());
+            if (!mc.classes().contains(s.name())) {
+                problems.add(new ConfigProblem(s.yamlPath() + ".Ensemble", "the multiclass ensemble " + s.ensemble() + " has classes "
+                        + mc.classes() + " but not the sample '" + s.name() + "'"));
+                return null;
+            }
+            if (!mc.reference().equals(refName)) {
+                problems.add(new ConfigProblem(s.yamlPath() + ".Ensemble", "the multiclass ensemble " + s.ensemble() + " takes '"
+                        + mc.reference() + "' as its reference class but the configuration's reference is '" + refName + "'"));
+                return null;
+            }
+            return s.name();
         }
 
         private static int monomialIndex(Systematic sy, List<String> monomial, int[][] pairs, List<ConfigProblem> problems, int a) {

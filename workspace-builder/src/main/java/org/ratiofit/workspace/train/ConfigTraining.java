@@ -76,8 +76,9 @@ public final class ConfigTraining {
         List<FitConfig.EventFiles> refEvents = refs.stream().map(FitConfig.Sample::events).toList();
         List<EnsembleJob> jobs = new ArrayList<>();
         List<TrainingReport.Skipped> skipped = new ArrayList<>();
+        java.util.Set<Path> shared = MulticlassTraining.sharedFolders(c);
         for (FitConfig.Sample s : c.samples()) {
-            if (s.ensemble() != null) {
+            if (s.ensemble() != null && !shared.contains(s.ensemble().toAbsolutePath().normalize())) {
                 jobs.add(new EnsembleJob(s.yamlPath() + ".Ensemble", folderName(s.ensemble()), s.name(), List.of(s.events()),
                         refName, refEvents, s.ensemble()));
             }
@@ -134,6 +135,11 @@ public final class ConfigTraining {
                     exists.add(new ConfigProblem(j.yamlPath(), j.folder() + " exists; remove it or ask to overwrite"));
                 }
             }
+            for (MulticlassTraining.Job j : MulticlassTraining.plan(plan.config())) {
+                if (Files.exists(j.folder())) {
+                    exists.add(new ConfigProblem(j.yamlPath(), j.folder() + " exists; remove it or ask to overwrite"));
+                }
+            }
             if (!exists.isEmpty()) {
                 throw new ConfigException(configFile, exists);
             }
@@ -144,9 +150,14 @@ public final class ConfigTraining {
         }
         FitConfig c = plan.config();
         List<TrainingReport.EnsembleResult> results = new ArrayList<>();
+        List<MulticlassTraining.Job> multiclass = MulticlassTraining.plan(c);
+        int count = plan.jobs().size() + multiclass.size();
         for (int k = 0; k < plan.jobs().size(); k++) {
             EnsembleJob job = plan.jobs().get(k);
-            results.add(trainOne(c, job, settings, overwrite, k, plan.jobs().size(), l));
+            results.add(trainOne(c, job, settings, overwrite, k, count, l));
+        }
+        for (int k = 0; k < multiclass.size(); k++) {
+            results.add(MulticlassTraining.train(c, multiclass.get(k), settings, overwrite, plan.jobs().size() + k, count, l));
         }
         return new TrainingReport(TrainingReport.FORMAT_VERSION, configFile.toAbsolutePath(), settings, results,
                 plan.skipped(), (System.nanoTime() - t0) * 1e-9);
@@ -216,10 +227,10 @@ public final class ConfigTraining {
     }
 
     /** Feature columns and weights of one or more event sources, joined. */
-    private record Events(Map<String, double[]> columns, double[] weights, int size) {
+    record Events(Map<String, double[]> columns, double[] weights, int size) {
     }
 
-    private static Events read(List<FitConfig.EventFiles> sources, List<String> features, String what) throws IOException {
+    static Events read(List<FitConfig.EventFiles> sources, List<String> features, String what) throws IOException {
         List<Map<String, double[]>> parts = new ArrayList<>();
         List<double[]> weights = new ArrayList<>();
         int total = 0;
