@@ -90,4 +90,75 @@ final class SharedEnsembles {
         }
         return true;
     }
+
+    /** A monomial's canonical key: its parameters' indices, sorted, joined by '*' (null if a name is unknown). */
+    static String key(List<String> factors, List<String> parameters) {
+        int[] idx = new int[factors.size()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = parameters.indexOf(factors.get(i));
+            if (idx[i] < 0) {
+                return null;
+            }
+        }
+        java.util.Arrays.sort(idx);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < idx.length; i++) {
+            b.append(i == 0 ? "" : "*").append(idx[i]);
+        }
+        return b.toString();
+    }
+
+    /**
+     * Null when the ensemble's outputs match the configuration's monomials, else the problem: a
+     * sidecar whose component names are monomials over the parameters ('*'-joined names, as the
+     * PNN trainer writes them) must list the configuration's monomials in the configuration's order.
+     * Other component names (hand-made ensembles) are taken in the configuration's order.
+     */
+    static String monomialOrderProblem(List<String> parameters, List<List<String>> monomials, Path folder) {
+        List<String> comps;
+        try {
+            comps = components(folder);
+        } catch (RuntimeException e) {
+            return null; // loading the ensemble reports it
+        }
+        if (!namesMonomials(comps, parameters)) {
+            return null;
+        }
+        List<String> want = monomials.stream().map(m -> key(m, parameters)).toList();
+        List<String> got = comps.stream().map(c -> key(List.of(c.split("\\*")), parameters)).toList();
+        if (want.equals(got)) {
+            return null;
+        }
+        List<String> wantNames = monomials.stream().map(SharedEnsembles::monomialName).toList();
+        if (new java.util.HashSet<>(want).equals(new java.util.HashSet<>(got)) && want.size() == got.size()) {
+            return "the ensemble's outputs are the monomials " + comps + " in another order than the configuration's Monomials "
+                    + wantNames + "; list the Monomials in the ensemble's order (or retrain)";
+        }
+        return "the ensemble's outputs are the monomials " + comps + " but the configuration's Monomials are " + wantNames;
+    }
+
+    /** The yield coefficients, in the configuration's monomial order, from the ensemble's yield fit. */
+    static List<Double> yieldCoefficients(List<String> parameters, List<List<String>> monomials, Path folder, String yamlPath,
+            List<org.ratiofit.workspace.config.ConfigProblem> problems) {
+        org.ratiofit.ratio.training.pnn.YieldFit.Result fit;
+        try {
+            fit = org.ratiofit.ratio.training.pnn.PnnExport.readYieldFit(folder);
+        } catch (RuntimeException e) {
+            problems.add(new org.ratiofit.workspace.config.ConfigProblem(yamlPath + ".YieldCoefficients", "missing, and the ensemble "
+                    + "has no readable yield fit (" + e.getMessage() + "): give the coefficients or train the model with Variations"));
+            return List.of();
+        }
+        List<Double> out = new ArrayList<>();
+        List<String> fitKeys = fit.monomials().stream().map(c -> key(List.of(c.split("\\*")), parameters)).toList();
+        for (List<String> m : monomials) {
+            int i = fitKeys.indexOf(key(m, parameters));
+            if (i < 0) {
+                problems.add(new org.ratiofit.workspace.config.ConfigProblem(yamlPath + ".YieldCoefficients", "missing, and the yield fit in "
+                        + folder + " has no coefficient of monomial " + monomialName(m) + " (it has " + fit.monomials() + ")"));
+                return List.of();
+            }
+            out.add(fit.coefficients()[i]);
+        }
+        return out;
+    }
 }

@@ -222,8 +222,18 @@ public final class WorkspaceBuilder {
                             continue;
                         }
                         double[] delta = new double[Monomials.count(n)];
-                        for (int a = 0; a < index.length && a < m.yieldCoefficients().size(); a++) {
-                            if (index[a] >= 0) delta[index[a]] += m.yieldCoefficients().get(a);
+                        String order = SharedEnsembles.monomialOrderProblem(sy.parameters(), sy.monomials(), m.ensemble());
+                        if (order != null) {
+                            problems.add(new ConfigProblem(m.yamlPath() + ".Ensemble", order));
+                        }
+                        List<Double> coefficients = m.yieldCoefficients();
+                        if (coefficients.isEmpty()) {
+                            // none in the configuration: the yield fit ratiofit train wrote beside the ensemble
+                            coefficients = SharedEnsembles.yieldCoefficients(sy.parameters(), sy.monomials(), m.ensemble(),
+                                    m.yamlPath(), problems);
+                        }
+                        for (int a = 0; a < index.length && a < coefficients.size(); a++) {
+                            if (index[a] >= 0) delta[index[a]] += coefficients.get(a);
                         }
                         int job = pool.job(m.ensemble(), true, sy.monomials().size(), m.yamlPath() + ".Ensemble");
                         polys.put(m.sampleName(), new Poly(sy, m, job, index, delta));
