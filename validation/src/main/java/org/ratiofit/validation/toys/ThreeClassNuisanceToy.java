@@ -230,7 +230,7 @@ public final class ThreeClassNuisanceToy {
      */
     public Objective exactNll(double[][] x) {
         ThreeClassNuisanceToy toy = this;
-        List<ParameterSpec> specs = List.of(ParameterSpec.bounded("mu", 1, 0.1, -2, 10), ParameterSpec.free("tes", 0, 0.5),
+        List<ParameterSpec> specs = List.of(ParameterSpec.bounded("mu", 1, 0.1, 0, 10), ParameterSpec.free("tes", 0, 0.5),
                 ParameterSpec.free("jes", 0, 0.5));
         return new Objective() {
             @Override
@@ -284,13 +284,13 @@ public final class ThreeClassNuisanceToy {
      * The workspace model of this toy from per-class columns on the data and on the reference
      * events (weights 1/N): htt × mu, every class with the polynomial modifier over tes, jes and
      * the given yield coefficients (one set per class), tes and jes unit-Gaussian constrained.
-     * Parameters mu (poi, [−2, 10]), tes, jes. With the exact columns and yield coefficients its
+     * Parameters mu (poi, [0, 10]), tes, jes. With the exact columns and yield coefficients its
      * −ln L equals {@link #exactNll} up to the constant Σ ln p_ztt(x_i|0).
      */
     public Model model(int dataEvents, Columns[] data, int referenceEvents, Columns[] reference, double[][] yieldCoefficients) {
         double[] w = new double[referenceEvents];
         java.util.Arrays.fill(w, 1.0 / referenceEvents);
-        ModelBuilder b = new ModelBuilder().parameter(Parameter.poi("mu", 1, -2, 10))
+        ModelBuilder b = new ModelBuilder().parameter(Parameter.poi("mu", 1, 0, 10))
                 .parameter(Parameter.constrained("tes")).parameter(Parameter.constrained("jes"));
         ModelBuilder.UnbinnedBuilder u = b.unbinned("SR", dataEvents);
         Map<String, SampleColumns> refCols = new java.util.LinkedHashMap<>();

@@ -42,7 +42,8 @@ public final class MulticlassTrainer {
     /**
      * One trained member.
      *
-     * @param priors       π_c, the class shares of the normalised training weights
+     * @param priors       π_c, the class shares of the normalised training weights, each non-reference class's
+     *                     multiplied by E_ref[r̂_c] over the reference's training events (so that E_ref[r̂_c] = 1)
      * @param temperatures a_c per class (1 for the reference and without calibration)
      */
     public record Member(int formatVersion, int index, long seed, TrainingConfig config, FittedScaler scaler, MlpWeights network,
@@ -191,6 +192,25 @@ public final class MulticlassTrainer {
         }
         double[] temps = new double[c];
         java.util.Arrays.fill(temps, 1.0);
+        // the per-class normalisation E_ref[r̂_c] = 1 on the reference class's training events: folded into the prior
+        // correction (π_c → π_c·E_ref[r̂_c]), so every ratio is a normalised density ratio before any calibration
+        {
+            int[] refEvents = data.select(split.train(), Set.of(data.reference()));
+            double[] z = MultiOutputTrainer.outputs(r.network(), MultiOutputExport.rows(scaler, data.columns(), refEvents));
+            for (int k = 0; k < c; k++) {
+                if (k == data.reference()) {
+                    continue;
+                }
+                double sw = 0;
+                double swr = 0;
+                for (int i = 0; i < refEvents.length; i++) {
+                    double w = data.weights()[refEvents[i]];
+                    sw += w;
+                    swr += w * Math.exp(z[i * c + k] - z[i * c + data.reference()] + Math.log(priors[data.reference()] / priors[k]));
+                }
+                priors[k] *= swr / sw;
+            }
+        }
         if (calibrate) {
             int[] ho = split.holdout();
             double[] z = MultiOutputTrainer.outputs(r.network(), MultiOutputExport.rows(scaler, data.columns(), ho));

@@ -134,9 +134,70 @@ public final class PnnTrainer {
         for (int i = 0; i < members; i++) {
             out.add(trainMember(data, lay, config, i, split, listener));
         }
+        out = normalised(out, data);
         List<double[]> pts = data.points().stream().map(p -> p.nu().clone()).toList();
         return new Result(Result.FORMAT_VERSION, data.parameters(), PnnMonomials.names(data.parameters()), pts, split, out,
                 YieldFit.fit(data));
+    }
+
+    /**
+     * The likelihood takes the per-event factor exp(Σ_A Δ_A(x) m_A(ν)) as a shape: its mean over the
+     * nominal sample must be 1 at every ν. A trained network meets this only up to its errors, and an
+     * error in the constant part of Δ is multiplied by every event of a fit. This shifts the ensemble's
+     * output biases by the same constants for every member so that, over the nominal sample (weighted),
+     * ln E[exp(Σ_A Δ_A m_A(ν))] = 0 through second order in ν: E[Δ_l] = 0 for the linear monomials,
+     * E[Δ_ll] = −½ Var(Δ_l) and E[Δ_lm] = −Cov(Δ_l, Δ_m) for the quadratic ones (the cumulant
+     * expansion; exact when the linear coefficients are Gaussian-distributed, as in a Gaussian model
+     * whose mean moves linearly with ν).
+     */
+    static List<Member> normalised(List<Member> members, PnnData d) {
+        int n = d.nominal()[0].length;
+        int np = d.parameters().size();
+        Result tmp = new Result(Result.FORMAT_VERSION, d.parameters(), PnnMonomials.names(d.parameters()), List.of(), null, members, null);
+        double[][] delta = tmp.deltas(d.nominal());
+        int m = delta.length;
+        double sw = 0;
+        double[] mean = new double[m];
+        for (int i = 0; i < n; i++) {
+            double w = d.nominalWeight(i);
+            sw += w;
+            for (int a = 0; a < m; a++) {
+                mean[a] += w * delta[a][i];
+            }
+        }
+        for (int a = 0; a < m; a++) {
+            mean[a] /= sw;
+        }
+        double[][] cov = new double[np][np];
+        for (int i = 0; i < n; i++) {
+            double w = d.nominalWeight(i) / sw;
+            for (int l = 0; l < np; l++) {
+                for (int k = 0; k < np; k++) {
+                    cov[l][k] += w * (delta[l][i] - mean[l]) * (delta[k][i] - mean[k]);
+                }
+            }
+        }
+        int[][] pairs = PnnMonomials.pairs(np);
+        double[] shift = new double[m];
+        for (int a = 0; a < m; a++) {
+            int l = pairs[a][0];
+            int k = pairs[a][1];
+            shift[a] = k < 0 ? mean[a] : mean[a] + (l == k ? 0.5 * cov[l][l] : cov[l][k]);
+        }
+        List<Member> out = new ArrayList<>();
+        for (Member mb : members) {
+            MlpWeights w = mb.network();
+            int last = w.layers() - 1;
+            float[] b = w.biases().get(last).clone();
+            for (int a = 0; a < m; a++) {
+                b[a] = (float) (b[a] - shift[a]);
+            }
+            List<float[]> bs = new ArrayList<>(w.biases());
+            bs.set(last, b);
+            out.add(new Member(mb.formatVersion(), mb.index(), mb.seed(), mb.config(), mb.scaler(),
+                    new MlpWeights(w.formatVersion(), w.inputs(), w.widths(), w.activation(), w.weights(), bs), mb.history()));
+        }
+        return out;
     }
 
     /** Columns [feature][event] of the given global events. */
