@@ -19,7 +19,7 @@ import org.ratiofit.ratio.RatioModelException;
 final class EnsemblePool implements AutoCloseable {
 
     /** One ensemble to evaluate: a ratio (one log-ratio per event) or polynomial coefficients (one output per monomial). */
-    record Job(Path folder, boolean polynomial, int outputs, String usedBy) {}
+    record Job(Path folder, boolean polynomial, int outputs, String usedBy, String className) {}
 
     private final List<Job> jobs = new ArrayList<>();
     private final List<ConcurrentLinkedDeque<Ensemble>> idle = new ArrayList<>();
@@ -34,12 +34,18 @@ final class EnsemblePool implements AutoCloseable {
 
     /** The index of the job for this folder (added if new). */
     int job(Path folder, boolean polynomial, int outputs, String usedBy) {
+        return job(folder, polynomial, outputs, usedBy, null);
+    }
+
+    /** As above; {@code className} picks one class of a shared multiclass ensemble (null otherwise). */
+    int job(Path folder, boolean polynomial, int outputs, String usedBy, String className) {
         for (int j = 0; j < jobs.size(); j++) {
-            if (jobs.get(j).folder().equals(folder) && jobs.get(j).polynomial() == polynomial) {
+            if (jobs.get(j).folder().equals(folder) && jobs.get(j).polynomial() == polynomial
+                    && java.util.Objects.equals(jobs.get(j).className(), className)) {
                 return j;
             }
         }
-        jobs.add(new Job(folder, polynomial, outputs, usedBy));
+        jobs.add(new Job(folder, polynomial, outputs, usedBy, className));
         idle.add(new ConcurrentLinkedDeque<>());
         return jobs.size() - 1;
     }
@@ -101,7 +107,9 @@ final class EnsemblePool implements AutoCloseable {
         if (e != null) {
             return e;
         }
-        Ensemble loaded = Ensemble.load(jobs.get(j).folder(), options);
+        Job job = jobs.get(j);
+        Ensemble loaded = job.className() == null ? Ensemble.load(job.folder(), options)
+                : SharedEnsembles.loadClass(job.folder(), job.className(), options);
         synchronized (all) {
             all.add(loaded);
         }

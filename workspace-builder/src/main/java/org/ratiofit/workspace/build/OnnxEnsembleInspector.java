@@ -63,9 +63,8 @@ public final class OnnxEnsembleInspector implements EnsembleInspector {
         if (sc.output() == OutputConvention.LOCAL_SCORE) {
             return sc.parameterList().size();
         }
-        if ((sc.output() == OutputConvention.SOFTMAX || sc.output() == OutputConvention.SOFTMAX_LOGITS) && sc.numerator() == null) {
-            throw new IOException(sidecar + ": a multiclass model without a 'numerator' class gives no single log-ratio");
-        }
+        // a multiclass model without a 'numerator' is shared by the samples named as its classes: the
+        // build gives each sample its own class's log-ratio (SharedEnsembles), one output per sample
         return 1;
     }
 }

@@ -197,7 +197,8 @@ public final class WorkspaceBuilder {
             List<Sample> refs = cfg.referenceSamples();
             for (Sample s : basis) {
                 if (s.ensemble() != null) {
-                    logRatioJob.put(s.name(), pool.job(s.ensemble(), false, 1, s.yamlPath() + ".Ensemble"));
+                    String cls = multiclassClass(s, refs, problems);
+                    logRatioJob.put(s.name(), pool.job(s.ensemble(), false, 1, s.yamlPath() + ".Ensemble", cls));
                 } else if (s.useAsReference() && refs.size() == 1) {
                     logRatioJob.put(s.name(), -1);
                 } else {
@@ -222,8 +223,18 @@ public final class WorkspaceBuilder {
                             continue;
                         }
                         double[] delta = new double[Monomials.count(n)];
-                        for (int a = 0; a < index.length && a < m.yieldCoefficients().size(); a++) {
-                            if (index[a] >= 0) delta[index[a]] += m.yieldCoefficients().get(a);
+                        String order = SharedEnsembles.monomialOrderProblem(sy.parameters(), sy.monomials(), m.ensemble());
+                        if (order != null) {
+                            problems.add(new ConfigProblem(m.yamlPath() + ".Ensemble", order));
+                        }
+                        List<Double> coefficients = m.yieldCoefficients();
+                        if (coefficients.isEmpty()) {
+                            // none in the configuration: the yield fit ratiofit train wrote beside the ensemble
+                            coefficients = SharedEnsembles.yieldCoefficients(sy.parameters(), sy.monomials(), m.ensemble(),
+                                    m.yamlPath(), problems);
+                        }
+                        for (int a = 0; a < index.length && a < coefficients.size(); a++) {
+                            if (index[a] >= 0) delta[index[a]] += coefficients.get(a);
                         }
                         int job = pool.job(m.ensemble(), true, sy.monomials().size(), m.yamlPath() + ".Ensemble");
                         polys.put(m.sampleName(), new Poly(sy, m, job, index, delta));
@@ -248,6 +259,35 @@ public final class WorkspaceBuilder {
             if (!problems.isEmpty()) {
                 throw new ConfigException(configFile, problems);
             }
+        }
+
+        /**
+         * The class a basis sample takes from a shared multiclass ensemble (its own name), or null
+         * when its ensemble is not one; a sample that is not a class, or a reference class that is
+         * not the configuration's reference, is a problem.
+         */
+        private static String multiclassClass(Sample s, List<Sample> refs, List<ConfigProblem> problems) {
+            SharedEnsembles.Multiclass mc;
+            try {
+                mc = SharedEnsembles.multiclass(s.ensemble());
+            } catch (RuntimeException e) {
+                return null; // loading the ensemble reports it
+            }
+            if (mc == null) {
+                return null;
+            }
+            String refName = String.join("+", refs.stream().map(Sample::name).toList());
+            if (!mc.classes().contains(s.name())) {
+                problems.add(new ConfigProblem(s.yamlPath() + ".Ensemble", "the multiclass ensemble " + s.ensemble() + " has classes "
+                        + mc.classes() + " but not the sample '" + s.name() + "'"));
+                return null;
+            }
+            if (!mc.reference().equals(refName)) {
+                problems.add(new ConfigProblem(s.yamlPath() + ".Ensemble", "the multiclass ensemble " + s.ensemble() + " takes '"
+                        + mc.reference() + "' as its reference class but the configuration's reference is '" + refName + "'"));
+                return null;
+            }
+            return s.name();
         }
 
         private static int monomialIndex(Systematic sy, List<String> monomial, int[][] pairs, List<ConfigProblem> problems, int a) {

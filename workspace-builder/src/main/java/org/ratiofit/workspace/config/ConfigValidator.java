@@ -376,9 +376,17 @@ public final class ConfigValidator {
                     problem(m.yamlPath() + ".SampleName", "sample '" + m.sampleName() + "' has two models");
                 }
                 checkModelSample(m.yamlPath() + ".SampleName", m.sampleName());
-                if (m.yieldCoefficients().size() != s.monomials().size()) {
+                // no YieldCoefficients: the build takes them from the ensemble's yield fit (ratiofit train writes it)
+                if (!m.yieldCoefficients().isEmpty() && m.yieldCoefficients().size() != s.monomials().size()) {
                     problem(m.yamlPath() + ".YieldCoefficients", m.yieldCoefficients().size() + " coefficients for "
                             + s.monomials().size() + " monomials");
+                }
+                for (FitConfig.PolynomialVariation v : m.variations()) {
+                    for (String name : v.point().keySet()) {
+                        if (!params.contains(name)) {
+                            problem(v.yamlPath() + ".Point", unknown("parameter", name, params));
+                        }
+                    }
                 }
             }
         }

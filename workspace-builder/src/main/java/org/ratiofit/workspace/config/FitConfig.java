@@ -132,7 +132,20 @@ public record FitConfig(
      * {@code Delta_A} the ensemble's outputs in monomial order, and
      * {@code ln(yield(nu)/yield(0)) = sum_A yieldCoefficients[A] m_A(nu)}.
      */
-    public record PolynomialModel(String yamlPath, String sampleName, Path ensemble, List<Double> yieldCoefficients) {}
+    public record PolynomialModel(String yamlPath, String sampleName, Path ensemble, List<Double> yieldCoefficients,
+            List<PolynomialVariation> variations) {
+        /** Without training samples (the ensemble and yield coefficients come from elsewhere). */
+        public PolynomialModel(String yamlPath, String sampleName, Path ensemble, List<Double> yieldCoefficients) {
+            this(yamlPath, sampleName, ensemble, yieldCoefficients, List.of());
+        }
+    }
+
+    /**
+     * A sample simulated at a nuisance point, for training a polynomial model ({@code ratiofit
+     * train}): {@code point} gives the parameters' values (parameters not named are 0);
+     * {@code heldOut} samples are not trained on, only checked (interpolation closure).
+     */
+    public record PolynomialVariation(String yamlPath, Map<String, Double> point, EventFiles events, boolean heldOut) {}
 
     /**
      * A systematic uncertainty. For NORM, SHAPE and NORM_PLUS_SHAPE the nuisance parameter is

@@ -57,7 +57,8 @@ public final class FitConfigLoader {
     static final Set<String> SYSTEMATIC_KEYS = Set.of("Name", "Type", "Samples", "Constraint", "Nominal", "Bounds",
             "Interpolation", "Up", "Dn", "Down", "Parameters", "Monomials", "Models");
     static final Set<String> VARIATION_KEYS = Set.of("SampleName", "Path", "Tree", "Columns", "Weight", "Yield", "Ensemble");
-    static final Set<String> POLY_MODEL_KEYS = Set.of("SampleName", "Ensemble", "YieldCoefficients");
+    static final Set<String> POLY_MODEL_KEYS = Set.of("SampleName", "Ensemble", "YieldCoefficients", "Variations");
+    static final Set<String> POLY_VARIATION_KEYS = Set.of("Point", "Path", "Tree", "Columns", "Weight", "HeldOut");
     static final Set<String> REGION_KEYS = Set.of("Name", "Type", "Filter", "Variable", "Binning");
     static final Set<String> ASIMOV_KEYS = Set.of("Name", "Parameters");
 
@@ -329,7 +330,12 @@ public final class FitConfigLoader {
                             }
                         }
                     }
-                    models.add(new PolynomialModel(mp, string(mo, "SampleName", mp, true), path(mo, "Ensemble", mp, true), coeffs));
+                    List<FitConfig.PolynomialVariation> vars = new ArrayList<>();
+                    forEach(mo, "Variations", mp, false, (v, vp) -> {
+                        FitConfig.PolynomialVariation pv = polynomialVariation(v, vp);
+                        if (pv != null) vars.add(pv);
+                    });
+                    models.add(new PolynomialModel(mp, string(mo, "SampleName", mp, true), path(mo, "Ensemble", mp, true), coeffs, vars));
                 }
             });
             return new Systematic(p, name, type, stringList(o, "Samples", p, false, true), constraint,
@@ -368,6 +374,36 @@ public final class FitConfigLoader {
             RegionType type = enumValue(o, "Type", p, false, RegionType.class, variable != null ? RegionType.BINNED : RegionType.UNBINNED,
                     Map.of("binned", RegionType.BINNED, "unbinned", RegionType.UNBINNED));
             return new Region(p, string(o, "Name", p, true), type, string(o, "Filter", p, false), variable, binning);
+        }
+
+        /** A polynomial model's training sample: {Point: {TES: 1.0}, Path, Tree, Columns, Weight, HeldOut}. */
+        FitConfig.PolynomialVariation polynomialVariation(JsonNode n, String p) {
+            ObjectNode o = object(n, p, POLY_VARIATION_KEYS);
+            if (o == null) {
+                return null;
+            }
+            Map<String, Double> point = new LinkedHashMap<>();
+            JsonNode pv = o.get("Point");
+            String pp = at(p, "Point");
+            if (pv == null) {
+                problem(pp, "missing; give the nuisance parameters' values of this sample, e.g. {TES: 1.0, JES: -1.0}");
+            } else if (!pv.isObject()) {
+                problem(pp, "expected a map of parameter name to value, found " + describe(pv));
+            } else {
+                for (Iterator<Map.Entry<String, JsonNode>> it = pv.fields(); it.hasNext();) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    if (!e.getValue().isNumber() || !Double.isFinite(e.getValue().asDouble())) {
+                        problem(at(pp, e.getKey()), "expected a number, found " + describe(e.getValue()));
+                    } else {
+                        point.put(e.getKey(), e.getValue().asDouble());
+                    }
+                }
+            }
+            JsonNode h = o.get("HeldOut");
+            if (h != null && !h.isBoolean()) {
+                problem(at(p, "HeldOut"), "expected true or false, found " + describe(h));
+            }
+            return new FitConfig.PolynomialVariation(p, point, eventFiles(o, p, "Path", true), h != null && h.asBoolean());
         }
 
         AsimovPoint asimov(JsonNode n, String p) {

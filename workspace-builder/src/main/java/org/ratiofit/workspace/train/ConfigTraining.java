@@ -39,8 +39,10 @@ import org.ratiofit.workspace.io.AtomicDirectory;
  * {@code member-K.training.json} (the full training record), {@code ensemble.json} and, with
  * diagnostics on, {@code diagnostics/} (report.json and figures). Features are the configuration's
  * {@code TrainingFeatures}, scaled as {@code TrainingFeaturesToStandardize} says; event weights
- * are the samples' {@code Weight} columns. Polynomial systematics need one output per monomial
- * and are not trained here (they are listed as skipped).
+ * are the samples' {@code Weight} columns. Samples naming one folder share a multiclass ensemble
+ * ({@link MulticlassTraining}); polynomial models with {@code Variations} are trained as
+ * parametric-in-nuisance polynomial networks ({@link PnnTraining}), those without are listed as
+ * skipped.
  */
 public final class ConfigTraining {
 
@@ -76,8 +78,9 @@ public final class ConfigTraining {
         List<FitConfig.EventFiles> refEvents = refs.stream().map(FitConfig.Sample::events).toList();
         List<EnsembleJob> jobs = new ArrayList<>();
         List<TrainingReport.Skipped> skipped = new ArrayList<>();
+        java.util.Set<Path> shared = MulticlassTraining.sharedFolders(c);
         for (FitConfig.Sample s : c.samples()) {
-            if (s.ensemble() != null) {
+            if (s.ensemble() != null && !shared.contains(s.ensemble().toAbsolutePath().normalize())) {
                 jobs.add(new EnsembleJob(s.yamlPath() + ".Ensemble", folderName(s.ensemble()), s.name(), List.of(s.events()),
                         refName, refEvents, s.ensemble()));
             }
@@ -86,10 +89,10 @@ public final class ConfigTraining {
             addVariations(c, sy, sy.up(), "up", jobs);
             addVariations(c, sy, sy.down(), "down", jobs);
             for (FitConfig.PolynomialModel m : sy.models()) {
-                if (m.ensemble() != null) {
+                if (m.ensemble() != null && m.variations().isEmpty()) {
                     skipped.add(new TrainingReport.Skipped(m.yamlPath() + ".Ensemble", m.ensemble(),
-                            "a polynomial systematic's ensemble has one output per monomial; ratiofit train makes "
-                                    + "single-output ratio ensembles only"));
+                            "a polynomial model is trained from samples at nuisance points: give its Variations "
+                                    + "(Point, Path) to train it"));
                 }
             }
         }
@@ -134,6 +137,16 @@ public final class ConfigTraining {
                     exists.add(new ConfigProblem(j.yamlPath(), j.folder() + " exists; remove it or ask to overwrite"));
                 }
             }
+            for (MulticlassTraining.Job j : MulticlassTraining.plan(plan.config())) {
+                if (Files.exists(j.folder())) {
+                    exists.add(new ConfigProblem(j.yamlPath(), j.folder() + " exists; remove it or ask to overwrite"));
+                }
+            }
+            for (PnnTraining.Job j : PnnTraining.plan(plan.config())) {
+                if (Files.exists(j.model().ensemble())) {
+                    exists.add(new ConfigProblem(j.model().yamlPath() + ".Ensemble", j.model().ensemble() + " exists; remove it or ask to overwrite"));
+                }
+            }
             if (!exists.isEmpty()) {
                 throw new ConfigException(configFile, exists);
             }
@@ -144,9 +157,21 @@ public final class ConfigTraining {
         }
         FitConfig c = plan.config();
         List<TrainingReport.EnsembleResult> results = new ArrayList<>();
+        List<MulticlassTraining.Job> multiclass = MulticlassTraining.plan(c);
+        List<PnnTraining.Job> pnn = PnnTraining.plan(c);
+        for (PnnTraining.Job j : pnn) {
+            PnnTraining.outputOrder(c, j);   // a configuration that cannot be trained fails before any training
+        }
+        int count = plan.jobs().size() + multiclass.size() + pnn.size();
         for (int k = 0; k < plan.jobs().size(); k++) {
             EnsembleJob job = plan.jobs().get(k);
-            results.add(trainOne(c, job, settings, overwrite, k, plan.jobs().size(), l));
+            results.add(trainOne(c, job, settings, overwrite, k, count, l));
+        }
+        for (int k = 0; k < multiclass.size(); k++) {
+            results.add(MulticlassTraining.train(c, multiclass.get(k), settings, overwrite, plan.jobs().size() + k, count, l));
+        }
+        for (int k = 0; k < pnn.size(); k++) {
+            results.add(PnnTraining.train(c, pnn.get(k), settings, overwrite, plan.jobs().size() + multiclass.size() + k, count, l));
         }
         return new TrainingReport(TrainingReport.FORMAT_VERSION, configFile.toAbsolutePath(), settings, results,
                 plan.skipped(), (System.nanoTime() - t0) * 1e-9);
@@ -216,10 +241,10 @@ public final class ConfigTraining {
     }
 
     /** Feature columns and weights of one or more event sources, joined. */
-    private record Events(Map<String, double[]> columns, double[] weights, int size) {
+    record Events(Map<String, double[]> columns, double[] weights, int size) {
     }
 
-    private static Events read(List<FitConfig.EventFiles> sources, List<String> features, String what) throws IOException {
+    static Events read(List<FitConfig.EventFiles> sources, List<String> features, String what) throws IOException {
         List<Map<String, double[]>> parts = new ArrayList<>();
         List<double[]> weights = new ArrayList<>();
         int total = 0;

@@ -1,0 +1,290 @@
+package org.ratiofit.examples;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.ratiofit.likelihood.Model;
+import org.ratiofit.ratio.training.TrainingConfig;
+import org.ratiofit.ratio.training.multiclass.MulticlassData;
+import org.ratiofit.ratio.training.multiclass.MulticlassDiagnostics;
+import org.ratiofit.ratio.training.multiclass.MulticlassExport;
+import org.ratiofit.ratio.training.multiclass.MulticlassTrainer;
+import org.ratiofit.ratio.training.pnn.PnnData;
+import org.ratiofit.ratio.training.pnn.PnnDiagnostics;
+import org.ratiofit.ratio.training.pnn.PnnExport;
+import org.ratiofit.ratio.training.pnn.PnnTrainer;
+import org.ratiofit.samplers.fit.ConfidenceLevel;
+import org.ratiofit.samplers.fit.FitResult;
+import org.ratiofit.samplers.fit.Hesse;
+import org.ratiofit.samplers.fit.Migrad;
+import org.ratiofit.samplers.fit.Minos;
+import org.ratiofit.samplers.fit.MinosError;
+import org.ratiofit.validation.toys.ThreeClassNuisanceToy;
+
+/**
+ * GOLLUM's and nsbi's two model kinds made in Java on the exact toy {@link ThreeClassNuisanceToy}
+ * (classes htt, ttbar, ztt = reference; nuisance parameters tes, jes moving the Gaussian means
+ * linearly, so every ratio is known): a multiclass classifier for the per-class log-ratios and one
+ * parametric-in-nuisance polynomial network (PNN) per class for Δ_A(x), with the inclusive yield
+ * fits; then the fit of mu with tes and jes profiled, with the learned and with the exact
+ * ratios, on the same data; and the closure at nuisance points not used in training.
+ *
+ * <pre>examples/run multiclass-pnn-toy [OUT_DIR] [--events N] [--point-events N] [--members N] [--epochs N] [--seed N]</pre>
+ */
+public final class MulticlassPnnToy {
+
+    /** What to run. */
+    public record Settings(Path out, int events, int pointEvents, int members, int epochs, long seed) {
+        public static Settings defaults(Path out) {
+            return new Settings(out, 20000, 5000, 2, 30, 1);
+        }
+    }
+
+    /** One fit of mu with tes and jes profiled. */
+    public record Fit(String model, double mu, double muError, double minosLower, double minosUpper, double tes, double jes, boolean valid) {
+    }
+
+    /**
+     * Everything measured (format version 1): the mean squared errors of the learned against the exact
+     * log-ratios on held-out events, the fits, the differences in units of the exact fit's error and
+     * the held-out closure.
+     */
+    public record Result(int formatVersion, Settings settings, double[] multiclassMse, double[][] deltaMse, double[] deltaVariance,
+            List<Fit> fits, double muShiftMulticlass, double muShiftFull, double intervalShiftLower, double intervalShiftUpper,
+            double heldOutMuShift, double worstHeldOutClosurePValue, double worstYieldResidual, double seconds) {
+    }
+
+    public static final List<double[]> POINTS = List.of(new double[] {1, 0}, new double[] {-1, 0}, new double[] {2, 0}, new double[] {-2, 0},
+            new double[] {0, 1}, new double[] {0, -1}, new double[] {0, 2}, new double[] {0, -2}, new double[] {1, 1}, new double[] {-1, 1});
+    public static final List<double[]> HELD_OUT = List.of(new double[] {0.5, -1.5}, new double[] {-1.5, 1.0});
+
+    private MulticlassPnnToy() {
+    }
+
+    static TrainingConfig config(Settings s) {
+        return TrainingConfig.defaults().withNetwork(List.of(32, 32), TrainingConfig.Activation.SWISH)
+                .withOptimizer(TrainingConfig.OptimizerKind.ADAM, 3e-3, TrainingConfig.Schedule.COSINE, 0.05)
+                .withEpochs(s.epochs(), 512, 8).withSeeds(s.seed() + 100, s.seed()).withQuiet(true);
+    }
+
+    static Map<String, double[]> table(double[][] x) {
+        return Map.of("x1", x[0], "x2", x[1]);
+    }
+
+    public static Result run(Settings s, PrintStream log) throws Exception {
+        long t0 = System.nanoTime();
+        ThreeClassNuisanceToy toy = ThreeClassNuisanceToy.standard();
+        List<String> features = ThreeClassNuisanceToy.FEATURES;
+        Files.createDirectories(s.out());
+        long seed = s.seed() * 1_000_003L;
+
+        // 1. multiclass classifier on the nominal samples (balanced classes)
+        List<Map<String, double[]>> nominal = new ArrayList<>();
+        List<double[][]> nominalX = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            double[][] x = toy.sample(c, new double[2], s.events(), seed + c);
+            nominalX.add(x);
+            nominal.add(table(x));
+        }
+        MulticlassData mcData = MulticlassData.of(ThreeClassNuisanceToy.CLASSES, "ztt", nominal, null, features, new LinkedHashSet<>(features));
+        MulticlassTrainer.Result mc = MulticlassTrainer.train(mcData, config(s), s.members(), MulticlassTrainer.ClassWeights.EQUAL, false, null);
+        MulticlassExport.write(mc, s.out().resolve("models/multiclass"), "multiclass");
+        MulticlassDiagnostics.run(mc, mcData, s.out().resolve("models/multiclass/diagnostics"));
+        log.printf("1. multiclass ensemble trained (%d members, %.0f s so far)%n", s.members(), (System.nanoTime() - t0) * 1e-9);
+
+        // 2. one PNN per class from the samples at the nuisance points
+        List<PnnTrainer.Result> pnns = new ArrayList<>();
+        double worstP = 1;
+        double worstYield = 0;
+        for (int c = 0; c < 3; c++) {
+            List<Map<String, double[]>> samples = new ArrayList<>();
+            List<double[]> weights = new ArrayList<>();
+            for (int j = 0; j < POINTS.size(); j++) {
+                samples.add(table(toy.sample(c, POINTS.get(j), s.pointEvents(), seed + 100 + 10L * c + j)));
+                weights.add(yieldWeights(toy, c, POINTS.get(j), s.pointEvents()));
+            }
+            PnnData d = PnnData.of(features, new LinkedHashSet<>(features), ThreeClassNuisanceToy.PARAMETERS, nominal.get(c),
+                    yieldWeights(toy, c, new double[2], s.events()), POINTS, samples, weights);
+            PnnTrainer.Result r = PnnTrainer.train(d, config(s), s.members(), null);
+            pnns.add(r);
+            String name = ThreeClassNuisanceToy.CLASSES.get(c) + "_poly";
+            PnnExport.write(r, s.out().resolve("models/" + name), name);
+            List<PnnData.Point> held = new ArrayList<>();
+            for (int h = 0; h < HELD_OUT.size(); h++) {
+                double[] nu = HELD_OUT.get(h);
+                held.add(new PnnData.Point(nu, toy.sample(c, nu, s.pointEvents(), seed + 500 + 10L * c + h), yieldWeights(toy, c, nu, s.pointEvents())));
+            }
+            PnnDiagnostics.Report rep = PnnDiagnostics.run(r, d, held, s.out().resolve("models/" + name + "/diagnostics"));
+            for (PnnDiagnostics.PointCheck p : rep.points()) {
+                worstP = Math.min(worstP, p.minPValue());
+                worstYield = Math.max(worstYield, Math.abs(p.yieldResidual()));
+            }
+            log.printf("2. PNN of %s trained (%.0f s so far)%n", ThreeClassNuisanceToy.CLASSES.get(c), (System.nanoTime() - t0) * 1e-9);
+        }
+
+        // 3. learned against exact on held-out events of every class
+        // the multiclass ln r_c on held-out events of class c and of the reference (where ln r_c matters)
+        double[] mcMse = new double[2];
+        double[][] refHeld = toy.sample(ThreeClassNuisanceToy.ZTT, new double[2], 5000, seed + 899);
+        for (int k = 0; k < 2; k++) {
+            double[][] own = toy.sample(k, new double[2], 5000, seed + 890 + k);
+            for (double[][] x : List.of(own, refHeld)) {
+                double[] lr = mc.logRatios(x)[k];
+                double[] ex = toy.logRatioColumn(k, x);
+                for (int i = 0; i < ex.length; i++) {
+                    mcMse[k] += (lr[i] - ex[i]) * (lr[i] - ex[i]) / (2.0 * ex.length);
+                }
+            }
+        }
+        double[][] dMse = new double[3][ThreeClassNuisanceToy.M];
+        double[] dVar = new double[ThreeClassNuisanceToy.M];
+        for (int c = 0; c < 3; c++) {
+            double[][] x = toy.sample(c, new double[2], 5000, seed + 900 + c);
+            double[][] learned = pnns.get(c).deltas(x);
+            double[][] exact = toy.deltaColumns(c, x);
+            for (int a = 0; a < ThreeClassNuisanceToy.M; a++) {
+                double mean = 0;
+                for (int i = 0; i < exact[a].length; i++) {
+                    dMse[c][a] += (learned[a][i] - exact[a][i]) * (learned[a][i] - exact[a][i]) / exact[a].length;
+                    mean += exact[a][i] / exact[a].length;
+                }
+                for (int i = 0; i < exact[a].length; i++) {
+                    dVar[a] += (exact[a][i] - mean) * (exact[a][i] - mean) / (3.0 * exact[a].length);
+                }
+            }
+        }
+
+        // 4. fits: data at (mu, tes, jes) = (1, 0.3, -0.2), reference events from ztt at nu = 0
+        double[][] data = toy.generate(new double[] {1, 0.3, -0.2}, seed + 1000);
+        double[][] ref = toy.sample(ThreeClassNuisanceToy.ZTT, new double[2], 20000, seed + 1001);
+        List<Fit> fits = new ArrayList<>();
+        Fit exact = fit("exact", toy.exactModel(data, ref));
+        Fit mcOnly = fit("learned multiclass, exact polynomial", model(toy, data, ref, mc, null));
+        Fit full = fit("learned multiclass + PNN + yield fit", model(toy, data, ref, mc, pnns));
+        fits.add(exact);
+        fits.add(mcOnly);
+        fits.add(full);
+        // held-out nuisance point: data generated at (tes, jes) = (1.5, -1.0), never a training point
+        double[][] dataH = toy.generate(new double[] {1, 1.5, -1.0}, seed + 2000);
+        Fit exactH = fit("exact, data at held-out nu", toy.exactModel(dataH, ref));
+        Fit fullH = fit("learned, data at held-out nu", model(toy, dataH, ref, mc, pnns));
+        fits.add(exactH);
+        fits.add(fullH);
+        double sigma = exact.muError();
+        Result r = new Result(1, s, mcMse, dMse, dVar, fits, (mcOnly.mu() - exact.mu()) / sigma, (full.mu() - exact.mu()) / sigma,
+                (full.mu() + full.minosLower() - exact.mu() - exact.minosLower()) / sigma,
+                (full.mu() + full.minosUpper() - exact.mu() - exact.minosUpper()) / sigma, (fullH.mu() - exactH.mu()) / exactH.muError(),
+                worstP, worstYield, (System.nanoTime() - t0) * 1e-9);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(s.out().resolve("result.json").toFile(), r);
+        print(r, log);
+        return r;
+    }
+
+    /** Weights of n events of class c at nu whose total is the class's inclusive yield there. */
+    static double[] yieldWeights(ThreeClassNuisanceToy toy, int c, double[] nu, int n) {
+        double[] w = new double[n];
+        java.util.Arrays.fill(w, toy.yield(c, nu) / n);
+        return w;
+    }
+
+    /** The toy's workspace model with the learned multiclass log-ratios and, when pnns is given, the learned Δ and fitted yields. */
+    static Model model(ThreeClassNuisanceToy toy, double[][] data, double[][] ref, MulticlassTrainer.Result mc, List<PnnTrainer.Result> pnns) {
+        double[][] lrData = mc.logRatios(data);
+        double[][] lrRef = mc.logRatios(ref);
+        ThreeClassNuisanceToy.Columns[] d = new ThreeClassNuisanceToy.Columns[3];
+        ThreeClassNuisanceToy.Columns[] rf = new ThreeClassNuisanceToy.Columns[3];
+        double[][] yc = new double[3][];
+        for (int c = 0; c < 3; c++) {
+            double[] ld = c == ThreeClassNuisanceToy.REFERENCE ? new double[data[0].length] : lrData[c];
+            double[] lf = c == ThreeClassNuisanceToy.REFERENCE ? new double[ref[0].length] : lrRef[c];
+            if (pnns == null) {
+                d[c] = new ThreeClassNuisanceToy.Columns(ld, toy.deltaColumns(c, data));
+                rf[c] = new ThreeClassNuisanceToy.Columns(lf, toy.deltaColumns(c, ref));
+                yc[c] = toy.spec(c).yieldCoefficients().clone();
+            } else {
+                d[c] = new ThreeClassNuisanceToy.Columns(ld, pnns.get(c).deltas(data));
+                rf[c] = new ThreeClassNuisanceToy.Columns(lf, pnns.get(c).deltas(ref));
+                yc[c] = pnns.get(c).yieldFit().coefficients().clone();
+            }
+        }
+        return toy.model(data[0].length, d, ref[0].length, rf, yc);
+    }
+
+    static Fit fit(String name, Model model) {
+        FitResult f = Hesse.compute(model, Migrad.defaults().minimise(model), 1, true);
+        double lo = Double.NaN;
+        double hi = Double.NaN;
+        try {
+            MinosError m = Minos.defaults().error(model, f, "mu", ConfidenceLevel.sigma(1));
+            lo = m.lower();
+            hi = m.upper();
+        } catch (RuntimeException e) {
+            System.err.println(name + ": MINOS failed: " + e.getMessage() + "\n" + f.table());
+        }
+        return new Fit(name, f.value("mu"), f.error("mu"), lo, hi, f.value("tes"), f.value("jes"), f.status().validMinimum());
+    }
+
+    static void print(Result r, PrintStream out) {
+        out.println();
+        out.printf("multiclass ln r MSE on held-out events (class and reference): htt %.4f, ttbar %.4f%n", r.multiclassMse()[0],
+                r.multiclassMse()[1]);
+        for (int c = 0; c < 3; c++) {
+            out.printf("PNN %-6s Delta MSE per monomial %s (variance of the exact Delta: %s)%n", ThreeClassNuisanceToy.CLASSES.get(c),
+                    fmt(r.deltaMse()[c]), fmt(r.deltaVariance()));
+        }
+        out.println();
+        out.printf("%-40s %8s %8s %8s %8s %8s %8s %6s%n", "model", "mu", "HESSE", "MINOS-", "MINOS+", "tes", "jes", "valid");
+        for (Fit f : r.fits()) {
+            out.printf("%-40s %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %6s%n", f.model(), f.mu(), f.muError(), f.minosLower(), f.minosUpper(),
+                    f.tes(), f.jes(), f.valid());
+        }
+        out.println();
+        out.printf("mu(learned multiclass) - mu(exact): %+.3f sigma%n", r.muShiftMulticlass());
+        out.printf("mu(learned multiclass + PNN) - mu(exact): %+.3f sigma; interval ends %+.3f, %+.3f sigma%n", r.muShiftFull(),
+                r.intervalShiftLower(), r.intervalShiftUpper());
+        out.printf("data at held-out nu: mu(learned) - mu(exact): %+.3f sigma%n", r.heldOutMuShift());
+        out.printf("closure: smallest p-value over features, training and held-out points: %.3g; largest |yield residual| %.2e%n",
+                r.worstHeldOutClosurePValue(), r.worstYieldResidual());
+        out.printf("finished in %.0f s%n", r.seconds());
+    }
+
+    private static String fmt(double[] v) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < v.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(String.format("%.2g", v[i]));
+        }
+        return b.append("]").toString();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of("ratiofit-multiclass-pnn");
+        Settings d = Settings.defaults(out);
+        int events = d.events();
+        int pointEvents = d.pointEvents();
+        int members = d.members();
+        int epochs = d.epochs();
+        long seed = d.seed();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--events" -> events = Integer.parseInt(args[++i]);
+                case "--point-events" -> pointEvents = Integer.parseInt(args[++i]);
+                case "--members" -> members = Integer.parseInt(args[++i]);
+                case "--epochs" -> epochs = Integer.parseInt(args[++i]);
+                case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--help" -> {
+                    System.out.println("examples/run multiclass-pnn-toy [OUT_DIR] [--events N (20000)] [--point-events N (5000)] "
+                            + "[--members N (2)] [--epochs N (30)] [--seed N (1)]");
+                    return;
+                }
+                default -> out = Path.of(args[i]);
+            }
+        }
+        run(new Settings(out, events, pointEvents, members, epochs, seed), System.out);
+    }
+}

@@ -1,0 +1,54 @@
+package org.ratiofit.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The multiclass + PNN example on the exact three-class toy. The default test runs it small (the
+ * pipeline, the files, the exact fit, the exact yield fits); the slow one at the example's default
+ * size checks the learned models against the exact ones (thresholds in the test).
+ */
+class MulticlassPnnToyTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void smallRunWritesEverythingAndTheExactPartsAreExact() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        MulticlassPnnToy.Result r = MulticlassPnnToy.run(new MulticlassPnnToy.Settings(dir, 1500, 400, 1, 3, 2), new PrintStream(log, true));
+        String text = log.toString();
+        assertTrue(r.fits().get(0).valid(), text);
+        // the exact model at (mu, tes, jes) = (1, 0.3, -0.2): mu within 3 of its errors
+        assertEquals(1.0, r.fits().get(0).mu(), 3 * r.fits().get(0).muError(), text);
+        assertTrue(r.worstYieldResidual() < 1e-10, "yield fits reproduce the exact inclusive yields: " + r.worstYieldResidual());
+        for (String f : new String[] {"models/multiclass/member-0.onnx", "models/multiclass/diagnostics/report.json",
+                "models/htt_poly/member-0.json", "models/ztt_poly/yield-fit.json", "models/ttbar_poly/diagnostics/report.json", "result.json"}) {
+            assertTrue(Files.isRegularFile(dir.resolve(f)), f);
+        }
+        assertTrue(text.contains("mu(learned multiclass + PNN) - mu(exact)"), text);
+    }
+
+    /** At the default size: learned vs exact (the criteria; see the README's results table). */
+    @Test
+    @Tag("slow")
+    void learnedModelsAgreeWithTheExactOnes() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        MulticlassPnnToy.Result r = MulticlassPnnToy.run(MulticlassPnnToy.Settings.defaults(dir), new PrintStream(log, true));
+        String text = log.toString();
+        assertTrue(r.multiclassMse()[0] < 0.05 && r.multiclassMse()[1] < 0.05, text);
+        assertTrue(Math.abs(r.muShiftMulticlass()) < 0.1, text);
+        assertTrue(Math.abs(r.muShiftFull()) < 0.1, text);
+        assertTrue(Math.abs(r.intervalShiftLower()) < 0.1 && Math.abs(r.intervalShiftUpper()) < 0.1, text);
+        assertTrue(Math.abs(r.heldOutMuShift()) < 0.1, text);
+        assertTrue(r.worstHeldOutClosurePValue() > 1e-4, text);
+    }
+}
