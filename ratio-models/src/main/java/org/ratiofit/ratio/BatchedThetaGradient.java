@@ -258,17 +258,7 @@ public final class BatchedThetaGradient {
                     z[i] = s + b0;
                 }
             } else {
-                for (int i = 0; i < b; i++) {
-                    int ri = i * in, ro = i * out;
-                    java.util.Arrays.fill(z, ro, ro + out, 0.0);
-                    for (int k = 0; k < in; k++) {
-                        double s = a[ri + k];
-                        if (s == 0) continue;
-                        int wr = k * out;
-                        for (int o = 0; o < out; o++) z[ro + o] += s * wt[wr + o];
-                    }
-                    for (int o = 0; o < out; o++) z[ro + o] += bias[o];
-                }
+                DenseKernels.multiply(a, b, in, wt, out, bias, z);
             }
             activate(L, z, wk.der[l], b);
         }
@@ -291,16 +281,7 @@ public final class BatchedThetaGradient {
             DenseChain.Layer L = layers[l];
             int in = L.in(), out = L.out();
             double[] w = L.w();
-            java.util.Arrays.fill(da, 0, b * in, 0.0);
-            for (int i = 0; i < b; i++) {
-                int ri = i * in, ro = i * out;
-                for (int o = 0; o < out; o++) {
-                    double g = dz[ro + o];
-                    if (g == 0) continue;
-                    int wr = o * in;
-                    for (int k = 0; k < in; k++) da[ri + k] += g * w[wr + k];
-                }
-            }
+            DenseKernels.multiply(dz, b, out, w, in, null, da);
             double[] d = wk.der[l - 1];
             for (int q = 0; q < b * in; q++) dz[q] = da[q] * d[q];
         }
@@ -372,14 +353,7 @@ public final class BatchedThetaGradient {
                     z[q] = y;
                 }
             }
-            case SWISH -> {
-                for (int q = 0; q < m; q++) {
-                    double x = z[q];
-                    double s = sigmoid(x);
-                    der[q] = s + x * s * (1 - s);
-                    z[q] = x * s;
-                }
-            }
+            case SWISH -> DenseKernels.swish(z, der, m);
             default -> throw new IllegalStateException(L.act().name());
         }
     }
