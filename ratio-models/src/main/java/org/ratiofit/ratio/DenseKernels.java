@@ -4,16 +4,62 @@ package org.ratiofit.ratio;
  * Matrix products and activations of {@link BatchedThetaGradient} on primitive arrays: SIMD
  * register-blocked kernels (the JDK's vector API, fused multiply-add, 4 rows × 2 vectors of
  * accumulators) when the JVM runs with {@code --add-modules jdk.incubator.vector}, plain loops
- * otherwise. Both give the same products up to rounding (fused multiply-add rounds once).
+ * otherwise. Both compute every output element as the same chain of fused multiply-adds
+ * (bias, then k = 0, 1, ... in order), so they give bit-identical results: which one runs never
+ * changes a number.
+ *
+ * <p>Vector-API code is very slow until the JIT's C2 compiler has compiled it (each vector
+ * operation allocates in the interpreter), and on a loaded machine that can take many seconds.
+ * So the SIMD kernel is switched on only once it is fast: a daemon thread started at first use
+ * runs it on small matrices and compares its time with the plain loop's, then sets a flag (or
+ * gives up after a minute and the plain loops stay). Since both kernels agree bit for bit, the
+ * moment of the switch does not affect results.
  */
 final class DenseKernels {
     private DenseKernels() {}
 
-    static final boolean SIMD = VectorLog.SIMD;
+    /** Whether the vector API is present (and not turned off with {@code -Dratiofit.scalarKernels=true}). */
+    static final boolean SIMD = VectorLog.SIMD && !Boolean.getBoolean("ratiofit.scalarKernels");
+
+    private static volatile boolean simdHot;
+
+    static {
+        if (SIMD) {
+            Thread t = new Thread(DenseKernels::warmUp, "ratiofit-simd-warmup");
+            t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY);
+            t.start();
+        }
+    }
+
+    /** Whether the SIMD kernel is in use now. */
+    static boolean simdInUse() {
+        return simdHot;
+    }
+
+    private static void warmUp() {
+        int m = 8, p = 32, n = 32;
+        java.util.Random r = new java.util.Random(1);
+        double[] a = new double[m * p], b = new double[p * n], bias = new double[n], c = new double[m * n];
+        for (int i = 0; i < a.length; i++) a[i] = r.nextGaussian();
+        for (int i = 0; i < b.length; i++) b[i] = r.nextGaussian();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            long t0 = System.nanoTime();
+            for (int rep = 0; rep < 200; rep++) Simd.multiply(a, m, p, b, n, bias, c);
+            long t1 = System.nanoTime();
+            for (int rep = 0; rep < 200; rep++) scalar(a, 0, m, p, b, n, bias, c);
+            long t2 = System.nanoTime();
+            if (t1 - t0 < t2 - t1) {
+                simdHot = true;
+                return;
+            }
+        }
+    }
 
     /** c[m×n] = a[m×p] · b[p×n] (+ bias[n] on every row when bias is not null); row-major. */
     static void multiply(double[] a, int m, int p, double[] b, int n, double[] bias, double[] c) {
-        if (SIMD && n >= 4) {
+        if (SIMD && simdHot && n >= 4) {
             Simd.multiply(a, m, p, b, n, bias, c);
             return;
         }
@@ -27,18 +73,15 @@ final class DenseKernels {
             else System.arraycopy(bias, 0, c, rc, n);
             for (int k = 0; k < p; k++) {
                 double s = a[ra + k];
-                if (s == 0) continue;
                 int rb = k * n;
-                for (int o = 0; o < n; o++) c[rc + o] += s * b[rb + o];
+                for (int o = 0; o < n; o++) c[rc + o] = Math.fma(s, b[rb + o], c[rc + o]);
             }
         }
     }
 
     /** Swish in place, z·σ(z), with its derivative σ(1 + z(1 − σ)) into der. */
     static void swish(double[] z, double[] der, int len) {
-        int q = 0;
-        if (SIMD) q = Simd.swish(z, der, len);
-        for (; q < len; q++) {
+        for (int q = 0; q < len; q++) {
             double x = z[q];
             double s = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
             der[q] = s + x * s * (1 - s);
@@ -47,7 +90,7 @@ final class DenseKernels {
     }
 
     /** Loaded only when the module is present. */
-    private static final class Simd {
+    static final class Simd {
         private static final jdk.incubator.vector.VectorSpecies<Double> S = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED;
 
         static void multiply(double[] a, int m, int p, double[] b, int n, double[] bias, double[] c) {
@@ -97,7 +140,7 @@ final class DenseKernels {
                     for (int r = 0; r < 4; r++) {
                         int ra = (i + r) * p;
                         double s = bias == null ? 0 : bias[o];
-                        for (int k = 0; k < p; k++) s += a[ra + k] * b[k * n + o];
+                        for (int k = 0; k < p; k++) s = Math.fma(a[ra + k], b[k * n + o], s);
                         c[(i + r) * n + o] = s;
                     }
                 }
@@ -114,26 +157,10 @@ final class DenseKernels {
                 }
                 for (; o < n; o++) {
                     double s = bias == null ? 0 : bias[o];
-                    for (int k = 0; k < p; k++) s += a[ra + k] * b[k * n + o];
+                    for (int k = 0; k < p; k++) s = Math.fma(a[ra + k], b[k * n + o], s);
                     c[rc + o] = s;
                 }
             }
-        }
-
-        /** Vector part of {@link DenseKernels#swish}; returns how many values it did. */
-        static int swish(double[] z, double[] der, int len) {
-            final int l = S.length();
-            var one = jdk.incubator.vector.DoubleVector.broadcast(S, 1.0);
-            int q = 0;
-            for (; q + l <= len; q += l) {
-                var x = jdk.incubator.vector.DoubleVector.fromArray(S, z, q);
-                // 1/(1 + e^(−x)): e^(−x) = +∞ for very negative x gives σ = 0, no NaN
-                var s = one.div(one.add(x.neg().lanewise(jdk.incubator.vector.VectorOperators.EXP)));
-                var d = s.add(x.mul(s).mul(one.sub(s)));
-                d.intoArray(der, q);
-                x.mul(s).intoArray(z, q);
-            }
-            return q;
         }
     }
 }

@@ -38,7 +38,8 @@ public final class NreGradientBenchmark {
         Path dir = Files.createTempDirectory("nre-bench");
         RatioModel model = network(dir, hidden);
         System.out.printf("network 3→%d→%d→%d→1 swish, logit output; one thread; times per call (value + gradient unless noted)%n", hidden, hidden, hidden);
-        System.out.printf("%8s %14s %14s %14s %14s %10s %10s%n", "events", "fast µs", "interpreter µs", "ORT fwd µs", "exact µs", "interp/fast", "fast/exact");
+        System.out.printf("%8s %14s %14s %14s %14s %10s %10s %14s %14s%n", "events", "fast µs", "interpreter µs", "ORT fwd µs", "exact µs", "interp/fast",
+                "fast/exact", "linked fast µs", "linked interp µs");
         Random r = new Random(1);
         for (int n : sizes) {
             double[] y = new double[n];
@@ -52,7 +53,18 @@ public final class NreGradientBenchmark {
             double tSlow = time(() -> slow.valueAndGradient(jitter(theta), new double[2]));
             double tOrt = time(() -> model.logRatios(new double[][] {y}, jitter(theta))[0]);
             double tExact = time(() -> exact(y, jitter(theta), new double[2]));
-            System.out.printf("%8d %14.1f %14.1f %14.1f %14.2f %10.1f %10.1f%n", n, tFast, tSlow, tOrt, tExact, tSlow / tFast, tFast / tExact);
+            // θ per event: mu_i = a + b x_i (the regression example's linked likelihood)
+            double[] cov = new double[n];
+            for (int i = 0; i < n; i++) cov[i] = -2 + 4 * r.nextDouble();
+            List<ParameterSpec> rp = List.of(ParameterSpec.free("a", 0, 0.1), ParameterSpec.free("b", 0, 0.1), ParameterSpec.bounded("sigma", 1, 0.1, 0, 10));
+            org.ratiofit.workspace.nre.LinearPredictor link = org.ratiofit.workspace.nre.LinearPredictor.builder(List.of("a", "b", "sigma"), model.parameters(), n)
+                    .term("mu", "a").term("mu", "b", cov).term("sigma", "sigma").build();
+            RatioLikelihood linked = RatioLikelihood.linked(model, new double[][] {y}, null, rp, link);
+            double[] phi = {0.5, -0.8, 0.6};
+            double tLinked = time(() -> linked.valueAndGradient(new double[] {phi[0] + 0.01 * JITTER.nextGaussian(), phi[1], phi[2]}, new double[3]));
+            double tLinkedSlow = time(() -> linked.withoutFastPath().valueAndGradient(new double[] {phi[0] + 0.01 * JITTER.nextGaussian(), phi[1], phi[2]}, new double[3]));
+            System.out.printf("%8d %14.1f %14.1f %14.1f %14.2f %10.1f %10.1f %14.1f %14.1f%n", n, tFast, tSlow, tOrt, tExact, tSlow / tFast, tFast / tExact,
+                    tLinked, tLinkedSlow);
         }
         model.close();
     }
@@ -80,7 +92,7 @@ public final class NreGradientBenchmark {
     /** Median µs per call over rounds of ≥ 0.2 s, after 1 s of warm-up. */
     static double time(java.util.function.DoubleSupplier f) {
         double sink = 0;
-        long end = System.nanoTime() + 1_000_000_000L;
+        long end = System.nanoTime() + Long.getLong("warmupMs", 1000) * 1_000_000L;
         while (System.nanoTime() < end) sink += f.getAsDouble();
         List<Double> per = new ArrayList<>();
         for (int round = 0; round < 7; round++) {
