@@ -362,6 +362,11 @@ public final class BatchedThetaGradient {
         return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
     }
 
+    /** Whether the matrix products run on the SIMD kernel now (see {@code DenseKernels}); results are the same either way. */
+    public static boolean simdInUse() {
+        return DenseKernels.simdInUse();
+    }
+
     /** Layer widths, input first (for reports). */
     public List<Integer> widths() {
         List<Integer> w = new java.util.ArrayList<>();

@@ -63,9 +63,11 @@ public final class NreGradientBenchmark {
             double[] phi = {0.5, -0.8, 0.6};
             double tLinked = time(() -> linked.valueAndGradient(new double[] {phi[0] + 0.01 * JITTER.nextGaussian(), phi[1], phi[2]}, new double[3]));
             double tLinkedSlow = time(() -> linked.withoutFastPath().valueAndGradient(new double[] {phi[0] + 0.01 * JITTER.nextGaussian(), phi[1], phi[2]}, new double[3]));
+            System.out.printf("(SIMD kernel in use: %s)%n", org.ratiofit.ratio.BatchedThetaGradient.simdInUse());
             System.out.printf("%8d %14.1f %14.1f %14.1f %14.2f %10.1f %10.1f %14.1f %14.1f%n", n, tFast, tSlow, tOrt, tExact, tSlow / tFast, tFast / tExact,
                     tLinked, tLinkedSlow);
         }
+        System.out.println("SIMD kernel in use at the end: " + org.ratiofit.ratio.BatchedThetaGradient.simdInUse());
         model.close();
     }
 
