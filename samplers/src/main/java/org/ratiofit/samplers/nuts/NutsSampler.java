@@ -233,6 +233,10 @@ public final class NutsSampler {
                 int i = freeIndex.get(k);
                 double xi = full[i];
                 double step = density.objective().parameters().get(i).step();
+                if (!Double.isNaN(s.getInitUniform())) {
+                    y[k] = s.getInitUniform() * (2 * rng.nextDouble() - 1);
+                    continue;
+                }
                 double y0 = density.toUnconstrained(k, xi);
                 double jitter = s.getInitJitter() * density.unconstrainedStep(k, xi, step);
                 y[k] = y0 + (attempt == 99 ? 0 : jitter * (2 * rng.nextDouble() - 1));
@@ -240,6 +244,10 @@ public final class NutsSampler {
             if (chain.setPosition(y)) {
                 return;
             }
+        }
+        if (!Double.isNaN(s.getInitUniform())) {
+            throw new IllegalStateException("no finite log-density found at 100 starting points uniform in (−" + s.getInitUniform() + ", "
+                    + s.getInitUniform() + ") on the unconstrained scale of " + density.names());
         }
         throw new IllegalStateException("no finite log-density found near the initial values " + density.names() + " = "
                 + java.util.Arrays.toString(full) + " after 100 tries");

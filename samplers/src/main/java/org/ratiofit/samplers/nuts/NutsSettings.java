@@ -31,6 +31,7 @@ public final class NutsSettings {
     private int baseWindow = 25;
     private double initJitter = 1;
     private boolean quiet = false;
+    private double initUniform = Double.NaN;
 
     public NutsSettings() {
     }
@@ -46,6 +47,7 @@ public final class NutsSettings {
         s.gamma = gamma; s.t0 = t0; s.kappa = kappa; s.initStepSize = initStepSize; s.metric = metric;
         s.initBuffer = initBuffer; s.termBuffer = termBuffer; s.baseWindow = baseWindow;
         s.initJitter = initJitter; s.quiet = quiet;
+        s.initUniform = initUniform;
         return s;
     }
 
@@ -54,6 +56,9 @@ public final class NutsSettings {
         positive("chains", chains);
         if (warmup < 0) throw bad("warmup", warmup, "must be >= 0");
         positive("samples", samples);
+        if (!Double.isNaN(initUniform) && !(initUniform > 0 && initUniform < Double.POSITIVE_INFINITY)) {
+            throw bad("initUniform", initUniform, "must be positive and finite (or NaN: start at the initial values)");
+        }
         positive("thin", thin);
         positive("threads", threads);
         positive("maxDepth", maxDepth);
@@ -124,4 +129,14 @@ public final class NutsSettings {
     public NutsSettings initJitter(double v) { initJitter = v; return this; }
     /** No progress bar. */
     public NutsSettings quiet(boolean v) { quiet = v; return this; }
+
+    /**
+     * Stan-style starting points: every sampled coordinate drawn uniformly in (−radius, radius) on
+     * the unconstrained scale, independently per chain (Stan's default is radius 2), instead of
+     * the initial values with {@link #initJitter}. NaN (the default) turns it off.
+     */
+    public NutsSettings initUniform(double radius) { initUniform = radius; return this; }
+    /** Stan's default initialisation: uniform in (−2, 2) on the unconstrained scale. */
+    public NutsSettings stanInit() { return initUniform(2); }
+    public double getInitUniform() { return initUniform; }
 }

@@ -58,6 +58,14 @@ public sealed interface Prior {
 
     double LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
+    /**
+     * The extension point: implement this for a prior the built-in ones do not cover (log-density
+     * and its derivative on the parameter's scale, the support through {@link #lower()} and
+     * {@link #upper()}). {@link Priors} holds Cauchy, Student t, gamma, beta, half-normal,
+     * half-Cauchy and exponential priors written this way.
+     */
+    non-sealed interface Custom extends Prior {}
+
     /** Improper flat prior: adds nothing to the log-density. */
     record Flat() implements Prior {
         static final Flat INSTANCE = new Flat();

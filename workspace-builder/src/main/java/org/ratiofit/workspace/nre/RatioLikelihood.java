@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ratiofit.objective.Objective;
 import org.ratiofit.objective.ParameterSpec;
+import org.ratiofit.ratio.BatchedThetaGradient;
 import org.ratiofit.ratio.NonFiniteOutputException;
 import org.ratiofit.ratio.RatioModel;
 import org.ratiofit.ratio.RatioModelException;
@@ -19,9 +20,11 @@ import org.ratiofit.ratio.ThetaGradient;
  * <p>Two forms: {@link #iid} where the likelihood's parameters are the model's θ (the same θ for
  * every event), and {@link #linked} where θ is set per event by {@link EventParameters}, e.g. a
  * linear predictor of covariates. Events are evaluated in batches of {@link #batchSize()} so memory
- * stays bounded. Evaluation goes through ratio-models' double-precision graph evaluator when the
- * graph allows (so value and gradient are consistent to rounding); otherwise through ONNX Runtime
- * with finite-difference gradients, one call at a time.
+ * stays bounded. A network that is a chain of dense layers (every MLP ratiofit exports) goes
+ * through {@link BatchedThetaGradient}: the observations' part of the first layer computed once,
+ * the rest as batched matrix code per step (the fast path). Other graphs go through ratio-models'
+ * double-precision graph evaluator when the graph allows (so value and gradient are consistent to
+ * rounding); otherwise through ONNX Runtime with finite-difference gradients, one call at a time.
  *
  * <p>Where the network's output is not finite (ln r = −∞ at an extreme θ, say) the value is +∞: the
  * likelihood vanishes there, and NUTS rejects the point as it does a point beyond a bound.
@@ -43,9 +46,15 @@ public final class RatioLikelihood implements Objective {
     private final int n;
     private final int batch;
     private final boolean exact;
+    private final BatchedThetaGradient fast; // null: the general path
 
     private RatioLikelihood(RatioModel model, double[][] features, double[] weights, List<ParameterSpec> parameters,
                             int[] thetaIndex, EventParameters link, int batch) {
+        this(model, features, weights, parameters, thetaIndex, link, batch, true);
+    }
+
+    private RatioLikelihood(RatioModel model, double[][] features, double[] weights, List<ParameterSpec> parameters,
+                            int[] thetaIndex, EventParameters link, int batch, boolean useFast) {
         this.model = model;
         this.features = features;
         this.weights = weights;
@@ -55,6 +64,7 @@ public final class RatioLikelihood implements Objective {
         this.n = features.length == 0 ? 0 : features[0].length;
         this.batch = batch;
         this.exact = model.graphEvaluator() != null;
+        this.fast = useFast ? BatchedThetaGradient.of(model, features) : null;
         this.blocks = new double[(n + batch - 1) / batch][features.length][];
         for (int b = 0; b < blocks.length; b++) {
             int from = b * batch;
@@ -104,7 +114,21 @@ public final class RatioLikelihood implements Objective {
     /** The same likelihood evaluated in batches of {@code events} events. */
     public RatioLikelihood withBatchSize(int events) {
         if (events < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + events);
-        return new RatioLikelihood(model, features, weights, parameters, thetaIndex, link, events);
+        return new RatioLikelihood(model, features, weights, parameters, thetaIndex, link, events, fast != null);
+    }
+
+    /**
+     * The same likelihood through the general path (the graph interpreter, or ONNX Runtime with
+     * finite differences) even where the batched fast path ({@link BatchedThetaGradient}) applies:
+     * for comparisons and benchmarks.
+     */
+    public RatioLikelihood withoutFastPath() {
+        return new RatioLikelihood(model, features, weights, parameters, thetaIndex, link, batch, false);
+    }
+
+    /** Whether value and gradient go through {@link BatchedThetaGradient} (a dense-chain network). */
+    public boolean fastPath() {
+        return fast != null;
     }
 
     public int batchSize() {
@@ -187,6 +211,7 @@ public final class RatioLikelihood implements Objective {
             // outside its bounds (sigma <= 0, say) the model is not defined
             if (!(phi[k] >= s.lower() && phi[k] <= s.upper())) return Double.POSITIVE_INFINITY;
         }
+        if (fast != null) return fastSum(phi, gradient);
         if (exact) return sum(phi, gradient);
         synchronized (model) {
             return sum(phi, gradient);
@@ -251,6 +276,47 @@ public final class RatioLikelihood implements Objective {
         }
         if (!Double.isFinite(total)) return Double.POSITIVE_INFINITY;
         return total;
+    }
+
+    /** The batched path: one θ, or θ per event through the link in batches. */
+    private double fastSum(double[] phi, double[] gradient) {
+        int p = model.parameters().size();
+        try {
+            if (link == null) {
+                double[] theta = new double[p];
+                for (int j = 0; j < p; j++) theta[j] = phi[thetaIndex[j]];
+                double[] g = new double[p];
+                double total = -fast.sum(theta, weights, g);
+                for (int j = 0; j < p; j++) gradient[thetaIndex[j]] -= g[j];
+                return Double.isFinite(total) ? total : Double.POSITIVE_INFINITY;
+            }
+            int m = Math.min(batch, Math.max(1, n));
+            double[][] thetaCols = new double[p][m];
+            double[] lr = new double[m];
+            double[][] d = new double[p][m];
+            double total = 0;
+            for (int from = 0; from < n; from += batch) {
+                int count = Math.min(batch, n - from);
+                link.theta(phi, from, count, thetaCols);
+                fast.perEvent(thetaCols, from, count, lr, d);
+                double[][] g = d;
+                if (count != m) {
+                    g = new double[p][];
+                    for (int j = 0; j < p; j++) g[j] = java.util.Arrays.copyOf(d[j], count);
+                }
+                for (int i = 0; i < count; i++) {
+                    double w = weights == null ? 1 : weights[from + i];
+                    total -= w * lr[i];
+                    for (int j = 0; j < p; j++) g[j][i] *= -w;
+                }
+                link.accumulateGradient(phi, from, count, g, gradient);
+            }
+            return Double.isFinite(total) ? total : Double.POSITIVE_INFINITY;
+        } catch (NonFiniteOutputException e) {
+            return Double.POSITIVE_INFINITY;
+        } catch (RatioModelException e) {
+            throw new RatioModelException("likelihood of ratio model '" + model.name() + "' at " + describe(phi) + ": " + e.getMessage(), e);
+        }
     }
 
     private String describe(double[] phi) {

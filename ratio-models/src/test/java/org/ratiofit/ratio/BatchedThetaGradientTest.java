@@ -1,0 +1,187 @@
+package org.ratiofit.ratio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.ratiofit.ratio.ModelSidecar.OutputConvention;
+import org.ratiofit.ratio.onnx.DenseChain;
+import org.ratiofit.ratio.onnx.OnnxGraphBuilder;
+import org.ratiofit.ratio.onnx.OnnxMlpWriter;
+import org.ratiofit.ratio.onnx.OnnxMlpWriter.Activation;
+import org.ratiofit.ratio.onnx.OnnxMlpWriter.Input;
+import org.ratiofit.ratio.onnx.OnnxMlpWriter.Layer;
+
+/** The batched fast path against the graph interpreter and against finite differences of itself. */
+class BatchedThetaGradientTest {
+    @TempDir
+    Path dir;
+
+    private static final Activation[] HIDDEN = {Activation.RELU, Activation.TANH, Activation.SWISH, Activation.LEAKY_RELU,
+            Activation.ELU, Activation.SOFTPLUS, Activation.SIGMOID};
+
+    /** A parametrised MLP (3 features + 2 θ, 2 hidden layers) with scalers, seeded activations and conventions. */
+    private RatioModel model(long seed, boolean separateTheta, OutputConvention conv, int width) {
+        Random r = new Random(seed);
+        Activation a1 = HIDDEN[r.nextInt(HIDDEN.length)];
+        Activation a2 = HIDDEN[r.nextInt(HIDDEN.length)];
+        Activation last = conv == OutputConvention.SCORE ? Activation.SIGMOID : Activation.IDENTITY;
+        List<Layer> layers = TestModels.randomLayers(seed, new int[] {5, width, width, 1}, new Activation[] {a1, a2, last}, 1.3);
+        List<Input> inputs = separateTheta ? List.of(new Input("x", 3), new Input("theta", 2)) : List.of(new Input("x", 5));
+        String f = "p" + seed + ".onnx";
+        OnnxGraphBuilder.write(OnnxMlpWriter.mlp(inputs, "y", layers), dir.resolve(f));
+        var sc = ModelSidecar.binary("param" + seed, f, "x", List.of("a", "b", "c"), conv, "H(θ)", "H(ref)")
+                .withParameters(List.of("mu", "nu"), separateTheta ? "theta" : null)
+                .withScaling(List.of(new ModelSidecar.Standard(List.of("a", "mu"), new double[] {0.1, 1.0}, new double[] {1.5, 0.5}),
+                        new ModelSidecar.MinMax(List.of("nu"), new double[] {-3}, new double[] {3}, new double[] {-1.5, 1.5}),
+                        new ModelSidecar.YeoJohnson(List.of("b"), new double[] {1.3}, null, null)))
+                .withCalibration(seed % 2 == 0 ? new ModelSidecar.Platt(0.95, 0.02) : null);
+        Sidecars.write(sc, dir.resolve("p" + seed + ".json"));
+        return RatioModel.load(dir.resolve("p" + seed + ".json"));
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+    void sumAndPerEventAgreeWithTheGraphInterpreter(long seed) {
+        boolean separate = seed % 2 == 0;
+        OutputConvention conv = List.of(OutputConvention.SCORE, OutputConvention.LOGIT, OutputConvention.LOG_RATIO).get((int) (seed % 3));
+        int n = seed % 4 == 0 ? 5000 : 300; // above the parallel threshold too
+        double[][] cols = TestModels.randomColumns(seed, 3, n, 1.0, 0.2);
+        double[] w = new double[n];
+        Random r = new Random(seed);
+        for (int i = 0; i < n; i++) w[i] = 0.5 + r.nextDouble();
+        double[] theta = {0.3 + 0.1 * (seed % 5), -0.4};
+        try (RatioModel m = model(seed, separate, conv, 16)) {
+            BatchedThetaGradient fast = BatchedThetaGradient.of(m, cols);
+            assertNotNull(fast, BatchedThetaGradient.whyNot(m));
+            ThetaGradient ref = m.logRatioGradient(cols, theta);
+            assertEquals("exact", ref.method());
+            double value = 0;
+            double[] grad = new double[2];
+            for (int i = 0; i < n; i++) {
+                value += w[i] * ref.logRatio()[i];
+                for (int j = 0; j < 2; j++) grad[j] += w[i] * ref.gradient()[j][i];
+            }
+            double[] g = new double[2];
+            double v = fast.sum(theta, w, g);
+            assertEquals(value, v, 1e-9 * (1 + Math.abs(value)), "seed " + seed);
+            for (int j = 0; j < 2; j++) assertEquals(grad[j], g[j], 1e-9 * (1 + Math.abs(grad[j])), "seed " + seed + " θ" + j);
+            // the same for any thread count: a second call gives identical bits
+            double[] g2 = new double[2];
+            assertEquals(v, fast.sum(theta, w, g2));
+            assertEquals(g[0], g2[0]);
+            // θ per event, over a sub-range
+            double[][] tc = new double[2][n];
+            for (int i = 0; i < n; i++) {
+                tc[0][i] = theta[0] + 0.5 * r.nextGaussian();
+                tc[1][i] = theta[1] + 0.5 * r.nextGaussian();
+            }
+            ThetaGradient pe = m.logRatioGradientPerEvent(cols, tc);
+            int from = 7, count = n - 20;
+            double[][] tcSub = {java.util.Arrays.copyOfRange(tc[0], from, from + count), java.util.Arrays.copyOfRange(tc[1], from, from + count)};
+            double[] lr = new double[count];
+            double[][] gr = new double[2][count];
+            fast.perEvent(tcSub, from, count, lr, gr);
+            for (int i = 0; i < count; i++) {
+                assertEquals(pe.logRatio()[from + i], lr[i], 1e-10 * (1 + Math.abs(lr[i])), "seed " + seed + " row " + i);
+                for (int j = 0; j < 2; j++) {
+                    assertEquals(pe.gradient()[j][from + i], gr[j][i], 1e-10 * (1 + Math.abs(gr[j][i])), "seed " + seed + " θ" + j + " row " + i);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {21, 22, 23, 24, 25, 26})
+    void gradientMatchesFiniteDifferences(long seed) {
+        double[][] cols = TestModels.randomColumns(seed, 3, 400, 1.0, 0.0);
+        double[] theta = {0.2, 0.6};
+        try (RatioModel m = model(seed, seed % 2 == 0, OutputConvention.LOGIT, 24)) {
+            BatchedThetaGradient fast = BatchedThetaGradient.of(m, cols);
+            double[] g = new double[2];
+            fast.sum(theta, null, g);
+            for (int j = 0; j < 2; j++) {
+                double h = 1e-6;
+                double[] tp = theta.clone(), tm = theta.clone();
+                tp[j] += h;
+                tm[j] -= h;
+                double fd = (fast.sum(tp, null, new double[2]) - fast.sum(tm, null, new double[2])) / (2 * h);
+                // ReLU-like kinks: a step of 1e-6 crosses one only rarely, and then by O(h) in the sum
+                assertEquals(fd, g[j], 1e-5 * (1 + Math.abs(fd)), "seed " + seed + " θ" + j);
+            }
+        }
+    }
+
+    @Test
+    void nonChainGraphIsRecognisedAsSuch() {
+        // the exact Gaussian-shift ratio θx − θ²/2: Mul/Sub nodes, not a dense chain
+        OnnxGraphBuilder b = new OnnxGraphBuilder("shift");
+        b.input("x", OnnxGraphBuilder.BATCH, 1);
+        b.input("theta", OnnxGraphBuilder.BATCH, 1);
+        String half = b.initializer("half", new double[] {0.5}, 1);
+        String tx = b.node("Mul", "tx", "theta", "x");
+        String tt = b.node("Mul", "tt", "theta", "theta");
+        String htt = b.node("Mul", "htt", tt, half);
+        b.nodeNamed("Sub", List.of(tx, htt), "lr", Map.of());
+        b.output("lr", OnnxGraphBuilder.BATCH, 1);
+        OnnxGraphBuilder.write(b.build(), dir.resolve("shift.onnx"));
+        Sidecars.write(ModelSidecar.binary("shift", "shift.onnx", "x", List.of("x"), OutputConvention.LOG_RATIO, "N(θ,1)", "N(0,1)")
+                .withParameters(List.of("theta"), "theta"), dir.resolve("shift.json"));
+        try (RatioModel m = RatioModel.load(dir.resolve("shift.json"))) {
+            assertNull(BatchedThetaGradient.of(m, new double[][] {{0.1, 0.2}}));
+            String why = BatchedThetaGradient.whyNot(m);
+            assertTrue(why.contains("not a chain of dense layers"), why);
+        }
+    }
+
+    @Test
+    void matMulPlusAddLayersAndGemmWithoutTransposeAreRecognised() {
+        // a torch-style export: MatMul(x, W[in,out]) + b, Relu, then Gemm(transB=0) to one output
+        OnnxGraphBuilder b = new OnnxGraphBuilder("mm");
+        b.input("x", OnnxGraphBuilder.BATCH, 3);
+        String w0 = b.initializer("w0", new double[] {0.5, -0.25, 1, 0.75, -0.5, 0.125}, 3, 2);
+        String b0 = b.initializer("b0", new double[] {0.1, -0.2}, 2);
+        String w1 = b.initializer("w1", new double[] {1.5, -0.75}, 2, 1);
+        String b1 = b.initializer("b1", new double[] {0.3}, 1);
+        String mm = b.node("MatMul", "mm", "x", w0);
+        String add = b.node("Add", "add", mm, b0);
+        String relu = b.node("Tanh", "act", add);
+        b.nodeNamed("Gemm", List.of(relu, w1, b1), "out", Map.of());
+        b.output("out", OnnxGraphBuilder.BATCH, 1);
+        var proto = b.build();
+        DenseChain c = DenseChain.parse(proto);
+        assertNotNull(c, DenseChain.problem());
+        assertEquals(2, c.layers().size());
+        // x = (1, 2, 3): z = (0.5 + 2 − 0.5, −0.25 + 1.5 + 0.375) + b0
+        double z0 = 0.5 * 1 + 1 * 2 + (-0.5) * 3 + 0.1, z1 = -0.25 * 1 + 0.75 * 2 + 0.125 * 3 - 0.2;
+        DenseChain.Layer l0 = c.layers().get(0);
+        double s0 = l0.b()[0] + l0.w()[0] * 1 + l0.w()[1] * 2 + l0.w()[2] * 3;
+        double s1 = l0.b()[1] + l0.w()[3] * 1 + l0.w()[4] * 2 + l0.w()[5] * 3;
+        assertEquals(z0, s0, 1e-7);
+        assertEquals(z1, s1, 1e-7);
+        assertEquals(DenseChain.Act.TANH, l0.act());
+        assertEquals(DenseChain.Act.IDENTITY, c.layers().get(1).act());
+    }
+
+    @Test
+    void nonFiniteOutputIsReported() {
+        List<Layer> layers = TestModels.randomLayers(3, new int[] {3, 4, 1}, new Activation[] {Activation.TANH, Activation.IDENTITY}, 1.0);
+        OnnxGraphBuilder.write(OnnxMlpWriter.mlp(List.of(new Input("x", 3)), "y", layers), dir.resolve("n.onnx"));
+        Sidecars.write(ModelSidecar.binary("n", "n.onnx", "x", List.of("a"), OutputConvention.LOGIT, "p", "q")
+                .withParameters(List.of("s", "t"), null), dir.resolve("n.json"));
+        try (RatioModel m = RatioModel.load(dir.resolve("n.json"))) {
+            BatchedThetaGradient fast = BatchedThetaGradient.of(m, new double[][] {{0.5, 1.0}});
+            assertThrows(NonFiniteOutputException.class, () -> fast.sum(new double[] {Double.NaN, 0}, null, new double[2]));
+        }
+    }
+}
