@@ -275,19 +275,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Creates the work folder, or clears the demo's own files from an earlier run; refuses any other folder. */
     static Path prepare(Path out) throws IOException {
-        Path dir = out.toAbsolutePath().normalize();
+        // the same rule as every command's output: absent, empty or the demo's own folder (its marker)
+        Path dir = org.ratiofit.io.OutputGuard.check("--out", out, org.ratiofit.io.OutputGuard.Kind.DEMO, false, List.of());
         if (Files.exists(dir)) {
-            if (!Files.isDirectory(dir)) {
-                throw new IOException("--out " + dir + " is a file, not a folder");
-            }
-            boolean empty;
-            try (var s = Files.list(dir)) {
-                empty = s.findAny().isEmpty();
-            }
-            if (!empty && !Files.exists(dir.resolve(MARKER))) {
-                throw new IOException("--out " + dir + " exists and is not a ratiofit demo folder (no " + MARKER
-                        + "); choose another folder");
-            }
             for (String sub : List.of("data", "models", "workspace", "report")) {
                 org.ratiofit.workspace.io.AtomicDirectory.deleteTree(dir.resolve(sub));
             }

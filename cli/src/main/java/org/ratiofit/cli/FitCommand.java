@@ -61,7 +61,7 @@ public final class FitCommand implements Callable<Integer> {
         Model model = workspace.load(cl);
         try {
             List<String> minosNames = minosParameters(cl, model);
-            Output out = new Output(cl.getOut(), output, "ratiofit fit " + workspace.workspace);
+            Output out = new Output(cl.getOut(), output, "ratiofit fit " + workspace.workspace, workspace.workspace);
             FitResult fit = migrad.minimise(model);
             FitResult hesse = Hesse.compute(model, fit, minimiser.strategy, true);
             List<MinosError> errors = new ArrayList<>();

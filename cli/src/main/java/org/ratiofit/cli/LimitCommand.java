@@ -82,7 +82,7 @@ public final class LimitCommand implements Callable<Integer> {
                         + p.name() + "'), got " + muMax);
             }
             HypoTests tests = new HypoTests(migrad);
-            Output out = new Output(cl.getOut(), output, "ratiofit limit " + workspace.workspace);
+            Output out = new Output(cl.getOut(), output, "ratiofit limit " + workspace.workspace, workspace.workspace);
             LimitResult limit;
             FitResult best;
             List<HypoTestResult> curve = new ArrayList<>();

@@ -61,7 +61,7 @@ public final class RatiofitCommand implements Runnable {
                 ex.printStackTrace(err);
             } else {
                 // One clear line for the user; --debug shows the trace.
-                String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+                String msg = ErrorMessages.describe(ex);
                 err.println(commandLine.getCommandSpec().qualifiedName() + ": error: " + oneLine(msg));
             }
             err.flush();

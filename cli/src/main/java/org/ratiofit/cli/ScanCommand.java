@@ -98,7 +98,7 @@ public final class ScanCommand implements Callable<Integer> {
                     .orElseThrow(() -> new CommandLine.ParameterException(cl,
                             "the workspace has no parameter of interest: name the parameter with --poi"));
             int ix = parameter(cl, model, x, "--poi");
-            Output out = new Output(cl.getOut(), output, "ratiofit scan " + workspace.workspace);
+            Output out = new Output(cl.getOut(), output, "ratiofit scan " + workspace.workspace, workspace.workspace);
             FitResult best = Hesse.compute(model, migrad.minimise(model), minimiser.strategy, true);
             double[] gx = grid(cl, model, best, ix, range, points, "--range");
             if (poi2 == null) {

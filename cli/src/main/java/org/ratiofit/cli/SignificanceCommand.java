@@ -55,7 +55,7 @@ public final class SignificanceCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(cl, "--expected-mu " + expectedMu + " and 0 must both lie inside the bounds of '"
                         + p.name() + "' [" + p.lower() + ", " + p.upper() + "]");
             }
-            Output out = new Output(cl.getOut(), output, "ratiofit significance " + workspace.workspace);
+            Output out = new Output(cl.getOut(), output, "ratiofit significance " + workspace.workspace, workspace.workspace);
             DiscoveryResult r;
             try (Progress progress = Progress.start(!output.json, "significance (likelihood evaluations)", -1)) {
                 r = new HypoTests(migrad).discovery(new CountingModel(model, progress), expectedMu);

@@ -109,7 +109,7 @@ public final class ValidateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
         String title = "ratiofit validate" + (ensemble == null ? "" : " " + ensemble) + (workspace == null ? "" : " --workspace " + workspace);
-        Output out = new Output(cl.getOut(), output, title);
+        Output out = new Output(cl.getOut(), output, title, ensemble, numerator, denominator, workspace);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("formatVersion", Output.FORMAT_VERSION);
         json.put("command", "validate");

@@ -41,6 +41,7 @@ import org.ratiofit.workspace.config.FitConfig.SystematicType;
 import org.ratiofit.workspace.config.FitConfig.Term;
 import org.ratiofit.workspace.config.FitConfig.Variation;
 import org.ratiofit.workspace.config.FitConfigLoader;
+import org.ratiofit.io.OutputGuard;
 import org.ratiofit.workspace.io.AtomicDirectory;
 import org.ratiofit.workspace.io.Provenance;
 import org.ratiofit.workspace.selection.Selection;
@@ -140,6 +141,7 @@ public final class WorkspaceBuilder {
             basis = cfg.basisSamples();
             threads = options.effectiveThreads();
             chunkSize = options.chunkSize() > 0 ? options.chunkSize() : cfg.general().chunkSize();
+            guardOutput();
             pool = new EnsemblePool(chunkSize);
             plan();
             long t1 = System.nanoTime();
@@ -178,6 +180,19 @@ public final class WorkspaceBuilder {
             } finally {
                 exec.shutdownNow();
             }
+        }
+
+        /**
+         * The output folder is refused before any work when it is, holds or lies inside an input
+         * (the configuration, an event file, an ensemble), and when it exists but is not a
+         * workspace ratiofit built (with --overwrite) or is not to be overwritten.
+         */
+        void guardOutput() throws IOException {
+            List<Path> inputs = new ArrayList<>();
+            inputs.add(configFile);
+            inputs.addAll(cfg.inputFiles());
+            inputs.addAll(cfg.ensembles().values());
+            OutputGuard.check("-o", outputDir, OutputGuard.Kind.WORKSPACE, options.overwrite(), inputs);
         }
 
         private static ThreadFactory daemonThreads() {
