@@ -57,7 +57,18 @@ public final class AtomicFiles {
         return writeAt(target, tmp -> {
             try (FileChannel fc = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     OutputStream out = new BufferedOutputStream(Channels.newOutputStream(fc), 1 << 16)) {
-                writer.write(out);
+                // a writer that closes its stream (Jackson does) must not close the file before it is synced
+                writer.write(new java.io.FilterOutputStream(out) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        flush();
+                    }
+                });
                 out.flush();
                 fc.force(true);
             }

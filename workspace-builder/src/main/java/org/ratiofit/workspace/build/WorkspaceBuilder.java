@@ -1,5 +1,6 @@
 package org.ratiofit.workspace.build;
 
+import org.ratiofit.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -174,7 +175,7 @@ public final class WorkspaceBuilder {
                         (t3 - t2) * 1e-9, inference / (threads * total));
                 BuildResult result = new BuildResult(BuildResult.FORMAT_VERSION, outputDir.toString(), configFile.toString(), threads,
                         chunkSize, passes.summaries(ws.channels()), pool.size(), pool.evaluations.sum(), timings, List.copyOf(warnings));
-                JSON.writeValue(dir.resolve(BuildResult.FILE_NAME).toFile(), result);
+                AtomicFiles.write(dir.resolve(BuildResult.FILE_NAME), o -> JSON.writeValue(o, result));
                 out.commit();
                 return result;
             } finally {
@@ -791,7 +792,7 @@ public final class WorkspaceBuilder {
                 pts.add(p);
             }
             root.put("points", pts);
-            JSON.writeValue(dir.resolve(ASIMOV_FILE).toFile(), root);
+            AtomicFiles.write(dir.resolve(ASIMOV_FILE), o -> JSON.writeValue(o, root));
         }
     }
 }
