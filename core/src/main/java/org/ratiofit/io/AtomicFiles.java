@@ -148,7 +148,14 @@ public final class AtomicFiles {
     }
 
     /** The reason of an I/O failure in a few lower-case words, without the path. */
-    public static String reason(IOException e) {
+    public static String reason(IOException top) {
+        // libraries wrap the system's reason ("I/O error writing PNG file!" around "No space left on device")
+        IOException e = top;
+        for (Throwable c = top.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c instanceof IOException io && io.getMessage() != null) {
+                e = io;
+            }
+        }
         if (e instanceof AccessDeniedException) {
             return "permission denied";
         }
@@ -174,7 +181,7 @@ public final class AtomicFiles {
 
     private static String lower(String s) {
         String t = s.strip();
-        if (t.length() > 1 && Character.isUpperCase(t.charAt(0)) && !Character.isUpperCase(t.charAt(1))) {
+        if (t.length() > 1 && Character.isUpperCase(t.charAt(0)) && Character.isLowerCase(t.charAt(1))) {
             return t.substring(0, 1).toLowerCase(Locale.ROOT) + t.substring(1);
         }
         return t;
