@@ -48,6 +48,10 @@ final class ErrorMessages {
         if (e instanceof IOException io && io.getMessage() != null && io.getMessage().strip().equalsIgnoreCase("no space left on device")) {
             return "no space left on device";
         }
+        if (e instanceof org.ratiofit.samplers.fit.NonFiniteStartException) {
+            // every objective of the command line is a -ln L
+            return e.getMessage().replaceFirst("^the objective is", "-ln L is") + "; start elsewhere (--set NAME=VALUE, --fix), or print -ln L at a point with fit --eval";
+        }
         if (isInternal(e)) {
             return "internal error: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
                     + " (a bug in ratiofit: rerun with --debug for the stack trace, and please report it)";

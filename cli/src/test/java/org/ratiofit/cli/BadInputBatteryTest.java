@@ -1,0 +1,147 @@
+package org.ratiofit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ratiofit.io.Npy;
+
+/**
+ * The crashes a new user's trial found, as command lines: each gives a clear answer (or the right
+ * result), names the item, prints no stack trace, and writes or deletes nothing.
+ */
+class BadInputBatteryTest {
+
+    @TempDir
+    static Path tmp;
+
+    static ToyWorkspace ws;
+
+    @BeforeAll
+    static void build() throws Exception {
+        ws = ToyWorkspace.write(tmp.resolve("ws"), new double[] {1, 0, 0}, 3);
+    }
+
+    /** A copy of the toy workspace with one file changed. */
+    static Path copy(String name) throws IOException {
+        Path d = Files.createDirectories(tmp.resolve(name));
+        try (var files = Files.list(ws.dir)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, d.resolve(f.getFileName()));
+            }
+        }
+        return d;
+    }
+
+    static void noTrace(ToyWorkspace.Run r) {
+        assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), r::toString);
+    }
+
+    /** Runs and asserts that nothing under tmp was written or deleted. */
+    static ToyWorkspace.Run run(String... args) throws IOException {
+        Map<String, String> before = Analysis.fingerprint(tmp);
+        ToyWorkspace.Run r = ToyWorkspace.run(args);
+        assertEquals(before, Analysis.fingerprint(tmp), "wrote or deleted something: " + r);
+        noTrace(r);
+        return r;
+    }
+
+    @Test
+    void inspectOnAShortLogRatioColumnSaysWhich() throws IOException {
+        Path d = copy("short-column");
+        double[] v = Npy.read(d.resolve("SR.data.signal.log_ratio.npy")).asDoubles();
+        Npy.write(d.resolve("SR.data.signal.log_ratio.npy"), Arrays.copyOf(v, v.length - 1));
+        ToyWorkspace.Run r = run("inspect", d.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("SR.data.signal.log_ratio.npy has " + (v.length - 1) + " values but the data has " + v.length),
+                r::toString);
+        BadInputTest.oneLine(run("fit", d.toString()), 1, "SR.data.signal.log_ratio.npy", "length " + (v.length - 1));
+    }
+
+    @Test
+    void aStartPointWithNegativeDensityIsNamedWithTheEventCount() throws IOException {
+        ToyWorkspace.Run r = run("fit", ws.dir.toString(), "--set", "mu=-2");
+        BadInputTest.oneLine(r, 1, "-ln L", "+inf at the starting point mu = -1.", "mixture density", "<= 0", "of 1049 events", "--eval");
+        assertFalse(r.err().contains("NaN"), r::toString);
+    }
+
+    @Test
+    void aScanComputesEveryFinitePointAndMarksTheOthers() throws IOException {
+        // at mu = -2 with the nuisance parameters frozen (stat-only) the density is <= 0 at some events
+        ToyWorkspace.Run r = run("scan", ws.dir.toString(), "--range", "-2:3", "--points", "11", "--json");
+        assertEquals(0, r.code(), r::toString);
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        int bad = 0;
+        for (String key : new String[] {"scan", "statOnly"}) {
+            JsonNode scan = root.path(key);
+            for (int i = 0; i < scan.path("q").size(); i++) {
+                JsonNode q = scan.path("q").get(i);
+                if (q.isNumber()) {
+                    assertTrue(q.asDouble() >= -1e-3, r::toString);
+                } else {
+                    bad++;
+                    assertFalse(scan.path("valid").get(i).asBoolean(), r::toString);
+                }
+            }
+        }
+        assertEquals(1, bad, r::toString);
+        assertTrue(root.path("scan").path("q").get(0).asDouble() > 100, "the profile at mu = -2 is computed: " + r);
+        ToyWorkspace.Run text = run("scan", ws.dir.toString(), "--range", "-2:3", "--points", "11");
+        assertTrue(text.out().contains("-ln L is not finite here"), text::toString);
+    }
+
+    @Test
+    void everyParameterFixedOrEvalPrintsTheValueAndGradient() throws IOException {
+        ToyWorkspace.Run r = run("fit", ws.dir.toString(), "--fix", "mu=1,alpha_shift=0,alpha_bkg=0", "--json");
+        assertEquals(0, r.code(), r::toString);
+        JsonNode e = new ObjectMapper().readTree(r.out()).path("evaluation");
+        double[] x = {1, 0, 0};
+        // the workspace's -ln L differs from the toy's textbook one by a constant: compare gradients
+        double[] g = new double[3];
+        ws.model.valueAndGradient(x, g);
+        assertEquals(ws.model.value(x), e.path("nll").asDouble(), 1e-9 * Math.abs(ws.model.value(x)));
+        org.ratiofit.objective.Objective exact = ws.exact();
+        double[] ge = new double[3];
+        exact.valueAndGradient(x, ge);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(ge[i], e.path("parameters").get(i).path("gradient").asDouble(), 1e-6 * (1 + Math.abs(ge[i])), "gradient " + i);
+        }
+        ToyWorkspace.Run ev = run("fit", ws.dir.toString(), "--eval", "--set", "mu=0.5");
+        assertEquals(0, ev.code(), ev::toString);
+        assertTrue(ev.out().contains("-ln L = ") && ev.out().contains("d(-ln L)/d parameter"), ev::toString);
+        ToyWorkspace.Run bad = run("fit", ws.dir.toString(), "--eval", "--set", "mu=-2");
+        assertEquals(3, bad.code(), bad::toString);
+        assertTrue(bad.out().contains("is <= 0") && bad.out().contains("events"), bad::toString);
+    }
+
+    @Test
+    void aWorkspaceWithoutParametersOrChannelsIsNamed() throws IOException {
+        for (String field : new String[] {"parameters", "channels"}) {
+            Path d = copy("empty-" + field);
+            JsonNode root = new ObjectMapper().readTree(d.resolve("workspace.json").toFile());
+            ((com.fasterxml.jackson.databind.node.ObjectNode) root).putArray(field);
+            new ObjectMapper().writeValue(d.resolve("workspace.json").toFile(), root);
+            BadInputTest.oneLine(run("fit", d.toString()), 1, "workspace.json", "'" + field + "' is empty");
+        }
+    }
+
+    @Test
+    void extremeButFiniteColumnsAreRefusedNamingTheColumnAndEvent() throws IOException {
+        Path d = copy("extreme");
+        double[] v = Npy.read(d.resolve("SR.data.signal.log_ratio.npy")).asDoubles();
+        v[7] = 800;
+        Npy.write(d.resolve("SR.data.signal.log_ratio.npy"), v);
+        BadInputTest.oneLine(run("sample", d.toString(), "--draws", "10", "--warmup", "10"), 1, "SR.data.signal.log_ratio.npy",
+                "log-ratio 800.0 at index 7", "|ln r| <= 500");
+    }
+}
