@@ -30,6 +30,11 @@ final class Analysis {
 
     /** Writes the analysis into {@code dir} (event files, models/S_vs_B, fit.yml) and returns fit.yml. */
     static Path write(Path dir) throws IOException {
+        return write(dir, 0);
+    }
+
+    /** The same with {@code offset} added to the model's ln r: a model that does not close when offset != 0. */
+    static Path write(Path dir, double offset) throws IOException {
         Random r = new Random(4);
         double m = BuildCommandTest.M, s = BuildCommandTest.S;
         double[] data = new double[300], sig = new double[1000], bkg = new double[2000];
@@ -47,7 +52,7 @@ final class Analysis {
         String x2 = g.node("Mul", "x2", in, in);
         String q = g.node("MatMul", "q", x2, g.initializer("a", new double[] {a}, 1, 1));
         String l = g.node("MatMul", "l", in, g.initializer("b", new double[] {b}, 1, 1));
-        g.nodeNamed("Add", List.of(g.node("Add", "s", q, l), g.initializer("c", new double[] {c}, 1)), "out", Map.of());
+        g.nodeNamed("Add", List.of(g.node("Add", "s", q, l), g.initializer("c", new double[] {c + offset}, 1)), "out", Map.of());
         g.output("out", OnnxGraphBuilder.BATCH, 1);
         OnnxGraphBuilder.write(g.build(), folder.resolve("model.onnx"));
         Sidecars.write(ModelSidecar.binary("S_vs_B", "model.onnx", "input", List.of("x"), ModelSidecar.OutputConvention.LOG_RATIO, "S", "B"),

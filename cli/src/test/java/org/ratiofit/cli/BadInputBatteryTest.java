@@ -144,4 +144,62 @@ class BadInputBatteryTest {
         BadInputTest.oneLine(run("sample", d.toString(), "--draws", "10", "--warmup", "10"), 1, "SR.data.signal.log_ratio.npy",
                 "log-ratio 800.0 at index 7", "|ln r| <= 500");
     }
+
+    @Test
+    void negativeDataWeightsAreRefusedAndZeroWeightsWarned() throws IOException {
+        Path dir = tmp.resolve("weights");
+        Path cfg = Analysis.write(dir);
+        double[] x = org.ratiofit.ratio.data.EventFiles.read(dir.resolve("data.csv"), null, null).column("x");
+        double[] w = new double[x.length];
+        Arrays.fill(w, 1);
+        w[5] = -1;
+        w[9] = 0;
+        Map<String, double[]> cols = new java.util.LinkedHashMap<>();
+        cols.put("x", x);
+        cols.put("w", w);
+        org.ratiofit.ratio.data.EventFiles.write(dir.resolve("data-w.csv"), new org.ratiofit.ratio.data.EventTable("d", cols), null);
+        Files.writeString(cfg, BuildCommandTest.YAML.replace("SamplePath: data.csv}", "SamplePath: data-w.csv, Weight: w}"));
+        Path out = tmp.resolve("ws-weights");
+        BadInputTest.oneLine(run("build", cfg.toString(), "-o", out.toString()), 1, "data sample 'data'", "weight column 'w'", "-1.0",
+                "event 5 (counted from 0)", "negative");
+        w[5] = 1;
+        org.ratiofit.ratio.data.EventFiles.write(dir.resolve("data-w.csv"), new org.ratiofit.ratio.data.EventTable("d", cols), null);
+        ToyWorkspace.Run ok = ToyWorkspace.run("build", cfg.toString(), "-o", out.toString());
+        assertEquals(0, ok.code(), ok::toString);
+        assertTrue(ok.out().contains("warning: data sample 'data': 1 events have weight 0"), ok::toString);
+    }
+
+    @Test
+    void aModelThatDoesNotCloseIsWarnedAtBuild() throws IOException {
+        Path good = tmp.resolve("closes");
+        ToyWorkspace.Run r = ToyWorkspace.run("build", Analysis.write(good).toString(), "-o", good.resolve("ws").toString());
+        assertEquals(0, r.code(), r::toString);
+        assertFalse(r.out().contains("does not close"), r::toString);
+        // ln r off by +0.5: the reweighted reference gives e^0.5 = 1.65 times the yield
+        Path bad = tmp.resolve("not-closing");
+        r = ToyWorkspace.run("build", Analysis.write(bad, 0.5).toString(), "-o", bad.resolve("ws").toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("warning: channel 'SR': sample 'S': the reference events reweighted by its ratio give a yield")
+                && r.out().contains("does not close"), r::toString);
+    }
+
+    @Test
+    void clippedLogRatiosAreCountedByInspect() throws IOException {
+        Path d = copy("clipped");
+        double[] v = Npy.read(d.resolve("SR.data.signal.log_ratio.npy")).asDoubles();
+        int clipped = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] < -3) {
+                v[i] = -20.72;
+                clipped++;
+            }
+        }
+        assertTrue(clipped >= 3, "the toy has events far from the peak");
+        Npy.write(d.resolve("SR.data.signal.log_ratio.npy"), v);
+        ToyWorkspace.Run r = run("inspect", d.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("sample 'signal': " + clipped + " events clipped at ln r = -20.72 (the model's lower limit) of "
+                + v.length + " data events"), r::toString);
+        assertFalse(run("inspect", ws.dir.toString()).out().contains("clipped"));
+    }
 }

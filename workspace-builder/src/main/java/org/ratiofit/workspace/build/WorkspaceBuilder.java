@@ -162,6 +162,7 @@ public final class WorkspaceBuilder {
                     // the model itself (its compiled event loop) is not needed to write the workspace
                     ws = new Workspace(mb.parameters(), mb.channels());
                 }
+                warnings.addAll(BuildChecks.warnings(ws.channels()));
                 Path dir = out.path();
                 new WorkspaceWriter().write(ws, dir);
                 LinkedHashSet<Path> folders = new LinkedHashSet<>(cfg.ensembles().values());
@@ -374,8 +375,12 @@ public final class WorkspaceBuilder {
             if (cfg.dataSample().isPresent()) {
                 Sample d = cfg.dataSample().get();
                 ps.dataJobs = allJobs;
-                ps.data = new EventPass("data sample '" + d.name() + "'", d.events(), evalUnbinned, allJobs, features, pool, exec, threads,
-                        chunkSize, progress).run();
+                EventPass dataPass = new EventPass("data sample '" + d.name() + "'", d.events(), evalUnbinned, allJobs, features, pool, exec,
+                        threads, chunkSize, progress).observed();
+                ps.data = dataPass.run();
+                if (dataPass.zeroWeights() > 0) {
+                    warnings.add("data sample '" + d.name() + "': " + dataPass.zeroWeights() + " events have weight 0 and do not enter the fit");
+                }
             }
             List<EventPass.RegionSpec> refSpecs = new ArrayList<>();
             for (Region r : regions) {

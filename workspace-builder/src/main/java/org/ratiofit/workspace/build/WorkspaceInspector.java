@@ -127,6 +127,11 @@ public final class WorkspaceInspector {
             } else {
                 dataLogRatios.add(lr);
             }
+            String clip = BuildChecks.clipping(lr);
+            if (clip != null) {
+                warnings.add("channel '" + name + "': sample '" + sn + "': " + clip + " of " + nData
+                        + " data events; export logits instead of scores (README, 'Clipped log-ratios')");
+            }
             ColumnStats ds = stats(lr);
             ColumnStats rs = null;
             if (ref != null && !ref.isNull()) {
