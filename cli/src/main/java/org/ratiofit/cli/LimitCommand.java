@@ -86,11 +86,13 @@ public final class LimitCommand implements Callable<Integer> {
             LimitResult limit;
             FitResult best;
             List<HypoTestResult> curve = new ArrayList<>();
+            org.ratiofit.samplers.profile.AsimovClosure closure;
             try (Progress progress = Progress.start(!output.json, "limit (likelihood evaluations)", -1)) {
                 StatisticalModel counted = new CountingModel(model, progress);
                 best = Hesse.compute(counted, tests.fit(counted), minimiser.strategy, true);
                 double hi = muMax != null ? muMax : defaultMuMax(best, poi, p);
                 limit = tests.upperLimit(counted, statistic, level.probability(), hi);
+                closure = tests.asimovClosure(counted, 0);
                 if (out.plotting() && plotPoints > 0) {
                     HypoTests.Context ctx = tests.context(counted);
                     double top = 1.3 * Math.max(limit.observed(), limit.expected()[4]);
@@ -111,12 +113,14 @@ public final class LimitCommand implements Callable<Integer> {
                 rows.add(List.of(bands[k], Output.num(limit.expected()[k])));
             }
             out.table(List.of("", poiName + " upper limit"), rows);
+            AsimovCheck.report(out, closure);
             if (!curve.isEmpty()) {
                 plot(out, poiName, limit, curve);
             }
             Map<String, Object> json = Output.result("limit", workspace.workspace);
             json.put("fit", best);
             json.put("limit", limit);
+            json.put("asimovClosure", closure);
             if (!curve.isEmpty()) {
                 json.put("clsCurve", curve);
             }

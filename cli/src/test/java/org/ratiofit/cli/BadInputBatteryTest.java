@@ -202,4 +202,56 @@ class BadInputBatteryTest {
                 + v.length + " data events"), r::toString);
         assertFalse(run("inspect", ws.dir.toString()).out().contains("clipped"));
     }
+
+    @Test
+    void expectedResultsOnAnAsimovSetTheModelDoesNotFitBackAreWarned() throws IOException {
+        // the signal's ratio on the reference events renormalised so that sum_ref w r = 1 exactly: the Asimov set closes
+        Path d = copy("closing");
+        double[] lr = Npy.read(d.resolve("SR.reference.signal.log_ratio.npy")).asDoubles();
+        double[] w = referenceWeights(d, lr.length);
+        double sw = 0;
+        double swr = 0;
+        for (int i = 0; i < lr.length; i++) {
+            sw += w[i];
+            swr += w[i] * Math.exp(lr[i]);
+        }
+        double shift = Math.log(sw / swr);
+        for (int i = 0; i < lr.length; i++) {
+            lr[i] += shift;
+        }
+        Npy.write(d.resolve("SR.reference.signal.log_ratio.npy"), lr);
+        ToyWorkspace.Run ok = run("significance", d.toString(), "--json", "--fix", "alpha_shift=0");
+        assertEquals(0, ok.code(), ok::toString);
+        JsonNode c = new ObjectMapper().readTree(ok.out()).path("asimovClosure");
+        assertTrue(c.path("closes").asBoolean(), ok::toString);
+        assertEquals(1.0, c.path("injected").asDouble());
+        assertEquals(1.0, c.path("muHat").asDouble(), 0.01 * c.path("error").asDouble(), ok::toString);
+        assertFalse(run("limit", d.toString(), "--fix", "alpha_shift=0").out().contains("warning: the Asimov"));
+
+        // then scaled by e^0.5: sum_ref w r = 1.65, the model does not close
+        for (int i = 0; i < lr.length; i++) {
+            lr[i] += 0.5;
+        }
+        Npy.write(d.resolve("SR.reference.signal.log_ratio.npy"), lr);
+        ToyWorkspace.Run bad = run("limit", d.toString(), "--fix", "alpha_shift=0");
+        assertEquals(0, bad.code(), bad::toString);
+        assertTrue(bad.out().contains("warning: the Asimov data set made with mu = 0 fits back to mu = "), bad::toString);
+        JsonNode b = new ObjectMapper().readTree(run("limit", d.toString(), "--fix", "alpha_shift=0", "--json").out()).path("asimovClosure");
+        assertTrue(b.path("muHat").asDouble() > 0.2 * b.path("error").asDouble(), b::toString);
+    }
+
+    /** The reference weights of the toy's channel (1 each when the workspace stores none). */
+    static double[] referenceWeights(Path d, int n) throws IOException {
+        try (var files = Files.list(d)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.contains("reference") && name.contains("weight")) {
+                    return Npy.read(f).asDoubles();
+                }
+            }
+        }
+        double[] w = new double[n];
+        Arrays.fill(w, 1);
+        return w;
+    }
 }
