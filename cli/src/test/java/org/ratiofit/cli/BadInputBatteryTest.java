@@ -254,4 +254,19 @@ class BadInputBatteryTest {
         Arrays.fill(w, 1);
         return w;
     }
+
+    @Test
+    void validateWithoutReferenceEventsSaysWhatItCouldNotCheck() throws IOException {
+        Path d = copy("no-reference");
+        JsonNode root = new ObjectMapper().readTree(d.resolve("workspace.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) root.path("channels").get(0)).remove("reference");
+        new ObjectMapper().writeValue(d.resolve("workspace.json").toFile(), root);
+        ToyWorkspace.Run r = run("validate", "--workspace", d.toString());
+        assertEquals(3, r.code(), r::toString);
+        assertFalse(r.out().contains("all checks passed"), r::toString);
+        assertTrue(r.out().contains("NOTHING CHECKED: the normalisation of channel 'SR' (the workspace stores no reference events for it)"),
+                r::toString);
+        ToyWorkspace.Run full = run("validate", "--workspace", ws.dir.toString());
+        assertTrue(full.out().contains("all checks passed") || full.out().contains("FAILED"), full::toString);
+    }
 }
