@@ -269,4 +269,21 @@ class BadInputBatteryTest {
         ToyWorkspace.Run full = run("validate", "--workspace", ws.dir.toString());
         assertTrue(full.out().contains("all checks passed") || full.out().contains("FAILED"), full::toString);
     }
+
+    @Test
+    void unweightedCsvSamplesBuild() throws IOException {
+        Path dir = tmp.resolve("unweighted");
+        Path cfg = Analysis.write(dir);
+        double[] x = org.ratiofit.ratio.data.EventFiles.read(dir.resolve("signal.csv"), null, null).column("x");
+        org.ratiofit.ratio.data.EventFiles.write(dir.resolve("signal-nw.csv"), BuildCommandTest.table(x, 0), null);
+        // no Weight column and no selection: the pass over the signal file reads no column at all
+        Files.writeString(cfg, BuildCommandTest.YAML.replace("SamplePath: signal.csv, Weight: w,", "SamplePath: signal-nw.csv,")
+                .replace("  - {Name: SR, Filter: \"x > 0.5\"}", "  - {Name: SR}"));
+        ToyWorkspace.Run r = ToyWorkspace.run("build", cfg.toString(), "-o", dir.resolve("ws").toString(), "--json");
+        assertEquals(0, r.code(), r::toString);
+        noTrace(r);
+        JsonNode sr = new ObjectMapper().readTree(r.out()).path("build").path("channels").get(0);
+        assertEquals("S", sr.path("samples").get(0).path("name").asText());
+        assertEquals(x.length, sr.path("samples").get(0).path("nominal").asDouble(), 1e-9, "unit weights: the yield is the count");
+    }
 }

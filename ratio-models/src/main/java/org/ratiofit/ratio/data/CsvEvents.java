@@ -158,7 +158,8 @@ public final class CsvEvents {
             for (int j = 0; j < wanted.size(); j++) {
                 out.put(wanted.get(j), n == capacity ? values[j] : Arrays.copyOf(values[j], n));
             }
-            return new EventTable(file.toString(), out);
+            // with no column asked for, the rows are still counted
+            return new EventTable(file.toString(), out, n);
         }
 
         @Override
