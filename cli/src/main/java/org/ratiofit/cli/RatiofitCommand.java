@@ -46,6 +46,7 @@ public final class RatiofitCommand implements Runnable {
 
     /** Runs the command line and returns its exit code, writing to the given streams. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        Logging.configure(args);
         CommandLine cl = commandLine();
         cl.setOut(out);
         cl.setErr(err);

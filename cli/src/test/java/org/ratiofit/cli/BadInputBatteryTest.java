@@ -286,4 +286,20 @@ class BadInputBatteryTest {
         assertEquals("S", sr.path("samples").get(0).path("name").asText());
         assertEquals(x.length, sr.path("samples").get(0).path("nominal").asDouble(), 1e-9, "unit weights: the yield is the count");
     }
+
+    @Test
+    void buildJsonFromHdf5IsValidJsonWithLibraryLogsOnStandardError() throws Exception {
+        Path dir = tmp.resolve("hdf5");
+        Path cfg = Analysis.write(dir);
+        org.ratiofit.ratio.data.EventTable data = org.ratiofit.ratio.data.EventFiles.read(dir.resolve("data.csv"), null, null);
+        org.ratiofit.ratio.data.EventFiles.write(dir.resolve("data.h5"), data, null);
+        Files.writeString(cfg, BuildCommandTest.YAML.replace("SamplePath: data.csv}", "SamplePath: data.h5}"));
+        ToyWorkspace.Run r = ToyWorkspace.run("build", cfg.toString(), "-o", dir.resolve("ws").toString(), "--json");
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("build", new ObjectMapper().readTree(r.out()).path("command").asText(), r::toString);
+        // jHDF's own simplelogger.properties sends INFO to standard output; the command line overrides it
+        // (slf4j reads these once per JVM, at its first logger: a fresh ratiofit process gets them)
+        assertEquals("System.err", System.getProperty(Logging.LOG_FILE));
+        assertEquals("warn", System.getProperty(Logging.LEVEL));
+    }
 }
