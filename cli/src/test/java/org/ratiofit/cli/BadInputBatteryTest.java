@@ -302,4 +302,26 @@ class BadInputBatteryTest {
         assertEquals("System.err", System.getProperty(Logging.LOG_FILE));
         assertEquals("warn", System.getProperty(Logging.LEVEL));
     }
+
+    @Test
+    void messagesCountLinesAndEventsAlikeAndNameOptionsAndTypesAsSpelled() throws IOException {
+        Path dir = tmp.resolve("messages");
+        Path cfg = Analysis.write(dir);
+        // CSV: the line as an editor counts it and the event from 0 (header on line 1: event 4 is on line 6)
+        java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(dir.resolve("data.csv")));
+        lines.set(5, "abc");
+        Files.write(dir.resolve("data.csv"), lines);
+        BadInputTest.oneLine(run("build", cfg.toString(), "-o", dir.resolve("ws").toString()), 1, "data.csv",
+                "line 6 (event 4, counted from 0)", "'abc' is not a number");
+        // the configuration's own spelling of a systematic's type
+        Files.writeString(cfg, BuildCommandTest.YAML.replace("Regions:",
+                "  - Name: shp\n    Type: NormPlusShape\n    Up: [{SampleName: S, Yield: 1.05}]\nRegions:"));
+        ToyWorkspace.Run r = ToyWorkspace.run("build", cfg.toString(), "-o", dir.resolve("ws").toString());
+        assertEquals(1, r.code(), r::toString);
+        assertTrue(r.err().contains("Type: NormPlusShape systematic needs Up and Dn"), r::toString);
+        noTrace(r);
+        // validate's closure settings: the bad one by its option
+        Files.writeString(cfg, BuildCommandTest.YAML);
+        BadInputTest.oneLine(run("validate", "--workspace", ws.dir.toString(), "--n-sigma", "-1"), 2, "--n-sigma", "-1");
+    }
 }

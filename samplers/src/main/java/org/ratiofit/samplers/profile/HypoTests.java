@@ -199,7 +199,7 @@ public final class HypoTests {
         while (f.applyAsDouble(hi) > 0) {
             if (hi >= upper || ++guard > 20) {
                 throw new IllegalStateException("CLs stays above the target up to mu = " + hi
-                        + ": raise muMax or the upper bound of the parameter of interest");
+                        + ": raise muMax (ratiofit limit --mu-max) or the upper bound of the parameter of interest");
             }
             hi = Math.min(2 * hi, upper);
         }
