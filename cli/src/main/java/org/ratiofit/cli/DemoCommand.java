@@ -1,5 +1,6 @@
 package org.ratiofit.cli;
 
+import org.ratiofit.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -151,7 +152,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         step("write the fit configuration " + dir.resolve("fit.yml"));
         Path config = dir.resolve("fit.yml");
-        Files.writeString(config, configYaml(z));
+        AtomicFiles.writeString(config, configYaml(z));
 
         step("train the ratio ensembles (" + z.members() + " members, up to " + z.epochs() + " epochs each)");
         TrainingSettings ts = TrainingSettings.fromConfigFile(config, TrainingSettings.defaults()).withSeed(seed);
@@ -229,7 +230,7 @@ public final class DemoCommand implements Callable<Integer> {
         result.put("allWithinTolerance", allWithin);
         result.put("report", index.toString());
         result.put("seconds", seconds);
-        Output.JSON.writeValue(dir.resolve(MARKER).toFile(), result);
+        AtomicFiles.write(dir.resolve(MARKER), o -> Output.JSON.writeValue(o, result));
         PrintWriter o = cl.getOut();
         if (json) {
             o.println(Output.JSON.writeValueAsString(result));
@@ -275,19 +276,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Creates the work folder, or clears the demo's own files from an earlier run; refuses any other folder. */
     static Path prepare(Path out) throws IOException {
-        Path dir = out.toAbsolutePath().normalize();
+        // the same rule as every command's output: absent, empty or the demo's own folder (its marker)
+        Path dir = org.ratiofit.io.OutputGuard.check("--out", out, org.ratiofit.io.OutputGuard.Kind.DEMO, false, List.of());
         if (Files.exists(dir)) {
-            if (!Files.isDirectory(dir)) {
-                throw new IOException("--out " + dir + " is a file, not a folder");
-            }
-            boolean empty;
-            try (var s = Files.list(dir)) {
-                empty = s.findAny().isEmpty();
-            }
-            if (!empty && !Files.exists(dir.resolve(MARKER))) {
-                throw new IOException("--out " + dir + " exists and is not a ratiofit demo folder (no " + MARKER
-                        + "); choose another folder");
-            }
             for (String sub : List.of("data", "models", "workspace", "report")) {
                 org.ratiofit.workspace.io.AtomicDirectory.deleteTree(dir.resolve(sub));
             }
@@ -296,7 +287,7 @@ public final class DemoCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         // Marks the folder as the demo's at once, so an interrupted run can be rerun in place.
         if (!Files.exists(dir.resolve(MARKER))) {
-            Files.writeString(dir.resolve(MARKER), "{\"command\":\"demo\",\"status\":\"running\"}\n");
+            AtomicFiles.writeString(dir.resolve(MARKER), "{\"command\":\"demo\",\"status\":\"running\"}\n");
         }
         return dir;
     }

@@ -45,6 +45,11 @@ public final class FitCommand implements Callable<Integer> {
             description = "Confidence level of the MINOS errors: probability (0.95), percentage (95%%) or N sigma. Default: ${DEFAULT-VALUE}.")
     ConfidenceLevel level;
 
+    @Option(names = "--eval",
+            description = "Print -ln L and its gradient at the start point (the workspace's values with --set and --fix) instead of fitting;"
+                    + " also what fit does when every parameter is fixed.")
+    boolean eval;
+
     @Mixin
     MinimiserOptions minimiser;
 
@@ -61,7 +66,10 @@ public final class FitCommand implements Callable<Integer> {
         Model model = workspace.load(cl);
         try {
             List<String> minosNames = minosParameters(cl, model);
-            Output out = new Output(cl.getOut(), output, "ratiofit fit " + workspace.workspace);
+            Output out = new Output(cl.getOut(), output, "ratiofit fit " + workspace.workspace, workspace.workspace);
+            if (eval || model.parameters().stream().allMatch(org.ratiofit.objective.ParameterSpec::fixed)) {
+                return PointEvaluation.run(out, model, workspace.workspace, eval);
+            }
             FitLog fits = new FitLog(migrad);
             FitResult fit = fits.minimiser.minimise(model);
             FitResult hesse = Hesse.compute(model, fit, minimiser.strategy, true);

@@ -95,15 +95,17 @@ public final class LimitCommand implements Callable<Integer> {
             if (at != null) {
                 return testAt(cl, model, tests, fits, poi);
             }
-            Output out = new Output(cl.getOut(), output, "ratiofit limit " + workspace.workspace);
+            Output out = new Output(cl.getOut(), output, "ratiofit limit " + workspace.workspace, workspace.workspace);
             LimitResult limit;
             FitResult best;
             List<HypoTestResult> curve = new ArrayList<>();
+            org.ratiofit.samplers.profile.AsimovClosure closure;
             try (Progress progress = Progress.start(!output.json, "limit (likelihood evaluations)", -1)) {
                 StatisticalModel counted = new CountingModel(model, progress);
                 best = Hesse.compute(counted, tests.fit(counted), minimiser.strategy, true);
                 double hi = muMax != null ? muMax : defaultMuMax(best, poi, p);
                 limit = tests.upperLimit(counted, statistic, level.probability(), hi);
+                closure = tests.asimovClosure(counted, 0);
                 if (out.plotting() && plotPoints > 0) {
                     HypoTests.Context ctx = tests.context(counted);
                     double top = 1.3 * Math.max(limit.observed(), limit.expected()[4]);
@@ -125,6 +127,7 @@ public final class LimitCommand implements Callable<Integer> {
             }
             out.table(List.of("", poiName + " upper limit" + fits.mark()), rows);
             fits.report(out);
+            AsimovCheck.report(out, closure);
             if (!curve.isEmpty()) {
                 plot(out, poiName, limit, curve);
             }
@@ -132,6 +135,7 @@ public final class LimitCommand implements Callable<Integer> {
             json.put("fit", best);
             json.put("limit", limit);
             json.put("fits", fits.json());
+            json.put("asimovClosure", closure);
             if (!curve.isEmpty()) {
                 json.put("clsCurve", curve);
             }

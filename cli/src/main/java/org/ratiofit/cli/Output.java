@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
+import org.ratiofit.io.OutputGuard;
 import org.ratiofit.validation.report.Plots;
 import org.ratiofit.validation.report.RunReport;
 
@@ -33,10 +34,39 @@ final class Output {
     private final RunReport report;
     private final List<String> files = new ArrayList<>();
 
-    Output(PrintWriter out, OutputOptions options, String title) {
+    private final List<Path> inputs;
+    private boolean prepared;
+
+    /**
+     * Checks the report and plot folders at once, before any long work: each must be absent, empty
+     * or a folder ratiofit wrote, writable, and must neither hold nor lie inside the {@code inputs}
+     * the command reads ({@link OutputGuard}).
+     */
+    Output(PrintWriter out, OutputOptions options, String title, Path... inputs) throws IOException {
         this.out = out;
         this.options = options;
+        this.inputs = java.util.Arrays.stream(inputs).filter(java.util.Objects::nonNull).toList();
+        if (options.report != null) {
+            OutputGuard.check("--report", options.report, OutputGuard.Kind.REPORT, false, this.inputs);
+        }
+        if (options.plots != null) {
+            OutputGuard.check("--plots", options.plots, OutputGuard.Kind.PLOTS, false, this.inputs);
+        }
         this.report = options.report == null ? null : new RunReport(options.report, title);
+    }
+
+    /** Creates and marks the output folders at the first file written into them. */
+    private void prepare() throws IOException {
+        if (prepared) {
+            return;
+        }
+        if (options.report != null) {
+            OutputGuard.prepare("--report", options.report, OutputGuard.Kind.REPORT, inputs);
+        }
+        if (options.plots != null) {
+            OutputGuard.prepare("--plots", options.plots, OutputGuard.Kind.PLOTS, inputs);
+        }
+        prepared = true;
     }
 
     boolean json() {
@@ -89,6 +119,7 @@ final class Output {
 
     /** Saves the chart (PNG and SVG) into the plot directory and shows it on the report page. */
     void figure(XYChart chart, String name, String caption) throws IOException {
+        prepare();
         if (options.plots != null) {
             for (Path p : Plots.save(chart, options.plots, name)) {
                 files.add(p.toString());
@@ -106,6 +137,9 @@ final class Output {
      * list of written files.
      */
     void finish(Map<String, Object> result) throws IOException {
+        if (report != null) {
+            prepare();
+        }
         Path index = report == null ? null : report.write();
         if (options.json) {
             Map<String, Object> all = new LinkedHashMap<>(result);

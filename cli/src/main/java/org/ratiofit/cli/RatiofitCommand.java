@@ -47,6 +47,7 @@ public final class RatiofitCommand implements Runnable {
 
     /** Runs the command line and returns its exit code, writing to the given streams. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        Logging.configure(args);
         CommandLine cl = commandLine();
         cl.setOut(out);
         cl.setErr(err);
@@ -62,7 +63,7 @@ public final class RatiofitCommand implements Runnable {
                 ex.printStackTrace(err);
             } else {
                 // One clear line for the user; --debug shows the trace.
-                String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+                String msg = ErrorMessages.describe(ex);
                 err.println(commandLine.getCommandSpec().qualifiedName() + ": error: " + oneLine(msg));
             }
             err.flush();

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
+import org.ratiofit.io.OutputGuard;
 import org.ratiofit.likelihood.Model;
 import org.ratiofit.likelihood.Parameter;
 import org.ratiofit.samplers.fit.FitResult;
@@ -99,7 +100,11 @@ public final class SampleCommand implements Callable<Integer> {
         Model model = workspace.load(cl);
         try {
             Map<String, Prior> pr = priors(cl, model);
-            Output o = new Output(cl.getOut(), output, "ratiofit sample " + workspace.workspace);
+            Output o = new Output(cl.getOut(), output, "ratiofit sample " + workspace.workspace, workspace.workspace);
+            if (out != null) {
+                // before the sampling: an unusable --out folder fails now, not after all the work
+                OutputGuard.check("--out", out, OutputGuard.Kind.DRAWS, false, List.of(workspace.workspace));
+            }
             // Chains start near the mode: a MIGRAD fit is cheap next to the sampling.
             FitResult start = org.ratiofit.samplers.fit.Migrad.defaults().minimise(model);
             Model from = model.withInitial(start.values());
@@ -108,7 +113,16 @@ public final class SampleCommand implements Callable<Integer> {
             try (Progress p = Progress.start(!output.json, "NUTS " + chains + " chains", total)) {
                 r = NutsSampler.sample(new PosteriorDensity(from, pr), settings, (done, all) -> p.stepTo(done));
             }
-            List<Path> csv = out == null ? List.of() : r.writeCsv(out, "posterior");
+            List<Path> csv = List.of();
+            IOException writeFailure = null;
+            if (out != null) {
+                try {
+                    csv = r.writeCsv(OutputGuard.prepare("--out", out, OutputGuard.Kind.DRAWS, List.of(workspace.workspace)), "posterior");
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    // the summary is still printed: the sampling is not lost with the files
+                    writeFailure = e instanceof java.io.UncheckedIOException u ? u.getCause() : (IOException) e;
+                }
+            }
             PosteriorSummary s = r.summary();
             report(o, r, s, pr, csv);
             Map<String, Object> json = Output.result("sample", workspace.workspace);
@@ -122,6 +136,9 @@ public final class SampleCommand implements Callable<Integer> {
                 json.put("csv", csv.stream().map(Path::toString).toList());
             }
             o.finish(json);
+            if (writeFailure != null) {
+                throw writeFailure;
+            }
             return s.warnings().isEmpty() ? 0 : 3;
         } finally {
             workspace.close();

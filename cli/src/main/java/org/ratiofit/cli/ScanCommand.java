@@ -98,7 +98,7 @@ public final class ScanCommand implements Callable<Integer> {
                     .orElseThrow(() -> new CommandLine.ParameterException(cl,
                             "the workspace has no parameter of interest: name the parameter with --poi"));
             int ix = parameter(cl, model, x, "--poi");
-            Output out = new Output(cl.getOut(), output, "ratiofit scan " + workspace.workspace);
+            Output out = new Output(cl.getOut(), output, "ratiofit scan " + workspace.workspace, workspace.workspace);
             FitResult best = Hesse.compute(model, migrad.minimise(model), minimiser.strategy, true);
             double[] gx = grid(cl, model, best, ix, range, points, "--range");
             if (poi2 == null) {
@@ -170,7 +170,8 @@ public final class ScanCommand implements Callable<Integer> {
             if (stat != null) {
                 r.add(Output.num4(stat.q()[i]));
             }
-            r.add(prof.valid()[i] ? "" : "fit not valid");
+            boolean finite = Double.isFinite(prof.q()[i]) && (stat == null || Double.isFinite(stat.q()[i]));
+            r.add(!finite ? "-ln L is not finite here (mixture density <= 0)" : prof.valid()[i] ? "" : "fit not valid");
             rows.add(r);
             lower |= prof.q()[i] < -0.01;
         }
@@ -208,10 +209,12 @@ public final class ScanCommand implements Callable<Integer> {
         out.table(ih, irows);
         if (out.plotting()) {
             XYChart c = Output.chart("Profile likelihood of " + x, x, "q = -2 ln lambda");
-            XYSeries sp = c.addSeries("profiled", prof.points(), prof.q());
+            double[][] fin = finite(prof.points(), prof.q());
+            XYSeries sp = c.addSeries("profiled", fin[0], fin[1]);
             sp.setMarker(SeriesMarkers.CIRCLE);
             if (stat != null) {
-                Plots.line(c, "stat-only", stat.points(), stat.q());
+                double[][] sf = finite(stat.points(), stat.q());
+                Plots.line(c, "stat-only", sf[0], sf[1]);
             }
             for (ConfidenceLevel l : levels) {
                 Plots.horizontal(c, Levels.label(l), l.deltaChi2(1), gx[0], gx[gx.length - 1]);
@@ -362,6 +365,22 @@ public final class ScanCommand implements Callable<Integer> {
 
     private String levelsText() {
         return String.join(", ", levels.stream().map(Levels::label).toList());
+    }
+
+    /** The points whose q is finite (a scan marks the points where -ln L is not finite with NaN). */
+    static double[][] finite(double[] x, double[] q) {
+        int n = 0;
+        for (double v : q) {
+            n += Double.isFinite(v) ? 1 : 0;
+        }
+        double[][] out = new double[2][n];
+        for (int i = 0, k = 0; i < q.length; i++) {
+            if (Double.isFinite(q[i])) {
+                out[0][k] = x[i];
+                out[1][k++] = q[i];
+            }
+        }
+        return out;
     }
 
     static String safe(String name) {

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.hipparchus.distribution.continuous.NormalDistribution;
 import org.ratiofit.likelihood.Model;
 import org.ratiofit.objective.ParameterSpec;
+import org.ratiofit.objective.StatisticalModel;
 import org.ratiofit.samplers.fit.Migrad;
 import org.ratiofit.samplers.profile.DiscoveryResult;
 import org.ratiofit.samplers.profile.HypoTests;
@@ -55,11 +56,15 @@ public final class SignificanceCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(cl, "--expected-mu " + expectedMu + " and 0 must both lie inside the bounds of '"
                         + p.name() + "' [" + p.lower() + ", " + p.upper() + "]");
             }
-            Output out = new Output(cl.getOut(), output, "ratiofit significance " + workspace.workspace);
+            Output out = new Output(cl.getOut(), output, "ratiofit significance " + workspace.workspace, workspace.workspace);
             DiscoveryResult r;
             FitLog fits = new FitLog(migrad);
+            org.ratiofit.samplers.profile.AsimovClosure closure;
             try (Progress progress = Progress.start(!output.json, "significance (likelihood evaluations)", -1)) {
-                r = new HypoTests(fits.minimiser).discovery(new CountingModel(model, progress), expectedMu);
+                HypoTests tests = new HypoTests(fits.minimiser);
+                StatisticalModel counted = new CountingModel(model, progress);
+                r = tests.discovery(counted, expectedMu);
+                closure = tests.asimovClosure(counted, expectedMu);
             }
             double expectedP = new NormalDistribution(0, 1).cumulativeProbability(-r.expectedSignificance());
             out.paragraph("ratiofit significance " + workspace.workspace + ": discovery test of " + p.name()
@@ -68,12 +73,14 @@ public final class SignificanceCommand implements Callable<Integer> {
                     List.of("observed", Output.num(r.q0()), Output.num4(r.pValue()), Output.num4(r.significance())),
                     List.of("expected (median)", Output.num(r.expectedSignificance() * r.expectedSignificance()),
                             Output.num4(expectedP), Output.num4(r.expectedSignificance()))));
+            AsimovCheck.report(out, closure);
             Map<String, Object> json = Output.result("significance", workspace.workspace);
             json.put("parameterOfInterest", p.name());
             json.put("significance", r);
             json.put("expectedPValue", expectedP);
             fits.report(out);
             json.put("fits", fits.json());
+            json.put("asimovClosure", closure);
             out.finish(json);
             return fits.exitCode(0);
         } finally {

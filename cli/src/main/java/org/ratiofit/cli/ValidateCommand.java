@@ -109,21 +109,28 @@ public final class ValidateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
         String title = "ratiofit validate" + (ensemble == null ? "" : " " + ensemble) + (workspace == null ? "" : " --workspace " + workspace);
-        Output out = new Output(cl.getOut(), output, title);
+        Output out = new Output(cl.getOut(), output, title, ensemble, numerator, denominator, workspace);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("formatVersion", Output.FORMAT_VERSION);
         json.put("command", "validate");
         json.put("ensemble", ensemble == null ? null : ensemble.toString());
         json.put("workspace", workspace == null ? null : workspace.toString());
         List<String> failed = new ArrayList<>();
+        List<String> notChecked = new ArrayList<>();
+        int checked = 0;
         if (ensemble != null) {
             EnsembleClosure r = validateEnsemble(settings, out);
             json.put("closure", r);
             failed.addAll(r.failed());
+            checked++;
         }
         if (workspace != null) {
             WorkspaceNormalisation w = validateWorkspace(settings, out);
             json.put("workspaceNormalisation", w);
+            checked += w.samples().size();
+            for (String c : w.channelsWithoutReference()) {
+                notChecked.add("the normalisation of channel '" + c + "' (the workspace stores no reference events for it)");
+            }
             for (WorkspaceNormalisation.Sample s : w.samples()) {
                 if (!s.passed()) {
                     failed.add("workspace normalisation of channel '" + s.channel() + "' sample '" + s.sample() + "'"
@@ -132,10 +139,17 @@ public final class ValidateCommand implements Callable<Integer> {
             }
         }
         json.put("failed", failed);
-        json.put("passed", failed.isEmpty());
-        out.heading(failed.isEmpty() ? "all checks passed" : "FAILED: " + String.join(", ", failed));
+        json.put("notChecked", notChecked);
+        json.put("passed", failed.isEmpty() && checked > 0);
+        if (!notChecked.isEmpty()) {
+            out.paragraph("not checked: " + String.join("; ", notChecked));
+        }
+        // never "all checks passed" after checking nothing
+        out.heading(!failed.isEmpty() ? "FAILED: " + String.join(", ", failed)
+                : checked == 0 ? "NOTHING CHECKED: " + (notChecked.isEmpty() ? "the workspace has no unbinned channel" : String.join("; ", notChecked))
+                : notChecked.isEmpty() ? "all checks passed" : "the checks that could be made passed (" + notChecked.size() + " not checked, above)");
         out.finish(json);
-        return failed.isEmpty() ? 0 : 3;
+        return failed.isEmpty() && checked > 0 ? 0 : 3;
     }
 
     private EnsembleClosure validateEnsemble(ClosureSettings settings, Output out) throws IOException {

@@ -53,6 +53,15 @@ public interface Objective {
     }
 
     /**
+     * Why the cost at {@code x} is not finite, in words for the user (for a likelihood: which
+     * channel, and at how many events the density is not positive); null when it is finite or the
+     * cost cannot say.
+     */
+    default String whyNotFinite(double[] x) {
+        return null;
+    }
+
+    /**
      * The rise of the cost that corresponds to one standard deviation: 0.5 for a negative
      * log-likelihood, 1 for a chi-square or -2 ln L. The log-density for sampling is
      * {@code -value / (2 * errorDef)}.
@@ -94,6 +103,11 @@ public interface Objective {
             @Override
             public double errorDef() {
                 return f.errorDef();
+            }
+
+            @Override
+            public String whyNotFinite(double[] x) {
+                return f.whyNotFinite(x);
             }
         };
     }

@@ -232,6 +232,11 @@ public final class Model implements StatisticalModel {
     }
 
     @Override
+    public String whyNotFinite(double[] x) {
+        return evaluate(x, false).reason();
+    }
+
+    @Override
     public OptionalInt parameterOfInterest() {
         return poi < 0 ? OptionalInt.empty() : OptionalInt.of(poi);
     }

@@ -1,5 +1,6 @@
 package org.ratiofit.ratio;
 
+import org.ratiofit.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.ratiofit.ratio.EnsembleManifest.Aggregation;
 
@@ -114,9 +115,9 @@ public final class Ensemble implements AutoCloseable {
     public static void writeManifest(EnsembleManifest mf, Path file) {
         try {
             if (file.toAbsolutePath().getParent() != null) Files.createDirectories(file.toAbsolutePath().getParent());
-            Sidecars.MAPPER.writeValue(file.toFile(), mf);
+            AtomicFiles.write(file, o -> Sidecars.MAPPER.writeValue(o, mf));
         } catch (IOException e) {
-            throw new RatioModelException("cannot write ensemble manifest " + file + ": " + e.getMessage(), e);
+            throw new RatioModelException("cannot write ensemble manifest " + file + ": " + AtomicFiles.reason(e), e);
         }
     }
 
@@ -162,9 +163,9 @@ public final class Ensemble implements AutoCloseable {
     public void writeReport(Path file) {
         try {
             if (file.toAbsolutePath().getParent() != null) Files.createDirectories(file.toAbsolutePath().getParent());
-            Sidecars.MAPPER.writeValue(file.toFile(), report);
+            AtomicFiles.write(file, o -> Sidecars.MAPPER.writeValue(o, report));
         } catch (IOException e) {
-            throw new RatioModelException("cannot write ensemble report " + file + ": " + e.getMessage(), e);
+            throw new RatioModelException("cannot write ensemble report " + file + ": " + AtomicFiles.reason(e), e);
         }
     }
 

@@ -252,14 +252,14 @@ public final class RatioModel implements AutoCloseable {
                 if (probs) {
                     if (!(v >= 0 && v <= 1)) {
                         throw new RatioModelException("ratio model '" + name + "': softmax output " + v + " of class '"
-                                + sidecar.multiclass().classes().get(c) + "' at row " + i + " is outside [0, 1]");
+                                + sidecar.multiclass().classes().get(c) + "' at row " + i + " (counted from 0) is outside [0, 1]");
                     }
                     if (v < clipLo) { v = clipLo; lowHit = true; }
                     if (v > clipHi) { v = clipHi; highHit = true; }
                     ls[c] = Math.log(v);
                 } else {
                     if (!Double.isFinite(v)) throw new RatioModelException("ratio model '" + name + "': logit of class '"
-                            + sidecar.multiclass().classes().get(c) + "' at row " + i + " is " + v);
+                            + sidecar.multiclass().classes().get(c) + "' at row " + i + " (counted from 0) is " + v);
                     ls[c] = v;
                 }
             }
@@ -286,7 +286,7 @@ public final class RatioModel implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < outWidth; j++) {
                 double v = raw[i * outWidth + j];
-                if (!Double.isFinite(v)) throw new RatioModelException("ratio model '" + name + "': local score component " + j + " at row " + i + " is " + v);
+                if (!Double.isFinite(v)) throw new RatioModelException("ratio model '" + name + "': local score component " + j + " at row " + i + " (counted from 0)" + " is " + v);
                 t[j][i] = v;
             }
         }
@@ -347,7 +347,7 @@ public final class RatioModel implements AutoCloseable {
             double[] t = thetaColumns[j];
             for (int i = 0; i < n; i++) {
                 if (!Double.isFinite(t[i])) {
-                    throw new RatioModelException("ratio model '" + name + "': θ '" + sidecar.parameterList().get(j) + "' is " + t[i] + " at row " + i);
+                    throw new RatioModelException("ratio model '" + name + "': θ '" + sidecar.parameterList().get(j) + "' is " + t[i] + " at row " + i + " (counted from 0)");
                 }
             }
         }
@@ -414,12 +414,12 @@ public final class RatioModel implements AutoCloseable {
         double l, d;
         if (!Double.isFinite(v)) {
             throw new NonFiniteOutputException("ratio model '" + name + "': " + sidecar.output().name().toLowerCase()
-                    + " output is " + v + " at row " + row, row, v);
+                    + " output is " + v + " at row " + row + " (counted from 0)", row, v);
         }
         switch (sidecar.output()) {
             case SCORE -> {
                 if (!(v >= 0 && v <= 1)) {
-                    throw new RatioModelException("ratio model '" + name + "': score output " + v + " at row " + row
+                    throw new RatioModelException("ratio model '" + name + "': score output " + v + " at row " + row + " (counted from 0)"
                             + " is outside (0, 1); is the output really a sigmoid score (field 'output' of " + where() + ")?");
                 }
                 if (v < clipLo) { v = clipLo; clipped[0]++; d = 0; }
@@ -428,14 +428,14 @@ public final class RatioModel implements AutoCloseable {
                 l = Math.log(v / (1 - v)) + priorShift;
             }
             case LOGIT -> {
-                if (Double.isNaN(v)) throw new RatioModelException("ratio model '" + name + "': logit output is NaN at row " + row);
+                if (Double.isNaN(v)) throw new RatioModelException("ratio model '" + name + "': logit output is NaN at row " + row + " (counted from 0)");
                 if (v < logitLo) { v = logitLo; clipped[0]++; d = 0; }
                 else if (v > logitHi) { v = logitHi; clipped[1]++; d = 0; }
                 else d = 1;
                 l = v + priorShift;
             }
             case LOG_RATIO -> {
-                if (!Double.isFinite(v)) throw new RatioModelException("ratio model '" + name + "': log-ratio output is " + v + " at row " + row);
+                if (!Double.isFinite(v)) throw new RatioModelException("ratio model '" + name + "': log-ratio output is " + v + " at row " + row + " (counted from 0)");
                 l = v;
                 d = 1;
             }
@@ -962,7 +962,7 @@ public final class RatioModel implements AutoCloseable {
                 count++;
             }
         }
-        return new RatioModelException("ratio model '" + name + "': " + cname + " has " + count + " non-finite value(s) from row " + firstRow
+        return new RatioModelException("ratio model '" + name + "': " + cname + " has " + count + " non-finite value(s) from row " + firstRow + " (counted from 0)"
                 + " on: " + String.join(", ", rows) + (count > rows.size() ? ", ..." : ""));
     }
 

@@ -1,5 +1,6 @@
 package org.ratiofit.ratio;
 
+import org.ratiofit.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -88,9 +89,9 @@ public final class Sidecars {
         validate(s, file.toString());
         try {
             if (file.toAbsolutePath().getParent() != null) Files.createDirectories(file.toAbsolutePath().getParent());
-            MAPPER.writeValue(file.toFile(), s);
+            AtomicFiles.write(file, o -> MAPPER.writeValue(o, s));
         } catch (IOException e) {
-            throw new RatioModelException("cannot write ratio model sidecar " + file + ": " + e.getMessage(), e);
+            throw new RatioModelException("cannot write ratio model sidecar " + file + ": " + AtomicFiles.reason(e), e);
         }
     }
 

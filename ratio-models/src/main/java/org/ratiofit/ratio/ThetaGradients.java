@@ -49,7 +49,7 @@ final class ThetaGradients {
                 for (int i = 0; i < b; i++) {
                     double x = src[start + i];
                     if (!Double.isFinite(x)) {
-                        throw new RatioModelException("ratio model '" + m.name() + "': feature '" + m.features().get(j) + "' is " + x + " at row " + (start + i));
+                        throw new RatioModelException("ratio model '" + m.name() + "': feature '" + m.features().get(j) + "' is " + x + " at row " + (start + i) + " (counted from 0)");
                     }
                     main[i * dMain + j] = ms.apply(j, x);
                 }

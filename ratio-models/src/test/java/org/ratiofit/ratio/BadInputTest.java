@@ -118,7 +118,7 @@ class BadInputTest {
         double[][] cols = {{-30, 0, 30}, {30, 0, -30}};
         try (RatioModel m = RatioModel.load(p)) {
             var e = assertThrows(RatioModelException.class, () -> m.logRatios(cols));
-            assertMessage(e, "'mine'", "outside (0, 1)", "row ");
+            assertMessage(e, "'mine'", "outside (0, 1)", "at row ", "(counted from 0)");
         }
     }
 

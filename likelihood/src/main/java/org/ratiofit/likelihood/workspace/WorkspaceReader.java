@@ -84,6 +84,9 @@ public final class WorkspaceReader {
             }
             params.add(p);
         }
+        if (params.isEmpty()) {
+            throw new WorkspaceFormatException(json + ": 'parameters' is empty: a workspace needs at least one parameter to fit");
+        }
         List<Channel> channels = new ArrayList<>();
         JsonNode cs = array(root, "channels", "");
         for (int i = 0; i < cs.size(); i++) {
@@ -107,6 +110,9 @@ public final class WorkspaceReader {
             if (!channelNames.add(c.name())) {
                 throw new WorkspaceFormatException(json + ": duplicate channel '" + c.name() + "'");
             }
+        }
+        if (channels.isEmpty()) {
+            throw new WorkspaceFormatException(json + ": 'channels' is empty: a workspace needs at least one channel (its events or bins)");
         }
         return new Workspace(params, channels);
     }
@@ -245,6 +251,7 @@ public final class WorkspaceReader {
                 throw new WorkspaceFormatException(file + ": shape ratio must be positive, got " + v[i] + " at index " + i);
             }
         }
+        checkRange(file, where, v, positive);
         return v;
     }
 
@@ -383,6 +390,32 @@ public final class WorkspaceReader {
             throw new WorkspaceFormatException(json + ": " + prefix(where) + field + ": expected a number, got " + v);
         }
         return v.asDouble();
+    }
+
+    /** Largest |ln r| of a log-ratio column the likelihood takes: exp(500) ~ 1e217 leaves room for yields and shape factors. */
+    public static final double MAX_ABS_LOG_RATIO = 500;
+    /** Largest |ln s| of a per-event shape ratio: s^alpha must stay finite for |alpha| up to several units. */
+    public static final double MAX_ABS_LOG_SHAPE = 100;
+
+    /**
+     * Finite but extreme values overflow the mixture density (exp of the log-ratio, powers of the
+     * shape ratios) and would surface as a failed fit: refused here with the column and the event.
+     */
+    private static void checkRange(Path file, String where, double[] v, boolean shape) {
+        boolean logRatio = where.endsWith(".log_ratio");
+        if (!logRatio && !shape) {
+            return;
+        }
+        double limit = logRatio ? MAX_ABS_LOG_RATIO : MAX_ABS_LOG_SHAPE;
+        for (int i = 0; i < v.length; i++) {
+            double l = logRatio ? v[i] : Math.log(v[i]);
+            if (Math.abs(l) > limit) {
+                throw new WorkspaceFormatException(file + ": " + (logRatio ? "log-ratio " + v[i] : "shape ratio " + v[i])
+                        + " at index " + i + " lies outside the range the likelihood computes safely ("
+                        + (logRatio ? "|ln r| <= " + (int) limit : "e^-" + (int) limit + " ... e^" + (int) limit)
+                        + "); check the model's output convention (logit vs. score) and its inputs for this event");
+            }
+        }
     }
 
     private double optNumber(JsonNode o, String field, String where, double dflt) {

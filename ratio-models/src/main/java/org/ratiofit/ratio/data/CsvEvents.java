@@ -77,6 +77,8 @@ public final class CsvEvents {
         private final BufferedReader in;
         private final List<String> header;
         private int lineNo;
+        /** Events parsed so far: the index (from 0) of the next one. */
+        private long events;
 
         Cursor(Path file) throws IOException {
             requireFile(file);
@@ -137,28 +139,35 @@ public final class CsvEvents {
                 for (int p = 0; p <= len; p++) {
                     if (p == len || line.charAt(p) == ',') {
                         if (field >= header.size()) {
-                            throw new EventFileException(file + ": line " + lineNo + " has more than the "
+                            throw new EventFileException(file + ": " + at(n) + " has more than the "
                                     + header.size() + " fields of the header");
                         }
                         int j = target[field];
                         if (j >= 0) {
-                            values[j][n] = parseNumber(file, lineNo, header.get(field), line, start, p);
+                            values[j][n] = parseNumber(file, at(n), header.get(field), line, start, p);
                         }
                         field++;
                         start = p + 1;
                     }
                 }
                 if (field != header.size()) {
-                    throw new EventFileException(file + ": line " + lineNo + " has " + field + " fields but the header has "
+                    throw new EventFileException(file + ": " + at(n) + " has " + field + " fields but the header has "
                             + header.size());
                 }
                 n++;
             }
+            events += n;
             LinkedHashMap<String, double[]> out = new LinkedHashMap<>();
             for (int j = 0; j < wanted.size(); j++) {
                 out.put(wanted.get(j), n == capacity ? values[j] : Arrays.copyOf(values[j], n));
             }
-            return new EventTable(file.toString(), out);
+            // with no column asked for, the rows are still counted
+            return new EventTable(file.toString(), out, n);
+        }
+
+        /** "line L (event E, counted from 0)": the file's line as an editor counts it, and the event's index. */
+        private String at(int inChunk) {
+            return "line " + lineNo + " (event " + (events + inChunk) + ", counted from 0)";
         }
 
         @Override
@@ -231,7 +240,7 @@ public final class CsvEvents {
         return names;
     }
 
-    private static double parseNumber(Path file, int lineNo, String column, String line, int from, int to) {
+    private static double parseNumber(Path file, String where, String column, String line, int from, int to) {
         while (from < to && Character.isWhitespace(line.charAt(from))) {
             from++;
         }
@@ -252,7 +261,7 @@ public final class CsvEvents {
                 case "-inf", "-infinity" -> {
                     return Double.NEGATIVE_INFINITY;
                 }
-                default -> throw new EventFileException(file + ": line " + lineNo + ", column '" + column
+                default -> throw new EventFileException(file + ": " + where + ", column '" + column
                         + "': '" + t + "' is not a number");
             }
         }

@@ -25,6 +25,16 @@ public final class EventTable {
      * @param columns column name to values, in column order; every array of the same length
      */
     public EventTable(String source, Map<String, double[]> columns) {
+        this(source, columns, -1);
+    }
+
+    /**
+     * A table that knows its number of events even without columns (a pass that reads no column of
+     * a file, e.g. an unweighted sample without a selection, still counts its events).
+     *
+     * @param events the number of events, or -1 to take it from the columns
+     */
+    public EventTable(String source, Map<String, double[]> columns, int events) {
         this.source = source;
         this.columns = new LinkedHashMap<>(columns);
         int n = -1;
@@ -41,7 +51,10 @@ public final class EventTable {
                         + " events but column '" + first + "' has " + n);
             }
         }
-        this.size = Math.max(n, 0);
+        if (events >= 0 && n >= 0 && n != events) {
+            throw new EventFileException(source + ": column '" + first + "' has " + n + " events, expected " + events);
+        }
+        this.size = n >= 0 ? n : Math.max(events, 0);
     }
 
     public String source() {
@@ -76,7 +89,7 @@ public final class EventTable {
         for (String n : names) {
             out.put(n, column(n));
         }
-        return new EventTable(source, out);
+        return new EventTable(source, out, size);
     }
 
     /** The events whose mask entry is true, as a new table (copies). */
@@ -102,7 +115,7 @@ public final class EventTable {
             }
             out.put(e.getKey(), dst);
         }
-        return new EventTable(source, out);
+        return new EventTable(source, out, kept);
     }
 
     /** Events {@code [from, to)} as a new table (copies). */
@@ -114,7 +127,7 @@ public final class EventTable {
         for (Map.Entry<String, double[]> e : columns.entrySet()) {
             out.put(e.getKey(), java.util.Arrays.copyOfRange(e.getValue(), from, to));
         }
-        return new EventTable(source, out);
+        return new EventTable(source, out, to - from);
     }
 
     /**

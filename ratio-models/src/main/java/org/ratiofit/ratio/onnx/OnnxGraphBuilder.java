@@ -1,5 +1,6 @@
 package org.ratiofit.ratio.onnx;
 
+import org.ratiofit.io.AtomicFiles;
 import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
@@ -110,11 +111,9 @@ public final class OnnxGraphBuilder {
     public static void write(ModelProto model, Path file) {
         try {
             if (file.toAbsolutePath().getParent() != null) Files.createDirectories(file.toAbsolutePath().getParent());
-            try (OutputStream os = Files.newOutputStream(file)) {
-                model.writeTo(os);
-            }
+            AtomicFiles.write(file, model::writeTo);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write ONNX file " + file, e);
+            throw new java.io.UncheckedIOException("cannot write ONNX file " + file + ": " + AtomicFiles.reason(e), e);
         }
     }
 

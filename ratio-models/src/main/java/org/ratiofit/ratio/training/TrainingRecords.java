@@ -1,5 +1,6 @@
 package org.ratiofit.ratio.training;
 
+import org.ratiofit.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -24,10 +25,9 @@ public final class TrainingRecords {
     public static Path save(TrainedMember member, Path dir, String name) {
         Path file = dir.resolve(name + ".training.json");
         try {
-            Files.createDirectories(dir);
-            JSON.writeValue(file.toFile(), member);
+            AtomicFiles.write(file, o -> JSON.writeValue(o, member));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write training record " + file, e);
+            throw new UncheckedIOException("cannot write training record " + file + ": " + AtomicFiles.reason(e), e);
         }
         return file;
     }

@@ -221,6 +221,12 @@ public final class Migrad implements Minimiser {
         double[][] hessian;
     }
 
+    private static void requireFinite(InternalFunction fcn, double[] ext, double f) {
+        if (!Double.isFinite(f)) {
+            throw new NonFiniteStartException(fcn.specs, ext, f, fcn.objective.whyNotFinite(ext));
+        }
+    }
+
     private State seed(InternalFunction fcn, double[] x, double[][] seedCov, Flags flags) {
         int n = fcn.n();
         double[] ext = fcn.external(x);
@@ -247,8 +253,11 @@ public final class Migrad implements Minimiser {
         boolean g2FromStep = fcn.analytic && (seedCov != null || curvatureFromGradient(fcn));
         if (g2FromStep) {
             s.f = fcn.valueAndGradient(x, s.g);
+            requireFinite(fcn, ext, s.f);
         } else {
             s.f = fcn.value(x);
+            // before any gradient: differences of an infinite value are NaN steps, not a message
+            requireFinite(fcn, ext, s.f);
             numericalGradient(fcn, s.x, s.f, s.g, s.g2, s.gstep, strategy);
         }
         s.v = new double[n][n];

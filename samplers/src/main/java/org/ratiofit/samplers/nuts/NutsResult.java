@@ -1,5 +1,6 @@
 package org.ratiofit.samplers.nuts;
 
+import org.ratiofit.io.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -94,13 +95,17 @@ public record NutsResult(List<String> names, List<ChainResult> chains, NutsSetti
             Files.createDirectories(dir);
             for (ChainResult ch : chains) {
                 Path f = dir.resolve(prefix + "_" + ch.chain() + ".csv");
-                try (Writer w = new BufferedWriter(Files.newBufferedWriter(f, StandardCharsets.UTF_8))) {
+                // whole or not at all: a full disk leaves no truncated CSV
+                AtomicFiles.write(f, o -> {
+                    Writer w = new BufferedWriter(new java.io.OutputStreamWriter(o, StandardCharsets.UTF_8));
                     writeCsv(ch, w);
-                }
+                    w.flush();
+                });
                 files.add(f);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write NUTS draws to " + dir + ": " + e.getMessage(), e);
+            IOException x = AtomicFiles.explain(dir, e);
+            throw new UncheckedIOException(x.getMessage(), x);
         }
         return files;
     }

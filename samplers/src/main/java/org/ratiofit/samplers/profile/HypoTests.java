@@ -64,6 +64,20 @@ public final class HypoTests {
         return migrad.minimise(asimov, specs, generating.covariance());
     }
 
+    /**
+     * The Asimov data set made at {@code injectedMu} (the other parameters at their fit to the data
+     * with mu held there), fitted with mu free, against {@code injectedMu}: see {@link AsimovClosure}.
+     */
+    public AsimovClosure asimovClosure(StatisticalModel model, double injectedMu) {
+        int poi = poi(model);
+        FitResult free = fit(model);
+        FitResult at = fitAt(model, free, injectedMu);
+        StatisticalModel asimov = model.asimov(at.values());
+        List<ParameterSpec> specs = Parameters.release(at.parameters(), at.parameters().get(poi).name());
+        FitResult a = org.ratiofit.samplers.fit.Hesse.compute(asimov, migrad.minimise(asimov, specs, at.covariance()));
+        return AsimovClosure.of(at.parameters().get(poi).name(), injectedMu, a.values()[poi], a.errors()[poi]);
+    }
+
     public static HypoTests defaults() {
         return new HypoTests(Migrad.builder().tolerance(0.01).build());
     }
@@ -191,7 +205,7 @@ public final class HypoTests {
         while (f.applyAsDouble(hi) > 0) {
             if (hi >= upper || ++guard > 20) {
                 throw new IllegalStateException("CLs stays above the target up to mu = " + hi
-                        + ": raise muMax or the upper bound of the parameter of interest");
+                        + ": raise muMax (ratiofit limit --mu-max) or the upper bound of the parameter of interest");
             }
             hi = Math.min(2 * hi, upper);
         }

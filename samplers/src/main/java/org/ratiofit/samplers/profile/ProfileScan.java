@@ -12,6 +12,7 @@ import org.ratiofit.objective.ParameterSpec;
 import org.ratiofit.samplers.fit.FitResult;
 import org.ratiofit.samplers.fit.Json;
 import org.ratiofit.samplers.fit.Migrad;
+import org.ratiofit.samplers.fit.NonFiniteStartException;
 
 /**
  * Profile-likelihood scans in one and two parameters. Each point is a conditional fit with the
@@ -73,17 +74,17 @@ public final class ProfileScan {
             double[] start = best.values().clone();
             if (side == 0) {
                 for (int i = s - 1; i >= 0; i--) {
-                    FitResult r = conditional(objective, best, new int[] {index}, new double[] {pts[i]}, start, statOnly);
-                    q[i] = (r.minimumValue() - best.minimumValue()) / best.errorDef();
-                    valid[i] = r.status().validMinimum();
-                    start = r.values();
+                    FitResult r = conditionalOrNull(objective, best, new int[] {index}, new double[] {pts[i]}, start, statOnly);
+                    q[i] = r == null ? Double.NaN : (r.minimumValue() - best.minimumValue()) / best.errorDef();
+                    valid[i] = r != null && r.status().validMinimum();
+                    start = r == null ? start : r.values();
                 }
             } else {
                 for (int i = s; i < pts.length; i++) {
-                    FitResult r = conditional(objective, best, new int[] {index}, new double[] {pts[i]}, start, statOnly);
-                    q[i] = (r.minimumValue() - best.minimumValue()) / best.errorDef();
-                    valid[i] = r.status().validMinimum();
-                    start = r.values();
+                    FitResult r = conditionalOrNull(objective, best, new int[] {index}, new double[] {pts[i]}, start, statOnly);
+                    q[i] = r == null ? Double.NaN : (r.minimumValue() - best.minimumValue()) / best.errorDef();
+                    valid[i] = r != null && r.status().validMinimum();
+                    start = r == null ? start : r.values();
                 }
             }
         });
@@ -104,10 +105,10 @@ public final class ProfileScan {
         IntStream.range(0, x.length).parallel().forEach(i -> {
             double[] start = best.values().clone();
             for (int j = 0; j < y.length; j++) {
-                FitResult r = conditional(objective, best, new int[] {ix, iy}, new double[] {x[i], y[j]}, start, statOnly);
-                q[i][j] = (r.minimumValue() - best.minimumValue()) / best.errorDef();
-                valid[i][j] = r.status().validMinimum();
-                start = r.values();
+                FitResult r = conditionalOrNull(objective, best, new int[] {ix, iy}, new double[] {x[i], y[j]}, start, statOnly);
+                q[i][j] = r == null ? Double.NaN : (r.minimumValue() - best.minimumValue()) / best.errorDef();
+                valid[i][j] = r != null && r.status().validMinimum();
+                start = r == null ? start : r.values();
             }
         });
         return new Scan2D(Json.FORMAT_VERSION, parameterX, parameterY, statOnly, x.clone(), y.clone(), q, valid);
@@ -115,6 +116,32 @@ public final class ProfileScan {
 
     /** A fit with parameters {@code fixedIdx} held at {@code fixedVal}, from {@code start}. */
     private final AtomicInteger done = new AtomicInteger();
+
+    /**
+     * The conditional fit from {@code start}, else (when the cost is not finite there) from the
+     * best fit's other values; null when it is not finite from either, so the scan computes every
+     * other point and marks this one (q = NaN, not valid) instead of giving up.
+     */
+    FitResult conditionalOrNull(Objective objective, FitResult best, int[] fixedIdx, double[] fixedVal, double[] start,
+                                boolean freezeOthers) {
+        FitResult r;
+        try {
+            r = conditionalFit(objective, best, fixedIdx, fixedVal, start, freezeOthers);
+        } catch (NonFiniteStartException e) {
+            r = null;
+            if (!Arrays.equals(start, best.values())) {
+                try {
+                    r = conditionalFit(objective, best, fixedIdx, fixedVal, best.values(), freezeOthers);
+                } catch (NonFiniteStartException again) {
+                    // marked by the caller
+                }
+            }
+        }
+        if (progress != null) {
+            progress.accept(done.incrementAndGet());
+        }
+        return r;
+    }
 
     FitResult conditional(Objective objective, FitResult best, int[] fixedIdx, double[] fixedVal, double[] start,
                           boolean freezeOthers) {

@@ -15,9 +15,15 @@ public record ClosureSettings(double tolerance, double nSigma, int bins, double 
     public static final ClosureSettings DEFAULT = new ClosureSettings(0.01, 3, 20, 1e-3, 2);
 
     public ClosureSettings {
-        if (!(tolerance >= 0) || !(nSigma >= 0) || bins < 2 || !(minPValue >= 0 && minPValue < 1) || !(beta >= 0)) {
-            throw new IllegalArgumentException("invalid closure settings: tolerance " + tolerance + ", nSigma " + nSigma + ", bins " + bins
-                    + ", minPValue " + minPValue + ", beta " + beta);
+        // each bad setting by name, with its command-line option (validate's --tolerance, --n-sigma, ...)
+        java.util.List<String> bad = new java.util.ArrayList<>();
+        if (!(tolerance >= 0)) bad.add("tolerance (--tolerance) must be >= 0, got " + tolerance);
+        if (!(nSigma >= 0)) bad.add("nSigma (--n-sigma) must be >= 0, got " + nSigma);
+        if (bins < 2) bad.add("bins (--bins) must be at least 2, got " + bins);
+        if (!(minPValue >= 0 && minPValue < 1)) bad.add("minPValue (--min-p) must lie in [0, 1), got " + minPValue);
+        if (!(beta >= 0)) bad.add("beta (--beta) must be >= 0, got " + beta);
+        if (!bad.isEmpty()) {
+            throw new IllegalArgumentException("invalid closure setting: " + String.join("; ", bad));
         }
     }
 }

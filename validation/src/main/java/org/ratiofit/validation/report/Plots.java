@@ -3,11 +3,11 @@ package org.ratiofit.validation.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
+import org.ratiofit.io.AtomicFiles;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -97,14 +97,14 @@ public final class Plots {
      * the two paths.
      */
     public static List<Path> save(XYChart chart, Path dir, String name) throws IOException {
-        Files.createDirectories(dir);
         if (!name.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("plot name '" + name + "' must use letters, digits, '.', '_' and '-' only");
         }
         Path png = dir.resolve(name + ".png");
         Path svg = dir.resolve(name + ".svg");
-        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
-        VectorGraphicsEncoder.saveVectorGraphic(chart, svg.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        // each file whole or not at all (a full disk must not leave a truncated SVG)
+        AtomicFiles.write(png, o -> BitmapEncoder.saveBitmap(chart, o, BitmapEncoder.BitmapFormat.PNG));
+        AtomicFiles.write(svg, o -> VectorGraphicsEncoder.saveVectorGraphic(chart, o, VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
         List<Path> out = new ArrayList<>();
         out.add(png);
         out.add(svg);

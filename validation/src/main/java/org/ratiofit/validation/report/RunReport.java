@@ -1,14 +1,13 @@
 package org.ratiofit.validation.report;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.knowm.xchart.XYChart;
+import org.ratiofit.io.AtomicFiles;
 
 /**
  * One HTML page per run ({@code --report DIR}) that collects the run's tables and plots: the page
@@ -76,7 +75,6 @@ public final class RunReport {
 
     /** Writes {@code index.html} and returns its path. */
     public Path write() throws IOException {
-        Files.createDirectories(dir);
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
                 .append(escape(title)).append("</title>\n<style>")
@@ -91,7 +89,7 @@ public final class RunReport {
         }
         html.append("</body></html>\n");
         Path index = dir.resolve("index.html");
-        Files.writeString(index, html.toString(), StandardCharsets.UTF_8);
+        AtomicFiles.writeString(index, html.toString());
         return index;
     }
 

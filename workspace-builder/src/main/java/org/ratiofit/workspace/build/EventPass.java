@@ -83,6 +83,10 @@ final class EventPass {
     private final int chunkSize;
     private final Progress progress;
 
+    /** Observed data: negative weights are refused, zero weights counted (simulated samples may have both). */
+    private boolean observed;
+    private final java.util.concurrent.atomic.AtomicLong zeroWeights = new java.util.concurrent.atomic.AtomicLong();
+
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Map<Integer, RegionChunk[]> results = new ConcurrentHashMap<>();
     private final Object lock = new Object();
@@ -100,6 +104,20 @@ final class EventPass {
         this.threads = threads;
         this.chunkSize = chunkSize;
         this.progress = progress;
+    }
+
+    /**
+     * Marks the pass as the observed data: a negative weight is refused (naming the column and the
+     * event), zero weights are counted ({@link #zeroWeights()}).
+     */
+    EventPass observed() {
+        this.observed = true;
+        return this;
+    }
+
+    /** Events with weight 0 (counted for observed data only). */
+    long zeroWeights() {
+        return zeroWeights.get();
     }
 
     /** Runs the pass; per region (in the order given) its gathered events. */
@@ -260,6 +278,20 @@ final class EventPass {
                 }
             }
             double[] w = files.weight() == null ? null : c.table.column(files.weight());
+            if (observed && w != null) {
+                long zeros = 0;
+                for (int i = 0; i < n; i++) {
+                    if (w[i] < 0) {
+                        throw new IllegalArgumentException(what + ": weight column '" + files.weight() + "' is " + w[i] + " at event "
+                                + (c.first + i) + " (counted from 0): observed data cannot have negative weights (simulated samples may;"
+                                + " see workspace-builder/README.md, 'Event weights')");
+                    }
+                    if (w[i] == 0) {
+                        zeros++;
+                    }
+                }
+                zeroWeights.addAndGet(zeros);
+            }
             RegionChunk[] out = new RegionChunk[regions.size()];
             for (int r = 0; r < regions.size(); r++) {
                 RegionSpec spec = regions.get(r);

@@ -1,5 +1,6 @@
 package org.ratiofit.workspace.build;
 
+import org.ratiofit.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -41,6 +42,7 @@ import org.ratiofit.workspace.config.FitConfig.SystematicType;
 import org.ratiofit.workspace.config.FitConfig.Term;
 import org.ratiofit.workspace.config.FitConfig.Variation;
 import org.ratiofit.workspace.config.FitConfigLoader;
+import org.ratiofit.io.OutputGuard;
 import org.ratiofit.workspace.io.AtomicDirectory;
 import org.ratiofit.workspace.io.Provenance;
 import org.ratiofit.workspace.selection.Selection;
@@ -140,6 +142,7 @@ public final class WorkspaceBuilder {
             basis = cfg.basisSamples();
             threads = options.effectiveThreads();
             chunkSize = options.chunkSize() > 0 ? options.chunkSize() : cfg.general().chunkSize();
+            guardOutput();
             pool = new EnsemblePool(chunkSize);
             plan();
             long t1 = System.nanoTime();
@@ -160,6 +163,7 @@ public final class WorkspaceBuilder {
                     ws = new Workspace(mb.parameters(), mb.channels());
                 }
                 warnings.addAll(Code4PositivityReport.lines(ws.channels()));
+                warnings.addAll(BuildChecks.warnings(ws.channels()));
                 Path dir = out.path();
                 new WorkspaceWriter().write(ws, dir);
                 LinkedHashSet<Path> folders = new LinkedHashSet<>(cfg.ensembles().values());
@@ -173,12 +177,25 @@ public final class WorkspaceBuilder {
                         (t3 - t2) * 1e-9, inference / (threads * total));
                 BuildResult result = new BuildResult(BuildResult.FORMAT_VERSION, outputDir.toString(), configFile.toString(), threads,
                         chunkSize, passes.summaries(ws.channels()), pool.size(), pool.evaluations.sum(), timings, List.copyOf(warnings));
-                JSON.writeValue(dir.resolve(BuildResult.FILE_NAME).toFile(), result);
+                AtomicFiles.write(dir.resolve(BuildResult.FILE_NAME), o -> JSON.writeValue(o, result));
                 out.commit();
                 return result;
             } finally {
                 exec.shutdownNow();
             }
+        }
+
+        /**
+         * The output folder is refused before any work when it is, holds or lies inside an input
+         * (the configuration, an event file, an ensemble), and when it exists but is not a
+         * workspace ratiofit built (with --overwrite) or is not to be overwritten.
+         */
+        void guardOutput() throws IOException {
+            List<Path> inputs = new ArrayList<>();
+            inputs.add(configFile);
+            inputs.addAll(cfg.inputFiles());
+            inputs.addAll(cfg.ensembles().values());
+            OutputGuard.check("-o", outputDir, OutputGuard.Kind.WORKSPACE, options.overwrite(), inputs);
         }
 
         private static ThreadFactory daemonThreads() {
@@ -399,8 +416,12 @@ public final class WorkspaceBuilder {
             if (cfg.dataSample().isPresent()) {
                 Sample d = cfg.dataSample().get();
                 ps.dataJobs = allJobs;
-                ps.data = new EventPass("data sample '" + d.name() + "'", d.events(), evalUnbinned, allJobs, features, pool, exec, threads,
-                        chunkSize, progress).run();
+                EventPass dataPass = new EventPass("data sample '" + d.name() + "'", d.events(), evalUnbinned, allJobs, features, pool, exec,
+                        threads, chunkSize, progress).observed();
+                ps.data = dataPass.run();
+                if (dataPass.zeroWeights() > 0) {
+                    warnings.add("data sample '" + d.name() + "': " + dataPass.zeroWeights() + " events have weight 0 and do not enter the fit");
+                }
             }
             List<EventPass.RegionSpec> refSpecs = new ArrayList<>();
             for (Region r : regions) {
@@ -817,7 +838,7 @@ public final class WorkspaceBuilder {
                 pts.add(p);
             }
             root.put("points", pts);
-            JSON.writeValue(dir.resolve(ASIMOV_FILE).toFile(), root);
+            AtomicFiles.write(dir.resolve(ASIMOV_FILE), o -> JSON.writeValue(o, root));
         }
     }
 }

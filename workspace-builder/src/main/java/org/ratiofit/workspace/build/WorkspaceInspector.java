@@ -118,8 +118,20 @@ public final class WorkspaceInspector {
             String sn = s.path("name").asText();
             double y = s.path("yield").asDouble();
             if (!(y > 0)) warnings.add("channel '" + name + "': sample '" + sn + "' has yield " + y);
-            double[] lr = column(dir, data.path("columns").path(sn).path("log_ratio").asText(), cache);
-            dataLogRatios.add(lr);
+            String lrName = data.path("columns").path(sn).path("log_ratio").asText();
+            double[] lr = column(dir, lrName, cache);
+            if (lr.length != nData) {
+                // counted, not indexed past its end: fit refuses such a workspace, inspect says why
+                warnings.add("channel '" + name + "': sample '" + sn + "': " + lrName + " has " + lr.length
+                        + " values but the data has " + nData + " events");
+            } else {
+                dataLogRatios.add(lr);
+            }
+            String clip = BuildChecks.clipping(lr);
+            if (clip != null) {
+                warnings.add("channel '" + name + "': sample '" + sn + "': " + clip + " of " + nData
+                        + " data events; export logits instead of scores (README, 'Clipped log-ratios')");
+            }
             ColumnStats ds = stats(lr);
             ColumnStats rs = null;
             if (ref != null && !ref.isNull()) {

@@ -279,7 +279,7 @@ public final class ConfigValidator {
                     problem(p, "Parameters, Monomials and Models belong to Type: Polynomial systematics only");
                 }
                 if (s.up().isEmpty() || s.down().isEmpty()) {
-                    problem(p + (s.up().isEmpty() ? ".Up" : ".Dn"), "missing: a " + s.type().name().toLowerCase(java.util.Locale.ROOT)
+                    problem(p + (s.up().isEmpty() ? ".Up" : ".Dn"), "missing: a Type: " + yamlName(s.type())
                             + " systematic needs Up and Dn variations, one per affected sample");
                 }
                 Set<String> upSamples = variations(s, s.up());
@@ -588,5 +588,15 @@ public final class ConfigValidator {
                 }
             }
         }
+    }
+
+    /** A systematic's type as the configuration spells it. */
+    static String yamlName(SystematicType t) {
+        return switch (t) {
+            case NORM -> "Norm";
+            case SHAPE -> "Shape";
+            case NORM_PLUS_SHAPE -> "NormPlusShape";
+            case POLYNOMIAL -> "Polynomial";
+        };
     }
 }

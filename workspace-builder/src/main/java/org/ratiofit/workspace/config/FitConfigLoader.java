@@ -91,7 +91,8 @@ public final class FitConfigLoader {
         try {
             // A repeated key would otherwise silently replace the first value.
             YAMLFactory yaml = YAMLFactory.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-            root = new ObjectMapper(yaml).readTree(file.toFile());
+            // .inf/-.inf/.nan quoted first: Jackson refuses them as "malformed numeric value"
+            root = new ObjectMapper(yaml).readTree(YamlSpecialFloats.quote(Files.readString(file)));
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             problems.add(new ConfigProblem("", "not valid YAML" + (loc != null ? " (line " + loc.getLineNr() + ", column "
@@ -266,11 +267,20 @@ public final class FitConfigLoader {
                 }
                 return fallback != null ? fallback : new double[] {Double.NaN, Double.NaN};
             }
-            if (!b.isArray() || b.size() != 2 || !b.get(0).isNumber() || !b.get(1).isNumber()) {
-                problem(bp, "expected [lower, upper], two numbers; found " + describe(b));
-                return new double[] {Double.NaN, Double.NaN};
+            if (b.isArray() && b.size() == 2) {
+                Double lo = YamlSpecialFloats.value(b.get(0));
+                Double hi = YamlSpecialFloats.value(b.get(1));
+                if ((lo != null && lo.isNaN()) || (hi != null && hi.isNaN())) {
+                    problem(bp, "NaN (.nan) is not a bound; give numbers, or -.inf / .inf for no bound");
+                    return new double[] {Double.NaN, Double.NaN};
+                }
+                if ((lo != null || b.get(0).isNumber()) && (hi != null || b.get(1).isNumber())) {
+                    // YAML writes unbounded as -.inf / .inf
+                    return new double[] {lo != null ? lo : b.get(0).asDouble(), hi != null ? hi : b.get(1).asDouble()};
+                }
             }
-            return new double[] {b.get(0).asDouble(), b.get(1).asDouble()};
+            problem(bp, "expected [lower, upper], two numbers (-.inf / .inf for no bound); found " + describe(b));
+            return new double[] {Double.NaN, Double.NaN};
         }
 
         Systematic systematic(JsonNode n, String p) {
@@ -506,6 +516,12 @@ public final class FitConfigLoader {
                 if (required) {
                     problem(at(p, key), "missing");
                 }
+                return null;
+            }
+            Double special = YamlSpecialFloats.value(n);
+            if (special != null) {
+                problem(at(p, key), special.isNaN() ? "NaN (.nan) is not a usable value; give a number"
+                        : "must be finite, found " + n.asText());
                 return null;
             }
             if (!n.isNumber()) {

@@ -1,5 +1,6 @@
 package org.ratiofit.workspace.io;
 
+import org.ratiofit.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ public record Provenance(
 
     /** Writes {@code provenance.json} into a folder. */
     public void write(Path folder) throws IOException {
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(folder.resolve(FILE_NAME).toFile(), this);
+        AtomicFiles.write(folder.resolve(FILE_NAME), o -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o, this));
     }
 
     public static Provenance read(Path folder) throws IOException {

@@ -24,6 +24,7 @@ import org.ratiofit.workspace.config.ConfigProblem;
 import org.ratiofit.workspace.config.EnsembleInspector;
 import org.ratiofit.workspace.config.FitConfig;
 import org.ratiofit.workspace.config.FitConfigLoader;
+import org.ratiofit.io.OutputGuard;
 import org.ratiofit.workspace.io.AtomicDirectory;
 
 /**
@@ -130,6 +131,7 @@ public final class ConfigTraining {
         long t0 = System.nanoTime();
         Plan plan = plan(configFile);
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
+        guardOutputs(configFile, plan, overwrite);
         if (!overwrite) {
             List<ConfigProblem> exists = new ArrayList<>();
             for (EnsembleJob j : plan.jobs()) {
@@ -175,6 +177,42 @@ public final class ConfigTraining {
         }
         return new TrainingReport(TrainingReport.FORMAT_VERSION, configFile.toAbsolutePath(), settings, results,
                 plan.skipped(), (System.nanoTime() - t0) * 1e-9);
+    }
+
+    /**
+     * Every ensemble folder is checked before any training: none may be, hold or lie inside the
+     * configuration or an event file, and with {@code overwrite} an existing folder must be an
+     * ensemble ratiofit trained (ensemble.json + training records); anything else is refused,
+     * each problem with the YAML path that names the folder.
+     */
+    static void guardOutputs(Path configFile, Plan plan, boolean overwrite) throws IOException {
+        List<Path> inputs = new ArrayList<>();
+        inputs.add(configFile);
+        inputs.addAll(plan.config().inputFiles());
+        List<ConfigProblem> refused = new ArrayList<>();
+        for (EnsembleJob j : plan.jobs()) {
+            if (!overwrite && Files.exists(j.folder())) {
+                continue; // listed below as "exists"
+            }
+            try {
+                OutputGuard.check("", j.folder(), OutputGuard.Kind.ENSEMBLE, overwrite, inputs);
+            } catch (OutputGuard.RefusedException e) {
+                refused.add(new ConfigProblem(j.yamlPath(), e.getMessage()));
+            }
+        }
+        for (int a = 0; a < plan.jobs().size(); a++) {
+            for (int b = 0; b < plan.jobs().size(); b++) {
+                Path fa = plan.jobs().get(a).folder().toAbsolutePath().normalize();
+                Path fb = plan.jobs().get(b).folder().toAbsolutePath().normalize();
+                if (a != b && fb.startsWith(fa) && !fa.equals(fb)) {
+                    refused.add(new ConfigProblem(plan.jobs().get(b).yamlPath(), fb + " lies inside " + fa
+                            + ", another ensemble folder this command writes"));
+                }
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new ConfigException(configFile, refused);
+        }
     }
 
     /** Trains one ensemble and writes its folder. */

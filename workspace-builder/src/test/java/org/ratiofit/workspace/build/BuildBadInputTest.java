@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -83,10 +82,24 @@ class BuildBadInputTest {
         Files.writeString(cfg, Toy.YAML);
         Files.createDirectories(dir.resolve("ws"));
         Files.writeString(dir.resolve("ws/old.txt"), "old");
-        assertThrows(FileAlreadyExistsException.class, () -> WorkspaceBuilder.build(cfg, dir.resolve("ws"), BuildOptions.defaults()));
+        IOException e = assertThrows(IOException.class, () -> WorkspaceBuilder.build(cfg, dir.resolve("ws"), BuildOptions.defaults()));
+        assertTrue(e.getMessage().contains("exists"), e.getMessage());
         assertTrue(Files.exists(dir.resolve("ws/old.txt")));
+        // --overwrite replaces only a workspace ratiofit built: this folder is not one
+        e = assertThrows(IOException.class,
+                () -> WorkspaceBuilder.build(cfg, dir.resolve("ws"), BuildOptions.defaults().withOverwrite(true)));
+        assertTrue(e.getMessage().contains("is not a ratiofit workspace"), e.getMessage());
+        assertEquals("old", Files.readString(dir.resolve("ws/old.txt")));
+        Files.delete(dir.resolve("ws/old.txt"));
+        Files.delete(dir.resolve("ws"));
+        WorkspaceBuilder.build(cfg, dir.resolve("ws"), BuildOptions.defaults());
+        Files.writeString(dir.resolve("ws/note.txt"), "written into the built workspace");
         WorkspaceBuilder.build(cfg, dir.resolve("ws"), BuildOptions.defaults().withOverwrite(true));
-        assertFalse(Files.exists(dir.resolve("ws/old.txt")));
+        assertFalse(Files.exists(dir.resolve("ws/note.txt")));
         assertTrue(Files.exists(dir.resolve("ws/workspace.json")));
+        // the input folder itself: refused, every input untouched
+        e = assertThrows(IOException.class, () -> WorkspaceBuilder.build(cfg, dir, BuildOptions.defaults().withOverwrite(true)));
+        assertTrue(e.getMessage().contains("input"), e.getMessage());
+        assertTrue(Files.exists(cfg));
     }
 }

@@ -1,5 +1,6 @@
 package org.ratiofit.ratio.training.diagnostics;
 
+import org.ratiofit.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -223,9 +224,9 @@ public final class TrainingDiagnostics {
         DiagnosticsReport report = new DiagnosticsReport(DiagnosticsReport.FORMAT_VERSION, ensemble.members().size(),
                 curves, over, calibration, closure, norm, nul, figures);
         try {
-            JSON.writeValue(dir.resolve("report.json").toFile(), report);
+            AtomicFiles.write(dir.resolve("report.json"), o -> JSON.writeValue(o, report));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + dir.resolve("report.json"), e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
         return report;
     }
@@ -273,9 +274,9 @@ public final class TrainingDiagnostics {
     private static String save(XYChart c, Path dir, String name) {
         String file = name + ".png";
         try {
-            BitmapEncoder.saveBitmap(c, dir.resolve(file).toString(), BitmapEncoder.BitmapFormat.PNG);
+            AtomicFiles.write(dir.resolve(file), o -> BitmapEncoder.saveBitmap(c, o, BitmapEncoder.BitmapFormat.PNG));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write figure " + dir.resolve(file), e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
         return file;
     }

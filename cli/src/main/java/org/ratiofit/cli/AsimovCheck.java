@@ -1,0 +1,19 @@
+package org.ratiofit.cli;
+
+import org.ratiofit.samplers.profile.AsimovClosure;
+
+/** The Asimov closure line of {@code limit} and {@code significance}, and its warning. */
+final class AsimovCheck {
+
+    private AsimovCheck() {}
+
+    static void report(Output out, AsimovClosure c) {
+        out.paragraph("Asimov check: the data set made with " + c.parameter() + " = " + Output.plain(c.injected()) + " fits back to "
+                + Output.plain(c.muHat()) + " +- " + Output.num4(c.error()) + " (" + Output.num4(c.pull()) + " errors; at most "
+                + AsimovClosure.MAX_PULL + " pass)");
+        String w = c.warning();
+        if (w != null) {
+            out.paragraph("warning: " + w);
+        }
+    }
+}
