@@ -20,12 +20,13 @@ public final class ToyCls {
      * One grid point.
      *
      * @param cls            observed CLs from toys, {@code clsError} its Monte-Carlo error
-     * @param expectedCls    expected CLs at -2, -1, 0, +1, +2 sigma from toys
+     * @param expectedCls    expected CLs at -2, -1, 0, +1, +2 sigma from toys, {@code expectedClsError} their
+     *                       Monte-Carlo errors
      * @param asymptoticCls  the asymptotic CLs and expected bands beside them
      * @param sbToys         valid s+b toys; {@code bToys} valid background-only toys
      */
     public record Point(double mu, double qObserved, double clsb, double clsbError, double clb, double clbError,
-                        double cls, double clsError, double[] expectedCls, double asymptoticCls, double[] asymptoticExpectedCls,
+                        double cls, double clsError, double[] expectedCls, double[] expectedClsError, double asymptoticCls, double[] asymptoticExpectedCls,
                         int sbToys, int bToys, int invalidToys) {
     }
 
@@ -73,11 +74,14 @@ public final class ToyCls {
             double cls = pb > 0 ? psb / pb : Double.NaN;
             double ecls = cls(psb, esb, pb, eb, qs.length, qb.length);
             double[] e = new double[5];
+            double[] ee = new double[5];
             for (int k = -2; k <= 2; k++) {
                 double level = 1 - phi(k);
                 double qk = ToyStats.quantile(qb, level);
                 double pbk = ToyStats.tail(qb, qk);
-                e[k + 2] = pbk > 0 ? ToyStats.tail(qs, qk) / pbk : Double.NaN;
+                double psbk = ToyStats.tail(qs, qk);
+                e[k + 2] = pbk > 0 ? psbk / pbk : Double.NaN;
+                ee[k + 2] = cls(psbk, ToyStats.binomialError(psbk, qs.length), pbk, ToyStats.binomialError(pbk, qb.length), qs.length, qb.length);
                 exp[k + 2][g] = e[k + 2];
             }
             double[] a = plan.asymptotic()[g];
@@ -88,7 +92,7 @@ public final class ToyCls {
             asym[g] = a[0];
             obs[g] = cls;
             obsErr[g] = ecls;
-            points.add(new Point(plan.grid()[g], q, psb, esb, pb, eb, cls, ecls, e, a[0], ae, qs.length, qb.length,
+            points.add(new Point(plan.grid()[g], q, psb, esb, pb, eb, cls, ecls, e, ee, a[0], ae, qs.length, qb.length,
                     sb.toys() - sb.validToys()));
         }
         int invalidB = b.toys() - b.validToys();
@@ -133,7 +137,7 @@ public final class ToyCls {
      * The first downward crossing of {@code level} by {@code y} on the grid, interpolated linearly,
      * and its error from {@code err} at the two points through the slope: {value, error}.
      */
-    static double[] crossing(double[] x, double[] y, double[] err, double level) {
+    public static double[] crossing(double[] x, double[] y, double[] err, double level) {
         for (int i = 1; i < x.length; i++) {
             if (y[i - 1] >= level && y[i] < level) {
                 double f = (y[i - 1] - level) / (y[i - 1] - y[i]);
