@@ -24,6 +24,8 @@ import picocli.CommandLine.Option;
             SampleCommand.class,
             DemoCommand.class,
             ValidateCommand.class,
+            CoverageCommand.class,
+            MergeToysCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class RatiofitCommand implements Runnable {

@@ -69,8 +69,8 @@ public final class NeymanBelt {
                 qcErr[g] = 0.5 * Math.abs(ToyStats.quantile(sorted[g], Math.min(1, cl + dl)) - ToyStats.quantile(sorted[g], Math.max(0, cl - dl)));
                 asymC[g] = a;
             }
-            double[] toy = interval(grid, plan.observed(), qc);
-            double[] asym = interval(grid, plan.observed(), asymC);
+            double[] toy = interval(grid, plan.observed(), qc, plan.observedMuHat());
+            double[] asym = interval(grid, plan.observed(), asymC, plan.observedMuHat());
             boolean loEdge = toy[2] == 1;
             boolean hiEdge = toy[3] == 1;
             String name = plan.parameterOfInterest();
@@ -91,9 +91,33 @@ public final class NeymanBelt {
 
     /**
      * {lower, upper, lower at edge (1/0), upper at edge (1/0), not contiguous (1/0)} of
-     * {x : q(x) &lt;= c(x)}, ends interpolated linearly in q - c; NaN ends when no point is inside.
+     * {x : q(x) &lt;= c(x)}. The best fit {@code xHat} (where q = 0) joins the grid, and the ends
+     * are interpolated linearly in sqrt(q) - sqrt(c), which is exact for a Gaussian likelihood
+     * with a constant critical value; NaN ends when no point is inside.
      */
-    static double[] interval(double[] x, double[] q, double[] c) {
+    static double[] interval(double[] grid, double[] qGrid, double[] cGrid, double xHat) {
+        int n = grid.length;
+        boolean add = Double.isFinite(xHat) && xHat > grid[0] && xHat < grid[n - 1];
+        for (double g : grid) {
+            add &= g != xHat;
+        }
+        double[] x = new double[n + (add ? 1 : 0)];
+        double[] q = new double[x.length];
+        double[] c = new double[x.length];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            if (add && i > 0 && grid[i - 1] < xHat && xHat < grid[i]) {
+                double f = (xHat - grid[i - 1]) / (grid[i] - grid[i - 1]);
+                x[k] = xHat;
+                q[k] = 0;
+                c[k] = cGrid[i - 1] + f * (cGrid[i] - cGrid[i - 1]);
+                k++;
+            }
+            x[k] = grid[i];
+            q[k] = qGrid[i];
+            c[k] = cGrid[i];
+            k++;
+        }
         int first = -1;
         int last = -1;
         int count = 0;
@@ -111,13 +135,17 @@ public final class NeymanBelt {
         }
         double lo = x[first];
         if (first > 0) {
-            lo = cross(x[first - 1], q[first - 1] - c[first - 1], x[first], q[first] - c[first]);
+            lo = cross(x[first - 1], d(q[first - 1], c[first - 1]), x[first], d(q[first], c[first]));
         }
         double hi = x[last];
         if (last < x.length - 1) {
-            hi = cross(x[last], q[last] - c[last], x[last + 1], q[last + 1] - c[last + 1]);
+            hi = cross(x[last], d(q[last], c[last]), x[last + 1], d(q[last + 1], c[last + 1]));
         }
         return new double[] {lo, hi, first == 0 ? 1 : 0, last == x.length - 1 ? 1 : 0, count != last - first + 1 ? 1 : 0};
+    }
+
+    private static double d(double q, double c) {
+        return Math.sqrt(Math.max(q, 0)) - Math.sqrt(Math.max(c, 0));
     }
 
     private static double cross(double x0, double d0, double x1, double d1) {

@@ -27,7 +27,7 @@ import org.ratiofit.samplers.profile.TestStatistic;
  * @param lowerBound           the parameter of interest's lower bound (for interval ends)
  * @param upperBound           its upper bound
  * @param asymptotic           asymptotic companions per grid point: for CLS {CLs, CLs+b, CLb, then
- *                             the expected CLs at -2..+2 sigma}; for SIGNIFICANCE {p0}; for NEYMAN
+ *                             the expected CLs at -2..+2 sigma, q_A}; for SIGNIFICANCE {p0}; for NEYMAN
  *                             {the Asimov statistic} (may be empty)
  * @param seed                 the study's seed
  * @param fit                  the toys' fit settings
@@ -123,11 +123,12 @@ public record ToyPlan(int formatVersion, Kind kind, String parameterOfInterest, 
         for (int g = 0; g < grid.length; g++) {
             HypoTestResult r = tests.test(ctx, ts, grid[g]);
             observed[g] = r.q();
-            double[] a = new double[8];
+            double[] a = new double[9];
             a[0] = r.cls();
             a[1] = r.clsb();
             a[2] = r.clb();
             System.arraycopy(r.expectedCls(), 0, a, 3, 5);
+            a[8] = r.qAsimov();
             asym[g] = a;
             double[] truth = tests.fitAt(model, free, grid[g]).values();
             ens.add(new ToyEnsemble("s+b " + spec.name() + "=" + grid[g], g, truth, free.covariance(), ts, new double[] {grid[g]}));
