@@ -63,13 +63,13 @@ class SparkToyRunnerTest {
     @Test
     void sparkGivesTheLocalThreadPoolsSamplesEvenWithARetriedTask() {
         ToyPlan plan = ToyPlan.cls(model, FitSettings.defaults(), TestStatistic.Q_TILDE_MU, new double[] {0.6, 1.2}, 4);
-        ToySamples local = new LocalToyRunner(model, 2).run(plan.study(0, 30), null);
+        ToySamples local = new LocalToyRunner(model, 2).run(plan.study(0, 16), null);
         long[] last = new long[1];
         ToySamples spark;
         try (SparkToyRunner r = new SparkToyRunner(MASTER, WorkspaceSource.of(wsDir, Map.of(), Map.of(), false), 7)) {
-            spark = r.run(plan.study(0, 30), d -> last[0] = d);
+            spark = r.run(plan.study(0, 16), d -> last[0] = d);
         }
-        assertEquals(90, last[0], "the progress reaches every toy");
+        assertEquals(48, last[0], "the progress reaches every toy");
         for (int e = 0; e < local.ensembles().size(); e++) {
             for (int m = 0; m < local.ensembles().get(e).values().length; m++) {
                 assertArrayEquals(local.ensembles().get(e).values()[m], spark.ensembles().get(e).values()[m], "ensemble " + e);
