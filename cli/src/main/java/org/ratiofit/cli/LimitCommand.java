@@ -63,6 +63,10 @@ public final class LimitCommand implements Callable<Integer> {
             description = "With --toys: the tested values of the parameter of interest; the limit is interpolated between them.")
     String grid;
 
+    @Option(names = "--refine", paramLabel = "N", defaultValue = "0",
+            description = "With --toys: halve the grid interval holding the observed limit N times, each midpoint with its own toys.")
+    int refine;
+
     @Mixin
     ToyOptions toys;
 
@@ -91,7 +95,7 @@ public final class LimitCommand implements Callable<Integer> {
                         + p.name() + "'), got " + muMax);
             }
             if (toys.requested()) {
-                return ToyCommands.limit(cl, workspace, toys, minimiser, output, model, statistic, level.probability(), grid);
+                return ToyCommands.limit(cl, workspace, toys, minimiser, output, model, statistic, level.probability(), grid, refine);
             }
             HypoTests tests = new HypoTests(migrad);
             Output out = new Output(cl.getOut(), output, "ratiofit limit " + workspace.workspace);

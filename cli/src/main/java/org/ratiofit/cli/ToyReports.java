@@ -12,6 +12,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.ratiofit.samplers.toys.NeymanBelt;
 import org.ratiofit.samplers.toys.ToyCls;
+import org.ratiofit.samplers.toys.ToyLimitRefinement;
 import org.ratiofit.samplers.toys.ToyPlan;
 import org.ratiofit.samplers.toys.ToySamples;
 import org.ratiofit.samplers.toys.ToySignificance;
@@ -53,6 +54,10 @@ final class ToyReports {
     }
 
     static int limit(Output out, ToyStudyFile f, String title) throws IOException {
+        return limit(out, f, title, null);
+    }
+
+    static int limit(Output out, ToyStudyFile f, String title, ToyLimitRefinement.Result refined) throws IOException {
         ToyPlan plan = f.plan();
         ToyCls.Result r = ToyCls.analyse(plan, f.samples(), f.levels()[0]);
         String poi = plan.parameterOfInterest();
@@ -75,6 +80,18 @@ final class ToyReports {
         out.heading("upper limits (interpolated on the grid; +- the Monte-Carlo error)");
         out.table(List.of("", poi + " limit (toys)", "asymptotic, same grid"), lim);
         notes(out, r.notes());
+        if (refined != null) {
+            out.heading("refined by bisection (" + refined.points().size() + " further points, their own toys)");
+            List<List<String>> ref = new ArrayList<>();
+            for (ToyCls.Point p : refined.points()) {
+                ref.add(List.of(Output.plain(p.mu()), Output.num4(p.qObserved()), Output.num4(p.cls()) + " +- " + Output.num4(p.clsError()),
+                        Output.num4(p.asymptoticCls())));
+            }
+            out.table(List.of(poi, "q obs", "CLs (toys)", "CLs (asymptotic)"), ref);
+            out.paragraph("refined observed limit: " + poi + " < " + Output.num(refined.limit()) + " +- " + Output.num4(refined.limitError())
+                    + " (bracket [" + Output.plain(refined.bracketLow()) + ", " + Output.plain(refined.bracketHigh()) + "])");
+            notes(out, refined.notes());
+        }
         if (out.plotting()) {
             plotCls(out, poi, r);
             int g = nearest(plan.grid(), Double.isFinite(r.observedLimit()) ? r.observedLimit() : plan.grid()[plan.grid().length / 2]);
@@ -82,8 +99,11 @@ final class ToyReports {
         }
         Map<String, Object> m = json(f, "limit");
         m.put("limit", r);
+        if (refined != null) {
+            m.put("refinement", refined);
+        }
         out.finish(m);
-        return Double.isFinite(r.observedLimit()) ? 0 : 3;
+        return Double.isFinite(r.observedLimit()) && (refined == null || Double.isFinite(refined.limit())) ? 0 : 3;
     }
 
     static int significance(Output out, ToyStudyFile f, String title) throws IOException {

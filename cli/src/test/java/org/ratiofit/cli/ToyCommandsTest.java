@@ -77,6 +77,13 @@ class ToyCommandsTest {
         assertTrue(Files.isRegularFile(merged));
         assertTrue(Files.isRegularFile(rep.resolve("toys_cls_mu.png")));
         assertTrue(Files.isRegularFile(rep.resolve("toys_distribution_mu.png")));
+        // bisection: two more points inside the bracket of the grid's crossing
+        JsonNode refined = json(ToyWorkspace.run(limitArgs("--refine", "2")));
+        assertEquals(one.get("limit"), refined.get("limit"), "the grid's toys are unchanged by refinement");
+        assertEquals(2, refined.get("refinement").get("points").size());
+        double lo = refined.get("refinement").get("bracketLow").asDouble();
+        double hi = refined.get("refinement").get("bracketHigh").asDouble();
+        assertEquals(0.7 / 4, hi - lo, 1e-9, refined.get("refinement").toString());
         // a gap is refused
         ToyWorkspace.Run gap = ToyWorkspace.run("merge-toys", p1.toString());
         assertTrue(gap.code() == 0 || gap.code() == 3, "one part alone is a (partial) study: " + gap);
@@ -146,6 +153,8 @@ class ToyCommandsTest {
         bad("need finite FROM < TO", "limit", w, "--toys", "5", "--grid", "1:0.5:3");
         bad("--grid must be FROM:TO:N", "limit", w, "--toys", "5", "--grid", "0:1");
         bad("--toys needs --grid", "limit", w, "--toys", "5");
+        bad("--refine needs the whole study", "limit", w, "--toys", "5", "--grid", "0.1:1:3", "--refine", "2", "--toy-range", "0:2",
+                "--save-toys", "x.json");
         bad("give --save-toys", "limit", w, "--grid", "0.1:1:3", "--toy-range", "0:5");
         bad("--toy-range must be FROM:TO", "limit", w, "--grid", "0.1:1:3", "--toy-range", "5", "--save-toys", "x.json");
         bad("does not contain the best fit", "scan", w, "--neyman", "--toys", "5", "--range", "2:3", "--points", "3");

@@ -69,7 +69,11 @@ public record ToyPlan(int formatVersion, Kind kind, String parameterOfInterest, 
 
     /** Checks a grid: at least two points, strictly increasing, inside the parameter's bounds. */
     static void checkGrid(double[] grid, ParameterSpec p) {
-        if (grid == null || grid.length < 2) {
+        checkGrid(grid, p, 2);
+    }
+
+    static void checkGrid(double[] grid, ParameterSpec p, int minPoints) {
+        if (grid == null || grid.length < minPoints) {
             throw new IllegalArgumentException("the grid of " + p.name() + " needs at least two points");
         }
         for (int i = 0; i < grid.length; i++) {
@@ -100,13 +104,22 @@ public record ToyPlan(int formatVersion, Kind kind, String parameterOfInterest, 
      * @param ts q_mu or q~_mu
      */
     public static ToyPlan cls(StatisticalModel model, FitSettings fit, TestStatistic ts, double[] grid, long seed) {
+        return cls(model, fit, ts, grid, seed, 0, 2);
+    }
+
+    /**
+     * A CLs plan whose ensembles use the random streams from {@code streamOffset} on (refinement
+     * points of a limit use streams apart from the grid's), with at least {@code minPoints} points.
+     */
+    static ToyPlan cls(StatisticalModel model, FitSettings fit, TestStatistic ts, double[] grid, long seed, int streamOffset,
+                       int minPoints) {
         if (ts != TestStatistic.Q_MU && ts != TestStatistic.Q_TILDE_MU) {
             throw new IllegalArgumentException("CLs needs q_mu or q~_mu, got " + ts);
         }
         checkToys(model);
         int p = poi(model);
         ParameterSpec spec = model.parameters().get(p);
-        checkGrid(grid, spec);
+        checkGrid(grid, spec, minPoints);
         if (0 < spec.lower() || 0 > spec.upper()) {
             throw new IllegalArgumentException("background-only toys need " + spec.name() + " = 0 inside its bounds ["
                     + spec.lower() + ", " + spec.upper() + "]");
@@ -131,10 +144,10 @@ public record ToyPlan(int formatVersion, Kind kind, String parameterOfInterest, 
             a[8] = r.qAsimov();
             asym[g] = a;
             double[] truth = tests.fitAt(model, free, grid[g]).values();
-            ens.add(new ToyEnsemble("s+b " + spec.name() + "=" + grid[g], g, truth, free.covariance(), ts, new double[] {grid[g]}));
+            ens.add(new ToyEnsemble("s+b " + spec.name() + "=" + grid[g], streamOffset + g, truth, free.covariance(), ts, new double[] {grid[g]}));
         }
         double[] bTruth = tests.fitAt(model, free, 0).values();
-        ens.add(new ToyEnsemble("b-only", grid.length, bTruth, free.covariance(), ts, grid.clone()));
+        ens.add(new ToyEnsemble("b-only", streamOffset + grid.length, bTruth, free.covariance(), ts, grid.clone()));
         return new ToyPlan(Json.FORMAT_VERSION, Kind.CLS, spec.name(), ts, grid.clone(), observed, free.values()[p],
                 spec.lower(), spec.upper(), asym, seed, fit, ens);
     }

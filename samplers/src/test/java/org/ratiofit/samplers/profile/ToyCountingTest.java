@@ -94,6 +94,14 @@ class ToyCountingTest {
         }
         // linear interpolation on a coarse grid adds a bias of up to ~0.15 here; the MC error adds the rest
         assertEquals(lo, r.observedLimit(), 0.25 + 4 * r.observedLimitError(), "limit vs exact");
+        // bisection: four halvings of the bracket leave an interpolation bias well below 0.05
+        org.ratiofit.samplers.toys.ToyLimitRefinement.Result ref = org.ratiofit.samplers.toys.ToyLimitRefinement.refine(
+                data, plan, r, new LocalToyRunner(data, 2), toys, 4, null);
+        assertEquals(4, ref.points().size());
+        assertTrue(ref.bracketHigh() - ref.bracketLow() <= (grid[1] - grid[0]) / 8 + 1e-12, "bracket " + ref.bracketLow() + ".." + ref.bracketHigh());
+        assertTrue(ref.bracketLow() <= lo + 4 * ref.limitError() + 0.03 && lo <= ref.bracketHigh() + 4 * ref.limitError() + 0.03,
+                "exact limit " + lo + " vs bracket " + ref.bracketLow() + ".." + ref.bracketHigh());
+        assertEquals(lo, ref.limit(), 0.03 + 4 * ref.limitError(), "refined limit vs exact");
     }
 
     @Test
