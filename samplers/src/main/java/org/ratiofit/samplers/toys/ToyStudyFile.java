@@ -62,6 +62,26 @@ public record ToyStudyFile(int formatVersion, String command, String workspace, 
     }
 
     /**
+     * The same plan: kind, statistic, grid, seed and fit settings exactly; the numbers fitted to
+     * the data (observed statistic, best fit, asymptotic values) to 1e-8 relative, since another
+     * machine may round their last bits differently. The merged result uses the first file's.
+     */
+    static boolean samePlan(ToyPlan a, ToyPlan b) {
+        if (a.kind() != b.kind() || a.statistic() != b.statistic() || a.seed() != b.seed() || !a.fit().equals(b.fit())
+                || !a.parameterOfInterest().equals(b.parameterOfInterest()) || !java.util.Arrays.equals(a.grid(), b.grid())
+                || !ToySamples.close(a.observed(), b.observed()) || !ToySamples.close(new double[] {a.observedMuHat()}, new double[] {b.observedMuHat()})
+                || a.asymptotic().length != b.asymptotic().length) {
+            return false;
+        }
+        for (int i = 0; i < a.asymptotic().length; i++) {
+            if (!ToySamples.close(a.asymptotic()[i], b.asymptotic()[i])) {
+                return false;
+            }
+        }
+        return ToySamples.sameDefinition(a.study(0, 1), b.study(0, 1));
+    }
+
+    /**
      * Joins files of one study: same command, workspace, levels and plan (same data and options);
      * their ranges must tile an interval.
      */
@@ -70,12 +90,11 @@ public record ToyStudyFile(int formatVersion, String command, String workspace, 
             throw new IllegalArgumentException("no toy files to merge");
         }
         ToyStudyFile first = parts.get(0);
-        String planJson = first.plan().toJson();
         List<ToySamples> samples = new ArrayList<>();
         for (int k = 0; k < parts.size(); k++) {
             ToyStudyFile p = parts.get(k);
             if (!p.command().equals(first.command()) || !java.util.Arrays.equals(p.levels(), first.levels())
-                    || !p.plan().toJson().equals(planJson)) {
+                    || !samePlan(p.plan(), first.plan())) {
                 throw new IllegalArgumentException("'" + names.get(k) + "' belongs to another study than '" + names.get(0)
                         + "' (command, levels, observed values, seed or ensembles differ)");
             }
