@@ -34,7 +34,9 @@ import picocli.CommandLine.Option;
             "background-only Asimov data set. The workspace's unbinned channels need their reference events."},
         footer = {"", "Examples:",
             "  ratiofit limit my-workspace",
-            "  ratiofit limit my-workspace --cl 0.9 --statistic q --report limit-report"})
+            "  ratiofit limit my-workspace --cl 0.9 --statistic q --report limit-report",
+            "  ratiofit limit my-workspace --toys 1000 --grid 0.2:3:15 --seed 7 --report toy-limit",
+            "  ratiofit limit my-workspace --toys 1000 --grid 0.2:3:15 --toy-range 0:250 --save-toys part0.json"})
 public final class LimitCommand implements Callable<Integer> {
 
     @Mixin
@@ -62,6 +64,17 @@ public final class LimitCommand implements Callable<Integer> {
             description = "Points of the CLs-versus-mu curve drawn with --report or --plots (0: no curve). Default: ${DEFAULT-VALUE}.")
     int plotPoints;
 
+    @Option(names = "--grid", paramLabel = "FROM:TO:N",
+            description = "With --toys: the tested values of the parameter of interest; the limit is interpolated between them.")
+    String grid;
+
+    @Option(names = "--refine", paramLabel = "N", defaultValue = "0",
+            description = "With --toys: halve the grid interval holding the observed limit N times, each midpoint with its own toys.")
+    int refine;
+
+    @Mixin
+    ToyOptions toys;
+
     @Mixin
     MinimiserOptions minimiser;
 
@@ -85,6 +98,9 @@ public final class LimitCommand implements Callable<Integer> {
             if (muMax != null && !(muMax > 0 && muMax <= p.upper())) {
                 throw new CommandLine.ParameterException(cl, "--mu-max must lie in (0, " + p.upper() + "] (the upper bound of '"
                         + p.name() + "'), got " + muMax);
+            }
+            if (toys.requested()) {
+                return ToyCommands.limit(cl, workspace, toys, minimiser, output, model, statistic, level.probability(), grid, refine);
             }
             if (at != null && !(at >= p.lower() && at <= p.upper())) {
                 throw new CommandLine.ParameterException(cl, "--at " + at + ": outside the bounds of '" + p.name() + "' ["

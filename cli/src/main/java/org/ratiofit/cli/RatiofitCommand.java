@@ -25,6 +25,8 @@ import picocli.CommandLine.Option;
             DemoCommand.class,
             ValidateCommand.class,
             FisherCommand.class,
+            CoverageCommand.class,
+            MergeToysCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class RatiofitCommand implements Runnable {

@@ -34,6 +34,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
             "  ratiofit scan my-workspace --poi mu --range 0:3 --points 31 --report scan-report",
             "  ratiofit scan my-workspace --poi mu --range 0:3 --poi2 alpha_bkg --range2 -2:2 --plots plots",
+            "  ratiofit scan my-workspace --neyman --toys 500 --range 0:3 --points 16 --report belt",
             "  ratiofit scan my-workspace --cl 0.9,0.99 --json"})
 public final class ScanCommand implements Callable<Integer> {
 
@@ -69,6 +70,17 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--no-stat-only", description = "Skip the stat-only curve (1-D).")
     boolean noStatOnly;
 
+    @Option(names = "--neyman", description = "Neyman construction with the profile-likelihood-ratio ordering "
+            + "(Feldman-Cousins) on the scan grid, from --toys pseudo-experiments per point, beside the asymptotic interval.")
+    boolean neyman;
+
+    @Option(names = "--physical-boundary", description = "With --neyman: order by t~_mu (the best fit held at 0 when it "
+            + "falls below 0, Feldman-Cousins' boundary) instead of t_mu.")
+    boolean physicalBoundary;
+
+    @Mixin
+    ToyOptions toys;
+
     @Mixin
     MinimiserOptions minimiser;
 
@@ -101,6 +113,13 @@ public final class ScanCommand implements Callable<Integer> {
             Output out = new Output(cl.getOut(), output, "ratiofit scan " + workspace.workspace, workspace.workspace);
             FitResult best = Hesse.compute(model, migrad.minimise(model), minimiser.strategy, true);
             double[] gx = grid(cl, model, best, ix, range, points, "--range");
+            if (neyman) {
+                if (poi2 != null || model.parameterOfInterest().orElse(-1) != ix) {
+                    throw new CommandLine.ParameterException(cl, "--neyman scans the parameter of interest alone (no --poi2)");
+                }
+                return ToyCommands.neyman(cl, workspace, toys, minimiser, output, model, gx,
+                        levels.stream().mapToDouble(ConfidenceLevel::probability).toArray(), physicalBoundary);
+            }
             if (poi2 == null) {
                 return scan1(out, model, migrad, best, x, gx);
             }

@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
             "--expected-mu (Asimov data set). The workspace's unbinned channels need their reference events."},
         footer = {"", "Examples:",
             "  ratiofit significance my-workspace",
-            "  ratiofit significance my-workspace --expected-mu 2 --json"})
+            "  ratiofit significance my-workspace --expected-mu 2 --json",
+            "  ratiofit significance my-workspace --toys 5000 --seed 3"})
 public final class SignificanceCommand implements Callable<Integer> {
 
     @Mixin
@@ -34,6 +35,9 @@ public final class SignificanceCommand implements Callable<Integer> {
     @Option(names = "--expected-mu", paramLabel = "MU", defaultValue = "1",
             description = "Signal strength of the Asimov data set for the expected significance. Default: ${DEFAULT-VALUE}.")
     double expectedMu;
+
+    @Mixin
+    ToyOptions toys;
 
     @Mixin
     MinimiserOptions minimiser;
@@ -55,6 +59,9 @@ public final class SignificanceCommand implements Callable<Integer> {
             if (!(expectedMu >= p.lower() && expectedMu <= p.upper()) || 0 < p.lower() || 0 > p.upper()) {
                 throw new CommandLine.ParameterException(cl, "--expected-mu " + expectedMu + " and 0 must both lie inside the bounds of '"
                         + p.name() + "' [" + p.lower() + ", " + p.upper() + "]");
+            }
+            if (toys.requested()) {
+                return ToyCommands.significance(cl, workspace, toys, minimiser, output, model);
             }
             Output out = new Output(cl.getOut(), output, "ratiofit significance " + workspace.workspace, workspace.workspace);
             DiscoveryResult r;
