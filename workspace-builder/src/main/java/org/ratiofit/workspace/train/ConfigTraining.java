@@ -78,6 +78,11 @@ public final class ConfigTraining {
         List<TrainingReport.Skipped> skipped = new ArrayList<>();
         for (FitConfig.Sample s : c.samples()) {
             if (s.ensemble() != null) {
+                if (s.events() == null) {
+                    throw new ConfigException(c.configFile(), List.of(new ConfigProblem(s.yamlPath() + ".SamplePath",
+                            "missing: training the ensemble of sample '" + s.name() + "' needs its events (it is given by Ensemble "
+                                    + "and Yield alone, which fits with a trained ensemble only)")));
+                }
                 jobs.add(new EnsembleJob(s.yamlPath() + ".Ensemble", folderName(s.ensemble()), s.name(), List.of(s.events()),
                         refName, refEvents, s.ensemble()));
             }
