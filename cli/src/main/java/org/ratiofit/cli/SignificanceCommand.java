@@ -46,7 +46,7 @@ public final class SignificanceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
-        Migrad migrad = minimiser.migrad(cl, 0.01);
+        Migrad migrad = minimiser.migrad(cl, MinimiserOptions.DEFAULT_TOLERANCE);
         Model model = workspace.load(cl);
         try {
             int poi = WorkspaceOptions.freeParameterOfInterest(cl, model, "there is no signal to test");
