@@ -139,6 +139,20 @@ class SampleYieldTest {
         assertEquals(k, lr.length);
     }
 
+    @Test
+    void unweightedReferenceNormalisedToItsYield() throws IOException {
+        // the user's case: reference events without a weight column, their yield stated
+        Path cfg = config(eventless(Toy.YAML).replace("    SamplePath: background.csv\n    Yield: " + YIELD_B + "\n    Weight: w\n",
+                "    SamplePath: reference.csv\n    Yield: " + YIELD_B + "\n"));
+        double[] bx = EventFiles.read(dir.resolve("background.csv"), null, null).column("x");
+        EventFiles.write(dir.resolve("reference.csv"), Toy.events("reference", bx, null), null);
+        UnbinnedChannel sr = build(cfg, "ws");
+        double selected = 0;
+        for (double x : bx) if (x > 0.5) selected++;
+        assertEquals(YIELD_B * selected / bx.length, sr.samples().get(1).nominalYield(), 1e-9 * YIELD_B);
+        assertEquals(1.0 / selected, sr.reference().weights()[0], 1e-15);
+    }
+
     static Stream<Arguments> badYields() {
         return Stream.of(
                 Arguments.of("yield on data", "    Data: true\n", "    Data: true\n    Yield: 10\n", "Samples[0].Yield: the data sample has no yield"),
