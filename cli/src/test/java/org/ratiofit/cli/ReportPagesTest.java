@@ -37,9 +37,9 @@ class ReportPagesTest {
         ToyWorkspace ws = ToyWorkspace.write(tmp.resolve("ws"), new double[] {1, 0, 0}, 11);
         String dir = ws.dir.toString();
         run("fit", "fit", dir, "--minos", "mu");
-        run("scan", "scan", dir, "--points", "7");
+        run("scan", "scan", dir, "--points", "5");
         run("limit", "limit", dir, "--plot-points", "4");
-        run("sample", "sample", dir, "--chains", "2", "--warmup", "150", "--draws", "150", "--prior", "mu=uniform(-2,10)");
+        run("sample", "sample", dir, "--chains", "2", "--warmup", "100", "--draws", "100", "--prior", "mu=uniform(-2,10)");
         Map<String, double[]> cols = new LinkedHashMap<>();
         cols.put("x", ToyWorkspace.TOY.sampleBackground(5000, 3));
         Path den = tmp.resolve("reference.csv");

@@ -68,6 +68,7 @@ public final class ProfileScan {
         }
         double[] q = new double[pts.length];
         boolean[] valid = new boolean[pts.length];
+        double[][] values = new double[pts.length][];
         final int s = split;
         IntStream.of(0, 1).parallel().forEach(side -> {
             double[] start = best.values().clone();
@@ -76,6 +77,7 @@ public final class ProfileScan {
                     FitResult r = conditional(objective, best, new int[] {index}, new double[] {pts[i]}, start, statOnly);
                     q[i] = (r.minimumValue() - best.minimumValue()) / best.errorDef();
                     valid[i] = r.status().validMinimum();
+                    values[i] = r.values().clone();
                     start = r.values();
                 }
             } else {
@@ -83,11 +85,12 @@ public final class ProfileScan {
                     FitResult r = conditional(objective, best, new int[] {index}, new double[] {pts[i]}, start, statOnly);
                     q[i] = (r.minimumValue() - best.minimumValue()) / best.errorDef();
                     valid[i] = r.status().validMinimum();
+                    values[i] = r.values().clone();
                     start = r.values();
                 }
             }
         });
-        return new Scan1D(Json.FORMAT_VERSION, parameter, statOnly, xhat, pts, q, valid);
+        return new Scan1D(Json.FORMAT_VERSION, parameter, statOnly, xhat, pts, q, valid, best.names(), values);
     }
 
     /** Scans two parameters on the grid x by y; rows run in parallel, each warm-started along y. */
