@@ -4,6 +4,8 @@
 # Usage: benchmarks/scripts/likelihood_bench.sh [events]   (from the repository root)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source benchmarks/scripts/peers.sh
+require_peers numpy
 EVENTS="${1:-1000000}"
 # Always (re)build: a jar left from an older checkout lacks the benchmark list.
 mvn -B -q -o -DskipTests -Pjmh package -pl benchmarks -am

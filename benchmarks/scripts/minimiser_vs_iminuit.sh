@@ -4,6 +4,8 @@
 # Needs /usr/bin/python3 with iminuit (Debian python3-iminuit); not part of CI.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source benchmarks/scripts/peers.sh
+require_peers numpy scipy iminuit
 out="${1:-benchmarks/target/minimiser-bench}"
 mkdir -p "$out"
 mvn -B -o -q -pl benchmarks -am compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null

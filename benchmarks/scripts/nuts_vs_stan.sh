@@ -5,6 +5,8 @@
 # Usage: benchmarks/scripts/nuts_vs_stan.sh [OUT_DIR] [SEEDS] [CHAINS] [PARALLEL_CHAINS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source benchmarks/scripts/peers.sh
+require_peers Rscript R:rstan
 OUT=${1:-benchmarks/target/nuts-vs-stan}
 SEEDS=${2:-3}
 CHAINS=${3:-4}

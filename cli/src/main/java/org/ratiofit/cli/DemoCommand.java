@@ -680,7 +680,11 @@ public final class DemoCommand implements Callable<Integer> {
         Plots.line(pc, "exact (grid)", post.mu, post.density);
         r.figure(pc, "posterior_mu", "Marginal posterior of mu (flat prior on [0, 10], unit normal priors on the nuisance "
                 + "parameters): NUTS draws against the exact grid posterior");
-        r.preformatted(nuts.summary().toString());
+        r.table(PosteriorTable.header(), PosteriorTable.rows(nuts.summary()));
+        r.paragraph(PosteriorTable.diagnostics(nuts.summary()));
+        for (String w : nuts.summary().warnings()) {
+            r.paragraph("warning: " + w);
+        }
 
         r.heading("training");
         XYChart lc = Output.chart("Validation loss per epoch", "epoch", "weighted BCE");

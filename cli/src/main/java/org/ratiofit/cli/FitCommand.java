@@ -62,7 +62,7 @@ public final class FitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
-        Migrad migrad = minimiser.migrad(cl, 0.1);
+        Migrad migrad = minimiser.migrad(cl, MinimiserOptions.DEFAULT_TOLERANCE);
         Model model = workspace.load(cl);
         try {
             List<String> minosNames = minosParameters(cl, model);

@@ -87,7 +87,7 @@ public final class LimitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
-        Migrad migrad = minimiser.migrad(cl, 0.01);
+        Migrad migrad = minimiser.migrad(cl, MinimiserOptions.DEFAULT_TOLERANCE);
         if (plotPoints != 0 && (plotPoints < 2 || plotPoints > 10_000)) {
             throw new CommandLine.ParameterException(cl, "--plot-points must be 0 or lie in [2, 10000], got " + plotPoints);
         }

@@ -7,13 +7,19 @@ import picocli.CommandLine.Option;
 /** Settings of MIGRAD shared by the commands that fit. */
 public final class MinimiserOptions {
 
+    /**
+     * MIGRAD's tolerance unless --tolerance is given: one value for every command, so that fit,
+     * scan, limit and significance report the same best fit of a workspace and settings.
+     */
+    static final double DEFAULT_TOLERANCE = 0.01;
+
     @Option(names = "--strategy", paramLabel = "0|1|2", defaultValue = "1",
             description = "Minuit strategy: 0 fewest calls, 1 default, 2 most careful (HESSE at start and end). Default: ${DEFAULT-VALUE}.")
     int strategy;
 
     @Option(names = "--tolerance", paramLabel = "TOL",
-            description = "MIGRAD stops when EDM < 0.002 * TOL * errorDef. Default: 0.1 for fit, 0.01 for the fits "
-                    + "inside scans, limits and significances.")
+            description = "MIGRAD stops when EDM < 0.002 * TOL * errorDef. Default: 0.01 for every command, so that "
+                    + "fit, scan, limit and significance give the same best fit.")
     Double tolerance;
 
     Migrad migrad(CommandLine cl, double defaultTolerance) {

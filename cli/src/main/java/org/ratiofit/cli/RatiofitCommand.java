@@ -58,6 +58,8 @@ public final class RatiofitCommand implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new RatiofitCommand());
+        // 'ratiofit COMMAND --version' prints the same version as 'ratiofit --version'
+        cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new Version()));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             RatiofitCommand root = commandLine.getCommandSpec().root().userObject() instanceof RatiofitCommand r ? r : null;
             PrintWriter err = commandLine.getErr();

@@ -223,14 +223,28 @@ public final class SampleCommand implements Callable<Integer> {
         }
     }
 
+    /** A prior as --prior spells it: flat, uniform(A,B), normal(M,S), truncnormal(M,S,A,B), lognormal(M,S). */
     static String describe(Prior p) {
-        return p.toString();
+        if (p instanceof Prior.Uniform u) {
+            return "uniform(" + Output.plain(u.lower()) + "," + Output.plain(u.upper()) + ")";
+        }
+        if (p instanceof Prior.Normal n) {
+            return "normal(" + Output.plain(n.mean()) + "," + Output.plain(n.sigma()) + ")";
+        }
+        if (p instanceof Prior.TruncatedNormal t) {
+            return "truncnormal(" + Output.plain(t.mean()) + "," + Output.plain(t.sigma()) + "," + Output.plain(t.lower()) + ","
+                    + Output.plain(t.upper()) + ")";
+        }
+        if (p instanceof Prior.LogNormal l) {
+            return "lognormal(" + Output.plain(l.mu()) + "," + Output.plain(l.sigma()) + ")";
+        }
+        return "flat";
     }
 
     private void report(Output o, NutsResult r, PosteriorSummary s, Map<String, Prior> pr, List<Path> csv) throws IOException {
         o.paragraph("ratiofit sample " + workspace.workspace + ": NUTS, " + s.chains() + " chains x " + s.drawsPerChain()
                 + " draws after " + warmup + " warm-up iterations, seed " + seed + (pr.isEmpty() ? "; flat priors"
-                : "; priors " + pr.entrySet().stream().map(e -> e.getKey() + " " + describe(e.getValue())).toList()));
+                : "; priors " + String.join(", ", pr.entrySet().stream().map(e -> e.getKey() + " " + describe(e.getValue())).toList())));
         List<List<String>> rows = new ArrayList<>();
         for (ParameterSummary p : s.parameters()) {
             rows.add(List.of(p.name(), Output.num(p.mean()), Output.num4(p.sd()), Output.num4(p.mcseMean()), Output.num(p.q5()),

@@ -93,7 +93,7 @@ public final class ScanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
-        Migrad migrad = minimiser.migrad(cl, 0.01);
+        Migrad migrad = minimiser.migrad(cl, MinimiserOptions.DEFAULT_TOLERANCE);
         if (points < 2 || points > 100_000) {
             throw new CommandLine.ParameterException(cl, "--points must lie in [2, 100000], got " + points);
         }

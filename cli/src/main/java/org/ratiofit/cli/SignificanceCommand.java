@@ -51,7 +51,7 @@ public final class SignificanceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
-        Migrad migrad = minimiser.migrad(cl, 0.01);
+        Migrad migrad = minimiser.migrad(cl, MinimiserOptions.DEFAULT_TOLERANCE);
         Model model = workspace.load(cl);
         try {
             int poi = WorkspaceOptions.freeParameterOfInterest(cl, model, "there is no signal to test");
@@ -64,14 +64,19 @@ public final class SignificanceCommand implements Callable<Integer> {
                 return ToyCommands.significance(cl, workspace, toys, minimiser, output, model);
             }
             Output out = new Output(cl.getOut(), output, "ratiofit significance " + workspace.workspace, workspace.workspace);
+            // the expected significance needs the Asimov data set, which unbinned channels make from their reference events
+            boolean expected = model.supportsPseudoExperiments();
             DiscoveryResult r;
             FitLog fits = new FitLog(migrad);
             org.ratiofit.samplers.profile.AsimovClosure closure;
             try (Progress progress = Progress.start(!output.json, "significance (likelihood evaluations)", -1)) {
                 HypoTests tests = new HypoTests(fits.minimiser);
                 StatisticalModel counted = new CountingModel(model, progress);
-                r = tests.discovery(counted, expectedMu);
-                closure = tests.asimovClosure(counted, expectedMu);
+                r = expected ? tests.discovery(counted, expectedMu) : tests.observedDiscovery(counted);
+                closure = expected ? tests.asimovClosure(counted, expectedMu) : null;
+            }
+            if (!expected) {
+                return observedOnly(out, p.name(), r);
             }
             double expectedP = new NormalDistribution(0, 1).cumulativeProbability(-r.expectedSignificance());
             out.paragraph("ratiofit significance " + workspace.workspace + ": discovery test of " + p.name()
@@ -93,5 +98,28 @@ public final class SignificanceCommand implements Callable<Integer> {
         } finally {
             workspace.close();
         }
+    }
+
+    static final String NO_EXPECTED = "the expected significance needs the Asimov data set, which an unbinned channel makes from its "
+            + "reference events; this workspace has none (build it with the reference sample's events to get it)";
+
+    /** The observed result of a workspace without reference events, and why the expected one is missing. */
+    private int observedOnly(Output out, String poi, DiscoveryResult r) throws IOException {
+        out.paragraph("ratiofit significance " + workspace.workspace + ": discovery test of " + poi + " = 0 with q_0 (asymptotic)");
+        out.table(List.of("", "q_0", "p-value", "Z"), List.of(
+                List.of("observed", Output.num(r.q0()), Output.num4(r.pValue()), Output.num4(r.significance()))));
+        out.paragraph("expected: not computed: " + NO_EXPECTED + ".");
+        Map<String, Object> json = Output.result("significance", workspace.workspace);
+        json.put("parameterOfInterest", poi);
+        Map<String, Object> observed = new java.util.LinkedHashMap<>();
+        observed.put("formatVersion", r.formatVersion());
+        observed.put("q0", r.q0());
+        observed.put("pValue", r.pValue());
+        observed.put("significance", r.significance());
+        json.put("significance", observed);
+        json.put("expected", null);
+        json.put("expectedUnavailable", NO_EXPECTED);
+        out.finish(json);
+        return 0;
     }
 }

@@ -45,7 +45,8 @@ import picocli.CommandLine.Parameters;
 public final class ValidateCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "ENSEMBLE_DIR",
-            description = "Ensemble folder (with ensemble.json) or manifest to check; needs --numerator and --denominator.")
+            description = "Ensemble folder (with ensemble.json) or manifest to check; needs --denominator (the checks that "
+                    + "also need --numerator are skipped without it, and named).")
     Path ensemble;
 
     @Option(names = "--numerator", paramLabel = "FILE", description = "Events of the numerator hypothesis (.csv, .npy, .npz, .h5).")
@@ -96,8 +97,9 @@ public final class ValidateCommand implements Callable<Integer> {
         if (ensemble == null && workspace == null) {
             throw new CommandLine.ParameterException(cl, "nothing to validate: give ENSEMBLE_DIR (with --numerator and --denominator) and/or --workspace");
         }
-        if (ensemble != null && (numerator == null || denominator == null)) {
-            throw new CommandLine.ParameterException(cl, "ENSEMBLE_DIR needs both --numerator and --denominator event files");
+        if (ensemble != null && denominator == null) {
+            throw new CommandLine.ParameterException(cl, "ENSEMBLE_DIR needs --denominator: every check of an ensemble (the "
+                    + "normalisation first) averages over the denominator sample; --numerator adds reweighting and calibration");
         }
         if (ensemble == null && (numerator != null || denominator != null)) {
             throw new CommandLine.ParameterException(cl, "--numerator and --denominator need an ENSEMBLE_DIR to evaluate");
@@ -121,6 +123,7 @@ public final class ValidateCommand implements Callable<Integer> {
         if (ensemble != null) {
             EnsembleClosure r = validateEnsemble(settings, out);
             json.put("closure", r);
+            json.put("skipped", r.skipped());
             failed.addAll(r.failed());
             checked++;
         }
@@ -144,10 +147,13 @@ public final class ValidateCommand implements Callable<Integer> {
         if (!notChecked.isEmpty()) {
             out.paragraph("not checked: " + String.join("; ", notChecked));
         }
+        boolean skipped = ensemble != null && numerator == null;
         // never "all checks passed" after checking nothing
         out.heading(!failed.isEmpty() ? "FAILED: " + String.join(", ", failed)
                 : checked == 0 ? "NOTHING CHECKED: " + (notChecked.isEmpty() ? "the workspace has no unbinned channel" : String.join("; ", notChecked))
-                : notChecked.isEmpty() ? "all checks passed" : "the checks that could be made passed (" + notChecked.size() + " not checked, above)");
+                : !notChecked.isEmpty() ? "the checks that could be made passed (" + notChecked.size() + " not checked, above)"
+                : skipped ? "all checks run passed (reweighting and calibration skipped: no --numerator)"
+                : "all checks passed");
         out.finish(json);
         return failed.isEmpty() && checked > 0 ? 0 : 3;
     }
@@ -163,13 +169,13 @@ public final class ValidateCommand implements Callable<Integer> {
                      (task, done, total) -> progress.message(task + " " + done + "/" + total + " events")))) {
             double[][] num = new double[e.features().size()][];
             double[][] den = new double[e.features().size()][];
-            double[] wNum = read(numerator, e.features(), num);
+            double[] wNum = numerator == null ? null : read(numerator, e.features(), num);
             double[] wDen = read(denominator, e.features(), den);
-            r = EnsembleClosure.run(e, num, wNum, den, wDen, settings);
+            r = EnsembleClosure.run(e, numerator == null ? null : num, wNum, den, wDen, settings);
         }
         out.paragraph("ratiofit validate " + ensemble + ": ensemble '" + r.ensemble() + "' (" + r.members().size() + " members, features "
-                + r.features() + ") on " + r.numeratorEvents() + " numerator events (" + numerator + ") and " + r.denominatorEvents()
-                + " denominator events (" + denominator + ")");
+                + r.features() + ") on " + (numerator == null ? "no numerator sample" : r.numeratorEvents() + " numerator events ("
+                + numerator + ")") + " and " + r.denominatorEvents() + " denominator events (" + denominator + ")");
         out.heading("normalisation: weighted mean of r over the denominator sample (passes within "
                 + Output.plain(settings.tolerance()) + " + " + Output.plain(settings.nSigma()) + " errors of 1)");
         List<List<String>> rows = new ArrayList<>();
@@ -188,6 +194,14 @@ public final class ValidateCommand implements Callable<Integer> {
                     Output.num4(r.expectation().errors()[i]), Output.num4(r.expectation().weights()[i])));
         }
         out.table(List.of("member", "E_i", "error", "weight"), rows);
+        if (!r.skipped().isEmpty()) {
+            out.paragraph("skipped: " + String.join("; ", r.skipped()) + ". Give --numerator FILE to run them.");
+            if (out.plotting()) {
+                out.figure(ClosurePlots.normalisation(r.members(), r.normalisation()), "normalisation",
+                        "Weighted mean of r over the denominator sample per member (last: the ensemble), ±1 error.");
+            }
+            return r;
+        }
         out.heading("reweighting: denominator x r against the numerator (p >= " + Output.plain(settings.minPValue()) + " passes)");
         rows = new ArrayList<>();
         for (Reweighting.Feature f : r.reweighting().features()) {

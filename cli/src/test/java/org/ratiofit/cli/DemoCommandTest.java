@@ -53,6 +53,9 @@ class DemoCommandTest {
         }
         String html = Files.readString(out.resolve("report/index.html"));
         assertTrue(html.contains("ratiofit against the exact answer"), "report lacks the comparison table");
+        // as a reader sees it: no raw toString (the posterior summary is a table), rendered in Chromium when installed
+        assertTrue(html.contains("<th>ESS bulk</th>"), "report lacks the posterior table");
+        ReportPages.check(out.resolve("report/index.html"));
     }
 
     @Test

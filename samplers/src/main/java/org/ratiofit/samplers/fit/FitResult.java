@@ -106,6 +106,16 @@ public record FitResult(int formatVersion, List<String> names, double[] values, 
         return errors[indexOf(name)];
     }
 
+    /** What the covariance is, in words: second derivatives (HESSE) or MIGRAD's variable-metric estimate. */
+    public String covarianceDescription() {
+        return switch (covarianceSource) {
+            case "hesse" -> "from HESSE (second derivatives)";
+            case "migrad" -> "from MIGRAD's variable-metric updates (an estimate, not second derivatives; run HESSE for those)";
+            case "none" -> "none (no free parameter)";
+            default -> covarianceSource;
+        };
+    }
+
     /** A readable table: one row per parameter, then the status and the correlation matrix. */
     public String table() {
         StringBuilder sb = new StringBuilder();
@@ -118,7 +128,7 @@ public record FitResult(int formatVersion, List<String> names, double[] values, 
                     errors[i], globalCorrelation[i], note));
         }
         sb.append(String.format(Locale.ROOT, "min %.10g  edm %.3g (target %.3g)  calls %d + %d with gradient  covariance %s%n",
-                minimumValue, edm, status.edmTarget(), functionCalls, gradientCalls, covarianceSource));
+                minimumValue, edm, status.edmTarget(), functionCalls, gradientCalls, covarianceDescription()));
         sb.append(String.format(Locale.ROOT, "valid=%b accurateCovariance=%b forcedPosDef=%b atLimit=%b aboveMaxEdm=%b callLimit=%b%n",
                 status.validMinimum(), status.accurateCovariance(), status.forcedPositiveDefinite(),
                 status.parameterAtLimit(), status.aboveMaxEdm(), status.callLimitReached()));

@@ -11,7 +11,11 @@ import org.ratiofit.objective.ParameterSpec;
  * values and the others refitted (warm-started, seeded with the minimum's covariance) until the
  * profiled cost crosses the minimum plus errorDef * deltaChi2. The search runs a secant on
  * sqrt(rise / errorDef), which is linear in the parameter for a quadratic cost, so a quadratic
- * needs one conditional fit per side.
+ * needs one conditional fit per side. As Minuit's MnMinos does, each conditional fit starts from the
+ * other parameters moved along the covariance (theta_i + C_ix / C_xx * dx, exact for a quadratic)
+ * and is seeded with the conditional covariance C_ij - C_ix C_xj / C_xx, so that it starts at (or
+ * next to) its minimum with the right metric; conditional fits asked for at strategy 1 run at
+ * strategy 0, since only their minimum is used.
  */
 public final class Minos {
 
@@ -28,7 +32,9 @@ public final class Minos {
         if (!(crossingTolerance > 0)) {
             throw new IllegalArgumentException("crossing tolerance must be positive, got " + crossingTolerance);
         }
-        this.migrad = migrad;
+        // The conditional fits need their minimum, not their covariance: strategy 1's closing HESSE
+        // (2n gradient calls per fit) is skipped; strategy 2, asked for explicitly, keeps its own.
+        this.migrad = migrad.strategy() == 1 ? migrad.toBuilder().strategy(0).build() : migrad;
         this.crossingTolerance = crossingTolerance;
         this.maxCalls = maxCalls;
     }
@@ -83,6 +89,18 @@ public final class Minos {
         double room = Math.abs(bound - x0);
         long limit = maxCalls > 0 ? maxCalls : 20 * (200 + 100L * minimum.names().size() + 5L * minimum.names().size() * minimum.names().size());
         double[] start = minimum.values().clone();
+        double tStart = 0;   // the distance from the minimum at which {@code start} is a conditional minimum
+        double[][] cov = minimum.covariance();
+        double cxx = cov[index][index];
+        int dim = start.length;
+        double[] slope = new double[dim];
+        double[][] conditional = new double[dim][dim];
+        for (int i = 0; i < dim; i++) {
+            slope[i] = i != index && cxx > 0 ? cov[i][index] / cxx : 0;
+            for (int j = 0; j < dim; j++) {
+                conditional[i][j] = i == index || j == index ? 0 : cov[i][j] - (cxx > 0 ? cov[i][index] * cov[index][j] / cxx : 0);
+            }
+        }
         // Points (t, z): distance from the minimum and sqrt(rise / errorDef); the minimum is (0, 0).
         double tPrev = 0;
         double zPrev = 0;
@@ -93,11 +111,12 @@ public final class Minos {
             List<ParameterSpec> specs = new ArrayList<>(minimum.parameters());
             for (int i = 0; i < specs.size(); i++) {
                 ParameterSpec s = specs.get(i);
-                double init = Math.min(Math.max(start[i], s.lower()), s.upper());
+                double moved = start[i] + slope[i] * dir * (t - tStart);
+                double init = Math.min(Math.max(Double.isFinite(moved) ? moved : start[i], s.lower()), s.upper());
                 specs.set(i, new ParameterSpec(s.name(), i == index ? v : init, s.step(), s.lower(), s.upper(),
                         s.fixed() || i == index));
             }
-            FitResult cond = migrad.minimise(objective, specs, minimum.covariance());
+            FitResult cond = migrad.minimise(objective, specs, conditional);
             out.calls += cond.functionCalls() + cond.gradientCalls();
             double rise = cond.minimumValue() - fmin;
             if (rise < -crossingTolerance * up) {
@@ -116,6 +135,7 @@ public final class Minos {
                 return out;
             }
             start = cond.values();
+            tStart = t;
             if (z < zTarget && t >= room) {
                 // The cost never rises enough before the bound.
                 out.atLimit = true;

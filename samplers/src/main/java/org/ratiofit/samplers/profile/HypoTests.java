@@ -212,6 +212,17 @@ public final class HypoTests {
         return new BracketingNthOrderBrentSolver(1e-10, 1e-8, 1e-12, 5).solve(200, f::applyAsDouble, lo, hi);
     }
 
+    /**
+     * The observed q_0 significance alone, for a model that cannot make an Asimov data set (an
+     * unbinned channel without its reference events): the expected fields are NaN.
+     */
+    public DiscoveryResult observedDiscovery(StatisticalModel model) {
+        FitResult free = fit(model);
+        double q0 = statistic(model, free, TestStatistic.Q_0, 0);
+        return new DiscoveryResult(Json.FORMAT_VERSION, q0, Asymptotics.pValue(TestStatistic.Q_0, q0, 0), Math.sqrt(q0),
+                Double.NaN, Double.NaN);
+    }
+
     /** Observed q_0 significance and the median expected one for a signal at {@code expectedMu}. */
     public DiscoveryResult discovery(StatisticalModel model, double expectedMu) {
         FitResult free = fit(model);

@@ -69,6 +69,7 @@ public final class ProfileScan {
         }
         double[] q = new double[pts.length];
         boolean[] valid = new boolean[pts.length];
+        double[][] values = new double[pts.length][];
         final int s = split;
         IntStream.of(0, 1).parallel().forEach(side -> {
             double[] start = best.values().clone();
@@ -77,6 +78,7 @@ public final class ProfileScan {
                     FitResult r = conditionalOrNull(objective, best, new int[] {index}, new double[] {pts[i]}, start, statOnly);
                     q[i] = r == null ? Double.NaN : (r.minimumValue() - best.minimumValue()) / best.errorDef();
                     valid[i] = r != null && r.status().validMinimum();
+                    values[i] = r == null ? null : r.values().clone();
                     start = r == null ? start : r.values();
                 }
             } else {
@@ -84,11 +86,12 @@ public final class ProfileScan {
                     FitResult r = conditionalOrNull(objective, best, new int[] {index}, new double[] {pts[i]}, start, statOnly);
                     q[i] = r == null ? Double.NaN : (r.minimumValue() - best.minimumValue()) / best.errorDef();
                     valid[i] = r != null && r.status().validMinimum();
+                    values[i] = r == null ? null : r.values().clone();
                     start = r == null ? start : r.values();
                 }
             }
         });
-        return new Scan1D(Json.FORMAT_VERSION, parameter, statOnly, xhat, pts, q, valid);
+        return new Scan1D(Json.FORMAT_VERSION, parameter, statOnly, xhat, pts, q, valid, best.names(), values);
     }
 
     /** Scans two parameters on the grid x by y; rows run in parallel, each warm-started along y. */

@@ -14,9 +14,26 @@ import org.ratiofit.samplers.fit.Json;
  * @param points        scan points, ascending
  * @param q             q at each point
  * @param valid         whether each conditional fit was a valid minimum
+ * @param parameterNames every parameter of the objective, in its order
+ * @param profiledValues per point, the values of every parameter at the conditional minimum
+ *                      ({@code profiledValues[point][parameter]}: the scanned one at the point, the
+ *                      others profiled, or frozen at the best fit for a stat-only scan)
  */
 public record Scan1D(int formatVersion, String parameter, boolean statOnly, double bestFit, double[] points,
-                     double[] q, boolean[] valid) {
+                     double[] q, boolean[] valid, java.util.List<String> parameterNames, double[][] profiledValues) {
+
+    /** The profiled values of parameter {@code name} along the scan, one per point (NaN where the profile failed). */
+    public double[] profiled(String name) {
+        int k = parameterNames.indexOf(name);
+        if (k < 0) {
+            throw new IllegalArgumentException("unknown parameter '" + name + "'; known: " + parameterNames);
+        }
+        double[] out = new double[points.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = profiledValues[i] == null ? Double.NaN : profiledValues[i][k];
+        }
+        return out;
+    }
 
     /**
      * Where q crosses the level of {@code cl} (1 for 68.3%, 4 for 95.4%) below and above the best

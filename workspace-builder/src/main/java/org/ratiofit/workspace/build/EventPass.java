@@ -139,6 +139,15 @@ final class EventPass {
         if (anyEval && jobs.length > 0) {
             columns.addAll(features);
         }
+        if (columns.isEmpty() && !files.paths().isEmpty()) {
+            // nothing to read but the event count (unit weights, no selection, no ensemble: an
+            // unweighted basis sample), and a table without columns has no size: read one column
+            try (org.ratiofit.ratio.data.EventSource s = org.ratiofit.ratio.data.EventFiles.open(files.paths().get(0), files.readOptions())) {
+                if (!s.columnNames().isEmpty()) {
+                    columns.add(s.columnNames().get(0));
+                }
+            }
+        }
         Semaphore inFlight = new Semaphore(2 * threads + 1);
         int[] count = {0};
         try {

@@ -346,9 +346,13 @@ public final class WorkspaceBuilder {
             final Map<String, List<EventPass.Gathered>> variations = new LinkedHashMap<>();
             int[] dataJobs;
             final Map<String, int[]> sampleJobs = new LinkedHashMap<>();
-            // weighted count of every event of the files, before any selection
+            // weighted count of every event of the files, before any selection (the references' scaled by their Yield)
             double referenceTotal;
             final Map<String, Double> sampleTotals = new LinkedHashMap<>();
+            // per sample with events: the factor its weights are scaled by (Yield / its files' total weight; 1 without Yield)
+            final Map<String, Double> scales = new LinkedHashMap<>();
+            // whether each reference pass gathered, after the regions, every event with its ensemble outputs
+            boolean referenceAll;
 
             List<BuildResult.Channel> summaries(List<org.ratiofit.likelihood.Channel> channels) {
                 List<BuildResult.Channel> out = new ArrayList<>();
@@ -361,10 +365,11 @@ public final class WorkspaceBuilder {
                     }
                     List<BuildResult.SampleYield> ys = new ArrayList<>();
                     for (Sample s : basis) {
-                        double nominal = yieldOf(samples.get(s.name()).get(r), r);
+                        double[] y = yields(this, s, r);
+                        double nominal = y[0];
                         Map<String, double[]> var = new LinkedHashMap<>();
                         for (Systematic sy : cfg.systematics()) {
-                            double[] ud = normFactors(sy, s, r, nominal);
+                            double[] ud = normFactors(sy, s, r, y[1]);
                             if (ud != null) var.put(sy.name(), new double[] {nominal * ud[1], nominal * ud[0]});
                         }
                         ys.add(new BuildResult.SampleYield(s.name(), nominal, var));
@@ -405,7 +410,9 @@ public final class WorkspaceBuilder {
             List<FitConfig.EventFiles> all = new ArrayList<>();
             cfg.dataSample().ifPresent(d -> all.add(d.events()));
             cfg.referenceSamples().forEach(s -> all.add(s.events()));
-            basis.forEach(s -> all.add(s.events()));
+            basis.forEach(s -> {
+                if (s.events() != null) all.add(s.events());
+            });
             for (Systematic sy : cfg.systematics()) {
                 for (Variation v : concat(sy.up(), sy.down())) if (v.events() != null) all.add(v.events());
             }
@@ -427,13 +434,25 @@ public final class WorkspaceBuilder {
             for (Region r : regions) {
                 refSpecs.add(new EventPass.RegionSpec(r.name(), r.selection().orElse(null), r.type() == RegionType.UNBINNED, null));
             }
+            // a sample given by ensemble and Yield alone takes its selected fraction from the reference
+            // events weighted by its ratio, over every reference event when some region selects
+            ps.referenceAll = basis.stream().anyMatch(Sample::withoutEvents)
+                    && regions.stream().anyMatch(r -> r.type() == RegionType.UNBINNED && r.filter() != null);
+            if (ps.referenceAll) {
+                refSpecs.add(new EventPass.RegionSpec("(every reference event)", null, true, null));
+            }
             for (Sample s : cfg.referenceSamples()) {
                 EventPass pass = new EventPass("reference sample '" + s.name() + "'", s.events(), refSpecs, allJobs, features, pool, exec,
                         threads, chunkSize, progress);
                 ps.references.add(pass.run());
-                ps.referenceTotal += pass.totalWeight();
+                double scale = scale(s, pass.totalWeight());
+                ps.scales.put(s.name(), scale);
+                ps.referenceTotal += scale * pass.totalWeight();
             }
             for (Sample s : basis) {
+                if (s.withoutEvents()) {
+                    continue;
+                }
                 // binned regions reweight the sample's own events by its shape-only ensembles
                 List<Integer> js = new ArrayList<>();
                 for (Shape sh : shapes.get(s.name())) {
@@ -452,6 +471,7 @@ public final class WorkspaceBuilder {
                         chunkSize, progress);
                 ps.samples.put(s.name(), pass.run());
                 ps.sampleTotals.put(s.name(), pass.totalWeight());
+                ps.scales.put(s.name(), scale(s, pass.totalWeight()));
             }
             List<EventPass.RegionSpec> plain = new ArrayList<>();
             for (Region r : regions) {
@@ -471,6 +491,61 @@ public final class WorkspaceBuilder {
         }
 
         Passes passes;
+
+        /** The factor a sample's weights are scaled by: its Yield over its files' total weight, 1 without a Yield. */
+        private static double scale(Sample s, double totalWeight) {
+            if (s.yield() == null) return 1.0;
+            if (!(totalWeight > 0) || !Double.isFinite(totalWeight)) {
+                throw new IllegalArgumentException(s.yamlPath() + ".Yield: the events of sample '" + s.name() + "' have total weight "
+                        + totalWeight + "; scaling them to the stated yield " + s.yield() + " needs a positive total");
+            }
+            return s.yield() / totalWeight;
+        }
+
+        /**
+         * A basis sample's yield in region {@code r}: {@code [yield in the model, yield in the
+         * units of its event files]} (the second is what varied files' yields are divided by; the
+         * two differ by the sample's Yield scaling). A sample given by ensemble and Yield alone has
+         * the Yield times its selected fraction (from the reference events weighted by its ratio).
+         */
+        double[] yields(Passes ps, Sample s, int r) {
+            if (s.withoutEvents()) {
+                double y = s.yield() * ratioFraction(ps, s, r);
+                return new double[] {y, y};
+            }
+            double file = yieldOf(ps.samples.get(s.name()).get(r), r);
+            return new double[] {file * ps.scales.getOrDefault(s.name(), 1.0), file};
+        }
+
+        /**
+         * The fraction of a sample given by ensemble and Yield alone that region {@code r} selects:
+         * the reference events weighted by w·r(x), selected over all (1 for a region without a filter).
+         */
+        double ratioFraction(Passes ps, Sample s, int r) {
+            if (regions.get(r).filter() == null) return 1.0;
+            int job = logRatioJob.get(s.name());
+            double selected = 0;
+            double all = 0;
+            for (int k = 0; k < ps.references.size(); k++) {
+                double scale = ps.scales.getOrDefault(cfg.referenceSamples().get(k).name(), 1.0);
+                selected += scale * weightedRatioSum(ps.references.get(k).get(r), job);
+                all += scale * weightedRatioSum(ps.references.get(k).get(regions.size()), job);
+            }
+            double f = selected / all;
+            if (!(f > 0) || !Double.isFinite(f)) {
+                throw new IllegalArgumentException(s.yamlPath() + ": in region '" + regions.get(r).name() + "' the reference events "
+                        + "weighted by the ratio of sample '" + s.name() + "' give a selected fraction " + f + " (" + selected + " of "
+                        + all + "); a yield needs a positive fraction");
+            }
+            return f;
+        }
+
+        private static double weightedRatioSum(EventPass.Gathered g, int job) {
+            double[] lr = g.outputs()[job][0];
+            double s = 0;
+            for (int i = 0; i < g.events(); i++) s += (g.weights() == null ? 1 : g.weights()[i]) * Math.exp(lr[i]);
+            return s;
+        }
 
         private static long count(FitConfig.EventFiles f) throws IOException {
             long n = 0;
@@ -605,9 +680,10 @@ public final class WorkspaceBuilder {
             double[][][] refOut = new double[pool.size()][][];
             for (int j = 0; j < refOut.length; j++) refOut[j] = new double[pool.jobs().get(j).outputs()][nRef];
             int at = 0;
-            for (List<EventPass.Gathered> gs : ps.references) {
-                EventPass.Gathered g = gs.get(r);
-                for (int i = 0; i < g.events(); i++) refW[at + i] = g.weights() == null ? 1 : g.weights()[i];
+            for (int k = 0; k < ps.references.size(); k++) {
+                EventPass.Gathered g = ps.references.get(k).get(r);
+                double scale = ps.scales.getOrDefault(cfg.referenceSamples().get(k).name(), 1.0);
+                for (int i = 0; i < g.events(); i++) refW[at + i] = scale * (g.weights() == null ? 1 : g.weights()[i]);
                 for (int j = 0; j < refOut.length; j++) {
                     for (int a = 0; a < refOut[j].length; a++) System.arraycopy(g.outputs()[j][a], 0, refOut[j][a], at, g.events());
                 }
@@ -634,14 +710,14 @@ public final class WorkspaceBuilder {
             ub.weights(data == null ? refW : data.weights());
             Map<String, SampleColumns> refColumns = new LinkedHashMap<>();
             for (Sample s : basis) {
-                EventPass.Gathered own = ps.samples.get(s.name()).get(r);
-                double nominal = yieldOf(own, r);
+                double[] y = yields(ps, s, r);
+                double nominal = y[0];
                 if (!(nominal > 0)) {
                     warnings.add("region '" + region.name() + "': sample '" + s.name() + "' has yield " + nominal);
                 }
                 double shift = 0;
                 if (logRatioJob.get(s.name()) >= 0) {
-                    double fSample = nominal / ps.sampleTotals.get(s.name());
+                    double fSample = s.withoutEvents() ? ratioFraction(ps, s, r) : y[1] / ps.sampleTotals.get(s.name());
                     if (fSample > 0 && fRef > 0 && Double.isFinite(fSample / fRef)) {
                         shift = Math.log(fRef / fSample);
                     } else {
@@ -657,7 +733,7 @@ public final class WorkspaceBuilder {
                 List<double[]> refUp = new ArrayList<>();
                 List<double[]> refDown = new ArrayList<>();
                 for (Systematic sy : cfg.systematics()) {
-                    double[] ud = normFactors(sy, s, r, nominal);
+                    double[] ud = normFactors(sy, s, r, y[1]);
                     if (ud != null) sb.normSys(sy.name(), multiplicativeCode(sy.interpolation()), ud[0], ud[1]);
                     for (Shape sh : shapes.get(s.name())) {
                         if (sh.systematic() != sy) continue;
@@ -689,9 +765,12 @@ public final class WorkspaceBuilder {
             return lr;
         }
 
-        private static double refSumRaw(Passes ps, int r) {
+        private double refSumRaw(Passes ps, int r) {
             double s = 0;
-            for (List<EventPass.Gathered> gs : ps.references) s += sum(gs.get(r).weights(), gs.get(r).events());
+            for (int k = 0; k < ps.references.size(); k++) {
+                EventPass.Gathered g = ps.references.get(k).get(r);
+                s += ps.scales.getOrDefault(cfg.referenceSamples().get(k).name(), 1.0) * sum(g.weights(), g.events());
+            }
             return s;
         }
 
@@ -727,9 +806,15 @@ public final class WorkspaceBuilder {
             for (Sample s : basis) {
                 EventPass.Gathered own = ps.samples.get(s.name()).get(r);
                 double[] nominal = new double[bins];
-                histogram(edges, own.variable(), own.weights(), null, nominal, sumW2);
+                double[] nominal2 = new double[bins];
+                histogram(edges, own.variable(), own.weights(), null, nominal, nominal2);
+                double scale = ps.scales.getOrDefault(s.name(), 1.0);
+                double fileTotal = 0;
                 double total = 0;
                 for (int b = 0; b < bins; b++) {
+                    fileTotal += nominal[b];
+                    nominal[b] *= scale;
+                    sumW2[b] += scale * scale * nominal2[b];
                     sumW[b] += nominal[b];
                     total += nominal[b];
                 }
@@ -743,7 +828,7 @@ public final class WorkspaceBuilder {
                 }
                 int[] jobs = ps.sampleJobs.get(s.name());
                 for (Systematic sy : cfg.systematics()) {
-                    double[] ud = normFactors(sy, s, r, total);
+                    double[] ud = normFactors(sy, s, r, fileTotal);
                     if (ud != null) sb.normSys(sy.name(), multiplicativeCode(sy.interpolation()), ud[0], ud[1]);
                     for (Shape sh : shapes.get(s.name())) {
                         if (sh.systematic() != sy) continue;

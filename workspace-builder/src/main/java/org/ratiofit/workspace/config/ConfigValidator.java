@@ -141,7 +141,17 @@ public final class ConfigValidator {
                     if (s.coefficient() != null) {
                         problem(p + ".Coefficient", "the data sample has no yield coefficient");
                     }
+                    if (s.yield() != null) {
+                        problem(p + ".Yield", "the data sample has no yield: its events are counted as they are");
+                    }
                     continue;
+                }
+                if (s.yield() != null && !(s.yield() > 0 && Double.isFinite(s.yield()))) {
+                    problem(p + ".Yield", "a sample's yield (its expected number of events before any selection) must be a positive "
+                            + "finite number, found " + s.yield());
+                }
+                if (s.withoutEvents() && s.useAsBasis() && !s.useAsReference() && s.yield() != null && s.ensemble() != null) {
+                    eventlessSample(s);
                 }
                 if (!s.useAsBasis() && !s.useAsReference()) {
                     problem(p, "sample '" + s.name() + "' has no role: set Data, UseAsBasis or UseAsReference");
@@ -157,6 +167,27 @@ public final class ConfigValidator {
                 }
                 if (!s.useAsBasis() && s.coefficient() != null) {
                     problem(p + ".Coefficient", "only basis samples (UseAsBasis: true) have yield coefficients");
+                }
+            }
+        }
+
+        /** The rules of a basis sample given by its ensemble and yield alone (no SamplePath). */
+        void eventlessSample(Sample s) {
+            String p = s.yamlPath();
+            for (Region r : c.regions()) {
+                if (r.type() == RegionType.BINNED) {
+                    problem(p + ".SamplePath", "missing: sample '" + s.name() + "' is given by its ensemble and Yield alone, which "
+                            + "serves unbinned regions only, but region '" + r.name() + "' (" + r.yamlPath()
+                            + ") is binned and needs the sample's events for its histogram");
+                    break;
+                }
+            }
+            for (Systematic sy : c.systematics()) {
+                for (Variation v : concat(sy.up(), sy.down())) {
+                    if (s.name().equals(v.sampleName()) && v.events() != null) {
+                        problem(v.yamlPath() + ".Path", "sample '" + s.name() + "' has no events (SamplePath) to compare the varied "
+                                + "events with; give the varied yield as Yield (relative to nominal, e.g. 1.05)");
+                    }
                 }
             }
         }

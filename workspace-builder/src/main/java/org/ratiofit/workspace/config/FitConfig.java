@@ -95,6 +95,11 @@ public record FitConfig(
      * taken against (several form a mixture). Basis: a sample with a yield in the model, whose
      * per-event ratio against the reference comes from {@code ensemble} (not needed for the one
      * reference sample, whose ratio is 1).
+     *
+     * <p>{@code yield}, when given, is the sample's total expected event count (before any
+     * region's selection): its event weights are scaled so that they sum to it. A basis sample
+     * with a yield and an ensemble needs no events ({@code events} null): its selected fraction in
+     * each region is taken from the reference events weighted by its ratio.
      */
     public record Sample(
             String yamlPath,
@@ -104,7 +109,14 @@ public record FitConfig(
             boolean useAsBasis,
             EventFiles events,
             Path ensemble,
-            YieldFunction coefficient) {
+            YieldFunction coefficient,
+            Double yield) {
+
+        /** Whether the sample is given by its ensemble and yield alone, without event files. */
+        @JsonIgnore
+        public boolean withoutEvents() {
+            return events == null;
+        }
     }
 
     /** A free multiplicative parameter with bounds; the parameter of interest is one of them. */

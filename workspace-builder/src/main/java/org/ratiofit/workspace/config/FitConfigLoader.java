@@ -50,7 +50,7 @@ public final class FitConfigLoader {
     static final Set<String> GENERAL_KEYS = Set.of("Measurement", "ChunkSize");
     static final Set<String> MEASUREMENT_KEYS = Set.of("Name", "POI", "ParametersToFit");
     static final Set<String> SAMPLE_KEYS = Set.of("Name", "SamplePath", "Tree", "Columns", "Weight", "Data",
-            "UseAsReference", "UseAsBasis", "Ensemble", "Coefficient");
+            "UseAsReference", "UseAsBasis", "Ensemble", "Coefficient", "Yield");
     static final Set<String> COEFFICIENT_KEYS = Set.of("Parameter", "Terms");
     static final Set<String> TERM_KEYS = Set.of("Factor", "Power");
     static final Set<String> NORMFACTOR_KEYS = Set.of("Name", "Samples", "Nominal", "Bounds");
@@ -198,20 +198,23 @@ public final class FitConfigLoader {
         Sample sample(JsonNode n, String p) {
             ObjectNode o = object(n, p, SAMPLE_KEYS);
             if (o == null) {
-                return new Sample(p, null, false, false, false, null, null, null);
+                return new Sample(p, null, false, false, false, null, null, null, null);
             }
             String name = string(o, "Name", p, true);
             boolean data = bool(o, "Data", p);
             boolean ref = bool(o, "UseAsReference", p);
             boolean basis = bool(o, "UseAsBasis", p);
-            EventFiles events = eventFiles(o, p, "SamplePath", true);
+            Double yield = number(o, "Yield", p, false);
+            // a basis sample may be given by its ensemble and yield alone (no events)
+            boolean eventsOptional = basis && !data && !ref && yield != null && o.has("Ensemble");
+            EventFiles events = eventFiles(o, p, "SamplePath", !eventsOptional);
             Path ensemble = path(o, "Ensemble", p, false);
             YieldFunction coefficient = null;
             JsonNode c = o.get("Coefficient");
             if (c != null) {
                 coefficient = coefficient(c, at(p, "Coefficient"));
             }
-            return new Sample(p, name, data, ref, basis, events, ensemble, coefficient);
+            return new Sample(p, name, data, ref, basis, events, ensemble, coefficient, yield);
         }
 
         YieldFunction coefficient(JsonNode n, String p) {

@@ -82,6 +82,11 @@ public final class ConfigTraining {
         java.util.Set<Path> shared = MulticlassTraining.sharedFolders(c);
         for (FitConfig.Sample s : c.samples()) {
             if (s.ensemble() != null && !shared.contains(s.ensemble().toAbsolutePath().normalize())) {
+                if (s.events() == null) {
+                    throw new ConfigException(c.configFile(), List.of(new ConfigProblem(s.yamlPath() + ".SamplePath",
+                            "missing: training the ensemble of sample '" + s.name() + "' needs its events (it is given by Ensemble "
+                                    + "and Yield alone, which fits with a trained ensemble only)")));
+                }
                 jobs.add(new EnsembleJob(s.yamlPath() + ".Ensemble", folderName(s.ensemble()), s.name(), List.of(s.events()),
                         refName, refEvents, s.ensemble()));
             }
