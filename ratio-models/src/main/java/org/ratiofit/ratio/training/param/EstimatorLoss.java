@@ -92,6 +92,11 @@ public final class EstimatorLoss {
         return base;
     }
 
+    /** α|t̂ − t|² per row, shape [rows] (the score term for rows from θ0). */
+    public static NDArray scoreTerm(float alpha, NDArray tHat, NDArray t) {
+        return tHat.sub(t).square().sum(new int[] {1}).mul(alpha);
+    }
+
     private static NDArray softplus(NDArray z) {
         return z.maximum(0f).add(z.abs().neg().exp().add(1f).log());
     }

@@ -49,6 +49,16 @@ public enum EstimatorMethod {
         return scoreTerm || localScore;
     }
 
+    /** The method without its score term (CASCAL → CARL, RASCAL → ROLR, ALICES → ALICE; others themselves). */
+    public EstimatorMethod base() {
+        return switch (this) {
+            case CASCAL -> CARL;
+            case RASCAL -> ROLR;
+            case ALICES -> ALICE;
+            default -> this;
+        };
+    }
+
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

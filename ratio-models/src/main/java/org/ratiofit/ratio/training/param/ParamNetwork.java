@@ -30,7 +30,10 @@ final class ParamNetwork implements AutoCloseable {
     final NDManager manager;
     final NDArray flat;
 
-    /** The output of one forward pass: [B, outputs] and, if asked, the θ-derivative of output 0, [B, p] (scaled θ units). */
+    /**
+     * The output of one forward pass: [B, outputs] and, if asked, the θ-derivative of output 0 for
+     * the first rows, [rows, p] (scaled θ units).
+     */
     record Forward(NDArray output, NDArray tangent) {
     }
 
@@ -90,6 +93,16 @@ final class ParamNetwork implements AutoCloseable {
      * {@code sub} (closed by the caller after the step).
      */
     Forward forward(NDManager sub, NDArray input, boolean tangents) {
+        return forward(sub, input, tangents ? (int) input.getShape().get(0) : 0);
+    }
+
+    /**
+     * As above, with the θ-tangents carried only for the first {@code tangentRows} rows (the score
+     * term needs them only for events drawn at θ0, which the trainer puts first in each batch).
+     */
+    Forward forward(NDManager sub, NDArray input, int tangentRows) {
+        boolean tangents = tangentRows > 0;
+        boolean allRows = tangentRows == input.getShape().get(0);
         int layers = widths.size();
         NDArray h = input;
         NDArray t = null;
@@ -125,7 +138,7 @@ final class ParamNetwork implements AutoCloseable {
                     }
                 }
                 if (tangents) {
-                    t = t.mul(der);
+                    t = t.mul(allRows ? der : der.get("0:" + tangentRows));
                 }
             } else {
                 h = a;

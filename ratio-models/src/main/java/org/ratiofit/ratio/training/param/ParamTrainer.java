@@ -129,12 +129,12 @@ public final class ParamTrainer {
                 for (int s = 0; s < stepsPerEpoch; s++) {
                     int from = s * batch;
                     int m = Math.min(batch, n - from);
-                    train.gather(order, from, m, bx, by, br, bt, bw);
+                    int m0 = train.gather(order, from, m, bx, by, br, bt, bw, method.scoreTerm());
                     double lr = config.learningRateAt((steps / (double) stepsPerEpoch));
                     try (NDManager sub = root.newSubManager()) {
                         NDArray loss;
                         try (GradientCollector gc = engine.newGradientCollector()) {
-                            loss = batchLoss(sub, net, method, alpha, invScale, bx, by, br, bt, bw, m, in, p).mean();
+                            loss = batchLoss(sub, net, method, alpha, invScale, bx, by, br, bt, bw, m, m0, in, p).div(m);
                             gc.backward(loss);
                         }
                         sum += loss.getFloat() * m;
@@ -181,8 +181,8 @@ public final class ParamTrainer {
 
     /**
      * Where one optimiser step's time goes, in milliseconds per step (means over {@code steps} steps
-     * after {@code warmup}): copying the batch into NDArrays, forward pass with loss, backward pass,
-     * optimiser update.
+     * after {@code warmup}): gathering the batch (Java arrays), NDArrays plus forward pass with loss,
+     * backward pass, optimiser update.
      */
     public record StepProfile(EstimatorMethod method, int batch, int steps, double inputMs, double forwardMs,
             double backwardMs, double optimiserMs) {
@@ -224,22 +224,14 @@ public final class ParamTrainer {
             for (int s = 0; s < warmup + steps; s++) {
                 int from = (s % stepsPerEpoch) * batch;
                 long a = System.nanoTime();
-                train.gather(order, from, batch, bx, by, br, bt, bw);
+                int m0 = train.gather(order, from, batch, bx, by, br, bt, bw, method.scoreTerm());
                 try (NDManager sub = root.newSubManager()) {
-                    NDArray x = sub.create(bx, new Shape(batch, in));
-                    NDArray y = sub.create(by, new Shape(batch));
-                    NDArray w = sub.create(bw, new Shape(batch));
-                    NDArray r = method.usesJointRatio() ? sub.create(br, new Shape(batch)) : null;
-                    NDArray tt = method.usesJointScore() ? sub.create(bt, new Shape(batch, p)) : null;
                     long b = System.nanoTime();
                     NDArray loss;
                     long c, e;
                     try (GradientCollector gc = engine.newGradientCollector()) {
-                        ParamNetwork.Forward f = net.forward(sub, x, method.scoreTerm());
-                        NDArray z = method.localScore() ? null : f.output().reshape(batch);
-                        NDArray tHat = method.localScore() ? f.output()
-                                : method.scoreTerm() ? f.tangent().mul(invScale) : null;
-                        loss = EstimatorLoss.perEvent(method, (float) config.alpha(), z, tHat, y, r, tt).mul(w).mean();
+                        loss = batchLoss(sub, net, method, (float) config.alpha(), invScale, bx, by, br, bt, bw, batch, m0,
+                                in, p).div(batch);
                         loss.getFloat(); // forces the (lazy) computation into this phase
                         c = System.nanoTime();
                         gc.backward(loss);
@@ -261,18 +253,28 @@ public final class ParamTrainer {
         return new StepProfile(method, batch, steps, t[0] * k, t[1] * k, t[2] * k, t[3] * k);
     }
 
-    /** Per-event losses of a batch held in the float arrays (first m rows), weighted, shape [m]. */
+    /**
+     * The weighted loss summed over a batch held in the float arrays (first m rows; for the score
+     * methods the m0 rows drawn at θ0 come first and only they carry θ-tangents), a scalar.
+     */
     static NDArray batchLoss(NDManager sub, ParamNetwork net, EstimatorMethod method, float alpha, NDArray invScale,
-            float[] bx, float[] by, float[] br, float[] bt, float[] bw, int m, int in, int p) {
+            float[] bx, float[] by, float[] br, float[] bt, float[] bw, int m, int m0, int in, int p) {
         NDArray x = sub.create(head(bx, m * in), new Shape(m, in));
-        ParamNetwork.Forward f = net.forward(sub, x, method.scoreTerm());
+        ParamNetwork.Forward f = net.forward(sub, x, method.scoreTerm() ? m0 : 0);
         NDArray y = sub.create(head(by, m), new Shape(m));
         NDArray w = sub.create(head(bw, m), new Shape(m));
         NDArray r = method.usesJointRatio() ? sub.create(head(br, m), new Shape(m)) : null;
         NDArray t = method.usesJointScore() ? sub.create(head(bt, m * p), new Shape(m, p)) : null;
         NDArray z = method.localScore() ? null : f.output().reshape(m);
-        NDArray tHat = method.localScore() ? f.output() : method.scoreTerm() ? f.tangent().mul(invScale) : null;
-        return EstimatorLoss.perEvent(method, alpha, z, tHat, y, r, t).mul(w);
+        NDArray base = EstimatorLoss.perEvent(method.base(), alpha, z, method.localScore() ? f.output() : null, y, r, t);
+        NDArray loss = base.mul(w).sum();
+        if (method.scoreTerm() && m0 > 0) {
+            NDArray tHat = f.tangent().mul(invScale);
+            NDArray t0 = m0 == m ? t : t.get("0:" + m0);
+            NDArray w0 = m0 == m ? w : w.get("0:" + m0);
+            loss = loss.add(EstimatorLoss.scoreTerm(alpha, tHat, t0).mul(w0).sum());
+        }
+        return loss;
     }
 
     private static float[] head(float[] a, int m) {
@@ -293,9 +295,9 @@ public final class ParamTrainer {
         double sum = 0;
         for (int from = 0; from < n; from += batch) {
             int m = Math.min(batch, n - from);
-            b.gather(order, from, m, bx, by, br, bt, bw);
+            int m0 = b.gather(order, from, m, bx, by, br, bt, bw, method.scoreTerm());
             try (NDManager sub = root.newSubManager()) {
-                sum += batchLoss(sub, net, method, alpha, invScale, bx, by, br, bt, bw, m, in, p).sum().getFloat();
+                sum += batchLoss(sub, net, method, alpha, invScale, bx, by, br, bt, bw, m, m0, in, p).getFloat();
             }
         }
         return sum / n;
@@ -439,16 +441,35 @@ public final class ParamTrainer {
             return new Batchable(in, p, x, y, r, t, w);
         }
 
-        void gather(int[] order, int from, int m, float[] bx, float[] by, float[] br, float[] bt, float[] bw) {
-            for (int k = 0; k < m; k++) {
-                int e = order[from + k];
-                System.arraycopy(x, e * in, bx, k * in, in);
-                by[k] = y[e];
-                br[k] = r[e];
-                System.arraycopy(t, e * p, bt, k * p, p);
-                bw[k] = w[e];
+        /**
+         * Copies events order[from … from + m) into the batch arrays; with {@code y0First} the events
+         * with y = 0 come first (in their order), then the others. Returns how many have y = 0
+         * ({@code m} when not partitioned).
+         */
+        int gather(int[] order, int from, int m, float[] bx, float[] by, float[] br, float[] bt, float[] bw,
+                boolean y0First) {
+            int k = 0;
+            for (int pass = 0; pass < (y0First ? 2 : 1); pass++) {
+                for (int q = 0; q < m; q++) {
+                    int e = order[from + q];
+                    if (y0First && (y[e] == 0) != (pass == 0)) {
+                        continue;
+                    }
+                    System.arraycopy(x, e * in, bx, k * in, in);
+                    by[k] = y[e];
+                    br[k] = r[e];
+                    System.arraycopy(t, e * p, bt, k * p, p);
+                    bw[k] = w[e];
+                    k++;
+                }
+                if (pass == 0 && y0First) {
+                    m0 = k;
+                }
             }
+            return y0First ? m0 : m;
         }
+
+        private int m0;
     }
 
     /** Adam, AMSGrad or SGD with Nesterov momentum on the flat parameter tensor. */

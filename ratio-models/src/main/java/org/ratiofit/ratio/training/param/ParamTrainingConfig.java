@@ -53,7 +53,7 @@ public record ParamTrainingConfig(
         }
     }
 
-    /** MadMiner-like defaults: 3×64 tanh... here swish, Adam 1e-3 → 1e-4, 50 epochs, batch 128, 25% validation. */
+    /** Defaults close to MadMiner's: 3×64 swish, α = 1, Adam 1e-3 → 1e-4, 50 epochs, batch 128, 25% validation, patience 10. */
     public static ParamTrainingConfig defaults(EstimatorMethod method) {
         return new ParamTrainingConfig(FORMAT_VERSION, method, 1.0, List.of(64, 64, 64), TrainingConfig.Activation.SWISH,
                 Optimizer.ADAM, 1e-3, 1e-4, 0.9, 50, 128, 0.25, 10, 1L, true, false, 0, false);

@@ -83,6 +83,72 @@ class ParamNetworkTest {
         }
     }
 
+    /**
+     * The training loss of a batch (θ-tangents only for the rows drawn at θ0, which come first)
+     * equals Σ w·loss of the double-precision definition with the exact derivative, for every method.
+     */
+    @ParameterizedTest
+    @EnumSource(EstimatorMethod.class)
+    void batchLossEqualsTheDefinition(EstimatorMethod method) {
+        DjlOffline.ensure();
+        int d = 2, p = 2, m = 24, m0 = 9;
+        int pIn = method.localScore() ? 0 : p, in = d + pIn, outputs = method.localScore() ? p : 1;
+        SplittableRandom rng = new SplittableRandom(method.ordinal() + 40);
+        try (NDManager root = Engine.getEngine("PyTorch").newBaseManager();
+                ParamNetwork net = new ParamNetwork(root, d, pIn, List.of(8, 8), outputs, TrainingConfig.Activation.SWISH, 3)) {
+            float[] w0 = new float[net.size];
+            for (int i = 0; i < w0.length; i++) {
+                w0[i] = (float) (0.5 * rng.nextGaussian());
+            }
+            net.assign(w0);
+            double[] mean = new double[in], scale = new double[in];
+            java.util.Arrays.fill(scale, 1);
+            for (int j = d; j < in; j++) {
+                scale[j] = 0.5; // θ scaled: the loss must see the derivative in raw θ units
+            }
+            ParamMlp mlp = mlp(net, w0, mean, scale, TrainingConfig.Activation.SWISH);
+            float[] bx = new float[m * in], by = new float[m], br = new float[m], bt = new float[m * p], bw = new float[m];
+            float[] inv = new float[Math.max(pIn, 1)];
+            java.util.Arrays.fill(inv, 2f);
+            double want = 0;
+            for (int k = 0; k < m; k++) {
+                double[] x = new double[d], th = new double[p];
+                for (int j = 0; j < d; j++) {
+                    x[j] = rng.nextGaussian();
+                    bx[k * in + j] = (float) x[j];
+                }
+                for (int j = 0; j < pIn; j++) {
+                    th[j] = 0.5 * rng.nextGaussian();
+                    bx[k * in + d + j] = (float) (th[j] / scale[d + j]);
+                    th[j] = bx[k * in + d + j] * scale[d + j];
+                }
+                for (int j = 0; j < d; j++) {
+                    x[j] = bx[k * in + j];
+                }
+                int y = method.localScore() || k < m0 ? 0 : 1;
+                by[k] = y;
+                br[k] = (float) Math.exp(rng.nextGaussian());
+                bw[k] = (float) (0.5 + rng.nextDouble());
+                double[] t = new double[p];
+                for (int j = 0; j < p; j++) {
+                    bt[k * p + j] = (float) rng.nextGaussian();
+                    t[j] = bt[k * p + j];
+                }
+                double[] g = new double[p];
+                double[] out = mlp.evaluate(x, th, method.scoreTerm() ? g : null);
+                double[] tHat = method.localScore() ? out : g;
+                want += bw[k] * EstimatorLoss.perEvent(method, 0.8, out[0], tHat, y, br[k], t);
+            }
+            float got;
+            try (NDManager sub = root.newSubManager()) {
+                NDArray invScale = sub.create(inv, new Shape(1, inv.length));
+                got = ParamTrainer.batchLoss(sub, net, method, 0.8f, invScale, bx, by, br, bt, bw, m,
+                        method.localScore() ? m : m0, in, p).getFloat();
+            }
+            assertEquals(want, got, 2e-5 * Math.abs(want), method.toString());
+        }
+    }
+
     private static double djlFiniteDifference(NDManager root, ParamNetwork net, float[] rows, int e, int in, int col,
             double h) {
         float[] plus = java.util.Arrays.copyOfRange(rows, e * in, (e + 1) * in);
