@@ -1,6 +1,5 @@
 package org.ratiofit.cli;
 
-import org.ratiofit.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -14,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.ratiofit.io.AtomicFiles;
 import org.ratiofit.likelihood.Model;
 import org.ratiofit.ratio.Ensemble;
 import org.ratiofit.ratio.training.TrainingHistory;

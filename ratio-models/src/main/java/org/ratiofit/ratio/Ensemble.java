@@ -1,7 +1,7 @@
 package org.ratiofit.ratio;
 
-import org.ratiofit.io.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.ratiofit.io.AtomicFiles;
 import org.ratiofit.ratio.EnsembleManifest.Aggregation;
 
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package org.ratiofit.ratio;
 
-import org.ratiofit.io.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.ratiofit.io.AtomicFiles;
 import org.ratiofit.ratio.ModelSidecar.Calibration;
 import org.ratiofit.ratio.ModelSidecar.Histogram;
 import org.ratiofit.ratio.ModelSidecar.Isotonic;

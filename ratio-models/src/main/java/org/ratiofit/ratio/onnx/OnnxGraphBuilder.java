@@ -1,6 +1,5 @@
 package org.ratiofit.ratio.onnx;
 
-import org.ratiofit.io.AtomicFiles;
 import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
@@ -12,13 +11,13 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.ratiofit.io.AtomicFiles;
 
 /**
  * A small builder of float32 ONNX graphs on the ONNX protobuf classes that tribuo-util-onnx ships

@@ -1,14 +1,13 @@
 package org.ratiofit.ratio.training;
 
-import org.ratiofit.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.ratiofit.io.AtomicFiles;
 
 /**
  * Saves and reads the full record of trained members as JSON ({@code NAME.training.json}): the

@@ -1,6 +1,5 @@
 package org.ratiofit.samplers.nuts;
 
-import org.ratiofit.io.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.ratiofit.io.AtomicFiles;
 import org.ratiofit.samplers.nuts.diagnostics.ConvergenceDiagnostics;
 import org.ratiofit.samplers.nuts.diagnostics.ParameterSummary;
 import org.ratiofit.samplers.nuts.diagnostics.PosteriorSummary;

@@ -1,6 +1,5 @@
 package org.ratiofit.workspace.build;
 
-import org.ratiofit.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -17,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.ratiofit.io.AtomicFiles;
 import org.ratiofit.likelihood.Model;
 import org.ratiofit.likelihood.ModelBuilder;
 import org.ratiofit.likelihood.Monomials;

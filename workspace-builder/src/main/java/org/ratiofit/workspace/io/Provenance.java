@@ -1,6 +1,5 @@
 package org.ratiofit.workspace.io;
 
-import org.ratiofit.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +10,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.ratiofit.io.AtomicFiles;
 
 /**
  * Where a workspace came from: the configuration's digest, a digest of every model file and

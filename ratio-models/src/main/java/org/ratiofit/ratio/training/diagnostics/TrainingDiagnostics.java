@@ -1,6 +1,5 @@
 package org.ratiofit.ratio.training.diagnostics;
 
-import org.ratiofit.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -16,6 +15,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.ratiofit.io.AtomicFiles;
 import org.ratiofit.ratio.training.DjlTrainer;
 import org.ratiofit.ratio.training.TrainedEnsemble;
 import org.ratiofit.ratio.training.TrainedMember;
