@@ -117,14 +117,18 @@ class PolynomialBinnedAsimovTest {
         }
         double fS = nuS / totS, fB = nuB / totB;
 
-        // Asimov data in SR: the reference events with weights w_ref,i / Σ w_ref · Σ_p ν_p r_p(x_i)
+        // Asimov data in SR: the reference events with weights w_ref,i / Σ w_ref · Σ_p ν_p r_p(x_i) / R_p,
+        // R_p the ratio's average over the reference events (the shape normalisation; equal weights here)
         UnbinnedChannel sr = (UnbinnedChannel) model.channels().get(0);
         double[] x = java.util.Arrays.stream(bx).filter(v -> v > 1).toArray();
         assertEquals(x.length, sr.data().events());
         double[] w = sr.data().weights();
+        double rS = 0;
+        for (double xi : x) rS += Math.exp(Toy.lnGauss(xi, Toy.M) - Toy.lnExp(xi)) * fB / fS / x.length;
+        assertTrue(Math.abs(rS - 1) < 0.2, "the exact ratio closes on the reference events up to sampling: " + rS);
         for (int i = 0; i < x.length; i++) {
             double r = Math.exp(Toy.lnGauss(x[i], Toy.M) - Toy.lnExp(x[i])) * fB / fS;
-            assertEquals((nuS * r + nuB) / x.length, w[i], 3e-5 * w[i], "Asimov weight of event " + i);
+            assertEquals((nuS * r / rS + nuB) / x.length, w[i], 3e-5 * w[i], "Asimov weight of event " + i);
         }
         Modifier.NormSys ns = (Modifier.NormSys) sr.samples().get(1).modifiers().get(0);
         assertEquals(1.02, ns.up(), 1e-12);
@@ -134,12 +138,12 @@ class PolynomialBinnedAsimovTest {
         // the polynomial is the exact shifted Gaussian: −ln L along the shift against the textbook
         Random rnd = new Random(13);
         double[] base = {1, 0, 0, 1, 1, 1};
-        double t0 = unbinnedTextbook(0, x, w, nuS, nuB, fS, fB);
+        double t0 = unbinnedTextbook(0, x, w, nuS / rS, nuB, fS, fB);
         for (int k = 0; k < 20; k++) {
             double a = -2.5 + 5 * rnd.nextDouble();
             double[] th = base.clone();
             th[1] = a;
-            double expected = unbinnedTextbook(a, x, w, nuS, nuB, fS, fB) - t0 + 0.5 * a * a;
+            double expected = unbinnedTextbook(a, x, w, nuS / rS, nuB, fS, fB) - t0 + 0.5 * a * a;
             assertEquals(expected, model.value(th) - model.value(base), 1e-3, "seed 13 shift " + a);
         }
 
@@ -175,7 +179,11 @@ class PolynomialBinnedAsimovTest {
         }
     }
 
-    /** Σ_p ν_p − Σ_i w_i ln(ν_S N(x_i; M + δα)/F_S + ν_B f_B(x_i)/F_B): the weighted (Asimov) textbook term. */
+    /**
+     * Σ_p ν_p − Σ_i w_i ln(ν_S N(x_i; M + δα)/F_S + ν_B f_B(x_i)/F_B): the weighted (Asimov) textbook
+     * term; the caller passes ν_S / R_S for the normalised signal density (the polynomial rows
+     * themselves are not renormalised, see ShapeNormalisation).
+     */
     static double unbinnedTextbook(double alpha, double[] x, double[] w, double nuS, double nuB, double fS, double fB) {
         double s = nuS + nuB;
         for (int i = 0; i < x.length; i++) {

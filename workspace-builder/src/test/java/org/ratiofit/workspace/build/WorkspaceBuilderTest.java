@@ -41,20 +41,33 @@ class WorkspaceBuilderTest {
      * Textbook −ln L of the toy in the region x > 0.5: yields and the region fractions F from the
      * sample files, densities renormalised in the region, the code-1 shape factor of the peak
      * shift (exp of α times the up or down log-ratio), the code-1 background normsys and the two
-     * unit Gaussian constraints.
+     * unit Gaussian constraints. The signal density r_S g(α) is divided by its average over the
+     * reference (background) events in the region, R_S K(α) = Σ_ref w r_S g(α) / Σ_ref w (the
+     * default shape normalisation of issue 13), recomputed here from the exact densities.
      */
-    static double textbook(double[] theta, double[] x, double nuS, double nuB, double fS, double fB) {
+    static double textbook(double[] theta, double[] x, double nuS, double nuB, double fS, double fB, double[] refX, double[] refW) {
         double mu = theta[0], alpha = theta[1], beta = theta[2];
         double kappa = beta >= 0 ? Math.pow(1.1, beta) : Math.pow(0.9, -beta);
+        double num = 0, den = 0;
+        for (int j = 0; j < refX.length; j++) {
+            num += refW[j] * ratioS(refX[j], alpha, fS, fB);
+            den += refW[j];
+        }
+        double norm = num / den;
         double sum = 0;
         for (double xi : x) {
-            double shift = alpha >= 0 ? alpha * (Toy.lnGauss(xi, Toy.M + Toy.DELTA) - Toy.lnGauss(xi, Toy.M))
-                    : -alpha * (Toy.lnGauss(xi, Toy.M - Toy.DELTA) - Toy.lnGauss(xi, Toy.M));
-            double fSig = Math.exp(Toy.lnGauss(xi, Toy.M) + shift) / fS;
             double fBkg = Math.exp(Toy.lnExp(xi)) / fB;
+            double fSig = ratioS(xi, alpha, fS, fB) * fBkg / norm;
             sum += Math.log(mu * nuS * fSig + kappa * nuB * fBkg);
         }
         return mu * nuS + kappa * nuB - sum + 0.5 * alpha * alpha + 0.5 * beta * beta;
+    }
+
+    /** The signal's region density over the background's, times the code-1 shift factor at α. */
+    static double ratioS(double xi, double alpha, double fS, double fB) {
+        double shift = alpha >= 0 ? alpha * (Toy.lnGauss(xi, Toy.M + Toy.DELTA) - Toy.lnGauss(xi, Toy.M))
+                : -alpha * (Toy.lnGauss(xi, Toy.M - Toy.DELTA) - Toy.lnGauss(xi, Toy.M));
+        return Math.exp(Toy.lnGauss(xi, Toy.M) + shift - Toy.lnExp(xi)) * fB / fS;
     }
 
     static double[] selected(double[] x, double[] w, double cut, boolean weights) {
@@ -77,6 +90,8 @@ class WorkspaceBuilderTest {
         double nuB = sumOf(selected(bkg.column("x"), bkg.column("w"), 0.5, true));
         double fS = nuS / sumOf(sig.column("w"));
         double fB = nuB / sumOf(bkg.column("w"));
+        double[] refX = selected(bkg.column("x"), null, 0.5, false);
+        double[] refW = selected(bkg.column("x"), bkg.column("w"), 0.5, true);
 
         UnbinnedChannel sr = (UnbinnedChannel) model.channels().get(0);
         assertEquals(x.length, sr.data().events());
@@ -92,10 +107,10 @@ class WorkspaceBuilderTest {
 
         Random r = new Random(11);
         double[] base = {1, 0, 0};
-        double offset = model.value(base) - textbook(base, x, nuS, nuB, fS, fB);
+        double offset = model.value(base) - textbook(base, x, nuS, nuB, fS, fB, refX, refW);
         for (int k = 0; k < 40; k++) {
             double[] th = {0.2 + 2.8 * r.nextDouble(), -2 + 4 * r.nextDouble(), -2 + 4 * r.nextDouble()};
-            double diff = model.value(th) - textbook(th, x, nuS, nuB, fS, fB);
+            double diff = model.value(th) - textbook(th, x, nuS, nuB, fS, fB, refX, refW);
             assertEquals(offset, diff, 2e-3, "seed 11 point " + k + " " + java.util.Arrays.toString(th));
         }
         // the constant is what the likelihood drops: Σ_i ln f_B,region(x_i)
