@@ -4,18 +4,14 @@ package org.ratiofit.likelihood;
  * How an unbinned channel normalises its samples' per-event densities r_p(x) g_p(x, alpha).
  *
  * <p>{@link #REFERENCE} (the default): each sample's density is divided by its average over the
- * channel's reference events, N_p(alpha) = R_p * prod_k K_pk(alpha_k), with
- * R_p = sum_ref w r_p / sum_ref w (the ratio's closure on the reference sample) and
- * K_pk(alpha_k) = sum_ref w r_p g_pk(alpha_k) / sum_ref w r_p (the shape factor's average, one
- * per shapesys modifier), so that every sample's density integrates to 1 over the reference sample
- * and its expected number of events is carried by the yield modifiers alone (normsys for the rate,
- * a normalised shape for the rest). The normalisation is exact for a sample with one shape
- * nuisance parameter and whenever one of a sample's nuisance parameters moves at a time; with
- * several moved together it is off by the reference covariance of their factors (second order in
- * the alphas). The per-event polynomial (GOLLUM) rows are not renormalised: their yield is their
- * own yield coefficients' (check them with {@code ratiofit validate --workspace}). A channel with
- * shapesys modifiers needs its reference event set; one without shapesys and without a reference
- * stays unnormalised (R_p = 1).
+ * channel's reference events, jointly over all of the sample's nuisance parameters,
+ * N_p(theta) = sum_ref w r_p(x|alpha) g_p(x, alpha) / sum_ref w (r_p including its per-event
+ * polynomial (GOLLUM) rows), computed by the same kernel as the likelihood in every evaluation,
+ * with its exact gradient. So every sample's density integrates to 1 over the reference sample and
+ * its expected number of events is carried by the yield modifiers alone (normsys, coefficients,
+ * polynomial yield coefficients: a normalised shape for the rest); at alpha = 0 it also divides by
+ * the ratio's closure R_p = E_ref[r_p]. A channel with shapesys modifiers needs its reference
+ * event set; one without shapesys and without a reference stays unnormalised.
  *
  * <p>{@link #NONE}: the legacy form of the public NSBI toolkits, -ln L = nu(theta) -
  * sum_i w_i ln sum_p nu_p(theta) r_p g_p. <b>Warning:</b> the per-event factors then appear only

@@ -138,12 +138,12 @@ class PolynomialBinnedAsimovTest {
         // the polynomial is the exact shifted Gaussian: −ln L along the shift against the textbook
         Random rnd = new Random(13);
         double[] base = {1, 0, 0, 1, 1, 1};
-        double t0 = unbinnedTextbook(0, x, w, nuS / rS, nuB, fS, fB);
+        double t0 = unbinnedTextbook(0, x, w, nuS, nuB, fS, fB);
         for (int k = 0; k < 20; k++) {
             double a = -2.5 + 5 * rnd.nextDouble();
             double[] th = base.clone();
             th[1] = a;
-            double expected = unbinnedTextbook(a, x, w, nuS / rS, nuB, fS, fB) - t0 + 0.5 * a * a;
+            double expected = unbinnedTextbook(a, x, w, nuS, nuB, fS, fB) - t0 + 0.5 * a * a;
             assertEquals(expected, model.value(th) - model.value(base), 1e-3, "seed 13 shift " + a);
         }
 
@@ -180,14 +180,16 @@ class PolynomialBinnedAsimovTest {
     }
 
     /**
-     * Σ_p ν_p − Σ_i w_i ln(ν_S N(x_i; M + δα)/F_S + ν_B f_B(x_i)/F_B): the weighted (Asimov) textbook
-     * term; the caller passes ν_S / R_S for the normalised signal density (the polynomial rows
-     * themselves are not renormalised, see ShapeNormalisation).
+     * Σ_p ν_p − Σ_i w_i ln(ν_S N(x_i; M + δα)/F_S / N_S(α) + ν_B f_B(x_i)/F_B): the weighted (Asimov)
+     * textbook term, the signal density normalised over the reference events (here the events x
+     * with equal weights): N_S(α) = mean_ref N(x; M + δα)/F_S / (f_B(x)/F_B), polynomial rows included.
      */
     static double unbinnedTextbook(double alpha, double[] x, double[] w, double nuS, double nuB, double fS, double fB) {
+        double norm = 0;
+        for (double xi : x) norm += Math.exp(Toy.lnGauss(xi, Toy.M + Toy.DELTA * alpha) - Toy.lnExp(xi)) * fB / fS / x.length;
         double s = nuS + nuB;
         for (int i = 0; i < x.length; i++) {
-            double dens = nuS * Math.exp(Toy.lnGauss(x[i], Toy.M + Toy.DELTA * alpha)) / fS + nuB * Math.exp(Toy.lnExp(x[i])) / fB;
+            double dens = nuS * Math.exp(Toy.lnGauss(x[i], Toy.M + Toy.DELTA * alpha)) / fS / norm + nuB * Math.exp(Toy.lnExp(x[i])) / fB;
             s -= w[i] * Math.log(dens);
         }
         return s;
