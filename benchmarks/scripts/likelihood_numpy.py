@@ -67,14 +67,15 @@ def nll_and_grad(alpha_shape, mu, alpha_norm, r, u, d, lu, ld, nominal, ref=None
     norm = np.ones(P)
     dlog_norm = np.zeros((P, K))
     if ref is not None:
-        # each sample's density normalised over the reference events: N_p = sum w r_p g_p / sum w
+        # each sample's shape normalised over the reference events (ratiofit's default):
+        # K_p = sum w r_p g_p / sum w r_p(alpha = 0)
         r_ref, lu_ref, ld_ref, w_ref = ref
         for p in range(P):
             t = np.log(r_ref[p])
             for k in range(K):
                 t = t + coef[k][0] * lu_ref[p, k] + coef[k][1] * ld_ref[p, k]
             e = w_ref * np.exp(t)
-            norm[p] = e.sum() / w_ref.sum()
+            norm[p] = e.sum() / (w_ref * r_ref[p]).sum()
             for k in range(K):
                 dlog_norm[p, k] = (e * (coef[k][2] * lu_ref[p, k] + coef[k][3] * ld_ref[p, k])).sum() / e.sum()
     cn = c / norm

@@ -38,13 +38,15 @@ public final class Model implements StatisticalModel {
 
     /**
      * The kernel over a channel's reference events, for the samples' normalisation
-     * N_p = sum_ref w r_p g_p / sum_ref w; kept for reuse by derived models (toys, Asimov data).
+     * N_p(theta) = sum_ref w r_p g_p / divisor[p], divisor[p] = sum_ref w r_p(x|0) (mode
+     * {@link ShapeNormalisation#REFERENCE}) or sum_ref w ({@link ShapeNormalisation#REFERENCE_AND_CLOSURE});
+     * kept for reuse by derived models (toys, Asimov data).
      */
     private record RefNorm(EventSet reference, List<UnbinnedSample> samples, List<String> names, boolean float32,
-                           UnbinnedKernel kernel, double weightSum) {
+                           ShapeNormalisation mode, UnbinnedKernel kernel, double[] divisor) {
 
-        boolean matches(List<UnbinnedSample> s, EventSet ref, List<String> n, boolean f32) {
-            return ref == reference && f32 == float32 && s.equals(samples) && n.equals(names);
+        boolean matches(List<UnbinnedSample> s, EventSet ref, List<String> n, boolean f32, ShapeNormalisation m) {
+            return ref == reference && f32 == float32 && m == mode && s.equals(samples) && n.equals(names);
         }
     }
 
@@ -106,42 +108,75 @@ public final class Model implements StatisticalModel {
     private void compile(UnbinnedChannel u, List<RefNorm> reuse) {
         YieldFunction[] y = new YieldFunction[u.samples().size()];
         boolean shapes = false;
+        boolean polynomial = false;
         for (int p = 0; p < y.length; p++) {
             UnbinnedSample s = u.samples().get(p);
             String where = "channel '" + u.name() + "' sample '" + s.name() + "'";
             y[p] = new YieldFunction(s.modifiers(), index, where);
             shapes |= !s.shapeSystematics().isEmpty();
+            polynomial |= s.polynomial() != null;
         }
         RefNorm norm = null;
-        if (u.normalisation() == ShapeNormalisation.REFERENCE) {
+        ShapeNormalisation mode = u.normalisation();
+        // without per-event shapes the reference average of r_p g_p / r_p is 1 at every point: nothing to normalise
+        boolean needed = mode == ShapeNormalisation.REFERENCE_AND_CLOSURE || (mode == ShapeNormalisation.REFERENCE && (shapes || polynomial));
+        if (needed) {
             if (u.reference() != null) {
                 List<String> names = parameters.stream().map(Parameter::name).toList();
                 for (RefNorm r : reuse) {
-                    if (r != null && r.matches(u.samples(), u.reference(), names, float32)) {
+                    if (r != null && r.matches(u.samples(), u.reference(), names, float32, mode)) {
                         norm = r;
                         break;
                     }
                 }
                 if (norm == null) {
-                    EventSet ref = u.reference();
-                    double ws = 0;
-                    for (int i = 0; i < ref.events(); i++) {
-                        ws += ref.weights() == null ? 1 : ref.weights()[i];
-                    }
-                    if (!(ws > 0) || Double.isInfinite(ws)) {
-                        throw new IllegalArgumentException("channel '" + u.name() + "': the reference weights sum to " + ws
-                                + "; normalising the samples' densities needs a positive finite sum");
-                    }
-                    norm = new RefNorm(ref, u.samples(), names, float32, new UnbinnedKernel(u.samples(), ref, index, float32), ws);
+                    norm = referenceNormalisation(u, mode, names);
                 }
             } else if (shapes) {
                 throw new IllegalArgumentException("channel '" + u.name() + "': its shapesys factors are normalised over the reference"
-                        + " sample's events (shape normalisation 'reference'), which the channel lacks; give its reference event set,"
+                        + " sample's events (shape normalisation '" + mode.jsonName() + "'), which the channel lacks; give its reference event set,"
                         + " or choose the unnormalised legacy form (ShapeNormalisation.NONE, \"shape_normalisation\": \"none\"),"
                         + " which biases the shape parameters");
             }
         }
         unbinned.add(new CompiledUnbinned(u, y, new UnbinnedKernel(u.samples(), u.data(), index, float32), norm));
+    }
+
+    /** The sum of a channel's reference weights (positive and finite, else an error naming the channel). */
+    private static double weightSum(UnbinnedChannel u) {
+        EventSet ref = u.reference();
+        double ws = 0;
+        for (int i = 0; i < ref.events(); i++) {
+            ws += ref.weights() == null ? 1 : ref.weights()[i];
+        }
+        if (!(ws > 0) || Double.isInfinite(ws)) {
+            throw new IllegalArgumentException("channel '" + u.name() + "': the reference weights sum to " + ws
+                    + "; normalising the samples' densities needs a positive finite sum");
+        }
+        return ws;
+    }
+
+    /** The reference kernel of channel u and its per-sample divisors for normalisation {@code mode} (see {@link RefNorm}). */
+    private RefNorm referenceNormalisation(UnbinnedChannel u, ShapeNormalisation mode, List<String> names) {
+        EventSet ref = u.reference();
+        double ws = weightSum(u);
+        UnbinnedKernel kernel = new UnbinnedKernel(u.samples(), ref, index, float32);
+        double[] divisor = new double[u.samples().size()];
+        if (mode == ShapeNormalisation.REFERENCE_AND_CLOSURE) {
+            Arrays.fill(divisor, ws);
+        } else {
+            // every shape factor is 1 and every polynomial row 0 at alpha = 0: the sums of w r_p
+            UnbinnedKernel.Sums at0 = kernel.referenceSums(new double[parameters.size()], pool, false);
+            for (int p = 0; p < divisor.length; p++) {
+                divisor[p] = at0.a()[p];
+                if (!(divisor[p] > 0) || Double.isInfinite(divisor[p]) || at0.invalid() > 0) {
+                    throw new IllegalArgumentException("channel '" + u.name() + "' sample '" + u.samples().get(p).name()
+                            + "': the sum of w r over the reference events is " + divisor[p]
+                            + "; normalising the sample's shape needs a positive finite sum (are its log-ratios finite?)");
+                }
+            }
+        }
+        return new RefNorm(ref, u.samples(), names, float32, mode, kernel, divisor);
     }
 
     private List<RefNorm> normalisations() {
@@ -160,7 +195,7 @@ public final class Model implements StatisticalModel {
                 if (cu.norm != null) {
                     UnbinnedKernel.Sums r = cu.norm.kernel().referenceSums(theta, pool, false);
                     for (int p = 0; p < n.length; p++) {
-                        n[p] = r.a()[p] / cu.norm.weightSum();
+                        n[p] = r.a()[p] / cu.norm.divisor()[p];
                     }
                 }
                 return n;
@@ -276,7 +311,7 @@ public final class Model implements StatisticalModel {
             if (cu.norm != null) {
                 ref = cu.norm.kernel().referenceSums(theta, pool, withGradient);
                 for (int p = 0; p < np; p++) {
-                    norm[p] = ref.a()[p] / cu.norm.weightSum();
+                    norm[p] = ref.a()[p] / cu.norm.divisor()[p];
                 }
                 boolean ok = ref.invalid() == 0;
                 for (int p = 0; p < np; p++) {
@@ -422,12 +457,15 @@ public final class Model implements StatisticalModel {
 
     /**
      * Asimov data at {@code point}: unbinned channels take the reference sample's events with
-     * weights w_ref,i * sum_p nu_p(point) r_p(x_i|point) g_p(x_i|point) / N_p(point) / sum_j w_ref,j
-     * (N_p the sample's normalisation, 1 when unnormalised; the division by the weights' sum makes
-     * unit reference weights work too); binned channels take the expected counts;
-     * constrained parameters' aux values are set to their values at the point (as pyhf does).
-     * With the reference normalisation the fit of these data gives back the point (to the
-     * minimiser's precision) for one shape nuisance per sample or shape nuisances at 0.
+     * weights w_ref,i * sum_p nu_p(point) r_p(x_i|point) g_p(x_i|point) / N_p(point) / sum_j w_ref,j,
+     * binned channels the expected counts; constrained parameters' aux values are set to their
+     * values at the point (as pyhf does). The division by the weights' sum makes unit reference
+     * weights work too. N_p is the closure normalisation R_p K_p (sum_ref w r_p g_p / sum_ref w) for a
+     * normalised channel, and the returned model's unbinned channels use it
+     * ({@link ShapeNormalisation#REFERENCE_AND_CLOSURE}): Asimov data are the model's expectation on
+     * the reference sample they are made of, so their fit gives back the point (to the minimiser's
+     * precision) whatever the ratios' closure on that sample. Unnormalised channels
+     * ({@link ShapeNormalisation#NONE}) stay unnormalised (N_p = 1).
      */
     @Override
     public Model asimov(double[] point) {
@@ -444,8 +482,9 @@ public final class Model implements StatisticalModel {
                 if (u.reference() == null) {
                     throw new IllegalStateException("channel '" + u.name() + "': Asimov data need the reference sample's events (EventSet 'reference'), which this channel lacks");
                 }
-                double[] cc = normalisedYields(cu, point);
-                UnbinnedKernel refKernel = new UnbinnedKernel(u.samples(), u.reference(), index, float32);
+                RefNorm en = expectationNormalisations().get(ui - 1);
+                UnbinnedKernel refKernel = en != null ? en.kernel() : new UnbinnedKernel(u.samples(), u.reference(), index, float32);
+                double[] cc = expectationYields(cu, en, point);
                 EventSet ref = u.reference();
                 double[] s = new double[ref.events()];
                 refKernel.mixture(point, cc, s);
@@ -464,7 +503,7 @@ public final class Model implements StatisticalModel {
                     }
                     w[i] = (ref.weights() == null ? 1 : ref.weights()[i]) * s[i] / wsum;
                 }
-                out.add(new UnbinnedChannel(u.name(), u.samples(), new EventSet(ref.events(), w, ref.columns()), ref, u.normalisation()));
+                out.add(new UnbinnedChannel(u.name(), u.samples(), new EventSet(ref.events(), w, ref.columns()), ref, expectationMode(u)));
             } else {
                 BinnedChannel bc = (BinnedChannel) c;
                 double[] exp = binned.channelPart(expectedAll, bi++);
@@ -483,7 +522,7 @@ public final class Model implements StatisticalModel {
             ps.add(p.kind() == Parameter.Kind.CONSTRAINED ? p.withAux(point[i])
                     : p.kind() == Parameter.Kind.POISSON ? p.withAux(p.tau() * Math.max(point[i], 0)) : p);
         }
-        return new Model(ps, out, pool, float32, normalisations());
+        return new Model(ps, out, pool, float32, reusable());
     }
 
     /** Binned channels always can; unbinned channels need their reference sample's events. */
@@ -543,7 +582,7 @@ public final class Model implements StatisticalModel {
                 ps.add(p.kind() == Parameter.Kind.CONSTRAINED ? p.withAux(rng.nextNormal(truth[i], p.sigma())) : p);
             }
         }
-        return new Model(ps, out, pool, float32, normalisations());
+        return new Model(ps, out, pool, float32, reusable());
     }
 
     /** One unbinned channel's pseudo-data: Poisson count, then inverse-CDF draws over the reference events. */
@@ -558,7 +597,8 @@ public final class Model implements StatisticalModel {
         for (int p = 0; p < np; p++) {
             total += u.samples().get(p).nominalYield() * cu.yields[p].evaluate(truth, null, 1);
         }
-        double[] cc = normalisedYields(cu, truth);
+        RefNorm en = expectationNormalisations().get(unbinned.indexOf(cu));
+        double[] cc = expectationYields(cu, en, truth);
         if (!(total >= 0) || Double.isInfinite(total)) {
             throw new IllegalArgumentException("channel '" + u.name() + "': the total expected yield at the truth point is " + total);
         }
@@ -566,7 +606,7 @@ public final class Model implements StatisticalModel {
         double[] cumulative = new double[nRef];
         if (nRef > 0) {
             double[] s = new double[nRef];
-            new UnbinnedKernel(u.samples(), ref, index, float32).mixture(truth, cc, s);
+            (en != null ? en.kernel() : new UnbinnedKernel(u.samples(), ref, index, float32)).mixture(truth, cc, s);
             double acc = 0;
             for (int i = 0; i < nRef; i++) {
                 double w = (ref.weights() == null ? 1 : ref.weights()[i]) * s[i];
@@ -607,26 +647,68 @@ public final class Model implements StatisticalModel {
                     c.shapeDown().stream().map(col -> gather(col, pick)).toList(),
                     c.polynomial().stream().map(col -> gather(col, pick)).toList()));
         }
-        return new UnbinnedChannel(u.name(), u.samples(), new EventSet(n, null, cols), ref, u.normalisation());
+        return new UnbinnedChannel(u.name(), u.samples(), new EventSet(n, null, cols), ref, expectationMode(u));
     }
 
-    /** nu_p(point) / N_p(point) per sample: the coefficients of the normalised per-event densities. */
-    private double[] normalisedYields(CompiledUnbinned cu, double[] point) {
+    /**
+     * nu_p(point) / N_p(point) per sample with N_p the closure normalisation {@code en} (1 when null):
+     * the coefficients of the per-event densities whose reference average is each sample's yield.
+     */
+    private double[] expectationYields(CompiledUnbinned cu, RefNorm en, double[] point) {
         UnbinnedChannel u = cu.channel;
         int np = cu.yields.length;
         double[] cc = new double[np];
         double[] norm = new double[np];
         Arrays.fill(norm, 1);
-        if (cu.norm != null) {
-            UnbinnedKernel.Sums r = cu.norm.kernel().referenceSums(point, pool, false);
+        if (en != null) {
+            UnbinnedKernel.Sums r = en.kernel().referenceSums(point, pool, false);
             for (int p = 0; p < np; p++) {
-                norm[p] = r.a()[p] / cu.norm.weightSum();
+                norm[p] = r.a()[p] / en.divisor()[p];
             }
         }
         for (int p = 0; p < np; p++) {
             cc[p] = u.samples().get(p).nominalYield() * cu.yields[p].evaluate(point, null, 1) / norm[p];
         }
         return cc;
+    }
+
+    /** The normalisation of Asimov and pseudo-data channels: closure for a normalised channel with reference events. */
+    private static ShapeNormalisation expectationMode(UnbinnedChannel u) {
+        return u.normalisation() == ShapeNormalisation.NONE || u.reference() == null ? u.normalisation() : ShapeNormalisation.REFERENCE_AND_CLOSURE;
+    }
+
+    /** Lazily: per compiled unbinned channel, the closure normalisation of its expectation (null when none). */
+    private List<RefNorm> expectationNorms;
+
+    private synchronized List<RefNorm> expectationNormalisations() {
+        if (expectationNorms == null) {
+            List<RefNorm> l = new ArrayList<>();
+            List<String> names = parameters.stream().map(Parameter::name).toList();
+            for (CompiledUnbinned cu : unbinned) {
+                UnbinnedChannel u = cu.channel;
+                if (expectationMode(u) != ShapeNormalisation.REFERENCE_AND_CLOSURE) {
+                    l.add(null);
+                } else if (cu.norm != null && cu.norm.mode() == ShapeNormalisation.REFERENCE_AND_CLOSURE) {
+                    l.add(cu.norm);
+                } else if (cu.norm != null) {
+                    // the same kernel over the same reference events, divided by the weights' sum
+                    double[] div = new double[cu.yields.length];
+                    Arrays.fill(div, weightSum(u));
+                    l.add(new RefNorm(u.reference(), u.samples(), names, float32, ShapeNormalisation.REFERENCE_AND_CLOSURE, cu.norm.kernel(), div));
+                } else {
+                    l.add(referenceNormalisation(u, ShapeNormalisation.REFERENCE_AND_CLOSURE, names));
+                }
+            }
+            expectationNorms = java.util.Collections.unmodifiableList(l);
+        }
+        return expectationNorms;
+    }
+
+    /** The normalisations a derived model (Asimov data, pseudo-experiments, other settings) may reuse. */
+    private List<RefNorm> reusable() {
+        List<RefNorm> l = new ArrayList<>(normalisations());
+        l.addAll(expectationNormalisations());
+        return l;
     }
 
     private static double[] gather(double[] column, int[] pick) {

@@ -170,26 +170,31 @@ class PropertiesTest {
         Map<String, SampleColumns> ref = new LinkedHashMap<>();
         ref.put("S", SampleColumns.of(refS));
         ref.put("B", SampleColumns.of(refB));
-        ModelBuilder b = new ModelBuilder().parameter(Parameter.poi("mu", 1, 0, 10)).parameter(Parameter.constrained("a"));
-        b.unbinned("SR", 3).reference(new EventSet(4, refW, ref))
-                .sample("S", 10, lrS).normFactor("mu").end()
-                .sample("B", 100, lrB).normSys("a", 1, 1.1, 0.9).end()
-                .end();
-        b.binned("CR", new double[] {50, 20}).sample("B", new double[] {40, 25}).normSys("a", 4, 1.2, 0.8).end().end();
-        Model m = b.build();
-        double[] point = {2.0, 0.5};
-        Model a = m.asimov(point);
-        UnbinnedChannel u = (UnbinnedChannel) a.channels().get(0);
-        // each sample's density normalised over the reference events (R_p = sum w r_p / sum w)
+        // Asimov data are the expectation on the reference events in either mode: each sample's ratio
+        // divided by its reference average R_p = sum w r_p / sum w
         double rS = 0;
         double rB = 0;
         for (int i = 0; i < 4; i++) {
             rS += refW[i] * Math.exp(refS[i]);
             rB += refW[i] * Math.exp(refB[i]);
         }
-        for (int i = 0; i < 4; i++) {
-            double expected = refW[i] * (20 * Math.exp(refS[i]) / rS + 100 * Math.pow(1.1, 0.5) * Math.exp(refB[i]) / rB);
-            assertEquals(expected, u.data().weights()[i], 1e-12, "event " + i);
+        Model a = null;
+        for (ShapeNormalisation mode : List.of(ShapeNormalisation.REFERENCE_AND_CLOSURE, ShapeNormalisation.REFERENCE)) {
+            ModelBuilder b = new ModelBuilder().parameter(Parameter.poi("mu", 1, 0, 10)).parameter(Parameter.constrained("a"));
+            b.unbinned("SR", 3).shapeNormalisation(mode).reference(new EventSet(4, refW, ref))
+                    .sample("S", 10, lrS).normFactor("mu").end()
+                    .sample("B", 100, lrB).normSys("a", 1, 1.1, 0.9).end()
+                    .end();
+            b.binned("CR", new double[] {50, 20}).sample("B", new double[] {40, 25}).normSys("a", 4, 1.2, 0.8).end().end();
+            Model m = b.build();
+            double[] point = {2.0, 0.5};
+            a = m.asimov(point);
+            UnbinnedChannel u = (UnbinnedChannel) a.channels().get(0);
+            assertEquals(ShapeNormalisation.REFERENCE_AND_CLOSURE, u.normalisation(), "the Asimov model's normalisation");
+            for (int i = 0; i < 4; i++) {
+                double expected = refW[i] * (20 * Math.exp(refS[i]) / rS + 100 * Math.pow(1.1, 0.5) * Math.exp(refB[i]) / rB);
+                assertEquals(expected, u.data().weights()[i], 1e-12, mode + " event " + i);
+            }
         }
         BinnedChannel c = (BinnedChannel) a.channels().get(1);
         double f = Interpolation.code4(0.5, 1.2, 0.8)[0];

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -32,6 +33,7 @@ class ShapeNormalisationModelTest {
         UnbinnedChannel u = (UnbinnedChannel) m.channels().get(0);
         EventSet ref = u.reference();
         double[] got = m.sampleNormalisation("SR", x);
+        double[] closing = withMode(m, ShapeNormalisation.REFERENCE_AND_CLOSURE).sampleNormalisation("SR", x);
         double ws = 0;
         for (double w : ref.weights()) {
             ws += w;
@@ -59,16 +61,111 @@ class ShapeNormalisationModelTest {
                 }
                 sum += ref.weights()[i] * Math.exp(lr) * g;
             }
-            assertEquals(sum / ws, got[p], 1e-12 * sum / ws, "seed " + seed + " sample " + s.name());
+            double sum0 = 0;
+            for (int i = 0; i < ref.events(); i++) {
+                sum0 += ref.weights()[i] * Math.exp(c.logRatio()[i]);
+            }
+            // default: the shape factors' average K_p = sum w r g / sum w r(0); closure mode: R_p K_p = sum w r g / sum w
+            assertEquals(sum / sum0, got[p], 1e-12 * sum / sum0, "seed " + seed + " sample " + s.name());
+            assertEquals(sum / ws, closing[p], 1e-12 * sum / ws, "seed " + seed + " sample " + s.name() + " (closure)");
+        }
+        double[] atZero = m.sampleNormalisation("SR", new double[x.length]);
+        for (double k : atZero) {
+            assertEquals(1, k, 1e-12, "K_p(0) = 1");
         }
     }
 
-    /** Asimov data give back their point: the gradient of -ln L on them vanishes there, and their total is the expected yield. */
+    /** The same model with another normalisation mode of its unbinned channel. */
+    static Model withMode(Model m, ShapeNormalisation mode) {
+        List<Channel> cs = new java.util.ArrayList<>();
+        for (Channel c : m.channels()) {
+            cs.add(c instanceof UnbinnedChannel u ? new UnbinnedChannel(u.name(), u.samples(), u.data(), u.reference(), mode) : c);
+        }
+        return new Model(m.modelParameters(), cs);
+    }
+
+    /**
+     * The model with every sample's log-ratio shifted by -ln R_p (data and reference events), so that
+     * each ratio averages exactly 1 over the reference events, as exact ratios do on an infinite sample.
+     */
+    static Model closed(Model m) {
+        List<Channel> cs = new java.util.ArrayList<>();
+        for (Channel c : m.channels()) {
+            if (!(c instanceof UnbinnedChannel u)) {
+                cs.add(c);
+                continue;
+            }
+            EventSet ref = u.reference();
+            Map<String, Double> lnR = new java.util.HashMap<>();
+            for (UnbinnedSample s : u.samples()) {
+                double[] lr = ref.columns().get(s.name()).logRatio();
+                double num = 0;
+                double den = 0;
+                for (int i = 0; i < ref.events(); i++) {
+                    double w = ref.weights() == null ? 1 : ref.weights()[i];
+                    num += w * Math.exp(lr[i]);
+                    den += w;
+                }
+                lnR.put(s.name(), Math.log(num / den));
+            }
+            cs.add(new UnbinnedChannel(u.name(), u.samples(), shifted(u.data(), lnR), shifted(ref, lnR), u.normalisation()));
+        }
+        return new Model(m.modelParameters(), cs);
+    }
+
+    private static EventSet shifted(EventSet e, Map<String, Double> lnR) {
+        Map<String, SampleColumns> cols = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, SampleColumns> en : e.columns().entrySet()) {
+            SampleColumns c = en.getValue();
+            double[] lr = c.logRatio().clone();
+            for (int i = 0; i < lr.length; i++) {
+                lr[i] -= lnR.getOrDefault(en.getKey(), 0.0);
+            }
+            cols.put(en.getKey(), new SampleColumns(lr, c.shapeUp(), c.shapeDown(), c.polynomial()));
+        }
+        return new EventSet(e.events(), e.weights(), cols);
+    }
+
+    /**
+     * Asimov data give back their point: the gradient of -ln L on them vanishes there, and their
+     * total is the expected yield — in the closure mode for any ratios, and in the default mode for
+     * ratios that average 1 over the reference events ({@link #closed}) and for any ratios (below).
+     */
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void asimovDataAreStationaryAtTheirPoint(long seed) {
-        Model m = RandomModels.model(seed, 200, false, true);
+        Model random = RandomModels.model(seed, 200, false, true);
+        double[] x = RandomModels.point(random, seed);
+        asimovStationary(withMode(random, ShapeNormalisation.REFERENCE_AND_CLOSURE), x, seed + " closure");
+        asimovStationary(closed(random), x, seed + " default, closing ratios");
+    }
+
+    /**
+     * Asimov data of the default normalisation are fitted with the closure normalisation (they are
+     * the expectation on the reference events they are made of), so they are stationary at their
+     * point whatever the ratios' closure; the default likelihood on the same data is not, in the
+     * yields, when the ratios do not average 1 over the reference (these random ones do not).
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void defaultAsimovIsFittedWithTheClosureNormalisation(long seed) {
+        Model m = RandomModels.model(seed, 200, false, false);
         double[] x = RandomModels.point(m, seed);
+        Model asimov = m.asimov(x);
+        assertEquals(ShapeNormalisation.REFERENCE_AND_CLOSURE, ((UnbinnedChannel) asimov.channels().get(0)).normalisation());
+        asimovStationary(m, x, seed + " default");
+        double[] closure = withMode(m, ShapeNormalisation.REFERENCE_AND_CLOSURE).sampleNormalisation("SR", new double[x.length]);
+        double worst = 0;
+        for (double r : closure) {
+            worst = Math.max(worst, Math.abs(r - 1));
+        }
+        assertTrue(worst > 0.01, "seed " + seed + ": these random ratios do not close: " + Arrays.toString(closure));
+        Evaluation e = withMode(asimov, ShapeNormalisation.REFERENCE).evaluate(x, true);
+        assertTrue(Math.abs(e.gradient()[m.indexOf("mu")]) > 1e-3, "seed " + seed + ": the default likelihood on these data is not stationary in mu");
+    }
+
+    private static void asimovStationary(Model m, double[] x, String label) {
+        String seed = label;
         Model a = m.asimov(x);
         Evaluation e = a.evaluate(x, true);
         assertTrue(e.isValid(), e.reason());
@@ -134,8 +231,8 @@ class ShapeNormalisationModelTest {
             for (double w : ((UnbinnedChannel) a.channels().get(0)).data().weights()) {
                 total += w;
             }
-            // normalised: exactly 500; unnormalised: 500 up to the ratios' closure on the reference (a few %)
-            assertEquals(500, total, norm == ShapeNormalisation.REFERENCE ? 1e-9 : 0.1 * 500, norm.toString());
+            // normalised (Asimov data use the closure normalisation): exactly 500; unnormalised: 500 up to the ratios' closure (a few %)
+            assertEquals(500, total, norm != ShapeNormalisation.NONE ? 1e-9 : 0.1 * 500, norm.toString());
         }
     }
 

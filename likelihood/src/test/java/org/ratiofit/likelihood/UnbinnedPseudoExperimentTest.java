@@ -47,7 +47,8 @@ class UnbinnedPseudoExperimentTest {
     private static double[] pickProbabilities(Model m, double[] truth) {
         UnbinnedChannel u = (UnbinnedChannel) m.channels().get(0);
         EventSet ref = u.reference();
-        // each sample's density is normalised over the reference events: divide by R_p = sum w r_p / sum w
+        // pseudo-data are the model's expectation on the reference events: each sample's ratio divided by
+        // its reference average R_p = sum w r_p / sum w, so that sample p gives nu_p events on average
         double rS = 0;
         double rB = 0;
         double ws = 0;

@@ -154,10 +154,10 @@ public final class WorkspaceReader {
             String v = c.get("shape_normalisation").asText();
             norm = ShapeNormalisation.fromJson(v);
             if (norm == null) {
-                throw new WorkspaceFormatException(json + ": " + where + ".shape_normalisation: unknown value '" + v + "' (reference or none)");
+                throw new WorkspaceFormatException(json + ": " + where + ".shape_normalisation: unknown value '" + v + "' (reference, reference_and_closure or none)");
             }
         }
-        if (norm == ShapeNormalisation.REFERENCE && ref == null && samples.stream().anyMatch(s -> !s.shapeSystematics().isEmpty())) {
+        if (norm != ShapeNormalisation.NONE && ref == null && samples.stream().anyMatch(s -> !s.shapeSystematics().isEmpty())) {
             throw new WorkspaceFormatException(json + ": " + where + ": shapesys modifiers are normalised over the reference sample's events,"
                     + " but the channel has no 'reference' event set (add it, or set \"shape_normalisation\": \"none\" for the legacy,"
                     + " biased form)");

@@ -285,9 +285,9 @@ public final class ThreeClassNuisanceToy {
      * events (weights 1/N): htt × mu, every class with the polynomial modifier over tes, jes and
      * the given yield coefficients (one set per class), tes and jes unit-Gaussian constrained.
      * Parameters mu (poi, [0, 10]), tes, jes. With the exact columns and yield coefficients its
-     * −ln L equals {@link #exactNll} up to the constant Σ ln p_ztt(x_i|0), with each class's density
-     * divided by its average over the reference events (the default shape normalisation: exact as
-     * the reference sample grows; a finite-sample correction of order 1/√N_ref otherwise).
+     * −ln L equals {@link #exactNll} up to the constant Σ ln p_ztt(x_i|0), with each class's shape
+     * (its polynomial rows) divided by its average over the reference events (the default shape
+     * normalisation: exact as the reference sample grows; a finite-sample correction otherwise).
      */
     public Model model(int dataEvents, Columns[] data, int referenceEvents, Columns[] reference, double[][] yieldCoefficients) {
         double[] w = new double[referenceEvents];

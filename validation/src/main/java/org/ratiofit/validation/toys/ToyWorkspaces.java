@@ -26,9 +26,9 @@ public final class ToyWorkspaces {
      * Δ₁ = shift (x − m)/s², Δ₂ = −shift²/(2s²); the window's truncation is 1 to double precision
      * for the standard peak), the background yield a code-1 normsys with κ. Parameters mu (poi,
      * bounds [−2, 10]), alpha_shift and alpha_bkg (unit Gaussian constraints). Its −ln L equals
-     * {@link GaussianOnExponential#exactNll} up to the constant Σ ln f_B(x_i), with the signal
-     * density divided by its average over the reference events (the default shape normalisation:
-     * exact as the reference sample grows, a finite-sample correction of order 1/√N_ref otherwise).
+     * {@link GaussianOnExponential#exactNll} up to the constant Σ ln f_B(x_i), with the signal's
+     * shape (its polynomial rows) divided by its average over the reference events (the default
+     * shape normalisation: 1 at α_shift = 0, exact as the reference sample grows).
      *
      * @param data            the observed events
      * @param referenceEvents background events drawn as the reference sample (weights 1/N)

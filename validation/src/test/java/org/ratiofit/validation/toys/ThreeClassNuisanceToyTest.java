@@ -103,9 +103,9 @@ class ThreeClassNuisanceToyTest {
 
     /**
      * The workspace model with the exact columns is the textbook likelihood up to the constant
-     * Σ ln p_ztt(x_i|0), once each class's density is divided by its average over the model's
-     * reference events, N_c(ν) = mean_ref p_c(x|ν)/p_ztt(x|0) (the default shape normalisation,
-     * recomputed here from the exact densities on the same reference events).
+     * Σ ln p_ztt(x_i|0), once each class's shape is divided by its average over the model's
+     * reference events, K_c(ν) = Σ_ref p_c(x|ν)/p_ztt(x|0) / Σ_ref p_c(x|0)/p_ztt(x|0) (the default
+     * shape normalisation, recomputed here from the exact densities on the same reference events).
      */
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {21, 22})
@@ -135,10 +135,13 @@ class ThreeClassNuisanceToyTest {
         double[] norm = new double[3];
         for (int c = 0; c < 3; c++) {
             y[c] = (c == ThreeClassNuisanceToy.HTT ? t[0] : 1) * TOY.yield(c, nu);
+            double norm0 = 0;
             for (int j = 0; j < ref[0].length; j++) {
-                norm[c] += Math.exp(TOY.logPdf(c, ref[0][j], ref[1][j], nu)
-                        - TOY.logPdf(ThreeClassNuisanceToy.ZTT, ref[0][j], ref[1][j], new double[2])) / ref[0].length;
+                double lnRef = TOY.logPdf(ThreeClassNuisanceToy.ZTT, ref[0][j], ref[1][j], new double[2]);
+                norm[c] += Math.exp(TOY.logPdf(c, ref[0][j], ref[1][j], nu) - lnRef);
+                norm0 += Math.exp(TOY.logPdf(c, ref[0][j], ref[1][j], new double[2]) - lnRef);
             }
+            norm[c] /= norm0;
         }
         double corr = 0;
         for (int i = 0; i < x[0].length; i++) {

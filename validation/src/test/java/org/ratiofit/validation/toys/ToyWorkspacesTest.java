@@ -1,7 +1,6 @@
 package org.ratiofit.validation.toys;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -14,9 +13,9 @@ class ToyWorkspacesTest {
 
     /**
      * The workspace's −ln L differs from the textbook likelihood by a constant, Σ ln f_B(x_i), once
-     * the textbook's signal density is divided by its average over the model's reference events,
-     * N(α) = mean_ref f_S(x; α)/f_B(x) (the default shape normalisation; recomputed here from the
-     * toy's exact densities on the same reference draw). Gradient against central differences of
+     * the textbook's signal shape is divided by its average over the model's reference events,
+     * K(α) = Σ_ref f_S(x; α)/f_B(x) / Σ_ref f_S(x; 0)/f_B(x) (the default shape normalisation;
+     * recomputed here from the toy's exact densities on the same reference draw). Gradient against central differences of
      * that textbook.
      */
     @ParameterizedTest(name = "seed {0}")
@@ -47,21 +46,21 @@ class ToyWorkspacesTest {
                 assertEquals(fd, gm[i], 1e-5 * (1 + Math.abs(fd)), "seed " + seed + " gradient " + i);
             }
         }
-        // the normalisation is a finite-sample correction: with exact ratios it is close to 1
-        double n0 = 0;
-        for (double v : ref) {
-            n0 += TOY.signalPdf(v, 0) / TOY.backgroundPdf(v) / ref.length;
-        }
-        assertTrue(Math.abs(n0 - 1) < 0.2, "reference average of the exact signal ratio " + n0);
+        // at α_shift = 0 nothing is normalised: the exact likelihood itself
+        double[] p0 = {1.3, 0, 0.4};
+        assertEquals(exact.value(p0), m.value(p0) - constant, 1e-9 * Math.abs(exact.value(p0)));
     }
 
-    /** The toy's exact −ln L with the signal density divided by its reference average at α_shift. */
+    /** The toy's exact −ln L with the signal shape divided by its reference average K(α_shift). */
     static double normalisedTextbook(Objective exact, double[] x, double[] ref, double[] p) {
         double as = p[GaussianOnExponential.ALPHA_SHIFT];
         double norm = 0;
+        double norm0 = 0;
         for (double v : ref) {
-            norm += TOY.signalPdf(v, as) / TOY.backgroundPdf(v) / ref.length;
+            norm += TOY.signalPdf(v, as) / TOY.backgroundPdf(v);
+            norm0 += TOY.signalPdf(v, 0) / TOY.backgroundPdf(v);
         }
+        norm /= norm0;
         double nuS = TOY.signalYield(p[GaussianOnExponential.MU]);
         double nuB = TOY.backgroundYield(p[GaussianOnExponential.ALPHA_BKG]);
         double correction = 0;

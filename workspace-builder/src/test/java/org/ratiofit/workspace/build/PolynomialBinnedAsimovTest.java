@@ -117,9 +117,11 @@ class PolynomialBinnedAsimovTest {
         }
         double fS = nuS / totS, fB = nuB / totB;
 
-        // Asimov data in SR: the reference events with weights w_ref,i / Σ w_ref · Σ_p ν_p r_p(x_i) / R_p,
-        // R_p the ratio's average over the reference events (the shape normalisation; equal weights here)
+        // Asimov data in SR: the expectation on the reference events, weights w_ref,i / Σ w_ref ·
+        // Σ_p ν_p r_p(x_i) / R_p with R_p the ratio's reference average (equal weights here; R_B = 1)
         UnbinnedChannel sr = (UnbinnedChannel) model.channels().get(0);
+        assertEquals(org.ratiofit.likelihood.ShapeNormalisation.REFERENCE_AND_CLOSURE, sr.normalisation(),
+                "a channel holding Asimov data is fitted as it was made, with the closure normalisation");
         double[] x = java.util.Arrays.stream(bx).filter(v -> v > 1).toArray();
         assertEquals(x.length, sr.data().events());
         double[] w = sr.data().weights();
@@ -181,8 +183,9 @@ class PolynomialBinnedAsimovTest {
 
     /**
      * Σ_p ν_p − Σ_i w_i ln(ν_S N(x_i; M + δα)/F_S / N_S(α) + ν_B f_B(x_i)/F_B): the weighted (Asimov)
-     * textbook term, the signal density normalised over the reference events (here the events x
-     * with equal weights): N_S(α) = mean_ref N(x; M + δα)/F_S / (f_B(x)/F_B), polynomial rows included.
+     * textbook term, the signal density normalised over the reference events (here the events x with
+     * equal weights) as an Asimov channel is, with the closure: N_S(α) = mean_ref r_S(x|α), polynomial
+     * rows included.
      */
     static double unbinnedTextbook(double alpha, double[] x, double[] w, double nuS, double nuB, double fS, double fB) {
         double norm = 0;

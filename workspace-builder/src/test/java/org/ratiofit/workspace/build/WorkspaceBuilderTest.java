@@ -41,8 +41,8 @@ class WorkspaceBuilderTest {
      * Textbook −ln L of the toy in the region x > 0.5: yields and the region fractions F from the
      * sample files, densities renormalised in the region, the code-1 shape factor of the peak
      * shift (exp of α times the up or down log-ratio), the code-1 background normsys and the two
-     * unit Gaussian constraints. The signal density r_S g(α) is divided by its average over the
-     * reference (background) events in the region, R_S K(α) = Σ_ref w r_S g(α) / Σ_ref w (the
+     * unit Gaussian constraints. The signal's shape factor is divided by its average over the
+     * reference (background) events in the region, K(α) = Σ_ref w r_S g(α) / Σ_ref w r_S (the
      * default shape normalisation of issue 13), recomputed here from the exact densities.
      */
     static double textbook(double[] theta, double[] x, double nuS, double nuB, double fS, double fB, double[] refX, double[] refW) {
@@ -51,7 +51,7 @@ class WorkspaceBuilderTest {
         double num = 0, den = 0;
         for (int j = 0; j < refX.length; j++) {
             num += refW[j] * ratioS(refX[j], alpha, fS, fB);
-            den += refW[j];
+            den += refW[j] * ratioS(refX[j], 0, fS, fB);
         }
         double norm = num / den;
         double sum = 0;
