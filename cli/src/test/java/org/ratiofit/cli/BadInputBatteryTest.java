@@ -204,7 +204,7 @@ class BadInputBatteryTest {
     }
 
     @Test
-    void expectedResultsOnAnAsimovSetTheModelDoesNotFitBackAreWarned() throws IOException {
+    void asimovSetsFitBackAndRatiosThatDoNotCloseAreNamedByValidate() throws IOException {
         // the signal's ratio on the reference events renormalised so that sum_ref w r = 1 exactly: the Asimov set closes
         Path d = copy("closing");
         double[] lr = Npy.read(d.resolve("SR.reference.signal.log_ratio.npy")).asDoubles();
@@ -228,16 +228,25 @@ class BadInputBatteryTest {
         assertEquals(1.0, c.path("muHat").asDouble(), 0.01 * c.path("error").asDouble(), ok::toString);
         assertFalse(run("limit", d.toString(), "--fix", "alpha_shift=0").out().contains("warning: the Asimov"));
 
-        // then scaled by e^0.5: sum_ref w r = 1.65, the model does not close
+        // then scaled by e^0.5: sum_ref w r = 1.65, the signal's ratio does not close on the reference.
+        // Asimov data are the expectation on the reference events and are fitted with the closure
+        // normalisation, so they still give back their point; validate --workspace names the sample.
         for (int i = 0; i < lr.length; i++) {
             lr[i] += 0.5;
         }
         Npy.write(d.resolve("SR.reference.signal.log_ratio.npy"), lr);
-        ToyWorkspace.Run bad = run("limit", d.toString(), "--fix", "alpha_shift=0");
+        ToyWorkspace.Run bad = run("limit", d.toString(), "--fix", "alpha_shift=0", "--json");
         assertEquals(0, bad.code(), bad::toString);
-        assertTrue(bad.out().contains("warning: the Asimov data set made with mu = 0 fits back to mu = "), bad::toString);
-        JsonNode b = new ObjectMapper().readTree(run("limit", d.toString(), "--fix", "alpha_shift=0", "--json").out()).path("asimovClosure");
-        assertTrue(b.path("muHat").asDouble() > 0.2 * b.path("error").asDouble(), b::toString);
+        JsonNode b = new ObjectMapper().readTree(bad.out()).path("asimovClosure");
+        assertTrue(b.path("closes").asBoolean(), b::toString);
+        assertEquals(0, b.path("muHat").asDouble(), 0.01 * b.path("error").asDouble(), b::toString);
+        ToyWorkspace.Run v = run("validate", "--workspace", d.toString(), "--json");
+        assertEquals(3, v.code(), v::toString);
+        JsonNode rows = new ObjectMapper().readTree(v.out()).path("workspaceNormalisation").path("samples");
+        JsonNode sig = rows.get(0);
+        assertEquals("signal", sig.path("sample").asText(), v::toString);
+        assertFalse(sig.path("passed").asBoolean(), v::toString);
+        assertEquals(1.65, sig.path("reweightedYield").asDouble() / sig.path("storedYield").asDouble(), 0.02, v::toString);
     }
 
     /** The reference weights of the toy's channel (1 each when the workspace stores none). */

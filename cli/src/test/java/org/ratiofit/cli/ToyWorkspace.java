@@ -13,8 +13,9 @@ import org.ratiofit.validation.toys.ToyWorkspaces;
 
 /**
  * A workspace written from the Gaussian-on-exponential toy's exact per-event log-ratios against the
- * background density (the reference): the signal's peak shift is the polynomial modifier (exactly
- * quadratic per event), the background yield a code-1 normsys with kappa 1.1. Its -ln L equals the
+ * background density (the reference, as a 4000-point midpoint quadrature of the window): the
+ * signal's peak shift is the polynomial modifier (exactly quadratic per event), the background
+ * yield a code-1 normsys with kappa 1.1. Its -ln L equals the
  * toy's textbook exactNll up to the constant sum_i ln p_ref(x_i), so the toy's exact likelihood is
  * an independent reference for every command.
  */
@@ -36,8 +37,10 @@ final class ToyWorkspace {
     /** Generates the toy's data at {@code truth} and writes the workspace into {@code dir}. */
     static ToyWorkspace write(Path dir, double[] truth, long seed) throws IOException {
         double[] x = TOY.generate(truth, seed);
-        // the validation module's workspace of the toy: exact log-ratios, the peak shift as a polynomial modifier
-        Model m = ToyWorkspaces.gaussianOnExponential(TOY, x, REFERENCE_EVENTS, seed + 1, true);
+        // the validation module's workspace of the toy: exact log-ratios, the peak shift as a polynomial
+        // modifier, the reference a midpoint quadrature of the background density (so the shape
+        // normalisation is 1 to quadrature precision and the model is the textbook likelihood)
+        Model m = ToyWorkspaces.gaussianOnExponentialQuadrature(TOY, x, REFERENCE_EVENTS, true);
         WorkspaceWriter.write(m, dir);
         return new ToyWorkspace(dir, x, m);
     }

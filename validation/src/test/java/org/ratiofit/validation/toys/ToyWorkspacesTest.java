@@ -51,6 +51,30 @@ class ToyWorkspacesTest {
         assertEquals(exact.value(p0), m.value(p0) - constant, 1e-9 * Math.abs(exact.value(p0)));
     }
 
+    /** With a quadrature reference the shape normalisation is 1: the model is the textbook likelihood, value and gradient. */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {4, 5})
+    void quadratureReferenceGivesTheTextbookLikelihood(long seed) {
+        double[] x = TOY.generate(new double[] {1, 0.5, 0}, seed);
+        Model m = ToyWorkspaces.gaussianOnExponentialQuadrature(TOY, x, 4000, false);
+        Objective exact = TOY.exactNll(x, null);
+        double constant = 0;
+        for (double v : x) {
+            constant += Math.log(TOY.backgroundPdf(v));
+        }
+        java.util.Random r = new java.util.Random(seed);
+        for (int k = 0; k < 10; k++) {
+            double[] p = {0.2 + 2 * r.nextDouble(), 2 * r.nextGaussian(), 2 * r.nextGaussian()};
+            double[] ge = new double[3];
+            double[] gm = new double[3];
+            double e = exact.valueAndGradient(p, ge);
+            assertEquals(e, m.valueAndGradient(p, gm) - constant, 1e-9 * Math.abs(e), "seed " + seed + " point " + java.util.Arrays.toString(p));
+            for (int i = 0; i < 3; i++) {
+                assertEquals(ge[i], gm[i], 1e-7 * (1 + Math.abs(ge[i])), "seed " + seed + " gradient " + i);
+            }
+        }
+    }
+
     /** The toy's exact −ln L with the signal shape divided by its reference average K(α_shift). */
     static double normalisedTextbook(Objective exact, double[] x, double[] ref, double[] p) {
         double as = p[GaussianOnExponential.ALPHA_SHIFT];
