@@ -188,30 +188,40 @@ public final class CombineCommand implements Callable<Integer> {
             AtomicFiles.write(out.path().resolve(RECORD), o -> Output.JSON.writeValue(o, record));
             out.commit();
         }
-        report(cl, target, parts, result);
+        report(cl, target, parts, inputRecords, result);
         return 0;
     }
 
-    private void report(CommandLine cl, Path target, List<Combination.Input> parts, Combination.Result r) throws IOException {
+    private void report(CommandLine cl, Path target, List<Combination.Input> parts, List<Map<String, Object>> records,
+            Combination.Result r) throws IOException {
         OutputOptions oo = new OutputOptions();
         oo.json = json;
         Output out = new Output(cl.getOut(), oo, "ratiofit combine");
         Workspace ws = r.workspace();
         out.paragraph("ratiofit combine: " + parts.size() + " inputs, " + ws.channels().size() + " channels, " + ws.parameters().size()
                 + " parameters (parameter of interest '" + poiName(ws) + "'); workspace written to " + target);
+        List<List<String>> ins = new ArrayList<>();
+        for (int k = 0; k < parts.size(); k++) {
+            Map<String, Object> rec = records.get(k);
+            ins.add(List.of(Integer.toString(k + 1), (String) rec.get("type")
+                    + (rec.get("measurement") == null ? "" : " (measurement " + rec.get("measurement") + ")"), (String) rec.get("path"),
+                    Integer.toString(parts.get(k).workspace().parameters().size())));
+        }
+        out.table(List.of("input", "type", "path", "parameters"), ins);
         List<List<String>> rows = new ArrayList<>();
         for (Combination.Input in : parts) {
             for (Channel c : in.workspace().channels()) {
                 String size = c instanceof BinnedChannel b ? b.bins() + " bins" : ((UnbinnedChannel) c).data().events() + " events";
                 int samples = c instanceof BinnedChannel b ? b.samples().size() : ((UnbinnedChannel) c).samples().size();
-                rows.add(List.of(c.name(), c instanceof BinnedChannel ? "binned" : "unbinned", size, Integer.toString(samples), in.label()));
+                rows.add(List.of(c.name(), c instanceof BinnedChannel ? "binned" : "unbinned", size, Integer.toString(samples),
+                        number(in.label())));
             }
         }
-        out.table(List.of("channel", "type", "size", "samples", "from"), rows);
+        out.table(List.of("channel", "type", "size", "samples", "input"), rows);
         if (!r.shared().isEmpty()) {
             List<List<String>> sh = new ArrayList<>();
             for (Combination.Shared s : r.shared()) {
-                sh.add(List.of(s.parameter(), s.constraint(), String.join(", ", s.inputs())));
+                sh.add(List.of(s.parameter(), s.constraint(), String.join(", ", s.inputs().stream().map(CombineCommand::number).toList())));
             }
             out.heading("shared parameters (one parameter, one constraint term each)");
             out.table(List.of("parameter", "constraint", "inputs"), sh);
@@ -228,6 +238,13 @@ public final class CombineCommand implements Callable<Integer> {
         result.put("shared", r.shared());
         result.put("notes", r.notes());
         out.finish(result);
+    }
+
+    /** "input 2 (cr.json)" to "2". */
+    private static String number(String label) {
+        int sp = label.indexOf(' ');
+        int par = label.indexOf(" (");
+        return sp >= 0 && par > sp ? label.substring(sp + 1, par) : label;
     }
 
     private static String poiName(Workspace ws) {
