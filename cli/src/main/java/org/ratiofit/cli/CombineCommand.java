@@ -16,6 +16,7 @@ import org.ratiofit.likelihood.BinnedChannel;
 import org.ratiofit.likelihood.Channel;
 import org.ratiofit.likelihood.UnbinnedChannel;
 import org.ratiofit.likelihood.histfactory.InterpCodes;
+import org.ratiofit.likelihood.histfactory.PyhfWriter;
 import org.ratiofit.likelihood.histfactory.PyhfWorkspace;
 import org.ratiofit.likelihood.workspace.Combination;
 import org.ratiofit.likelihood.workspace.CombinationException;
@@ -50,6 +51,7 @@ import picocli.CommandLine.Parameters;
             "  ratiofit combine sr-workspace cr.json -o combined --rename 2:bkg_norm=alpha_bkg      # correlate",
             "  ratiofit combine a.json b.json -o ab --rename 2:lumi=lumi_2016                      # decorrelate",
             "  ratiofit combine sr-workspace BkgOnly.json --patch 2:patchset.json --patch-name 2:C1N2_300_100 -o comb",
+            "  ratiofit combine a.json b.json -o ab.json        # binned inputs: the combination as pyhf JSON",
             "  ratiofit fit combined"})
 public final class CombineCommand implements Callable<Integer> {
 
@@ -62,7 +64,9 @@ public final class CombineCommand implements Callable<Integer> {
             description = "Workspace directories and pyhf JSON files (.json, .json.gz).")
     List<Path> inputs;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "The combined workspace folder to write.")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
+            description = "The combined workspace folder to write; a name ending in .json writes a pyhf JSON workspace instead"
+                    + " (binned channels only; a file that exists is refused).")
     Path output;
 
     @Option(names = "--rename", paramLabel = "[K:]OLD=NEW",
@@ -125,7 +129,22 @@ public final class CombineCommand implements Callable<Integer> {
         Map<Integer, String> patchName = perInput(cl, "--patch-name", patchNames);
         patch.values().forEach(p -> read.add(Path.of(p)));
         // the output is checked before anything is read
-        Path target = OutputGuard.check("-o", output, OutputGuard.Kind.WORKSPACE, overwrite, read);
+        boolean pyhfOut = output.getFileName() != null && output.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json");
+        Path target;
+        if (pyhfOut) {
+            target = output.toAbsolutePath().normalize();
+            if (Files.exists(target)) {
+                throw new OutputGuard.RefusedException("-o " + target + " exists; ratiofit does not replace a file: choose another name"
+                        + " or remove it yourself");
+            }
+            for (Path in : read) {
+                if (in.toAbsolutePath().normalize().equals(target)) {
+                    throw new OutputGuard.RefusedException("-o " + target + " is an input this command reads");
+                }
+            }
+        } else {
+            target = OutputGuard.check("-o", output, OutputGuard.Kind.WORKSPACE, overwrite, read);
+        }
 
         List<Combination.Input> parts = new ArrayList<>();
         List<Map<String, Object>> inputRecords = new ArrayList<>();
@@ -173,6 +192,15 @@ public final class CombineCommand implements Callable<Integer> {
         parts = renamed(cl, parts);
         Combination.Result result = Combination.combine(parts, poi);
 
+        if (pyhfOut) {
+            PyhfWriter.Written w = PyhfWriter.write(result.workspace(), "combined");
+            w.writeTo(target);
+            List<String> notes = new ArrayList<>(result.notes());
+            notes.addAll(w.notes());
+            notes.add("read it with --interp " + w.codes());
+            report(cl, target, parts, inputRecords, new Combination.Result(result.workspace(), result.shared(), notes));
+            return 0;
+        }
         try (AtomicDirectory out = AtomicDirectory.create(target, overwrite)) {
             new WorkspaceWriter().write(result.workspace(), out.path());
             Map<String, Object> record = new LinkedHashMap<>();

@@ -149,4 +149,33 @@ class CombineCommandTest {
         assertEquals("keep", Files.readString(mine.resolve("notes.txt")));
         assertEquals(List.of("notes.txt"), Files.list(mine).map(p -> p.getFileName().toString()).toList());
     }
+
+    @Test
+    void binnedCombinationsAreWrittenAsPyhfJsonOnRequest(@TempDir Path tmp) throws Exception {
+        Path cr = controlRegion(tmp, "cr.json", "");
+        String other = "../likelihood/src/test/resources/pyhf/validation/2bin_2channel.json";
+        Path json = tmp.resolve("ab.json");
+        Path dir = tmp.resolve("ab");
+        ToyWorkspace.Run r = ToyWorkspace.run("combine", cr.toString(), other, "-o", json.toString(), "--interp", "normsys=code1");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("--interp normsys=code1,histosys=code4p"), r.out());
+        assertEquals(0, ToyWorkspace.run("combine", cr.toString(), other, "-o", dir.toString(), "--interp", "normsys=code1").code());
+        Model fromJson = org.ratiofit.likelihood.histfactory.PyhfWorkspace.read(json)
+                .model(null, new org.ratiofit.likelihood.histfactory.InterpCodes(1, "4p"));
+        Model fromDir = WorkspaceReader.readModel(dir);
+        assertEquals(fromDir.parameterNames(), fromJson.parameterNames());
+        double[] x = fromDir.initialValues();
+        x[0] = 1.3;
+        assertEquals(fromDir.value(x), fromJson.value(x), 0.0);
+        // an existing file is never replaced; an unbinned channel has no pyhf form, and nothing is written
+        ToyWorkspace.Run again = ToyWorkspace.run("combine", cr.toString(), other, "-o", json.toString(), "--overwrite");
+        assertEquals(1, again.code(), again::toString);
+        assertTrue(again.err().contains("exists"), again.err());
+        ToyWorkspace sr = ToyWorkspace.write(tmp.resolve("sr"), new double[] {1, 0, 0}, 7);
+        ToyWorkspace.Run unbinned = ToyWorkspace.run("combine", sr.dir.toString(), cr.toString(), "-o", tmp.resolve("x.json").toString());
+        assertEquals(1, unbinned.code(), unbinned::toString);
+        assertTrue(unbinned.err().contains("channel 'SR' is unbinned"), unbinned.err());
+        assertFalse(Files.exists(tmp.resolve("x.json")));
+        assertEquals(List.of(), hidden(tmp));
+    }
 }
