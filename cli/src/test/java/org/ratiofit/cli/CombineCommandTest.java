@@ -178,4 +178,32 @@ class CombineCommandTest {
         assertFalse(Files.exists(tmp.resolve("x.json")));
         assertEquals(List.of(), hidden(tmp));
     }
+
+    @Test
+    void perInputMeasurementAndPatchAreApplied(@TempDir Path tmp) throws Exception {
+        String bkg = "../likelihood/src/test/resources/pyhf/patchsets/example_bkgonly.json";
+        String patchset = "../likelihood/src/test/resources/pyhf/patchsets/example_patchset.json";
+        Path cr = controlRegion(tmp, "cr.json", "");
+        Path out = tmp.resolve("c");
+        ToyWorkspace.Run r = ToyWorkspace.run("combine", cr.toString(), bkg, "-o", out.toString(), "--measurement", "2:GammaExample",
+                "--patch", "2:" + patchset, "--patch-name", "2:patch_channel1_signal_syst1", "--poi", "mu", "--json");
+        assertEquals(0, r.code(), r::toString);
+        JsonNode j = JSON.readTree(r.out());
+        assertEquals("mu", j.get("poi").asText());
+        JsonNode rec = JSON.readTree(out.resolve("combine.json").toFile());
+        assertEquals("GammaExample", rec.get("inputs").get(1).get("measurement").asText());
+        assertEquals("patch_channel1_signal_syst1", rec.get("inputs").get(1).get("patchName").asText());
+        // the patched normsys (hi 1.2, lo 0.8) is in the combined workspace
+        JsonNode ws = JSON.readTree(out.resolve("workspace.json").toFile());
+        assertTrue(ws.toString().contains("\"up\":1.2") && ws.toString().contains("\"down\":0.8"), ws::toString);
+        // the other input's parameter of interest became a free norm factor
+        assertTrue(j.get("notes").toString().contains("SigXsecOverSM"), j::toString);
+        // the pyhf options for a directory input are refused
+        ToyWorkspace sr = ToyWorkspace.write(tmp.resolve("sr"), new double[] {1, 0, 0}, 8);
+        ToyWorkspace.Run bad = ToyWorkspace.run("combine", sr.dir.toString(), cr.toString(), "-o", tmp.resolve("x").toString(),
+                "--measurement", "1:meas");
+        assertEquals(2, bad.code(), bad::toString);
+        assertTrue(bad.err().contains("is a workspace directory"), bad.err());
+        assertFalse(Files.exists(tmp.resolve("x")));
+    }
 }
