@@ -7,10 +7,13 @@ import org.ratiofit.likelihood.BinnedSample;
 import org.ratiofit.likelihood.Channel;
 import org.ratiofit.likelihood.Model;
 import org.ratiofit.likelihood.Parameter;
+import org.ratiofit.likelihood.UnbinnedChannel;
+import org.ratiofit.likelihood.UnbinnedSample;
 import org.ratiofit.samplers.fit.FitResult;
 
 /**
- * Pre- or post-fit yields of the binned channels, per bin and sample, with uncertainties propagated
+ * Pre- or post-fit yields per channel, bin and sample (an unbinned channel counts as one bin: each
+ * sample's expected events), with uncertainties propagated
  * linearly in cabinetry's convention: every parameter i with an uncertainty σ_i is varied to
  * θ_i ± σ_i alone, its effect on a yield y is δ_i = (y(θ + σ_i e_i) − y(θ − σ_i e_i)) / 2, and
  * σ_y² = Σ_ij δ_i ρ_ij δ_j. Pre-fit: θ the start values, σ the constraint widths of the constrained
@@ -20,12 +23,14 @@ import org.ratiofit.samplers.fit.FitResult;
  * uncertainties include the correlations between samples and bins.
  *
  * @param stage    "prefit" or "postfit"
- * @param channels the binned channels in model order
+ * @param channels the channels in model order
  */
 public record FitYields(String stage, List<ChannelYields> channels) {
 
     /**
      * @param channel           its name
+     * @param type              "binned", or "unbinned" (then one bin: the sample's expected events ν_p(θ), observed the
+     *                          sum of the event weights)
      * @param samples           sample names
      * @param observed          observed counts per bin
      * @param yields            [sample][bin]
@@ -37,7 +42,7 @@ public record FitYields(String stage, List<ChannelYields> channels) {
      * @param channelTotal      the sum over samples and bins
      * @param channelTotalError its uncertainty
      */
-    public record ChannelYields(String channel, List<String> samples, double[] observed, double[][] yields, double[][] errors,
+    public record ChannelYields(String channel, String type, List<String> samples, double[] observed, double[][] yields, double[][] errors,
                                 double[] total, double[] totalErrors, double[] sampleTotals, double[] sampleTotalErrors,
                                 double channelTotal, double channelTotalError) {
     }
@@ -68,13 +73,7 @@ public record FitYields(String stage, List<ChannelYields> channels) {
      * @param correlation ρ_ij (null: the identity)
      */
     static FitYields compute(String stage, Model model, double[] theta, double[] sigma, double[][] correlation) {
-        List<BinnedChannel> binned = new ArrayList<>();
-        for (Channel c : model.channels()) {
-            if (c instanceof BinnedChannel b) {
-                binned.add(b);
-            }
-        }
-        double[] centre = quantities(model.binnedSampleYields(theta));
+        double[] centre = quantities(yields(model, theta));
         List<Integer> varied = new ArrayList<>();
         List<double[]> deltas = new ArrayList<>();
         for (int i = 0; i < theta.length; i++) {
@@ -85,8 +84,8 @@ public record FitYields(String stage, List<ChannelYields> channels) {
             double[] down = theta.clone();
             up[i] += sigma[i];
             down[i] -= sigma[i];
-            double[] qu = quantities(model.binnedSampleYields(up));
-            double[] qd = quantities(model.binnedSampleYields(down));
+            double[] qu = quantities(yields(model, up));
+            double[] qd = quantities(yields(model, down));
             double[] d = new double[centre.length];
             boolean any = false;
             for (int q = 0; q < d.length; q++) {
@@ -121,9 +120,23 @@ public record FitYields(String stage, List<ChannelYields> channels) {
         }
         List<ChannelYields> out = new ArrayList<>();
         int q = 0;
-        for (BinnedChannel c : binned) {
-            int ns = c.samples().size();
-            int nb = c.bins();
+        for (Channel c : model.channels()) {
+            List<String> samples;
+            double[] observed;
+            if (c instanceof BinnedChannel b) {
+                samples = b.samples().stream().map(BinnedSample::name).toList();
+                observed = b.observed().clone();
+            } else {
+                UnbinnedChannel u = (UnbinnedChannel) c;
+                samples = u.samples().stream().map(UnbinnedSample::name).toList();
+                double w = 0;
+                for (int i = 0; i < u.data().events(); i++) {
+                    w += u.data().weights() == null ? 1 : u.data().weights()[i];
+                }
+                observed = new double[] {w};
+            }
+            int ns = samples.size();
+            int nb = observed.length;
             double[][] y = new double[ns][nb];
             double[][] e = new double[ns][nb];
             for (int s = 0; s < ns; s++) {
@@ -146,10 +159,31 @@ public record FitYields(String stage, List<ChannelYields> channels) {
             }
             double ct = centre[q];
             double cte = Math.sqrt(Math.max(0, variance[q++]));
-            out.add(new ChannelYields(c.name(), c.samples().stream().map(BinnedSample::name).toList(), c.observed().clone(), y, e, t, te,
+            out.add(new ChannelYields(c.name(), c instanceof BinnedChannel ? "binned" : "unbinned", samples, observed, y, e, t, te,
                     st, ste, ct, cte));
         }
         return new FitYields(stage, out);
+    }
+
+    /** [channel][sample][bin] in model order; an unbinned channel's samples have one bin, their expected events. */
+    private static double[][][] yields(Model model, double[] theta) {
+        double[][][] binned = model.binnedSampleYields(theta);
+        double[][] unbinned = model.unbinnedSampleYields(theta);
+        double[][][] out = new double[model.channels().size()][][];
+        int bi = 0;
+        int ui = 0;
+        for (int c = 0; c < out.length; c++) {
+            if (model.channels().get(c) instanceof BinnedChannel) {
+                out[c] = binned[bi++];
+            } else {
+                double[] nu = unbinned[ui++];
+                out[c] = new double[nu.length][];
+                for (int s = 0; s < nu.length; s++) {
+                    out[c][s] = new double[] {nu[s]};
+                }
+            }
+        }
+        return out;
     }
 
     /** Per channel: the sample-bin yields, the bin totals, the sample totals, the channel total, flattened. */

@@ -9,7 +9,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Tables and plots of {@link FitYields}: per channel, bin and sample the yield ± its uncertainty,
+ * Tables and plots of {@link FitYields}: per channel, bin and sample the yield ± its uncertainty (an unbinned channel: each sample's expected events),
  * the bin totals beside the data, and a stacked distribution per channel (the samples stacked,
  * the total's uncertainty band, the data with √n error bars), the way HEP papers show pre- and
  * post-fit distributions.
@@ -26,13 +26,18 @@ final class YieldReport {
         String stage = y.stage().equals("prefit") ? "pre-fit" : "post-fit";
         out.heading(stage + " yields (uncertainties propagated linearly from " + (y.stage().equals("prefit")
                 ? "the constraint widths" : "the covariance") + ", cabinetry's convention)");
-        if (y.channels().isEmpty()) {
-            out.paragraph("the workspace has no binned channels");
-            return;
-        }
         List<List<String>> rows = new ArrayList<>();
         for (FitYields.ChannelYields c : y.channels()) {
             int nb = c.observed().length;
+            if (c.type().equals("unbinned")) {
+                // one bin: each sample's expected events
+                for (int s = 0; s < c.samples().size(); s++) {
+                    rows.add(List.of(c.channel(), "events", c.samples().get(s), Output.num(c.yields()[s][0]), Output.num4(c.errors()[s][0]), ""));
+                }
+                rows.add(List.of(c.channel(), "events", "total", Output.num(c.channelTotal()), Output.num4(c.channelTotalError()),
+                        Output.num(c.observed()[0])));
+                continue;
+            }
             for (int b = 0; b < nb; b++) {
                 for (int s = 0; s < c.samples().size(); s++) {
                     rows.add(List.of(c.channel(), Integer.toString(b), c.samples().get(s), Output.num(c.yields()[s][b]),
@@ -54,6 +59,9 @@ final class YieldReport {
         out.table(List.of("channel", "bin", "sample", "yield", "error", "observed"), rows);
         if (out.plotting()) {
             for (FitYields.ChannelYields c : y.channels()) {
+                if (c.type().equals("unbinned")) {
+                    continue;
+                }
                 out.figure(chart(c, stage), y.stage() + "-yields-" + c.channel().replaceAll("[^A-Za-z0-9_-]", "_"),
                         stage + " distribution of channel '" + c.channel() + "': samples stacked, the total's uncertainty band, data with"
                                 + " sqrt(n) error bars");

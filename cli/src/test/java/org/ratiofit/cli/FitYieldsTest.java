@@ -126,4 +126,33 @@ class FitYieldsTest {
         }
         return Math.sqrt(v);
     }
+
+    @Test
+    void anUnbinnedChannelCountsAsOneBinOfExpectedEvents(@TempDir Path tmp) throws Exception {
+        ToyWorkspace toy = ToyWorkspace.write(tmp.resolve("toy"), new double[] {1, 0, 0}, 4);
+        ToyWorkspace.Run r = ToyWorkspace.run("fit", toy.dir.toString(), "--postfit-yields", "--json");
+        assertEquals(0, r.code(), r::toString);
+        JsonNode j = JSON.readTree(r.out());
+        JsonNode fit = j.get("fit");
+        double mu = fit.get("values").get(0).asDouble();
+        double alpha = fit.get("values").get(2).asDouble();
+        double sMu = fit.get("errors").get(0).asDouble();
+        double sAlpha = fit.get("errors").get(2).asDouble();
+        double rho = fit.get("correlation").get(0).get(2).asDouble();
+        JsonNode sr = j.get("postfitYields").get("channels").get(0);
+        assertEquals("unbinned", sr.get("type").asText());
+        double s = ToyWorkspace.TOY.config().signalYield();
+        double b = ToyWorkspace.TOY.config().backgroundYield();
+        double k = ToyWorkspace.TOY.config().kappa();
+        // signal = mu S (the peak shift moves no events); background = B kappa^alpha (code 1)
+        assertEquals(mu * s, sr.get("yields").get(0).get(0).asDouble(), 1e-12 * s);
+        assertEquals(sMu * s, sr.get("errors").get(0).get(0).asDouble(), 1e-10 * s);
+        double bkg = b * Math.pow(k, alpha);
+        double dB = b * (Math.pow(k, alpha + sAlpha) - (alpha - sAlpha >= 0 ? Math.pow(k, alpha - sAlpha) : Math.pow(1 / k, -(alpha - sAlpha)))) / 2;
+        assertEquals(bkg, sr.get("yields").get(1).get(0).asDouble(), 1e-10 * bkg);
+        assertEquals(Math.abs(dB), sr.get("errors").get(1).get(0).asDouble(), 1e-9 * bkg);
+        double total = Math.sqrt(sMu * s * sMu * s + dB * dB + 2 * rho * sMu * s * dB);
+        assertEquals(total, sr.get("channelTotalError").asDouble(), 1e-9 * bkg);
+        assertEquals(toy.events.length, sr.get("observed").get(0).asDouble(), 0.0);
+    }
 }

@@ -267,6 +267,27 @@ public final class Model implements StatisticalModel {
         return out;
     }
 
+    /**
+     * The expected number of events of every sample of the unbinned channels at {@code theta},
+     * ν_p(θ) (the yield modifiers; the shapes are normalised, so this is the sample's expected
+     * count): {@code [unbinned channel][sample]}, channels in model order, samples in channel order.
+     */
+    public double[][] unbinnedSampleYields(double[] theta) {
+        if (theta.length != parameters.size()) {
+            throw new IllegalArgumentException("expected " + parameters.size() + " parameter values, got " + theta.length);
+        }
+        double[][] out = new double[unbinned.size()][];
+        for (int c = 0; c < unbinned.size(); c++) {
+            CompiledUnbinned cu = unbinned.get(c);
+            out[c] = new double[cu.yields.length];
+            for (int p = 0; p < cu.yields.length; p++) {
+                double nominal = cu.channel.samples().get(p).nominalYield();
+                out[c][p] = cu.yields[p].evaluate(theta, null, nominal) * nominal;
+            }
+        }
+        return out;
+    }
+
     /** -ln L at theta, with the gradient when asked, and the reason when it is infinite. */
     public Evaluation evaluate(double[] theta, boolean withGradient) {
         int dim = parameters.size();
