@@ -170,6 +170,7 @@ public final class CombineCommand implements Callable<Integer> {
                 String m = scoped(measurement, k);
                 ws = p.workspace(m, codes);
                 rec.put("type", "pyhf");
+                rec.put("sha256", sha256(in));
                 rec.put("measurement", m == null ? p.measurements().get(0) : m);
                 rec.put("patch", pf);
                 rec.put("patchName", pn);
@@ -182,6 +183,7 @@ public final class CombineCommand implements Callable<Integer> {
                 }
                 ws = WorkspaceReader.read(in);
                 rec.put("type", "workspace");
+                rec.put("sha256", sha256(in.resolve(Workspace.FILE)));
             } else if (!Files.exists(in)) {
                 throw new IOException(label + ": no such file or folder");
             } else {
@@ -270,6 +272,22 @@ public final class CombineCommand implements Callable<Integer> {
         result.put("shared", r.shared());
         result.put("notes", r.notes());
         out.finish(result);
+    }
+
+    /** The SHA-256 of a file, hex (what the combination was made from; the columns of a workspace are named in its workspace.json). */
+    private static String sha256(Path file) throws IOException {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                byte[] buf = new byte[1 << 16];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    md.update(buf, 0, n);
+                }
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** "input 2 (cr.json)" to "2". */

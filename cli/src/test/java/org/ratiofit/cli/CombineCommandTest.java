@@ -192,6 +192,7 @@ class CombineCommandTest {
         assertEquals("mu", j.get("poi").asText());
         JsonNode rec = JSON.readTree(out.resolve("combine.json").toFile());
         assertEquals("GammaExample", rec.get("inputs").get(1).get("measurement").asText());
+        assertEquals(64, rec.get("inputs").get(1).get("sha256").asText().length());
         assertEquals("patch_channel1_signal_syst1", rec.get("inputs").get(1).get("patchName").asText());
         // the patched normsys (hi 1.2, lo 0.8) is in the combined workspace
         JsonNode ws = JSON.readTree(out.resolve("workspace.json").toFile());
