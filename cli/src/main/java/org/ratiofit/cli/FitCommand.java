@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
             "  ratiofit fit my-workspace",
             "  ratiofit fit my-workspace --minos mu --fix alpha_bkg=0 --set mu=2",
             "  ratiofit fit my-workspace --minos --json > fit.json",
+            "  ratiofit fit analysis.json --prefit-yields --postfit-yields --plots plots",
             "Name the workspace before --minos: --minos takes the words after it as parameter names."})
 public final class FitCommand implements Callable<Integer> {
 
@@ -49,6 +50,16 @@ public final class FitCommand implements Callable<Integer> {
             description = "Print -ln L and its gradient at the start point (the workspace's values with --set and --fix) instead of fitting;"
                     + " also what fit does when every parameter is fixed.")
     boolean eval;
+
+    @Option(names = "--prefit-yields",
+            description = "Print (and with --plots/--report plot) the binned channels' pre-fit yields per bin and sample with"
+                    + " uncertainties from the constraint widths (cabinetry's convention: +-1 sigma variations, added in quadrature).")
+    boolean prefitYields;
+
+    @Option(names = "--postfit-yields",
+            description = "Print (and plot) the post-fit yields per bin and sample with uncertainties propagated linearly from the"
+                    + " HESSE covariance (cabinetry's convention: +-1 sigma variations combined with the correlation matrix).")
+    boolean postfitYields;
 
     @Mixin
     MinimiserOptions minimiser;
@@ -87,6 +98,16 @@ public final class FitCommand implements Callable<Integer> {
             report(out, model, fit, hesse, errors);
             fits.report(out);
             Map<String, Object> json = Output.result("fit", workspace.workspace);
+            if (prefitYields) {
+                FitYields y = FitYields.prefit(model);
+                YieldReport.write(out, y);
+                json.put("prefitYields", y);
+            }
+            if (postfitYields) {
+                FitYields y = FitYields.postfit(model, hesse);
+                YieldReport.write(out, y);
+                json.put("postfitYields", y);
+            }
             json.put("fits", fits.json());
             if (workspace.pyhf.fullLogpdf) {
                 double full = hesse.minimumValue() + org.ratiofit.likelihood.histfactory.LogPdf.constant(model);

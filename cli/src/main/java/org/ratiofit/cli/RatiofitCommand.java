@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
         subcommands = {
             TrainCommand.class,
             BuildCommand.class,
+            CombineCommand.class,
             InspectCommand.class,
             FitCommand.class,
             ScanCommand.class,

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  *       event files, models, the workspace) is refused.</li>
  *   <li>A folder that is replaced as a whole ({@link Kind#replaces()}: a workspace, an ensemble)
  *       must not exist, or, with {@code --overwrite}, must carry ratiofit's own marker (a
- *       workspace's {@code workspace.json} + {@code build.json}, an ensemble's
+ *       workspace's {@code workspace.json} + {@code build.json} (or {@code combine.json}), an ensemble's
  *       {@code ensemble.json} + training records). Anything else is refused.</li>
  *   <li>A folder that files are written into (reports, plots, draws, the demo) must be absent,
  *       empty, or carry ratiofit's marker of that kind ({@value #OUTPUT_MARKER}, written by
@@ -33,8 +33,9 @@ public final class OutputGuard {
 
     /** What a command writes, and how a folder it wrote is recognised. */
     public enum Kind {
-        WORKSPACE("a ratiofit workspace", "workspace.json + build.json", true,
-                d -> Files.isRegularFile(d.resolve("workspace.json")) && Files.isRegularFile(d.resolve("build.json"))),
+        WORKSPACE("a ratiofit workspace", "workspace.json + build.json or combine.json", true,
+                d -> Files.isRegularFile(d.resolve("workspace.json"))
+                        && (Files.isRegularFile(d.resolve("build.json")) || Files.isRegularFile(d.resolve("combine.json")))),
         ENSEMBLE("a ratio ensemble trained by ratiofit", "ensemble.json + member-*.training.json", true,
                 d -> Files.isRegularFile(d.resolve("ensemble.json")) && hasFile(d, ".training.json")),
         DEMO("a ratiofit demo folder", "ratiofit-demo.json", false, d -> Files.isRegularFile(d.resolve("ratiofit-demo.json"))),

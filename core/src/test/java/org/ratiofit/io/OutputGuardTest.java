@@ -56,7 +56,7 @@ class OutputGuardTest {
         Files.writeString(ws.resolve("thesis.tex"), "keep");
         IOException e = assertThrows(OutputGuard.RefusedException.class,
                 () -> OutputGuard.check("-o", ws, OutputGuard.Kind.WORKSPACE, true, List.of()));
-        assertTrue(e.getMessage().contains("is not a ratiofit workspace (it has no workspace.json + build.json)"), e.getMessage());
+        assertTrue(e.getMessage().contains("is not a ratiofit workspace (it has no workspace.json + build.json or combine.json)"), e.getMessage());
         // without --overwrite an existing folder is refused whatever it holds
         e = assertThrows(OutputGuard.RefusedException.class, () -> OutputGuard.check("-o", ws, OutputGuard.Kind.WORKSPACE, false, List.of()));
         assertTrue(e.getMessage().contains("exists; remove it or add --overwrite"), e.getMessage());

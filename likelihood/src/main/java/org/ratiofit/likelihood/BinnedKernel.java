@@ -229,6 +229,20 @@ final class BinnedKernel {
         return lambda;
     }
 
+    /**
+     * Per sample and bin the expected yield at theta, slots in kernel order (channel by channel,
+     * sample by sample, bin by bin): F_s(theta) (nominal + histosys shifts) prod gamma.
+     */
+    double[] slotYields(double[] theta) {
+        Scratch sc = new Scratch();
+        fill(theta, sc, false, new double[nBins]);
+        double[] y = new double[nSlots];
+        for (int m = 0; m < nSlots; m++) {
+            y[m] = sc.sampleFactor[slotSample[m]] * sc.v[m] * sc.gammas[m];
+        }
+        return y;
+    }
+
     /** The expected counts of binned channel {@code c} (index among the binned channels) from a global array. */
     double[] channelPart(double[] global, int c) {
         return java.util.Arrays.copyOfRange(global, channelBinOffset[c], channelBinOffset[c + 1]);

@@ -276,6 +276,53 @@ public final class Model implements StatisticalModel {
         return poi < 0 ? OptionalInt.empty() : OptionalInt.of(poi);
     }
 
+    /**
+     * The expected yield of every sample in every bin of the binned channels at {@code theta}:
+     * {@code [binned channel][sample][bin]}, the binned channels in model order (as
+     * {@link #channels()} lists them, unbinned ones left out), samples in channel order.
+     */
+    public double[][][] binnedSampleYields(double[] theta) {
+        if (theta.length != parameters.size()) {
+            throw new IllegalArgumentException("expected " + parameters.size() + " parameter values, got " + theta.length);
+        }
+        double[] y = binned.slotYields(theta);
+        List<BinnedChannel> cs = binned.channels();
+        double[][][] out = new double[cs.size()][][];
+        int m = 0;
+        for (int c = 0; c < cs.size(); c++) {
+            int ns = cs.get(c).samples().size();
+            int nb = cs.get(c).bins();
+            out[c] = new double[ns][nb];
+            for (int s = 0; s < ns; s++) {
+                for (int b = 0; b < nb; b++) {
+                    out[c][s][b] = y[m++];
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The expected number of events of every sample of the unbinned channels at {@code theta},
+     * ν_p(θ) (the yield modifiers; the shapes are normalised, so this is the sample's expected
+     * count): {@code [unbinned channel][sample]}, channels in model order, samples in channel order.
+     */
+    public double[][] unbinnedSampleYields(double[] theta) {
+        if (theta.length != parameters.size()) {
+            throw new IllegalArgumentException("expected " + parameters.size() + " parameter values, got " + theta.length);
+        }
+        double[][] out = new double[unbinned.size()][];
+        for (int c = 0; c < unbinned.size(); c++) {
+            CompiledUnbinned cu = unbinned.get(c);
+            out[c] = new double[cu.yields.length];
+            for (int p = 0; p < cu.yields.length; p++) {
+                double nominal = cu.channel.samples().get(p).nominalYield();
+                out[c][p] = cu.yields[p].evaluate(theta, null, nominal) * nominal;
+            }
+        }
+        return out;
+    }
+
     /** -ln L at theta, with the gradient when asked, and the reason when it is infinite. */
     public Evaluation evaluate(double[] theta, boolean withGradient) {
         int dim = parameters.size();
