@@ -707,6 +707,7 @@ public final class WorkspaceBuilder {
             // renormalised by its selected fraction F, so ln r gains ln(F_ref / F_sample).
             double fRef = refSumRaw(ps, r) / ps.referenceTotal;
             ModelBuilder.UnbinnedBuilder ub = mb.unbinned(region.name(), n);
+            ub.shapeNormalisation(cfg.general().shapeNormalisation());
             ub.weights(data == null ? refW : data.weights());
             Map<String, SampleColumns> refColumns = new LinkedHashMap<>();
             for (Sample s : basis) {

@@ -36,7 +36,18 @@ public record FitConfig(
     public static final int DEFAULT_CHUNK_SIZE = 65_536;
 
     /** {@code General}: the measurement and build settings. */
-    public record General(String measurementName, String poi, List<String> parametersToFit, int chunkSize) {}
+    /**
+     * @param shapeNormalisation how unbinned channels normalise their samples' per-event shapes
+     *                           (General.ShapeNormalisation: reference, the default;
+     *                           reference_and_closure; none)
+     */
+    public record General(String measurementName, String poi, List<String> parametersToFit, int chunkSize,
+                          org.ratiofit.likelihood.ShapeNormalisation shapeNormalisation) {
+
+        public General(String measurementName, String poi, List<String> parametersToFit, int chunkSize) {
+            this(measurementName, poi, parametersToFit, chunkSize, org.ratiofit.likelihood.ShapeNormalisation.REFERENCE);
+        }
+    }
 
     /**
      * Where a sample's (or a variation's) events are.

@@ -47,7 +47,7 @@ public final class FitConfigLoader {
             "Samples", "NormFactors", "Systematics", "Regions", "Asimov",
             // read by org.ratiofit.workspace.train.TrainingSettings (ratiofit train), not by the build
             "Training");
-    static final Set<String> GENERAL_KEYS = Set.of("Measurement", "ChunkSize");
+    static final Set<String> GENERAL_KEYS = Set.of("Measurement", "ChunkSize", "ShapeNormalisation");
     static final Set<String> MEASUREMENT_KEYS = Set.of("Name", "POI", "ParametersToFit");
     static final Set<String> SAMPLE_KEYS = Set.of("Name", "SamplePath", "Tree", "Columns", "Weight", "Data",
             "UseAsReference", "UseAsBasis", "Ensemble", "Coefficient", "Yield");
@@ -182,17 +182,26 @@ public final class FitConfigLoader {
                     chunkSize = chunk.intValue();
                 }
             }
+            org.ratiofit.likelihood.ShapeNormalisation norm = org.ratiofit.likelihood.ShapeNormalisation.REFERENCE;
+            String normName = string(go, "ShapeNormalisation", "General", false);
+            if (normName != null) {
+                norm = org.ratiofit.likelihood.ShapeNormalisation.fromJson(normName.toLowerCase(java.util.Locale.ROOT));
+                if (norm == null) {
+                    problem("General.ShapeNormalisation", "expected reference (the default), reference_and_closure or none, found '" + normName + "'");
+                    norm = org.ratiofit.likelihood.ShapeNormalisation.REFERENCE;
+                }
+            }
             JsonNode m = go.get("Measurement");
             if (m == null) {
                 problem("General.Measurement", "missing (it names the parameter of interest: POI)");
-                return new General(null, null, List.of(), chunkSize);
+                return new General(null, null, List.of(), chunkSize, norm);
             }
             ObjectNode mo = object(m, "General.Measurement", MEASUREMENT_KEYS);
             if (mo == null) {
-                return new General(null, null, List.of(), chunkSize);
+                return new General(null, null, List.of(), chunkSize, norm);
             }
             return new General(string(mo, "Name", "General.Measurement", false), string(mo, "POI", "General.Measurement", true),
-                    stringList(mo, "ParametersToFit", "General.Measurement", false, false), chunkSize);
+                    stringList(mo, "ParametersToFit", "General.Measurement", false, false), chunkSize, norm);
         }
 
         Sample sample(JsonNode n, String p) {

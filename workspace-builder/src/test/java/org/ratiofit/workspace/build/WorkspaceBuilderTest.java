@@ -124,6 +124,16 @@ class WorkspaceBuilderTest {
         assertTrue(res.evaluations() > 0);
     }
 
+    @Test
+    void configuredShapeNormalisationReachesTheWorkspace() throws IOException {
+        Toy.writeInputs(dir, 7, 100, 500, 1000);
+        Path f = dir.resolve("fit.yml");
+        Files.writeString(f, Toy.YAML.replace("  ChunkSize: 100\n", "  ChunkSize: 100\n  ShapeNormalisation: reference_and_closure\n"));
+        WorkspaceBuilder.build(f, dir.resolve("ws"), BuildOptions.defaults().withThreads(1));
+        UnbinnedChannel sr = (UnbinnedChannel) WorkspaceReader.readModel(dir.resolve("ws")).channels().get(0);
+        assertEquals(org.ratiofit.likelihood.ShapeNormalisation.REFERENCE_AND_CLOSURE, sr.normalisation());
+    }
+
     static double sumOf(double[] v) {
         double s = 0;
         for (double d : v) s += d;

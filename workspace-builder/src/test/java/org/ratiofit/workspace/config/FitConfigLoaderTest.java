@@ -123,6 +123,10 @@ class FitConfigLoaderTest {
         assertEquals(1, c.version());
         assertEquals("mu", c.general().poi());
         assertEquals(65536, c.general().chunkSize());
+        assertEquals(org.ratiofit.likelihood.ShapeNormalisation.REFERENCE, c.general().shapeNormalisation(), "the default");
+        FitConfig closure = FitConfigLoader.load(writeConfig(exampleYaml().replace("ChunkSize: 65536",
+                "ChunkSize: 65536\n  ShapeNormalisation: Reference_And_Closure")), inspector);
+        assertEquals(org.ratiofit.likelihood.ShapeNormalisation.REFERENCE_AND_CLOSURE, closure.general().shapeNormalisation());
         assertEquals(FEATURES, c.trainingFeatures());
         assertEquals(List.of("data", "S", "SBI", "B", "qqZZ"), c.samples().stream().map(FitConfig.Sample::name).toList());
         assertEquals("data", c.dataSample().orElseThrow().name());
@@ -206,6 +210,8 @@ class FitConfigLoaderTest {
                 Arguments.of("wrong version", "Version: 1\n", "Version: 2\n", "Version", "not supported"),
                 Arguments.of("missing version", "Version: 1\n", "", "Version", "missing"),
                 Arguments.of("wrong type", "ChunkSize: 65536", "ChunkSize: lots", "General.ChunkSize", "expected a number"),
+                Arguments.of("unknown shape normalisation", "ChunkSize: 65536", "ChunkSize: 65536\n  ShapeNormalisation: closure",
+                        "General.ShapeNormalisation", "expected reference (the default), reference_and_closure or none, found 'closure'"),
                 Arguments.of("unknown systematic type", "Type: NormPlusShape", "Type: NormAndShape", "Systematics[1].Type",
                         "did you mean 'normplusshape'"),
                 Arguments.of("shape variation without ensemble", "        Ensemble: models/qqZZ_JES_dn/\n", "",
