@@ -65,8 +65,12 @@ public final class RobustMinimiser implements Minimiser {
         return migrad;
     }
 
+    /**
+     * A valid minimum whose covariance was not forced positive-definite — unless a parameter sits on
+     * its bound, where the bound's transform makes the matrix singular whatever the minimiser does.
+     */
     static boolean good(FitResult r) {
-        return r.status().validMinimum() && !r.status().forcedPositiveDefinite();
+        return r.status().validMinimum() && (!r.status().forcedPositiveDefinite() || r.status().parameterAtLimit());
     }
 
     /** Valid before invalid, then the lower minimum. */
