@@ -65,4 +65,29 @@ class GradientTest {
             assertTrue(rel < 1e-6, "seed " + seed + " " + n + "=" + x[i] + ": analytic " + g[i] + " vs " + fd);
         }
     }
+
+    /** The gradient in every normalisation mode, including the closure divisor R_p of each sample. */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void gradientMatchesFiniteDifferencesInEveryNormalisation(long seed) {
+        Model base = RandomModels.model(seed, 2000, seed % 2 == 0, true);
+        double[] x = RandomModels.point(base, seed);
+        for (ShapeNormalisation mode : ShapeNormalisation.values()) {
+            java.util.List<Channel> cs = new java.util.ArrayList<>();
+            for (Channel c : base.channels()) {
+                cs.add(c instanceof UnbinnedChannel u && u.reference() != null
+                        ? new UnbinnedChannel(u.name(), u.samples(), u.data(), u.reference(), mode) : c);
+            }
+            Model m = new Model(base.modelParameters(), cs);
+            Evaluation e = m.evaluate(x, true);
+            assertTrue(e.isValid(), "seed " + seed + " " + mode + ": " + e.reason());
+            for (int i = 0; i < x.length; i++) {
+                double fd = derivative(m, x, i, 1e-4);
+                double g = e.gradient()[i];
+                double rel = Math.abs(fd - g) / Math.max(1, Math.abs(g));
+                assertTrue(rel < 1e-6, "seed " + seed + " " + mode + " parameter " + m.parameters().get(i).name() + ": analytic " + g
+                        + " vs finite difference " + fd + " (rel err " + rel + ")");
+            }
+        }
+    }
 }

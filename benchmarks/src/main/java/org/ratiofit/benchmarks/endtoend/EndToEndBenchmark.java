@@ -88,14 +88,16 @@ public final class EndToEndBenchmark {
             Timed timed = new Timed(model, new AtomicLong(), new AtomicLong());
 
             // fit: MIGRAD + HESSE
-            Migrad migrad = Migrad.builder().tolerance(0.01).build();
+            Migrad migrad = Migrad.builder().tolerance(0.01).gradientCurvature(Boolean.getBoolean("curv")).build();
             resetPeaks();
             timed.reset();
             t0 = System.nanoTime();
-            FitResult fit = Hesse.compute(timed, migrad.minimise(timed), 1, true);
+            FitResult fitMigrad = migrad.minimise(timed);
+            FitResult fit = Hesse.compute(timed, fitMigrad, 1, true);
             int mu = fit.indexOf("mu");
-            rows.add(row("fit (MIGRAD + HESSE)", t0, timed.seconds(), String.format(Locale.ROOT, "mu = %.4f +- %.4f, %d calls",
-                    fit.values()[mu], fit.errors()[mu], timed.calls.get())));
+            System.out.println("  MIGRAD: " + Arrays.toString(fitMigrad.values()) + " " + Arrays.toString(fitMigrad.errors()) + " " + fitMigrad.status());
+            rows.add(row("fit (MIGRAD + HESSE)", t0, timed.seconds(), String.format(Locale.ROOT, "mu = %.4f +- %.4f, %d calls, -lnL %.4f, EDM %.2g, %s",
+                    fit.values()[mu], fit.errors()[mu], timed.calls.get(), fit.minimumValue(), fit.edm(), fit.status())));
 
             // MINOS on mu
             resetPeaks();
@@ -107,7 +109,7 @@ public final class EndToEndBenchmark {
 
             // 31-point profile scan over the best fit +- 3 errors (inside the bounds)
             double lo = Math.max(fit.parameters().get(mu).lower(), fit.values()[mu] - 3 * fit.errors()[mu]);
-            double hi = fit.values()[mu] + 3 * fit.errors()[mu];
+            double hi = Math.min(fit.parameters().get(mu).upper(), fit.values()[mu] + 3 * fit.errors()[mu]);
             resetPeaks();
             timed.reset();
             t0 = System.nanoTime();
@@ -141,7 +143,9 @@ public final class EndToEndBenchmark {
     static String[] row(String step, long t0, double likelihoodSeconds, String result) {
         double wall = (System.nanoTime() - t0) * 1e-9;
         String share = Double.isNaN(likelihoodSeconds) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * likelihoodSeconds / wall);
-        return new String[] {step, String.format(Locale.ROOT, "%.2f", wall), share, Double.toString(peakHeap() / 1048576.0), result};
+        String[] r = {step, String.format(Locale.ROOT, "%.2f", wall), share, Double.toString(peakHeap() / 1048576.0), result};
+        System.out.printf(Locale.ROOT, "  done: %s in %s s (likelihood %s) %s%n", r[0], r[1], r[2], r[4]);
+        return r;
     }
 
     static void resetPeaks() {
@@ -239,7 +243,7 @@ public final class EndToEndBenchmark {
     /** Events, 3 x 21 one-member ensembles and the configuration (basis samples by Ensemble + Yield). */
     static void generate(Path dir, int nData, int nRef) throws IOException {
         Random r = new Random(2026);
-        EventFiles.write(dir.resolve("data.npy"), table(r, nData, 0.02), null);
+        EventFiles.write(dir.resolve("data.npy"), table(r, nData, 0), null);
         EventFiles.write(dir.resolve("reference.npy"), table(r, nRef, 0), null);
         List<String> features = new ArrayList<>();
         for (int j = 0; j < FEATURES; j++) features.add("f" + j);
@@ -248,7 +252,7 @@ public final class EndToEndBenchmark {
         samples.append("  - {Name: data, Data: true, SamplePath: data.npy}\n");
         samples.append("  - {Name: R, UseAsReference: true, SamplePath: reference.npy}\n");
         for (int s = 0; s < SAMPLES; s++) {
-            ensemble(dir.resolve("models/s" + s), features, r, s == 0 ? 0.5 : 0.2);
+            ensemble(dir.resolve("models/s" + s), features, r, s == 0 ? 2.0 : 0.2);
             samples.append("  - {Name: S").append(s).append(", UseAsBasis: true, Ensemble: models/s").append(s)
                     .append(", Yield: ").append(yields[s]).append("}\n");
         }
@@ -272,7 +276,7 @@ public final class EndToEndBenchmark {
                     .append(", Yield: ").append(up).append("}]\n    Dn: [{SampleName: S").append(s).append(", Yield: ").append(1 / up)
                     .append("}]\n");
         }
-        String yaml = "Version: 1\nGeneral:\n  Measurement: {Name: e2e, POI: mu}\nTrainingFeatures: " + features + "\nSamples:\n" + samples
+        String yaml = "Version: 1\nGeneral:\n  Measurement: {Name: e2e, POI: mu}\n  ShapeNormalisation: reference_and_closure\nTrainingFeatures: " + features + "\nSamples:\n" + samples
                 + "NormFactors:\n  - {Name: mu, Samples: [S0], Nominal: 1.0, Bounds: [-5.0, 20.0]}\nSystematics:\n" + systematics
                 + "Regions:\n  - {Name: SR, Type: unbinned}\n";
         Files.writeString(dir.resolve("fit.yml"), yaml);

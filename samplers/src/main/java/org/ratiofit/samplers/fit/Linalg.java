@@ -97,10 +97,14 @@ final class Linalg {
         for (int i = 0; i < n; i++) {
             s[i] = 1 / Math.sqrt(r[i][i]);
         }
+        // filled from the upper triangle (symmetrised), so the scaled matrix is exactly symmetric: the
+        // products r_ij s_i s_j and r_ji s_j s_i differ in their last bit when rounded in another order
         RealMatrix p = new Array2DRowRealMatrix(n, n);
         for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                p.setEntry(i, j, r[i][j] * s[i] * s[j]);
+            for (int j = i; j < n; j++) {
+                double e = 0.5 * (r[i][j] + r[j][i]) * s[i] * s[j];
+                p.setEntry(i, j, e);
+                p.setEntry(j, i, e);
             }
         }
         double[] ev = new EigenDecompositionSymmetric(p).getEigenvalues();

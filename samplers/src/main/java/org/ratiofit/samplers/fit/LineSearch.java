@@ -11,6 +11,8 @@ final class LineSearch {
     private static final double SLAMBG = 5;
     private static final double ALPHA = 2;
     private static final int MAXITER = 12;
+    /** Quarterings of a first step that lands where the cost is undefined: 0.25^20 ~ 1e-12. */
+    private static final int MAXBACKOFF = 20;
 
     private LineSearch() {
     }
@@ -37,16 +39,37 @@ final class LineSearch {
         double[] py = new double[3];
         double l1 = 1;
         double f1 = eval(fcn, x, step, l1);
-        int niter = 0;
-        // Step into a region where the cost is not defined: back off until it is.
-        while (!Double.isFinite(f1) && niter < MAXITER) {
+        // Step into a region where the cost is not defined: back off until it is. The back-off has its
+        // own budget, so that a far first step still leaves the parabolic search all its iterations.
+        double overal = 1000;
+        for (int backoff = 0; !Double.isFinite(f1) && backoff < MAXBACKOFF; backoff++) {
+            overal = l1;
             l1 *= 0.25;
             f1 = eval(fcn, x, step, l1);
-            niter++;
         }
         if (!Double.isFinite(f1)) {
             return new double[] {0, f0};
         }
+        // A first step too long (the cost did not fall, as when the metric is a rough guess from the
+        // parameters' steps, or far from quadratic): back-track along the parabola through f0, the
+        // slope and f1, by a factor between 0.1 and 0.5 each time, until the cost falls. On a
+        // quadratic cost the first parabola is exact, so this costs nothing more than Minuit's search.
+        for (int backoff = 0; f1 >= f0 && backoff < MAXBACKOFF; backoff++) {
+            overal = l1;
+            double q = -gdel * l1 * l1 / (2 * (f1 - f0 - gdel * l1));
+            l1 = Math.min(Math.max(q, 0.1 * l1), 0.5 * l1);
+            f1 = eval(fcn, x, step, l1);
+            while (!Double.isFinite(f1) && backoff < MAXBACKOFF) {
+                overal = l1;
+                l1 *= 0.25;
+                f1 = eval(fcn, x, step, l1);
+                backoff++;
+            }
+            if (!Double.isFinite(f1)) {
+                return new double[] {0, f0};
+            }
+        }
+        int niter = 0;
         double fvmin = f0;
         double xvmin = 0;
         if (f1 < f0) {
@@ -54,8 +77,9 @@ final class LineSearch {
             xvmin = l1;
         }
         double toler8 = TOLER * l1;
-        double slamax = SLAMBG * l1;
-        double overal = 1000;
+        // never beyond a point where the cost was undefined
+        double slamax = Math.min(SLAMBG * l1, 0.5 * (l1 + overal));
+        overal = Math.min(1000, overal);
         double undral = -100;
         double flast = f1;
         double slast = l1;

@@ -71,7 +71,6 @@ public final class Migrad implements Minimiser {
         return gradientCurvature;
     }
 
-    /** Second derivatives (seed, MIGRAD's closing HESSE) from gradient differences rather than values. */
     /**
      * Whether HESSE inside MIGRAD takes its curvature from differences of the analytic gradient
      * (2n gradient calls) instead of function values (about n^2 calls): when asked, at strategy 2,
@@ -83,7 +82,7 @@ public final class Migrad implements Minimiser {
     }
 
     /** Free-parameter count above which HESSE inside MIGRAD uses the analytic gradient's differences. */
-    public static final int GRADIENT_CURVATURE_ABOVE = 20;
+    public static final int GRADIENT_CURVATURE_ABOVE = 8;
 
     /** Minimises with the objective's own parameter settings. */
     @Override
@@ -458,17 +457,20 @@ public final class Migrad implements Minimiser {
         double[][] upd = new double[n][n];
         double sumUpd = 0;
         double sumNew = 0;
+        // the packed upper triangle, as Minuit2 sums it (the off-diagonal terms once), mirrored
         for (int a = 0; a < n; a++) {
-            for (int b = 0; b < n; b++) {
+            for (int b = a; b < n; b++) {
                 double u = dx[a] * dx[b] / delgam - vg[a] * vg[b] / gvg;
                 if (delgam > gvg) {
                     double ua = dx[a] / delgam - vg[a] / gvg;
                     double ub = dx[b] / delgam - vg[b] / gvg;
                     u += gvg * ua * ub;
                 }
-                upd[a][b] = s.v[a][b] + u;
+                double e = 0.5 * (s.v[a][b] + s.v[b][a]) + u;
+                upd[a][b] = e;
+                upd[b][a] = e;
                 sumUpd += Math.abs(u);
-                sumNew += Math.abs(upd[a][b]);
+                sumNew += Math.abs(e);
             }
         }
         t.v = upd;
