@@ -88,7 +88,7 @@ public final class EndToEndBenchmark {
             Timed timed = new Timed(model, new AtomicLong(), new AtomicLong());
 
             // fit: MIGRAD + HESSE
-            Migrad migrad = Migrad.builder().tolerance(0.01).gradientCurvature(Boolean.getBoolean("curv")).build();
+            Migrad migrad = Migrad.builder().tolerance(0.01).strategy(Integer.getInteger("strategy", 1)).gradientCurvature(Boolean.getBoolean("curv")).build();
             resetPeaks();
             timed.reset();
             t0 = System.nanoTime();
@@ -98,6 +98,18 @@ public final class EndToEndBenchmark {
             System.out.println("  MIGRAD: " + Arrays.toString(fitMigrad.values()) + " " + Arrays.toString(fitMigrad.errors()) + " " + fitMigrad.status());
             rows.add(row("fit (MIGRAD + HESSE)", t0, timed.seconds(), String.format(Locale.ROOT, "mu = %.4f +- %.4f, %d calls, -lnL %.4f, EDM %.2g, %s",
                     fit.values()[mu], fit.errors()[mu], timed.calls.get(), fit.minimumValue(), fit.edm(), fit.status())));
+
+            // the same fit with the per-event shape columns held as float32 (half the bytes per pass)
+            Model model32 = new Model(model.modelParameters(), model.channels(), java.util.concurrent.ForkJoinPool.commonPool(), true);
+            Timed timed32 = new Timed(model32, new AtomicLong(), new AtomicLong());
+            resetPeaks();
+            t0 = System.nanoTime();
+            FitResult fit32 = Hesse.compute(timed32, migrad.minimise(timed32), 1, true);
+            rows.add(row("fit, float32 shape columns", t0, timed32.seconds(), String.format(Locale.ROOT,
+                    "mu = %.4f +- %.4f, %d calls, valid %b", fit32.values()[mu], fit32.errors()[mu], timed32.calls.get(),
+                    fit32.status().validMinimum())));
+            model32 = null;
+            timed32 = null;
 
             // MINOS on mu
             resetPeaks();

@@ -149,8 +149,11 @@ public final class HypoTests {
             return free;
         }
 
+        /** q_A at mu, computed once per statistic and mu: the band limits' root finds share their brackets. */
+        private final java.util.Map<String, Double> qAsimovMemo = new java.util.concurrent.ConcurrentHashMap<>();
+
         public double qAsimov(TestStatistic ts, double mu) {
-            return statistic(asimov, asimovFree, ts, mu);
+            return qAsimovMemo.computeIfAbsent(ts + "@" + Double.doubleToLongBits(mu), k -> statistic(asimov, asimovFree, ts, mu));
         }
     }
 
