@@ -7,4 +7,4 @@ cd "$(dirname "$0")/../.."
 mvn -B -o -q -pl benchmarks -am compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null
 cp="benchmarks/target/classes:likelihood/target/classes:samplers/target/classes:core/target/classes:$(cat benchmarks/target/classpath.txt)"
 uptime
-java --add-modules jdk.incubator.vector -Dai.djl.offline=true -cp "$cp" org.ratiofit.benchmarks.histfactory.HistFactoryBenchmark 2>/dev/null
+java ${JAVA_OPTS:-} --add-modules jdk.incubator.vector -Dai.djl.offline=true -cp "$cp" org.ratiofit.benchmarks.histfactory.HistFactoryBenchmark 2>/dev/null

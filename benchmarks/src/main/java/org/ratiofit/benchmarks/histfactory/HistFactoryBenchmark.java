@@ -64,7 +64,7 @@ public final class HistFactoryBenchmark {
         FitResult fit = fitter.minimise(m);
         FitResult hesse = Hesse.compute(m, fit, 1, true);
         double fitSeconds = (System.nanoTime() - t1) * 1e-9;
-        RobustMinimiser limiter = new RobustMinimiser(Migrad.builder().tolerance(0.01).build());
+        RobustMinimiser limiter = new RobustMinimiser(Migrad.builder().tolerance(0.01).strategy(Integer.getInteger("limit.strategy", 1)).build());
         long t2 = System.nanoTime();
         LimitResult limit = new HypoTests(limiter).upperLimit(m, TestStatistic.Q_TILDE_MU, 0.95, 5);
         double limitSeconds = (System.nanoTime() - t2) * 1e-9;
