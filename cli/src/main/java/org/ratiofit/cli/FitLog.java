@@ -21,6 +21,19 @@ final class FitLog {
         this.minimiser = new RobustMinimiser(migrad);
     }
 
+    /** Warnings of the command itself (not of one fit), printed and put into the JSON with the fits' own. */
+    private final List<String> commandWarnings = new ArrayList<>();
+
+    void warn(String warning) {
+        commandWarnings.add(warning);
+    }
+
+    List<String> warnings() {
+        List<String> all = new ArrayList<>(commandWarnings);
+        all.addAll(minimiser.warnings());
+        return all;
+    }
+
     boolean converged() {
         return minimiser.unconverged() == 0;
     }
@@ -43,7 +56,7 @@ final class FitLog {
             out.paragraph("fits: " + calls.size() + " minimisations, " + escalated + " escalated (HESSE-seeded rerun, strategy 2, "
                     + "restarts), " + failed + " without a valid minimum");
         }
-        for (String w : minimiser.warnings()) {
+        for (String w : warnings()) {
             out.paragraph("warning: " + w);
         }
         if (failed > 0) {
@@ -58,7 +71,7 @@ final class FitLog {
         m.put("escalated", minimiser.escalated());
         m.put("unconverged", minimiser.unconverged());
         m.put("converged", converged());
-        m.put("warnings", minimiser.warnings());
+        m.put("warnings", warnings());
         List<RobustMinimiser.Call> notable = new ArrayList<>();
         for (RobustMinimiser.Call c : calls) {
             if (c.escalated() || !c.converged() || c.warning() != null) {

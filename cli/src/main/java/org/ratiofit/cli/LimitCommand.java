@@ -107,6 +107,7 @@ public final class LimitCommand implements Callable<Integer> {
                         + p.lower() + ", " + p.upper() + "]");
             }
             FitLog fits = new FitLog(migrad);
+            org.ratiofit.samplers.profile.Asymptotics.boundedPoiWarning(statistic, p).ifPresent(fits::warn);
             HypoTests tests = new HypoTests(fits.minimiser);
             if (at != null) {
                 return testAt(cl, model, tests, fits, poi);

@@ -45,6 +45,24 @@ class PyhfCommandsTest {
         assertTrue(table.out().contains("CLs observed") && table.out().contains("0.05251"), table.out());
     }
 
+    /**
+     * q_mu with the signal strength bounded at 0 (pyhf's default normfactor bounds [0, 10]) is warned
+     * about, in the table and the JSON, and the CLs it gives is q_mu's formula (as asked); q~_mu,
+     * the default, draws no warning.
+     */
+    @Test
+    void qMuWithABoundedSignalStrengthIsWarnedAbout() throws Exception {
+        String ws = file("validation/readme_2bin_shapesys.json");
+        ToyWorkspace.Run table = ToyWorkspace.run("limit", ws, "--at", "1", "--statistic", "q");
+        assertEquals(0, table.code(), table::toString);
+        assertTrue(table.out().contains("warning: the test statistic q_mu is used with 'mu' bounded below at 0.0")
+                && table.out().contains("use q~_mu (--statistic qtilde)"), table.out());
+        JsonNode q = json(ToyWorkspace.run("limit", ws, "--at", "1", "--statistic", "q", "--json"));
+        assertTrue(q.get("fits").get("warnings").toString().contains("bounded below at 0.0"), q::toString);
+        JsonNode tilde = json(ToyWorkspace.run("limit", ws, "--at", "1", "--json"));
+        assertEquals(0, tilde.get("fits").get("warnings").size(), tilde::toString);
+    }
+
     @Test
     void limitOnTheDocsExampleBracketsMuOne() throws Exception {
         // CLs(1) = 0.36 > 0.05, so the 95% limit lies above 1; at the limit CLs = 0.05 (checked with --at)

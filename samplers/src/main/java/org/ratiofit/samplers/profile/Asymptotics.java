@@ -26,6 +26,24 @@ public final class Asymptotics {
      * p-value of the signal-plus-background hypothesis mu (CLs+b) for an observed value of the
      * statistic; {@code qA} is the statistic on the background-only Asimov data set at mu.
      */
+    /**
+     * The warning for an untilded statistic (q_mu, t_mu) when the parameter of interest cannot go
+     * below zero: the fit's bound then makes the statistic behave as its tilde form, and the
+     * untilded asymptotic formulas give wrong p-values (at q = 9, q_A = 4: CLs 0.0085 from q_mu's
+     * formula where the bounded statistic's distribution gives 0.0055). Empty when the pairing is
+     * consistent. pyhf warns in the same case.
+     */
+    public static java.util.Optional<String> boundedPoiWarning(TestStatistic ts, org.ratiofit.objective.ParameterSpec poi) {
+        boolean untilded = ts == TestStatistic.Q_MU || ts == TestStatistic.T_MU;
+        if (untilded && poi.lower() >= 0) {
+            String tilde = ts == TestStatistic.Q_MU ? "q~_mu (--statistic qtilde)" : "t~_mu";
+            return java.util.Optional.of("the test statistic " + (ts == TestStatistic.Q_MU ? "q_mu" : "t_mu") + " is used with '"
+                    + poi.name() + "' bounded below at " + poi.lower() + ": the bound makes it the tilde statistic, whose asymptotic "
+                    + "distribution differs; use " + tilde + ", or let '" + poi.name() + "' go negative");
+        }
+        return java.util.Optional.empty();
+    }
+
     public static double pValue(TestStatistic ts, double q, double qA) {
         double r = Math.sqrt(Math.max(q, 0));
         double ra = Math.sqrt(Math.max(qA, 0));
