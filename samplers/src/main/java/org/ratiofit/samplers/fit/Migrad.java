@@ -288,7 +288,10 @@ public final class Migrad implements Minimiser {
             if (!Linalg.isPositiveDefinite(s.v)) {
                 s.v = Linalg.makePositiveDefinite(s.v);
             }
-            s.dcovar = 0.5;
+            // Minuit2's seed trusts a user covariance fully (MnSeedGenerator: dcovar 0), so strategy 1
+            // runs HESSE at the end only when the metric's updates changed it by more than 5%: a
+            // conditional fit warm-started from the free fit's covariance usually needs none.
+            s.dcovar = 0;
         } else if (strategy == 2) {
             State h = Hesse.state(fcn, s, strategy, flags, false, fcn.analytic);
             h.dcovar = 0;
