@@ -65,10 +65,10 @@ public final class WorkspaceOptions {
     }
 
     Model load(CommandLine cl) throws IOException {
-        if (!Files.exists(workspace)) {
-            throw new IOException("workspace directory '" + workspace + "' does not exist");
-        }
         boolean pyhfFile = PyhfOptions.isPyhf(workspace);
+        if (!Files.exists(workspace)) {
+            throw new IOException((pyhfFile ? "pyhf JSON file '" : "workspace directory '") + workspace + "' does not exist");
+        }
         if (!pyhfFile && !Files.isDirectory(workspace)) {
             throw new IOException("'" + workspace + "' is not a directory (a workspace is a directory holding "
                     + Workspace.FILE + ") nor a pyhf JSON file (.json, .json.gz)");

@@ -64,6 +64,14 @@ class PyhfCommandsTest {
     }
 
     @Test
+    void aMissingPyhfFileIsNamedAsAFile(@TempDir Path tmp) {
+        String missing = tmp.resolve("nowhere.json").toString();
+        ToyWorkspace.Run r = ToyWorkspace.run("limit", missing);
+        assertEquals(1, r.code(), r::toString);
+        assertTrue(r.err().contains("pyhf JSON file '" + missing + "' does not exist"), r::toString);
+    }
+
+    @Test
     void limitOnTheDocsExampleBracketsMuOne() throws Exception {
         // CLs(1) = 0.36 > 0.05, so the 95% limit lies above 1; at the limit CLs = 0.05 (checked with --at)
         JsonNode j = json(ToyWorkspace.run("limit", file("validation/2-bin_1-channel.json"), "--tolerance", "1e-5", "--json"));
