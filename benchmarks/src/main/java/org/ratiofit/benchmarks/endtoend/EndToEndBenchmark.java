@@ -95,7 +95,8 @@ public final class EndToEndBenchmark {
             FitResult fitMigrad = migrad.minimise(timed);
             FitResult fit = Hesse.compute(timed, fitMigrad, 1, true);
             int mu = fit.indexOf("mu");
-            System.out.println("  MIGRAD: " + Arrays.toString(fitMigrad.values()) + " " + Arrays.toString(fitMigrad.errors()) + " " + fitMigrad.status());
+            System.out.printf(Locale.ROOT, "  MIGRAD: %d value + %d value-and-gradient calls, covariance from %s; HESSE %d + %d%n",
+                    fitMigrad.functionCalls(), fitMigrad.gradientCalls(), fitMigrad.covarianceSource(), fit.functionCalls(), fit.gradientCalls());
             rows.add(row("fit (MIGRAD + HESSE)", t0, timed.seconds(), String.format(Locale.ROOT, "mu = %.4f +- %.4f, %d calls, -lnL %.4f, EDM %.2g, %s",
                     fit.values()[mu], fit.errors()[mu], timed.calls.get(), fit.minimumValue(), fit.edm(), fit.status())));
 
