@@ -105,11 +105,11 @@ public final class DemoCommand implements Callable<Integer> {
 
     /**
      * The standard toy (peak at 125, width 2, shift 0.5 per unit of alpha_shift, 50 signal and 1000
-     * background events) in the window [110, 140]: within 7.5 widths of the peak the shifted-signal
-     * ratios stay within e^(+-1.9), where code-4 interpolation of the per-event shape factor is
-     * positive and within 1% of the exact shifted density (in the standard window [100, 150] the
-     * ratios reach e^(+-3.2) at the edges, where a trained ratio's small asymmetry can turn the
-     * code-4 factor negative).
+     * background events) in the window [110, 140]. The shape factors are interpolated in log space
+     * (positive for any ratio), so the standard window [100, 150] fits too, but there the trained
+     * signal/background ratio must also be right where the background is 3.5 times denser and the
+     * signal absent, and its training noise moves mu-hat: -0.19, -0.34 and +0.05 exact errors with
+     * 20 000, 40 000 and 60 000 training events (seed 1), against +0.04 here with 20 000.
      */
     static final GaussianOnExponential TOY = new GaussianOnExponential(
             new GaussianOnExponential.Config(110, 140, 125, 2, 0.05, 50, 1000, 0.5, 1.1));
