@@ -130,6 +130,21 @@ public record SaladToy(int dataBackground, int simulation, double signalFraction
         return out;
     }
 
+    /** The exact ln p_data(x|m)/p_sim(x|m) of the background (the same m spectrum in both): what the reweighting learns. */
+    public static double exactLogRatio(double m, double x1, double x2) {
+        double d = m - 4;
+        double mu1 = 0.8 * m;
+        double mu2 = 1 - 0.5 * m;
+        double s2 = 0.8 + 0.1 * m;
+        return logNormal(x1, mu1, 1.0) - logNormal(x1, mu1 + 0.3 + 0.15 * d, 1.15 + 0.05 * d)
+                + logNormal(x2, mu2, s2) - logNormal(x2, mu2 - 0.2 + 0.1 * d, s2 * (1.1 + 0.05 * d));
+    }
+
+    private static double logNormal(double x, double mu, double sigma) {
+        double z = (x - mu) / sigma;
+        return -0.5 * z * z - Math.log(sigma);
+    }
+
     private double[][] signal(int n, SplittableRandom rng) {
         double[][] out = new double[3][n];
         for (int i = 0; i < n; i++) {
