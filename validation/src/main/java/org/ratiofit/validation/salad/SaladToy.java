@@ -23,8 +23,8 @@ import org.ratiofit.ratio.data.ReadOptions;
  * <li>data background: x1 ~ N(0.8 m, 1), x2 ~ N(1 − 0.5 m, 0.8 + 0.1 m);</li>
  * <li>simulation: x1 ~ N(0.8 m + 0.3 + 0.15 (m − 4), 1.15 + 0.05 (m − 4)),
  *     x2 ~ N(1 − 0.5 m − 0.2 + 0.1 (m − 4), (0.8 + 0.1 m)(1.1 + 0.05 (m − 4)));</li>
- * <li>signal: m ~ N(m0, 0.05), x1 ~ N(4.8, 0.3), x2 ~ N(1.5, 0.3) (far in x2 from the
- *     background's −1 ± 1.2 at m0 = 4).</li>
+ * <li>signal: m ~ N(m0, 0.05), x1 ~ N(4.0, 0.3), x2 ~ N(0.0, 0.3): localised, inside the bulk of the
+ *     background (3.2 ± 1 and −1 ± 1.2 at m0 = 4), so that only its density stands out.</li>
  * </ul>
  *
  * The injected signal is {@code signalFraction} × the data's background count in the signal
@@ -149,8 +149,8 @@ public record SaladToy(int dataBackground, int simulation, double signalFraction
         double[][] out = new double[3][n];
         for (int i = 0; i < n; i++) {
             out[0][i] = m0 + 0.05 * rng.nextGaussian();
-            out[1][i] = 4.8 + 0.3 * rng.nextGaussian();
-            out[2][i] = 1.5 + 0.3 * rng.nextGaussian();
+            out[1][i] = 4.0 + 0.3 * rng.nextGaussian();
+            out[2][i] = 0.0 + 0.3 * rng.nextGaussian();
         }
         return out;
     }
