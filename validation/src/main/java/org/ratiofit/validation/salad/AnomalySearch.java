@@ -36,7 +36,14 @@ public record AnomalySearch(int formatVersion, double[] score, Auc dataVsBackgro
     public record Method(String name, double[] epsS, double[] epsB, double[] sic, double maxSic, double epsSAtMax,
             Auc auc) {}
 
-    public static AnomalySearch of(SaladEvents ev, SimulationReweighting rw, KFoldClassifier.Settings s) throws IOException {
+    /**
+     * @param simWeights the reweighted simulation's weights, one per simulated event ({@link SimulationReweighting#weights()})
+     */
+    public static AnomalySearch of(SaladEvents ev, double[] simWeights, KFoldClassifier.Settings s) throws IOException {
+        if (simWeights.length != ev.simulation().size()) {
+            throw new IllegalArgumentException("the weights hold " + simWeights.length + " values but "
+                    + ev.config().simulation() + " has " + ev.simulation().size() + " events; reweight this configuration first");
+        }
         SaladConfig c = ev.config();
         int nx = c.features().size();
         int[] dSr = ev.data().indices("SR");
@@ -45,7 +52,7 @@ public record AnomalySearch(int formatVersion, double[] score, Auc dataVsBackgro
         double[][] sim = features(ev.simulation().select(sSr), nx);
         double[] sw = new double[sSr.length];
         for (int i = 0; i < sSr.length; i++) {
-            sw[i] = rw.weights()[sSr[i]];
+            sw[i] = simWeights[sSr[i]];
         }
         List<String> inputs = c.features();
         KFoldClassifier salad = KFoldClassifier.train(inputs, d, null, sim, sw, s, 2000);
@@ -123,7 +130,7 @@ public record AnomalySearch(int formatVersion, double[] score, Auc dataVsBackgro
                 max = sic;
                 atMax = es;
             }
-            if (k % step == 0 || k == n - 1) {
+            if (pb >= MIN_BACKGROUND_PASSING && (k % step == 0 || k == n - 1)) {
                 pts.add(new double[] {es, eb, sic});
             }
         }

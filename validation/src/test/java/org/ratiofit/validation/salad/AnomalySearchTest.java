@@ -18,7 +18,7 @@ class AnomalySearchTest {
     void findsAnInjectedSignalAndRanksTheMethods(@TempDir Path dir) throws Exception {
         SaladEvents ev = SaladEvents.load(SaladConfigLoader.load(SaladToy.of(16000, 16000, 0.1).write(dir, 21)));
         SimulationReweighting rw = SimulationReweighting.of(ev, SaladReweightingTest.SMALL);
-        AnomalySearch a = AnomalySearch.of(ev, rw, SaladReweightingTest.SMALL);
+        AnomalySearch a = AnomalySearch.of(ev, rw.weights(), SaladReweightingTest.SMALL);
         for (AnomalySearch.Method m : a.methods()) {
             System.out.printf("signal 0.1: %s max SIC %.2f at eps_S %.2f, AUC %.3f ± %.3f%n", m.name(), m.maxSic(),
                     m.epsSAtMax(), m.auc().value(), m.auc().error());
@@ -38,7 +38,7 @@ class AnomalySearchTest {
     void findsNothingWithoutSignal(@TempDir Path dir) throws Exception {
         SaladEvents ev = SaladEvents.load(SaladConfigLoader.load(SaladToy.of(16000, 16000, 0).write(dir, 22)));
         SimulationReweighting rw = SimulationReweighting.of(ev, SaladReweightingTest.SMALL);
-        AnomalySearch a = AnomalySearch.of(ev, rw, SaladReweightingTest.SMALL);
+        AnomalySearch a = AnomalySearch.of(ev, rw.weights(), SaladReweightingTest.SMALL);
         AnomalySearch.Method salad = a.methods().get(0);
         System.out.printf("signal 0: SALAD max SIC %.2f, test AUC %.3f ± %.3f; data vs background AUC %.3f ± %.3f%n",
                 salad.maxSic(), salad.auc().value(), salad.auc().error(), a.dataVsBackground().value(),
