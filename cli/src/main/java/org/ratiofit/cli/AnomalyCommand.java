@@ -18,6 +18,7 @@ import org.ratiofit.validation.salad.KFoldClassifier;
 import org.ratiofit.validation.salad.SaladConfig;
 import org.ratiofit.validation.salad.SaladConfigLoader;
 import org.ratiofit.validation.salad.SaladEvents;
+import org.ratiofit.validation.salad.SaladSelection;
 import org.ratiofit.validation.salad.SimulationReweighting;
 import org.ratiofit.workspace.io.Checksums;
 import picocli.CommandLine;
@@ -51,6 +52,11 @@ public final class AnomalyCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Folder for scores.npy and anomaly.json (default: the weights folder).")
     Path out;
 
+    @Option(names = "--select", paramLabel = "EFFICIENCY",
+            description = "Select the top EFFICIENCY of the SR data by anomaly score (per fold, on held-out scores) and write "
+                    + "a one-bin pyhf workspace (salad-pyhf.json) for fit/significance/limit (default ${DEFAULT-VALUE}).")
+    double select = 0.1;
+
     @Mixin
     SaladTrainingOptions training = new SaladTrainingOptions();
 
@@ -79,12 +85,15 @@ public final class AnomalyCommand implements Callable<Integer> {
                     + ", but " + c.simulation() + " has " + simSum + "; rerun 'ratiofit reweight'");
         }
         double[] w = Npy.read(wfile).asDoubles();
+        Path sfile = wdir.resolve(SimulationReweighting.SPREAD_FILE);
+        double[] spread = Files.isRegularFile(sfile) ? Npy.read(sfile).asDoubles() : null;
         Output o = new Output(spec.commandLine().getOut(), output, "ratiofit anomaly " + config, c.data(), c.simulation());
         SaladEvents ev = SaladEvents.load(c);
         boolean quiet = output.json || System.console() == null;
         KFoldClassifier.Settings s = training.settings(c, quiet);
         long t0 = System.nanoTime();
-        AnomalySearch a = AnomalySearch.of(ev, w, s);
+        AnomalySearch a = AnomalySearch.of(ev, w, spread, s);
+        SaladSelection sel = SaladSelection.of(a.heldOut(), select);
         Files.createDirectories(dir);
         AtomicFiles.writeBytes(dir.resolve("scores.npy"), Npy.toBytes(a.score(), new int[] {a.score().length}));
         Map<String, Object> result = new LinkedHashMap<>();
@@ -102,13 +111,21 @@ public final class AnomalyCommand implements Callable<Integer> {
         result.put("dataVsBackground", a.dataVsBackground());
         result.put("maxSic", a.maxSic());
         result.put("methods", a.methods());
+        result.put("selection", sel);
+        Path pyhf = dir.resolve("salad-pyhf.json");
+        result.put("workspace", pyhf.toString());
         AtomicFiles.writeString(dir.resolve("anomaly.json"), Output.JSON.writeValueAsString(result));
+        sel.writePyhf(pyhf);
         o.paragraph(String.format(java.util.Locale.ROOT,
                 "ratiofit anomaly %s: %d signal-region data events scored (%.1f s) into %s",
                 config, ev.data().indices("SR").length, (System.nanoTime() - t0) * 1e-9, dir.resolve("scores.npy")));
         o.paragraph(String.format(java.util.Locale.ROOT,
                 "held-out AUC, SR data vs reweighted simulation: %.4f ± %.4f (%+.1f sigma from 0.5)",
                 a.dataVsBackground().value(), a.dataVsBackground().error(), a.dataVsBackground().pull()));
+        o.paragraph(String.format(java.util.Locale.ROOT,
+                "selection (top %.3g of the SR data per fold): observed %d, predicted background %.1f ± %.1f (stat) ± %.1f%% (ensemble);"
+                        + " pull %+.2f; one-bin workspace %s", select, sel.observed(), sel.predicted(), sel.statError(),
+                100 * sel.ensembleRelative(), sel.pull(), pyhf));
         if (!a.methods().isEmpty()) {
             o.heading("Classifiers on the labelled test events");
             List<List<String>> rows = new ArrayList<>();

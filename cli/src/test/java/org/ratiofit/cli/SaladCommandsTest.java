@@ -62,6 +62,13 @@ class SaladCommandsTest {
         assertTrue(a.get("dataVsBackground").get("value").asDouble() > 0.5);
         assertTrue(Files.exists(plots.resolve("sic.png")));
         assertTrue(Files.exists(dir.resolve("toy/salad/anomaly.json")));
+        // the selection's one-bin workspace: significance reads it like any pyhf workspace
+        JsonNode sel = a.get("selection");
+        assertTrue(sel.get("observed").asInt() > 0 && sel.get("predicted").asDouble() > 0, sel.toString());
+        r = run("significance", dir.resolve("toy/salad/salad-pyhf.json").toString(), "--json");
+        assertEquals("0", r[0], r[2]);
+        JsonNode z = new ObjectMapper().readTree(r[1]);
+        System.out.println("selection " + sel + "\nsignificance " + z.toString().substring(0, Math.min(600, z.toString().length())));
     }
 
     @Test

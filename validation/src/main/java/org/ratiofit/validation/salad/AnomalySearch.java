@@ -20,7 +20,16 @@ import java.util.Map;
  *        simulation: 0.5 within its error when the data hold nothing the background estimate lacks
  * @param methods the classifiers' curves on the test set (empty without truth information)
  */
-public record AnomalySearch(int formatVersion, double[] score, Auc dataVsBackground, List<Method> methods) {
+public record AnomalySearch(int formatVersion, double[] score, Auc dataVsBackground, List<Method> methods,
+        @com.fasterxml.jackson.annotation.JsonIgnore HeldOut heldOut) {
+
+    /**
+     * The signal region's held-out scores and folds of data and reweighted simulation, from which a
+     * selection on the score is chosen fold by fold ({@link SaladSelection}).
+     */
+    public record HeldOut(double[] dataScore, int[] dataFold, double[] simScore, double[] simWeight, double[] simSpread,
+            int[] simFold, int folds) {}
+
 
     public static final int FORMAT_VERSION = 1;
     /** A SIC point needs at least this (weighted) number of test background events passing, so ε_B is not noise. */
@@ -40,6 +49,14 @@ public record AnomalySearch(int formatVersion, double[] score, Auc dataVsBackgro
      * @param simWeights the reweighted simulation's weights, one per simulated event ({@link SimulationReweighting#weights()})
      */
     public static AnomalySearch of(SaladEvents ev, double[] simWeights, KFoldClassifier.Settings s) throws IOException {
+        return of(ev, simWeights, null, s);
+    }
+
+    /**
+     * @param spread the weights' ensemble spread per simulated event (for the selection's nuisance), or null
+     */
+    public static AnomalySearch of(SaladEvents ev, double[] simWeights, double[] spread, KFoldClassifier.Settings s)
+            throws IOException {
         if (simWeights.length != ev.simulation().size()) {
             throw new IllegalArgumentException("the weights hold " + simWeights.length + " values but "
                     + ev.config().simulation() + " has " + ev.simulation().size() + " events; reweight this configuration first");
@@ -62,7 +79,13 @@ public record AnomalySearch(int formatVersion, double[] score, Auc dataVsBackgro
         for (int i = 0; i < dSr.length; i++) {
             score[dSr[i]] = held[i];
         }
-        Auc dvb = Auc.of(held, null, salad.heldOutB(sim).logRatio(), sw);
+        double[] simHeld = salad.heldOutB(sim).logRatio();
+        Auc dvb = Auc.of(held, null, simHeld, sw);
+        double[] ss = new double[sSr.length];
+        for (int i = 0; i < sSr.length; i++) {
+            ss[i] = spread == null ? 0 : spread[sSr[i]];
+        }
+        HeldOut ho = new HeldOut(held, salad.foldA(), simHeld, sw, ss, salad.foldB(), salad.folds());
         List<Method> methods = new ArrayList<>();
         SaladConfig.Truth t = c.truth();
         if (t != null && t.testEvents() != null) {
@@ -87,7 +110,7 @@ public record AnomalySearch(int formatVersion, double[] score, Auc dataVsBackgro
                 }
             }
         }
-        return new AnomalySearch(FORMAT_VERSION, score, dvb, methods);
+        return new AnomalySearch(FORMAT_VERSION, score, dvb, methods, ho);
     }
 
     /** The SIC curve of scores on labelled events (1 signal, 0 background). */

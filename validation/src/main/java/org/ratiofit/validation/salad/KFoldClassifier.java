@@ -136,6 +136,20 @@ public final class KFoldClassifier {
         return aggregate(x, all, null);
     }
 
+    /** The fold of each event of sample A. */
+    public int[] foldA() {
+        return foldA.clone();
+    }
+
+    /** The fold of each event of sample B. */
+    public int[] foldB() {
+        return foldB.clone();
+    }
+
+    public int folds() {
+        return folds;
+    }
+
     public int members() {
         return byFold.stream().mapToInt(List::size).sum();
     }
