@@ -28,6 +28,9 @@ import picocli.CommandLine.Option;
             FisherCommand.class,
             CoverageCommand.class,
             MergeToysCommand.class,
+            SaladToyCommand.class,
+            ReweightCommand.class,
+            AnomalyCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class RatiofitCommand implements Runnable {

@@ -1,0 +1,150 @@
+package org.ratiofit.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.ratiofit.io.AtomicFiles;
+import org.ratiofit.io.Npy;
+import org.ratiofit.validation.salad.AnomalySearch;
+import org.ratiofit.validation.salad.KFoldClassifier;
+import org.ratiofit.validation.salad.SaladConfig;
+import org.ratiofit.validation.salad.SaladConfigLoader;
+import org.ratiofit.validation.salad.SaladEvents;
+import org.ratiofit.validation.salad.SaladSelection;
+import org.ratiofit.validation.salad.SimulationReweighting;
+import org.ratiofit.workspace.io.Checksums;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ratiofit anomaly}: SALAD's weakly supervised search in the signal region. */
+@Command(name = "anomaly", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "SALAD: weakly supervised anomaly score in the signal region (data vs reweighted simulation).",
+        description = {
+            "Trains k-fold classifiers between the signal-region data and the reweighted simulation (the weights of",
+            "'ratiofit reweight') on the features, and writes each data event's held-out score ln r (scores.npy, NaN",
+            "outside the signal region) with a sidecar (anomaly.json). The held-out AUC between data and the",
+            "background estimate says whether anything was found (0.5 within errors: nothing). When the configuration",
+            "has a Truth block with TestEvents, also the idealised (data vs TrueBackground) and supervised (Signal vs",
+            "TrueBackground) classifiers, and the significance-improvement curves SIC = eps_S/sqrt(eps_B) of all of",
+            "them on the test events (a point needs at least 20 test background events passing)."},
+        footer = {"", "Examples:",
+            "  ratiofit reweight toy/salad.yml && ratiofit anomaly toy/salad.yml --plots sic"})
+public final class AnomalyCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "The SALAD configuration (YAML).")
+    Path config;
+
+    @Option(names = "--weights", paramLabel = "DIR",
+            description = "The folder 'ratiofit reweight' wrote (default: 'salad' beside the configuration).")
+    Path weightsDir;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Folder for scores.npy and anomaly.json (default: the weights folder).")
+    Path out;
+
+    @Option(names = "--select", paramLabel = "EFFICIENCY",
+            description = "Select the top EFFICIENCY of the SR data by anomaly score (per fold, on held-out scores) and write "
+                    + "a one-bin pyhf workspace (salad-pyhf.json) for fit/significance/limit (default ${DEFAULT-VALUE}).")
+    double select = 0.1;
+
+    @Mixin
+    SaladTrainingOptions training = new SaladTrainingOptions();
+
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        SaladConfig c = SaladConfigLoader.load(config);
+        Path wdir = weightsDir != null ? weightsDir : c.file().toAbsolutePath().getParent().resolve("salad");
+        Path dir = out != null ? out : wdir;
+        Path wfile = wdir.resolve(SimulationReweighting.WEIGHTS_FILE);
+        Path side = wdir.resolve(SimulationReweighting.SIDECAR_FILE);
+        if (!Files.isRegularFile(wfile) || !Files.isRegularFile(side)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "no weights in " + wdir
+                    + " (weights.npy and weights.json); run 'ratiofit reweight " + config + "' first or give --weights DIR");
+        }
+        JsonNode sc = Output.JSON.readTree(side.toFile());
+        String simSum = Checksums.sha256(c.simulation());
+        String recorded = sc.path("provenance").path("sha256").path("simulation").asText();
+        if (!simSum.equals(recorded)) {
+            throw new IllegalArgumentException(side + " was written for a simulation file with sha256 " + recorded
+                    + ", but " + c.simulation() + " has " + simSum + "; rerun 'ratiofit reweight'");
+        }
+        double[] w = Npy.read(wfile).asDoubles();
+        Path sfile = wdir.resolve(SimulationReweighting.SPREAD_FILE);
+        double[] spread = Files.isRegularFile(sfile) ? Npy.read(sfile).asDoubles() : null;
+        Output o = new Output(spec.commandLine().getOut(), output, "ratiofit anomaly " + config, c.data(), c.simulation());
+        SaladEvents ev = SaladEvents.load(c);
+        boolean quiet = output.json || System.console() == null;
+        KFoldClassifier.Settings s = training.settings(c, quiet);
+        long t0 = System.nanoTime();
+        AnomalySearch a = AnomalySearch.of(ev, w, spread, s);
+        SaladSelection sel = SaladSelection.of(a.heldOut(), select);
+        Files.createDirectories(dir);
+        AtomicFiles.writeBytes(dir.resolve("scores.npy"), Npy.toBytes(a.score(), new int[] {a.score().length}));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("formatVersion", Output.FORMAT_VERSION);
+        result.put("command", "anomaly");
+        result.put("config", config.toString());
+        result.put("scores", dir.resolve("scores.npy").toString());
+        result.put("settings", s);
+        Map<String, String> sums = new LinkedHashMap<>();
+        sums.put("config", Checksums.sha256(c.file()));
+        sums.put("data", Checksums.sha256(c.data()));
+        sums.put("simulation", simSum);
+        sums.put("weights", Checksums.sha256(wfile));
+        result.put("sha256", sums);
+        result.put("dataVsBackground", a.dataVsBackground());
+        result.put("maxSic", a.maxSic());
+        result.put("methods", a.methods());
+        result.put("selection", sel);
+        Path pyhf = dir.resolve("salad-pyhf.json");
+        result.put("workspace", pyhf.toString());
+        AtomicFiles.writeString(dir.resolve("anomaly.json"), Output.JSON.writeValueAsString(result));
+        sel.writePyhf(pyhf);
+        o.paragraph(String.format(java.util.Locale.ROOT,
+                "ratiofit anomaly %s: %d signal-region data events scored (%.1f s) into %s",
+                config, ev.data().indices("SR").length, (System.nanoTime() - t0) * 1e-9, dir.resolve("scores.npy")));
+        o.paragraph(String.format(java.util.Locale.ROOT,
+                "held-out AUC, SR data vs reweighted simulation: %.4f ± %.4f (%+.1f sigma from 0.5)",
+                a.dataVsBackground().value(), a.dataVsBackground().error(), a.dataVsBackground().pull()));
+        o.paragraph(String.format(java.util.Locale.ROOT,
+                "selection (top %.3g of the SR data per fold): observed %d, predicted background %.1f ± %.1f (stat) ± %.1f%% (ensemble);"
+                        + " pull %+.2f; one-bin workspace %s", select, sel.observed(), sel.predicted(), sel.statError(),
+                100 * sel.ensembleRelative(), sel.pull(), pyhf));
+        if (!a.methods().isEmpty()) {
+            o.heading("Classifiers on the labelled test events");
+            List<List<String>> rows = new ArrayList<>();
+            for (AnomalySearch.Method m : a.methods()) {
+                rows.add(List.of(m.name(), Output.num4(m.maxSic()), Output.num4(m.epsSAtMax()),
+                        String.format(java.util.Locale.ROOT, "%.4f ± %.4f", m.auc().value(), m.auc().error())));
+            }
+            o.table(List.of("method", "max SIC", "eps_S at max", "AUC (S vs B)"), rows);
+            if (o.plotting()) {
+                XYChart ch = Output.chart("Significance improvement", "signal efficiency eps_S", "SIC = eps_S / sqrt(eps_B)");
+                for (AnomalySearch.Method m : a.methods()) {
+                    ch.addSeries(m.name() + String.format(java.util.Locale.ROOT, " (max %.2f)", m.maxSic()), m.epsS(), m.sic())
+                            .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line).setMarker(
+                                    org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+                }
+                o.figure(ch, "sic", "SIC curves of SALAD, the idealised and the supervised classifier");
+            }
+        }
+        o.finish(result);
+        return 0;
+    }
+}

@@ -1,0 +1,32 @@
+package org.ratiofit.cli;
+
+import java.util.List;
+import org.ratiofit.validation.salad.KFoldClassifier;
+import org.ratiofit.validation.salad.SaladConfig;
+import picocli.CommandLine.Option;
+
+/** Overrides of a SALAD configuration's Training block, shared by {@code reweight} and {@code anomaly}. */
+public final class SaladTrainingOptions {
+
+    @Option(names = "--members", paramLabel = "N", description = "Ensemble members per fold (Training.Members, default 3).")
+    Integer members;
+
+    @Option(names = "--folds", paramLabel = "K", description = "k of the k-fold split (Training.Folds, default 5).")
+    Integer folds;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Maximum epochs (Training.Epochs, default 40; early stopping).")
+    Integer epochs;
+
+    @Option(names = "--hidden", split = ",", paramLabel = "W1,W2,...", description = "Hidden-layer widths (Training.Hidden, default 32,32).")
+    List<Integer> hidden;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the folds and the trainings (Training.Seed, default 1).")
+    Long seed;
+
+    KFoldClassifier.Settings settings(SaladConfig c, boolean quiet) {
+        SaladConfig.Training t = c.training();
+        return new KFoldClassifier.Settings(members != null ? members : t.members(), folds != null ? folds : t.folds(),
+                epochs != null ? epochs : t.epochs(), hidden != null ? hidden : t.hidden(), t.batchSize(),
+                t.learningRate(), seed != null ? seed : t.seed(), quiet);
+    }
+}

@@ -1,0 +1,163 @@
+package org.ratiofit.validation.salad;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ratiofit.io.AtomicFiles;
+import org.ratiofit.io.Npy;
+import org.ratiofit.workspace.io.Checksums;
+
+/**
+ * SALAD's conditional reweighting: a k-fold ensemble of classifiers between data and simulation
+ * in the sidebands, on the features and m ({@link KFoldClassifier}), gives
+ * w(x|m) = p_data(x|m)/p_sim(x|m) per simulated event; the simulation weighted by
+ * w_i = w0_i · r̂_i · N_data,SB / Σ_SB w0 (w0 the simulation's own weights) is the background
+ * estimate in every region. Sideband events are weighted by the models of their own fold only,
+ * events of the other regions by every model (interpolation in m into the signal region,
+ * extrapolation into validation regions).
+ *
+ * <p>The normalisation check: Σ_SB w / N_data,SB must be 1 within its error (the class-normalised
+ * classifiers make the held-out mean of r̂ over the simulation 1); a value far from 1 means the
+ * weights do not describe the data, most often because Data and Simulation are swapped or a
+ * classifier failed.
+ *
+ * @param weights per simulated event (file order), normalised to the data in the sidebands
+ * @param spread per event, the ensemble's standard deviation of w (same normalisation)
+ * @param region per simulated event, its region (null outside all)
+ * @param regions per region, the simulated and data counts and the predicted yield
+ * @param normalisation the sideband normalisation check
+ * @param provenance seed, settings, input checksums
+ */
+public record SimulationReweighting(int formatVersion, double[] weights, double[] spread, String[] region,
+        Map<String, RegionYield> regions, Normalisation normalisation, Provenance provenance) {
+
+    public static final int FORMAT_VERSION = 1;
+    public static final String WEIGHTS_FILE = "weights.npy";
+    public static final String SPREAD_FILE = "weights-spread.npy";
+    public static final String SIDECAR_FILE = "weights.json";
+
+    /** One region: events of each file, the predicted yield Σ w ± √Σ w² and the ensemble's relative spread of it. */
+    public record RegionYield(int dataEvents, int simulationEvents, double predicted, double statError,
+            double ensembleSpread) {}
+
+    /**
+     * @param ratio Σ_SB w / N_data,SB (1 expected)
+     * @param meanWeight the weights' mean in the sidebands
+     * @param dataOverSimulation N_data,SB / Σ_SB w0, what the mean should be
+     */
+    public record Normalisation(double ratio, double error, double meanWeight, double dataOverSimulation, boolean passed,
+            String message) {}
+
+    public record Provenance(String method, List<String> inputs, KFoldClassifier.Settings settings, String config,
+            Map<String, String> sha256) {}
+
+    /** Trains the ensemble in the sidebands and weights every simulated event. */
+    public static SimulationReweighting of(SaladEvents ev, KFoldClassifier.Settings s) throws IOException {
+        SaladEvents.Sample d = ev.data();
+        SaladEvents.Sample sim = ev.simulation();
+        int[] dSb = d.indices("SB");
+        int[] sSb = sim.indices("SB");
+        KFoldClassifier clf = KFoldClassifier.train(ev.inputs(), d.select(dSb), d.weights(dSb), sim.select(sSb),
+                sim.weights(sSb), s, 0);
+        int n = sim.size();
+        double[] r = new double[n];
+        double[] sd = new double[n];
+        KFoldClassifier.Scores held = clf.heldOutB(sim.select(sSb));
+        boolean[] isSb = new boolean[n];
+        for (int i = 0; i < sSb.length; i++) {
+            r[sSb[i]] = held.ratio()[i];
+            sd[sSb[i]] = held.spread()[i];
+            isSb[sSb[i]] = true;
+        }
+        int[] rest = java.util.stream.IntStream.range(0, n).filter(i -> !isSb[i]).toArray();
+        KFoldClassifier.Scores all = clf.evaluate(sim.select(rest));
+        for (int i = 0; i < rest.length; i++) {
+            r[rest[i]] = all.ratio()[i];
+            sd[rest[i]] = all.spread()[i];
+        }
+        double nData = 0;
+        for (int i : dSb) {
+            nData += d.weights()[i];
+        }
+        double w0Sb = 0;
+        for (int i : sSb) {
+            w0Sb += sim.weights()[i];
+        }
+        double scale = nData / w0Sb;
+        double[] w = new double[n];
+        double[] ws = new double[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = sim.weights()[i] * r[i] * scale;
+            ws[i] = sim.weights()[i] * sd[i] * scale;
+        }
+        Map<String, RegionYield> regions = new LinkedHashMap<>();
+        List<String> names = new java.util.ArrayList<>(List.of("SB", "SR"));
+        ev.config().validationRegions().forEach(v -> names.add(v.name()));
+        for (String name : names) {
+            int[] si = sim.indices(name);
+            double sum = 0;
+            double sum2 = 0;
+            double spr = 0;
+            for (int i : si) {
+                sum += w[i];
+                sum2 += w[i] * w[i];
+                spr += ws[i];
+            }
+            regions.put(name, new RegionYield(d.indices(name).length, si.length, sum, Math.sqrt(sum2),
+                    sum > 0 ? spr / sum : 0));
+        }
+        RegionYield sb = regions.get("SB");
+        double ratio = sb.predicted() / nData;
+        double err = ratio * Math.sqrt(sb.statError() * sb.statError() / (sb.predicted() * sb.predicted()) + 1 / nData);
+        double meanW = sb.predicted() / sSb.length;
+        double expected = nData / sSb.length;
+        boolean ok = Math.abs(ratio - 1) <= Math.max(0.1, 5 * err);
+        String msg = ok ? "the weights' mean in the sidebands matches the data/simulation ratio"
+                : String.format(java.util.Locale.ROOT,
+                        "the weights' mean in the sidebands, %.4g, is far from the data/simulation ratio %.4g "
+                                + "(sum of weights / data events = %.3f ± %.3f): are Data and Simulation swapped in %s, "
+                                + "or did the classifiers fail to train? The closure report would show nonsense.",
+                        meanW, expected, ratio, err, ev.config().file());
+        Normalisation norm = new Normalisation(ratio, err, meanW, expected, ok, msg);
+        Map<String, String> sums = new LinkedHashMap<>();
+        sums.put("config", Checksums.sha256(ev.config().file()));
+        sums.put("data", Checksums.sha256(ev.config().data()));
+        sums.put("simulation", Checksums.sha256(ev.config().simulation()));
+        Provenance prov = new Provenance("SALAD conditional reweighting: k-fold DJL classifier ensemble, data vs "
+                + "simulation in the sidebands, inputs the features and m", ev.inputs(), s,
+                ev.config().file().toString(), sums);
+        return new SimulationReweighting(FORMAT_VERSION, w, ws, sim.region(), regions, norm, prov);
+    }
+
+    /** Writes weights.npy, weights-spread.npy and the weights.json sidecar into dir (each file whole or not at all). */
+    public void write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        AtomicFiles.writeBytes(dir.resolve(WEIGHTS_FILE), Npy.toBytes(weights, new int[] {weights.length}));
+        AtomicFiles.writeBytes(dir.resolve(SPREAD_FILE), Npy.toBytes(spread, new int[] {spread.length}));
+        AtomicFiles.writeString(dir.resolve(SIDECAR_FILE), sidecarJson());
+    }
+
+    /** The sidecar: everything but the per-event arrays. */
+    public String sidecarJson() throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("formatVersion", formatVersion);
+        m.put("weights", WEIGHTS_FILE);
+        m.put("spread", SPREAD_FILE);
+        m.put("events", weights.length);
+        m.put("regions", regions);
+        m.put("normalisation", normalisation);
+        m.put("provenance", provenance);
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
+    }
+
+    /** The weights of the events of one region. */
+    public double[] weightsIn(String name) {
+        return java.util.stream.IntStream.range(0, weights.length).filter(i -> name.equals(region[i]))
+                .mapToDouble(i -> weights[i]).toArray();
+    }
+}
