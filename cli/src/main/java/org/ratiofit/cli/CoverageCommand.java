@@ -127,9 +127,12 @@ public final class CoverageCommand implements Callable<Integer> {
                 List<List<String>> rows = new ArrayList<>();
                 for (int l = 0; l < r.nominal().length; l++) {
                     rows.add(List.of(Output.num4(r.nominal()[l]), Output.num4(r.coverage()[l]) + " +- " + Output.num4(r.binomialError()[l]),
-                            String.format(java.util.Locale.ROOT, "%+.2f", r.deviation()[l])));
+                            String.format(java.util.Locale.ROOT, "%+.2f", r.deviation()[l]), Output.num4(r.coverageAllToys()[l]),
+                            String.format(java.util.Locale.ROOT, "%+.2f", r.deviationAllToys()[l])));
                 }
-                out.table(List.of("nominal", "coverage", "deviation / error"), rows);
+                out.table(List.of("nominal", "coverage (valid toys)", "deviation / error", "coverage (all toys)", "deviation / error"), rows);
+                out.paragraph("valid toys: " + r.validToys() + " of " + r.toys() + "; 'all toys' counts the " + r.invalidToys()
+                        + " toys whose fit or MINOS failed as not covering, the other columns leave them out");
                 json.put("coverage", r);
                 passed = r.passed();
             } else {
@@ -154,6 +157,15 @@ public final class CoverageCommand implements Callable<Integer> {
                     passed &= Math.abs(r.deviation()[l]) <= maxDeviation;
                 }
                 out.table(List.of("nominal", "Neyman coverage", "dev. / error", "asymptotic coverage", "dev. / error", "q_c (toys)"), rows);
+                if (r.validToys() < r.coverageToys()) {
+                    StringBuilder all = new StringBuilder();
+                    for (int l = 0; l < lv.length; l++) {
+                        all.append(l == 0 ? "" : ", ").append(Output.num4(r.coverageAllToys()[l]))
+                                .append(String.format(java.util.Locale.ROOT, " (%+.2f)", r.deviationAllToys()[l]));
+                    }
+                    out.paragraph((r.coverageToys() - r.validToys()) + " of " + r.coverageToys() + " coverage toys failed and are left out "
+                            + "above; counted as not covering, the Neyman coverage is " + all);
+                }
                 json.put("coverage", r);
             }
             out.finish(json);

@@ -28,11 +28,14 @@ public final class NeymanCoverage {
      * @param deviation         (coverage - nominal) / binomialError
      * @param asymptoticCoverage the same for the chi-square(1) cut, {@code asymptoticDeviation} likewise
      * @param criticalValues    q_c(mu_true) per level from the belt toys
+     * @param coverageAllToys   covered / coverageToys: toys whose fit failed counted as not covering
+     * @param deviationAllToys  its deviation in binomial errors of coverageToys toys
      */
     public record Result(int formatVersion, String parameterOfInterest, String statistic, double[] truth, long seed,
                          int beltToys, int coverageToys, int validToys, double[] levels, double[] criticalValues,
                          int[] covered, double[] coverage, double[] binomialError, double[] deviation,
-                         int[] asymptoticCovered, double[] asymptoticCoverage, double[] asymptoticDeviation) {
+                         int[] asymptoticCovered, double[] asymptoticCoverage, double[] asymptoticDeviation,
+                         double[] coverageAllToys, double[] deviationAllToys) {
 
         public String toJson() {
             return Json.write(this);
@@ -96,8 +99,14 @@ public final class NeymanCoverage {
             d[l] = (c[l] - levels[l]) / e[l];
             ad[l] = (ac[l] - levels[l]) / e[l];
         }
+        double[] call = new double[nl];
+        double[] dall = new double[nl];
+        for (int l = 0; l < nl; l++) {
+            call[l] = cov[l] / (double) coverageToys;
+            dall[l] = (call[l] - levels[l]) / ToyStats.binomialError(levels[l], coverageToys);
+        }
         String name = model.parameters().get(poi).name();
         return new Result(Json.FORMAT_VERSION, name, ts.name(), truth.clone(), seed, beltToys, coverageToys, valid, levels.clone(), qc,
-                cov, c, e, d, acov, ac, ad);
+                cov, c, e, d, acov, ac, ad, call, dall);
     }
 }

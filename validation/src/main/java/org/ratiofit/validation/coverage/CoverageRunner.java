@@ -70,11 +70,14 @@ public final class CoverageRunner {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "coverage of the profile-likelihood interval of mu: %s, true point %s, %d toys (seed %d), %d valid%n",
                 r.model(), java.util.Arrays.toString(r.truth()), r.toys(), r.seed(), r.validToys()));
-        sb.append(String.format(Locale.ROOT, "%-8s %9s %9s %9s %9s %9s%n", "level", "nominal", "covered", "coverage", "binom.err", "deviation"));
+        sb.append(String.format(Locale.ROOT, "%-8s %9s %9s %9s %9s %9s %14s %9s%n", "level", "nominal", "covered", "coverage", "binom.err",
+                "deviation", "all toys (*)", "deviation"));
         for (int l = 0; l < r.nominal().length; l++) {
-            sb.append(String.format(Locale.ROOT, "%-8s %9.4f %9d %9.4f %9.4f %8.2fσ%n", (l + 1) + " sigma", r.nominal()[l], r.covered()[l],
-                    r.coverage()[l], r.binomialError()[l], r.deviation()[l]));
+            sb.append(String.format(Locale.ROOT, "%-8s %9.4f %9d %9.4f %9.4f %8.2fσ %14.4f %8.2fσ%n", (l + 1) + " sigma", r.nominal()[l],
+                    r.covered()[l], r.coverage()[l], r.binomialError()[l], r.deviation()[l], r.coverageAllToys()[l], r.deviationAllToys()[l]));
         }
+        sb.append(String.format(Locale.ROOT, "(*) the %d invalid toys counted as not covering; the columns before leave them out%n",
+                r.invalidToys()));
         sb.append(String.format(Locale.ROOT, "mean mu-hat %.4f, sd %.4f, mean HESSE error %.4f; %s%n", r.meanMuHat(), r.sdMuHat(),
                 r.meanHesseError(), r.passed() ? "within 3 binomial errors" : "OUTSIDE 3 binomial errors"));
         return sb.toString();

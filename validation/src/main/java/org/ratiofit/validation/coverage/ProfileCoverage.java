@@ -40,7 +40,10 @@ public final class ProfileCoverage {
      * @param coverage       covered / validToys
      * @param binomialError  √(nominal (1 − nominal) / validToys)
      * @param deviation      (coverage − nominal) / binomialError
-     * @param invalidToys    toys whose fit or MINOS errors were not valid (left out)
+     * @param invalidToys    toys whose fit or MINOS errors were not valid (left out of {@code coverage})
+     * @param coverageAllToys       covered / toys: the invalid toys counted as not covering, the
+     *                              conservative reading when failures may correlate with the data
+     * @param deviationAllToys      (coverageAllToys − nominal) / √(nominal (1 − nominal) / toys)
      * @param meanMuHat      mean best-fit μ (bias check)
      * @param sdMuHat        its spread
      * @param meanHesseError mean HESSE error of μ
@@ -48,7 +51,8 @@ public final class ProfileCoverage {
      */
     public record Result(int formatVersion, String model, String parameterOfInterest, double[] truth, int toys, long seed, int validToys, int invalidToys,
                          double[] nominal, int[] covered, double[] coverage, double[] binomialError, double[] deviation,
-                         double maxDeviation, double meanMuHat, double sdMuHat, double meanHesseError, boolean passed) {}
+                         double maxDeviation, double meanMuHat, double sdMuHat, double meanHesseError, boolean passed,
+                         double[] coverageAllToys, double[] deviationAllToys) {}
 
     /**
      * Runs {@code toys} pseudo-experiments (toy i uses seed {@code seed + i}, so the result does not
@@ -77,7 +81,7 @@ public final class ProfileCoverage {
                 s -> model.pseudoExperiment(truth, s));
     }
 
-    private static Result run(String name, String poiName, double[] truth, int toys, long seed, int threads, double maxDeviation,
+    static Result run(String name, String poiName, double[] truth, int toys, long seed, int threads, double maxDeviation,
                               IntConsumer progress, java.util.function.LongFunction<Objective> toyObjective) {
         if (toys < 1) {
             throw new IllegalArgumentException("coverage needs at least one toy, got " + toys);
@@ -131,10 +135,16 @@ public final class ProfileCoverage {
             dev[l] = (cov[l] - nominal[l]) / err[l];
             passed &= Math.abs(dev[l]) <= maxDeviation;
         }
+        double[] covAll = new double[nl];
+        double[] devAll = new double[nl];
+        for (int l = 0; l < nl; l++) {
+            covAll[l] = (double) covered[l] / toys;
+            devAll[l] = (covAll[l] - nominal[l]) / Math.sqrt(nominal[l] * (1 - nominal[l]) / toys);
+        }
         double mean = nValid > 0 ? sum / nValid : Double.NaN;
         double sd = nValid > 1 ? Math.sqrt((sum2 - nValid * mean * mean) / (nValid - 1)) : Double.NaN;
         return new Result(1, name, poiName, truth.clone(), toys, seed, nValid, toys - nValid, nominal, covered,
-                cov, err, dev, maxDeviation, mean, sd, nValid > 0 ? sumErr / nValid : Double.NaN, passed);
+                cov, err, dev, maxDeviation, mean, sd, nValid > 0 ? sumErr / nValid : Double.NaN, passed, covAll, devAll);
     }
 
     /** One pseudo-experiment of the toy with its exact likelihood and random auxiliary measurements. */

@@ -52,6 +52,32 @@ class ProfileCoverageTest {
         assertEquals(Math.sqrt(0.6827 * (1 - 0.6827) / one.validToys()), one.binomialError()[0], 1e-4);
     }
 
+    /**
+     * Toys whose fit throws (here every third seed) are reported both ways: left out of the
+     * coverage, and counted as not covering in the all-toys coverage, each with its own error.
+     */
+    @Test
+    void failedToysAreReportedBothWays() {
+        java.util.function.LongFunction<org.ratiofit.objective.Objective> toy = s -> {
+            if (s % 3 == 0) {
+                throw new IllegalStateException("a failed toy fit");
+            }
+            double[] events = TOY.generate(new double[] {1, 0, 0}, s);
+            return ProfileCoverage.withAux(TOY.exactNll(events, null), 0, 0);
+        };
+        ProfileCoverage.Result r = ProfileCoverage.run("failing", "mu", new double[] {1, 0, 0}, 30, 1, 2, 3, null, toy);
+        assertEquals(10, r.invalidToys());
+        assertEquals(20, r.validToys());
+        for (int l = 0; l < 2; l++) {
+            assertEquals((double) r.covered()[l] / 20, r.coverage()[l], 1e-15);
+            assertEquals((double) r.covered()[l] / 30, r.coverageAllToys()[l], 1e-15);
+            double nominal = r.nominal()[l];
+            assertEquals((r.coverageAllToys()[l] - nominal) / Math.sqrt(nominal * (1 - nominal) / 30), r.deviationAllToys()[l], 1e-12);
+        }
+        String table = CoverageRunner.table(r);
+        assertTrue(table.contains("the 10 invalid toys counted as not covering"), table);
+    }
+
     @Test
     void workspaceToysAreSeededAndFitted() {
         org.ratiofit.likelihood.Model m = org.ratiofit.validation.toys.ToyWorkspaces.gaussianOnExponential(TOY,

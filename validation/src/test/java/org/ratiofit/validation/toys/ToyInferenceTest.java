@@ -73,6 +73,11 @@ class ToyInferenceTest {
         assertTrue(r.asymptoticDeviation()[1] < -4, "asymptotic 95% coverage " + r.asymptoticCoverage()[1] + " should fail here ("
                 + r.asymptoticDeviation()[1] + " sigma)");
         assertTrue(r.criticalValues()[1] > 3.84 + 1, "critical value " + r.criticalValues()[1] + " is not chi-square's");
+        for (int l = 0; l < 2; l++) {
+            // the all-toys coverage counts failed toys as not covering: covered over every coverage toy
+            assertEquals(r.covered()[l] / 300.0, r.coverageAllToys()[l], 1e-15);
+            assertTrue(r.coverageAllToys()[l] <= r.coverage()[l]);
+        }
     }
 
     @Test
