@@ -267,6 +267,26 @@ public final class ValidateCommand implements Callable<Integer> {
                     Output.num(s.reweightedYield()), Output.num4(s.error()), Output.num4(s.referenceWeight()), s.passed() ? "pass" : "FAIL"));
         }
         out.table(List.of("channel", "sample", "variation", "reference events", "stored yield", "reweighted yield", "error", "sum of ref. weights", ""), rows);
+        if (!w.interpolated().isEmpty()) {
+            out.heading("interpolated points: K(alpha) = sum w r g(alpha) / sum w r, the factor the likelihood divides each sample's density by"
+                    + " (information where the channel is normalised; with ShapeNormalisation none a K off 1 biases the fit and fails)");
+            List<List<String>> krows = new ArrayList<>();
+            for (WorkspaceNormalisation.Interpolated k : w.interpolated()) {
+                krows.add(List.of(k.channel(), k.sample(), k.modifier(), k.parameter(), Output.num(k.alpha()), Output.num(k.factor()),
+                        Output.num4(k.error()), k.normalised() ? "normalised" : (k.passed() ? "pass" : "FAIL")));
+            }
+            out.table(List.of("channel", "sample", "modifier", "parameter", "alpha", "K(alpha)", "error", ""), krows);
+        }
+        if (!w.code4().isEmpty()) {
+            List<List<String>> crows = new ArrayList<>();
+            for (var c : w.code4()) {
+                crows.add(List.of(c.channel(), c.sample(), c.parameter(), c.dataNotPositive() + " of " + c.dataEvents(),
+                        c.referenceNotPositive() + " of " + c.referenceEvents()));
+            }
+            out.heading("code-4 shape columns: events whose HistFactory code-4 polynomial would not be positive on [-1, 1] "
+                    + "(ratiofit interpolates in log space, positive for every event)");
+            out.table(List.of("channel", "sample", "parameter", "data events", "reference events"), crows);
+        }
         if (!w.channelsWithoutReference().isEmpty()) {
             out.paragraph("not checked (no reference events stored): channels " + w.channelsWithoutReference());
         }

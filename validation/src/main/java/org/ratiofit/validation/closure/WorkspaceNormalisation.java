@@ -3,6 +3,10 @@ package org.ratiofit.validation.closure;
 import java.util.ArrayList;
 import java.util.List;
 import org.ratiofit.likelihood.Channel;
+import org.ratiofit.likelihood.Code4PositivityCount;
+import org.ratiofit.likelihood.LogInterpolation;
+import org.ratiofit.likelihood.Monomials;
+import org.ratiofit.likelihood.ShapeNormalisation;
 import org.ratiofit.likelihood.EventSet;
 import org.ratiofit.likelihood.Modifier;
 import org.ratiofit.likelihood.Model;
@@ -11,7 +15,7 @@ import org.ratiofit.likelihood.UnbinnedChannel;
 import org.ratiofit.likelihood.UnbinnedSample;
 
 /**
- * Normalisation closure of a workspace: per unbinned channel with reference events and per basis
+ * Normalisation closure of a workspace (the interpolated points and code-4 counts below the rows): per unbinned channel with reference events and per basis
  * sample, the reference sample reweighted by the sample's stored log-ratio (at the nominal point)
  * must give back the stored yield, ν_p Σ_i w_i r_p(x_i) = ν_p, since the reference weights estimate
  * expectations over the reference density and E_ref[r_p] = 1. Each per-event shape variation
@@ -19,10 +23,36 @@ import org.ratiofit.likelihood.UnbinnedSample;
  * takes shapes as normalised (yield changes belong in a normsys), so a shape that does not close
  * moves events between samples at no cost in yield.
  *
- * @param samples one row per channel and sample
- * @param passed  every row passed
+ * <p>Between and beyond ±1 the interpolated factor g(x, α) does not keep the yield even for
+ * exact ratios (for a Gaussian shift of δ per unit α, E[g] = exp(|α|(|α| − 1)δ²/2)), nor do the
+ * polynomial rows exp(Σ_A Δ_A(x) m_A(α)) of learned ratios. {@link Interpolated} gives, per sample
+ * and nuisance parameter at α ∈ {−1.5, −0.5, +0.5, +1.5} (the others at 0), the factor
+ * K(α) = Σ w r g(α) / Σ w r by which the likelihood divides the sample's density there: with the
+ * default shape normalisation it is information (how far the variation moves the yield, which the
+ * likelihood takes out); with {@code none} it is a bias of the fit, and a row off by more than the
+ * tolerance and its statistical error fails. {@link #code4} counts the events whose HistFactory
+ * code-4 polynomial would not be positive (ratiofit's log-space form is positive for all).
+ *
+ * @param samples      one row per channel and sample
+ * @param interpolated K(α) per channel, sample, nuisance parameter (shapesys or polynomial) and α
+ * @param code4        per code-4 shapesys column pair, events whose polynomial code 4 is not positive
+ * @param passed       every row passed
  */
-public record WorkspaceNormalisation(List<Sample> samples, List<String> channelsWithoutReference, boolean passed) {
+public record WorkspaceNormalisation(List<Sample> samples, List<Interpolated> interpolated, List<Code4PositivityCount> code4,
+                                     List<String> channelsWithoutReference, boolean passed) {
+
+    /** The points between and beyond the ±1 variations at which K(α) is evaluated. */
+    public static final double[] ALPHAS = {-1.5, -0.5, 0.5, 1.5};
+
+    /**
+     * @param modifier   {@code shapesys} or {@code polynomial}
+     * @param factor     K(α) = Σ w r g(α) / Σ w r
+     * @param error      its statistical error
+     * @param normalised whether the channel's likelihood divides by K (shape normalisation not {@code none})
+     * @param passed     normalised, or |K − 1| within tolerance + nSigma · error
+     */
+    public record Interpolated(String channel, String sample, String modifier, String parameter, double alpha, double factor,
+                               double error, boolean normalised, boolean passed) {}
 
     /**
      * @param variation        {@code nominal}, or the shapesys parameter and direction, e.g. {@code alpha_shift up}
@@ -37,6 +67,7 @@ public record WorkspaceNormalisation(List<Sample> samples, List<String> channels
 
     public static WorkspaceNormalisation of(Model model, double tolerance, double nSigma) {
         List<Sample> rows = new ArrayList<>();
+        List<Interpolated> interpolated = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         boolean all = true;
         for (Channel c : model.channels()) {
@@ -67,9 +98,74 @@ public record WorkspaceNormalisation(List<Sample> samples, List<String> channels
                         all &= r.passed();
                     }
                 }
+                boolean normalised = u.normalisation() != ShapeNormalisation.NONE;
+                for (int k = 0; k < shapes.size(); k++) {
+                    Modifier.ShapeSys sh = shapes.get(k);
+                    double[] up = cols.shapeUp().get(k);
+                    double[] dn = cols.shapeDown().get(k);
+                    for (double a : ALPHAS) {
+                        double[] g = new double[ref.events()];
+                        for (int i = 0; i < g.length; i++) {
+                            g[i] = LogInterpolation.factor(sh.code(), a, up[i], dn[i])[0];
+                        }
+                        Interpolated r = interpolated(u.name(), s.name(), "shapesys", sh.parameter(), a, ref, cols.logRatio(), g,
+                                normalised, tolerance, nSigma);
+                        interpolated.add(r);
+                        all &= r.passed();
+                    }
+                }
+                Modifier.Polynomial poly = s.polynomial();
+                if (poly != null && !cols.polynomial().isEmpty()) {
+                    int np = poly.parameters().size();
+                    int[][] pairs = Monomials.of(np);
+                    double[] m = new double[pairs.length];
+                    for (int p = 0; p < np; p++) {
+                        for (double a : ALPHAS) {
+                            double[] point = new double[np];
+                            point[p] = a;
+                            Monomials.values(pairs, point, m);
+                            double[] g = new double[ref.events()];
+                            for (int i = 0; i < g.length; i++) {
+                                double e = 0;
+                                for (int q = 0; q < m.length; q++) {
+                                    e += cols.polynomial().get(q)[i] * m[q];
+                                }
+                                g[i] = Math.exp(e);
+                            }
+                            Interpolated r = interpolated(u.name(), s.name(), "polynomial", poly.parameters().get(p), a, ref,
+                                    cols.logRatio(), g, normalised, tolerance, nSigma);
+                            interpolated.add(r);
+                            all &= r.passed();
+                        }
+                    }
+                }
             }
         }
-        return new WorkspaceNormalisation(rows, missing, all);
+        return new WorkspaceNormalisation(rows, interpolated, model.code4PositivityCounts(), missing, all);
+    }
+
+    /** K(α) = Σ w r g / Σ w r with the error of a ratio of weighted sums. */
+    private static Interpolated interpolated(String channel, String sample, String modifier, String parameter, double alpha, EventSet ref,
+                                             double[] lr, double[] g, boolean normalised, double tolerance, double nSigma) {
+        double[] w = ref.weights();
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < ref.events(); i++) {
+            double wr = (w == null ? 1 : w[i]) * Math.exp(lr[i]);
+            num += wr * g[i];
+            den += wr;
+        }
+        double k = num / den;
+        // linearised error of the ratio: sqrt(sum (w r)^2 (g - K)^2) / sum w r
+        double var = 0;
+        for (int i = 0; i < ref.events(); i++) {
+            double wr = (w == null ? 1 : w[i]) * Math.exp(lr[i]);
+            var += wr * wr * (g[i] - k) * (g[i] - k);
+        }
+        double err = Math.sqrt(var) / Math.abs(den);
+        boolean finite = Double.isFinite(k) && k > 0;
+        boolean ok = finite && (normalised || Math.abs(k - 1) <= tolerance + 1e-9 + nSigma * err);
+        return new Interpolated(channel, sample, modifier, parameter, alpha, k, err, normalised, ok);
     }
 
     /** ν_p Σ w r_p g against ν_p; g null for the nominal log-ratio alone. */
