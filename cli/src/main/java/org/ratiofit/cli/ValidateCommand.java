@@ -77,6 +77,15 @@ public final class ValidateCommand implements Callable<Integer> {
             description = "Bins per feature (reweighting) and in the score (calibration). Default: ${DEFAULT-VALUE}.")
     int bins;
 
+    @Option(names = "--theta-grid", paramLabel = "NAME=FROM:TO:N", split = ",",
+            description = "For a parametrised ensemble (an NRE r(x|theta)): check the normalisation E[r(x|theta)] = 1 over the "
+                    + "denominator sample at every point of this grid (one entry per parameter, e.g. mu=-2:2:5,sigma=0.5:2:4), "
+                    + "since -sum ln r(x_i|theta) is a log-likelihood in theta only where it holds.")
+    List<String> thetaGrid;
+
+    /** The theta-grid normalisation rows of the last ensemble check (empty without --theta-grid). */
+    private final List<Normalisation> thetaRows = new ArrayList<>();
+
     @Option(names = "--min-p", paramLabel = "P", defaultValue = "0.001",
             description = "Smallest chi2 p-value that passes (reweighting, calibration). Default: ${DEFAULT-VALUE}.")
     double minP;
@@ -122,10 +131,24 @@ public final class ValidateCommand implements Callable<Integer> {
         int checked = 0;
         if (ensemble != null) {
             EnsembleClosure r = validateEnsemble(settings, out);
-            json.put("closure", r);
-            json.put("skipped", r.skipped());
-            failed.addAll(r.failed());
+            if (r != null) {
+                json.put("closure", r);
+                json.put("skipped", r.skipped());
+                failed.addAll(r.failed());
+            }
             checked++;
+            if (!thetaRows.isEmpty()) {
+                out.heading("normalisation over the theta grid: weighted mean of r(x|theta) over the denominator sample");
+                List<List<String>> rows = new ArrayList<>();
+                for (Normalisation n : thetaRows) {
+                    rows.add(List.of(n.name(), Output.num(n.mean()), Output.num4(n.error()), Output.num4(n.pull()), n.passed() ? "pass" : "FAIL"));
+                    if (!n.passed()) {
+                        failed.add("normalisation at " + n.name());
+                    }
+                }
+                out.table(List.of("theta", "E[r]", "error", "pull", ""), rows);
+                json.put("thetaGrid", thetaRows);
+            }
         }
         if (workspace != null) {
             WorkspaceNormalisation w = validateWorkspace(settings, out);
@@ -140,6 +163,12 @@ public final class ValidateCommand implements Callable<Integer> {
                             + (s.variation().equals("nominal") ? "" : " (" + s.variation() + ")"));
                 }
             }
+            for (WorkspaceNormalisation.Interpolated k : w.interpolated()) {
+                if (!k.passed()) {
+                    failed.add("workspace normalisation of channel '" + k.channel() + "' sample '" + k.sample() + "' at " + k.parameter()
+                            + " = " + Output.plain(k.alpha()) + " (K = " + Output.num4(k.factor()) + ", shape normalisation none)");
+                }
+            }
         }
         json.put("failed", failed);
         json.put("notChecked", notChecked);
@@ -147,7 +176,7 @@ public final class ValidateCommand implements Callable<Integer> {
         if (!notChecked.isEmpty()) {
             out.paragraph("not checked: " + String.join("; ", notChecked));
         }
-        boolean skipped = ensemble != null && numerator == null;
+        boolean skipped = ensemble != null && numerator == null && thetaRows.isEmpty();
         // never "all checks passed" after checking nothing
         out.heading(!failed.isEmpty() ? "FAILED: " + String.join(", ", failed)
                 : checked == 0 ? "NOTHING CHECKED: " + (notChecked.isEmpty() ? "the workspace has no unbinned channel" : String.join("; ", notChecked))
@@ -167,11 +196,29 @@ public final class ValidateCommand implements Callable<Integer> {
         try (Progress progress = Progress.start(!output.json, "validate: ensemble inference", -1);
              Ensemble e = Ensemble.load(ensemble, InferenceOptions.DEFAULT.withProgress(
                      (task, done, total) -> progress.message(task + " " + done + "/" + total + " events")))) {
+            if (!e.parameters().isEmpty()) {
+                // an NRE r(x|theta): the fixed-hypothesis checks do not apply; its normalisation over a theta grid does
+                if (thetaGrid == null || thetaGrid.isEmpty()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "ensemble '" + e.name() + "' is parametrised by "
+                            + e.parameters() + ": check its normalisation over a grid of theta with --theta-grid NAME=FROM:TO:N,... "
+                            + "(one entry per parameter)");
+                }
+                double[][] den = new double[e.features().size()][];
+                double[] wDen = read(denominator, e.features(), den);
+                thetaScan(e, den, wDen, settings);
+                out.paragraph("ratiofit validate " + ensemble + ": parametrised ensemble '" + e.name() + "' (" + e.members().size()
+                        + " members, features " + e.features() + ", parameters " + e.parameters() + ") on " + den[0].length
+                        + " denominator events (" + denominator + "); the fixed-hypothesis checks (reweighting, calibration) do not apply");
+                return null;
+            }
             double[][] num = new double[e.features().size()][];
             double[][] den = new double[e.features().size()][];
             double[] wNum = numerator == null ? null : read(numerator, e.features(), num);
             double[] wDen = read(denominator, e.features(), den);
             r = EnsembleClosure.run(e, numerator == null ? null : num, wNum, den, wDen, settings);
+            if (thetaGrid != null && !thetaGrid.isEmpty()) {
+                thetaScan(e, den, wDen, settings);
+            }
         }
         out.paragraph("ratiofit validate " + ensemble + ": ensemble '" + r.ensemble() + "' (" + r.members().size() + " members, features "
                 + r.features() + ") on " + (numerator == null ? "no numerator sample" : r.numeratorEvents() + " numerator events ("
@@ -228,6 +275,63 @@ public final class ValidateCommand implements Callable<Integer> {
     }
 
     /** Reads the feature columns into {@code into}; returns the weights or null. */
+    /** E[r(x|theta)] over the denominator sample at every point of the --theta-grid product. */
+    private void thetaScan(Ensemble e, double[][] den, double[] wDen, ClosureSettings settings) {
+        CommandLine cl = spec.commandLine();
+        List<String> names = e.parameters();
+        if (names.isEmpty()) {
+            throw new CommandLine.ParameterException(cl, "--theta-grid: ensemble '" + e.name() + "' has no parameters theta (it is not "
+                    + "a parametrised ratio model)");
+        }
+        Map<String, double[]> axes = new LinkedHashMap<>();
+        for (String entry : thetaGrid) {
+            String[] kv = entry.split("=", 2);
+            String[] parts = kv.length == 2 ? kv[1].split(":", -1) : new String[0];
+            if (parts.length != 3) {
+                throw new CommandLine.ParameterException(cl, "--theta-grid '" + entry + "' is not NAME=FROM:TO:N (e.g. mu=-2:2:5)");
+            }
+            if (!names.contains(kv[0].trim())) {
+                throw new CommandLine.ParameterException(cl, "--theta-grid: '" + kv[0].trim() + "' is not a parameter of ensemble '" + e.name()
+                        + "'; its parameters are " + names);
+            }
+            int n;
+            Range range;
+            try {
+                n = Integer.parseInt(parts[2].trim());
+                range = new Range.Converter().convert(parts[0] + ":" + parts[1]);
+            } catch (NumberFormatException | CommandLine.TypeConversionException ex) {
+                throw new CommandLine.ParameterException(cl, "--theta-grid '" + entry + "': " + ex.getMessage());
+            }
+            if (n < 1 || n > 1000) {
+                throw new CommandLine.ParameterException(cl, "--theta-grid '" + entry + "': N must lie in [1, 1000], got " + n);
+            }
+            axes.put(kv[0].trim(), n == 1 ? new double[] {range.from()} : range.grid(n));
+        }
+        for (String name : names) {
+            if (!axes.containsKey(name)) {
+                throw new CommandLine.ParameterException(cl, "--theta-grid needs every parameter of ensemble '" + e.name() + "': " + names
+                        + "; '" + name + "' is missing");
+            }
+        }
+        int[] idx = new int[names.size()];
+        while (true) {
+            double[] theta = new double[names.size()];
+            StringBuilder label = new StringBuilder();
+            for (int k = 0; k < theta.length; k++) {
+                theta[k] = axes.get(names.get(k))[idx[k]];
+                label.append(k == 0 ? "" : ", ").append(names.get(k)).append('=').append(Output.plain(theta[k]));
+            }
+            thetaRows.add(Normalisation.of(label.toString(), e.logRatios(den, theta), wDen, settings.tolerance(), settings.nSigma()));
+            int k = 0;
+            while (k < idx.length && ++idx[k] == axes.get(names.get(k)).length) {
+                idx[k++] = 0;
+            }
+            if (k == idx.length) {
+                break;
+            }
+        }
+    }
+
     private double[] read(Path file, List<String> features, double[][] into) throws IOException {
         if (!Files.exists(file)) {
             throw new IOException("event file '" + file + "' does not exist");
