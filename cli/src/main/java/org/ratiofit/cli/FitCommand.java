@@ -61,6 +61,12 @@ public final class FitCommand implements Callable<Integer> {
                     + " HESSE covariance (cabinetry's convention: +-1 sigma variations combined with the correlation matrix).")
     boolean postfitYields;
 
+    @Option(names = "--sumw2",
+            description = "Also give the sum-of-weights-squared corrected covariance V H(w^2) V of a fit to weighted unbinned data "
+                    + "(RooFit's SumW2Error: V is HESSE's covariance, H(w^2) the Hessian with squared event weights); the main table "
+                    + "keeps HESSE's. Not for Asimov data (their weights are expectations, not event weights).")
+    boolean sumW2;
+
     @Mixin
     MinimiserOptions minimiser;
 
@@ -98,6 +104,29 @@ public final class FitCommand implements Callable<Integer> {
             report(out, model, fit, hesse, errors);
             fits.report(out);
             Map<String, Object> json = Output.result("fit", workspace.workspace);
+            if (sumW2) {
+                double[][] c;
+                try {
+                    c = org.ratiofit.samplers.fit.SumW2Covariance.of(hesse, model.withSquaredDataWeights());
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(cl, "--sumw2: " + e.getMessage());
+                }
+                List<List<String>> rows = new ArrayList<>();
+                double[] err = new double[c.length];
+                for (int i = 0; i < c.length; i++) {
+                    err[i] = Math.sqrt(Math.max(0, c[i][i]));
+                    if (!hesse.fixed()[i]) {
+                        rows.add(List.of(hesse.names().get(i), Output.plain(hesse.values()[i]), Output.num4(hesse.errors()[i]), Output.num4(err[i])));
+                    }
+                }
+                out.heading("sum-of-weights-squared corrected errors (V H(w^2) V, RooFit's SumW2Error); the table above shows HESSE's");
+                out.table(List.of("parameter", "value", "HESSE error", "SumW2 error"), rows);
+                Map<String, Object> sw = new java.util.LinkedHashMap<>();
+                sw.put("method", "V H(w^2) V (RooFit SumW2Error); 'fit' holds HESSE's covariance V");
+                sw.put("errors", err);
+                sw.put("covariance", c);
+                json.put("sumW2", sw);
+            }
             if (prefitYields) {
                 FitYields y = FitYields.prefit(model);
                 YieldReport.write(out, y);

@@ -497,6 +497,36 @@ public final class Model implements StatisticalModel {
         return float32;
     }
 
+    /**
+     * The same model with every unbinned channel's data weights squared: its Hessian at a best fit
+     * is the middle matrix of the sum-of-weights-squared covariance V H(w^2) V (RooFit's
+     * SumW2Error; the extended term sum nu is unweighted in both, as N_exp - sumW2 ln N_exp - sum
+     * w^2 ln f in RooFit). Binned channels keep their counts (unit weights, w^2 = w). Refuses a model
+     * whose unbinned data are all unweighted: the correction is then the identity.
+     */
+    public Model withSquaredDataWeights() {
+        List<Channel> out = new ArrayList<>();
+        boolean any = false;
+        for (Channel c : channels) {
+            if (c instanceof UnbinnedChannel u && u.data() != null && u.data().weights() != null) {
+                double[] w = u.data().weights();
+                double[] w2 = new double[w.length];
+                for (int i = 0; i < w.length; i++) {
+                    w2[i] = w[i] * w[i];
+                }
+                any = true;
+                out.add(new UnbinnedChannel(u.name(), u.samples(), new EventSet(u.data().events(), w2, u.data().columns()), u.reference(),
+                        u.normalisation()));
+            } else {
+                out.add(c);
+            }
+        }
+        if (!any) {
+            throw new IllegalArgumentException("no unbinned channel has weighted data: the sum-of-weights-squared covariance is HESSE's");
+        }
+        return new Model(parameters, out, pool, float32, normalisations());
+    }
+
     /** The same model whose event loop runs on {@code newPool} (null: the calling thread). */
     public Model withPool(ForkJoinPool newPool) {
         return new Model(parameters, channels, newPool, float32, normalisations());
