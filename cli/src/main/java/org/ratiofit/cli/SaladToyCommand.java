@@ -1,6 +1,7 @@
 package org.ratiofit.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.ratiofit.validation.salad.SaladToy;
 import picocli.CommandLine;
@@ -42,6 +43,17 @@ public final class SaladToyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // never replace a file of the user's: the toy's file names are common ones
+        List<String> present = new java.util.ArrayList<>();
+        for (String f : List.of("data.csv", "simulation.csv", "background.csv", "signal.csv", "test.csv", "salad.yml")) {
+            if (java.nio.file.Files.exists(dir.resolve(f))) {
+                present.add(f);
+            }
+        }
+        if (!present.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "'" + dir + "' already holds " + present
+                    + ": salad-toy writes those names and replaces no file; choose a new folder or remove them");
+        }
         Path cfg = SaladToy.of(data, simulation, signalFraction).write(dir, seed);
         spec.commandLine().getOut().println("wrote the SALAD toy into " + dir + "; configuration " + cfg);
         return 0;

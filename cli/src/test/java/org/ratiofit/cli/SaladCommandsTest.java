@@ -89,4 +89,15 @@ class SaladCommandsTest {
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("run 'ratiofit reweight"), r[2]);
     }
+
+    /** salad-toy replaces no file: a folder holding a data.csv of the user's is refused and the file kept. */
+    @Test
+    void theToyReplacesNoFile(@TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("data.csv"), "mine\n");
+        String[] r = run("salad-toy", dir.toString(), "--data", "3000", "--simulation", "3000");
+        assertEquals("2", r[0], r[1] + r[2]);
+        assertTrue(r[2].contains("already holds [data.csv]"), r[2]);
+        assertEquals("mine\n", java.nio.file.Files.readString(dir.resolve("data.csv")));
+        assertTrue(!java.nio.file.Files.exists(dir.resolve("salad.yml")));
+    }
 }
