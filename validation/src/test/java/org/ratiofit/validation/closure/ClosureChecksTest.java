@@ -258,4 +258,49 @@ class ClosureChecksTest {
                 .map(WorkspaceNormalisation.Interpolated::passed).toList(), legacy.interpolated().toString());
         assertFalse(legacy.interpolated().get(3).normalised());
     }
+
+    /**
+     * A polynomial row ln g = Delta_A(x) m_A(alpha) with Delta_A = delta z (z standard normal over the
+     * reference, the sample's ratio 1) and no quadratic term: K(alpha) = E[exp(delta z alpha)] =
+     * exp(delta^2 alpha^2 / 2), information when normalised, a failure at +-1.5 with none.
+     */
+    @Test
+    void polynomialRowsReportTheirFactor() {
+        java.util.Random r = new java.util.Random(3);
+        int n = 50_000;
+        double delta = 0.2;
+        double[] zero = new double[n];
+        double[] lin = new double[n];
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            lin[i] = delta * r.nextGaussian();
+            w[i] = 1.0 / n;
+        }
+        double[] quad = new double[n];
+        ModelBuilder b = new ModelBuilder().parameter(Parameter.poi("mu", 1, -2, 10)).parameter(Parameter.constrained("tes"));
+        b.unbinned("SR", 1).sample("signal", 50, new double[] {0}).normFactor("mu")
+                .polynomial(List.of("tes"), new double[] {0, 0}, List.of(new double[] {0}, new double[] {0})).end()
+                .reference(new EventSet(n, w, Map.of("signal", new SampleColumns(zero, List.of(), List.of(), List.of(lin, quad)))))
+                .end();
+        Model m = b.build();
+        WorkspaceNormalisation ok = WorkspaceNormalisation.of(m, 0.01, 3);
+        assertEquals(4, ok.interpolated().size(), ok.toString());
+        for (WorkspaceNormalisation.Interpolated k : ok.interpolated()) {
+            assertEquals("polynomial", k.modifier());
+            assertEquals("tes", k.parameter());
+            double a = k.alpha();
+            assertEquals(Math.exp(delta * delta * a * a / 2), k.factor(), 4 * k.error() + 1e-4, "alpha " + a);
+            assertTrue(k.normalised() && k.passed());
+        }
+        List<org.ratiofit.likelihood.Channel> none = new java.util.ArrayList<>();
+        for (org.ratiofit.likelihood.Channel c : m.channels()) {
+            org.ratiofit.likelihood.UnbinnedChannel u = (org.ratiofit.likelihood.UnbinnedChannel) c;
+            none.add(new org.ratiofit.likelihood.UnbinnedChannel(u.name(), u.samples(), u.data(), u.reference(),
+                    org.ratiofit.likelihood.ShapeNormalisation.NONE));
+        }
+        // K(+-1.5) = exp(0.045) = 1.046 and K(+-0.5) = 1.005 against a 1% tolerance and 3 errors (~0.002)
+        WorkspaceNormalisation legacy = WorkspaceNormalisation.of(new Model(m.modelParameters(), none), 0.01, 3);
+        assertEquals(List.of(false, true, true, false), legacy.interpolated().stream()
+                .map(WorkspaceNormalisation.Interpolated::passed).toList(), legacy.interpolated().toString());
+    }
 }
