@@ -50,11 +50,13 @@ final class LineSearch {
         if (!Double.isFinite(f1)) {
             return new double[] {0, f0};
         }
-        // A first step too long (the cost did not fall, as when the metric is a rough guess from the
-        // parameters' steps, or far from quadratic): back-track along the parabola through f0, the
-        // slope and f1, by a factor between 0.1 and 0.5 each time, until the cost falls. On a
-        // quadratic cost the first parabola is exact, so this costs nothing more than Minuit's search.
-        for (int backoff = 0; f1 >= f0 && backoff < MAXBACKOFF; backoff++) {
+        // A first step too long (the cost rose beyond rounding, as when the metric is a rough guess
+        // from the parameters' steps, or far from quadratic): back-track along the parabola through
+        // f0, the slope and f1, by a factor between 0.1 and 0.5 each time, until the cost falls. On a
+        // quadratic cost the first parabola is exact, so this costs nothing more than Minuit's search;
+        // a cost flat to rounding is left to Minuit's search, which then looks further out.
+        double rounding = 16 * Math.ulp(f0);
+        for (int backoff = 0; f1 - f0 > rounding && backoff < MAXBACKOFF; backoff++) {
             overal = l1;
             double q = -gdel * l1 * l1 / (2 * (f1 - f0 - gdel * l1));
             l1 = Math.min(Math.max(q, 0.1 * l1), 0.5 * l1);
