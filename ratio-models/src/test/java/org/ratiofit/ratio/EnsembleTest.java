@@ -91,6 +91,38 @@ class EnsembleTest {
         }
     }
 
+    /**
+     * The static deviations and aggregate (what the workspace build applies per region) agree with
+     * the instance's fitted weights and its evaluation, for every aggregation and β.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {11, 12, 13})
+    void staticDeviationsAndAggregateMatchTheEnsemble(long seed) {
+        int m = 4;
+        Random r = new Random(seed + 7);
+        double[] x = new double[3000], w = new double[3000];
+        for (int k = 0; k < x.length; k++) {
+            x[k] = r.nextGaussian();
+            w[k] = 0.5 + r.nextDouble();
+        }
+        for (Aggregation agg : Aggregation.values()) {
+            try (Ensemble e = Ensemble.load(writeEnsemble(seed, m, agg))) {
+                for (double beta : new double[]{0, 3, 200}) {
+                    EnsembleReport rep = e.fitExpectationWeights(new double[][]{x}, w, beta);
+                    double[][] lr = e.evaluate(new double[][]{x}, null).memberLogRatios();
+                    double[] dev = Ensemble.deviations(lr, w, x.length, 0);
+                    for (int i = 0; i < m; i++) assertEquals(rep.deviations()[i], dev[i], 1e-12 * (1 + Math.abs(dev[i])), agg + " β " + beta);
+                    double shift = 0.25;
+                    double[] shifted = Ensemble.deviations(lr, w, x.length, shift);
+                    for (int i = 0; i < m; i++) assertEquals(Math.exp(shift) * (1 + dev[i]) - 1, shifted[i], 1e-12, "shift, member " + i);
+                    double[] a = Ensemble.aggregate(lr, Ensemble.expectationWeights(dev, beta), agg, x.length);
+                    double[] b = e.evaluate(new double[][]{x}, null).logRatio();
+                    for (int k = 0; k < x.length; k++) assertEquals(b[k], a[k], 1e-12 * (1 + Math.abs(b[k])), agg + " β " + beta + " event " + k);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {5, 6, 7})
     void aggregationsAndSpread(long seed) {

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param evaluations   ensemble evaluations made (events × ensembles, over every pass)
  * @param timings       where the time went
  * @param warnings      things that deserve a look (empty regions, yields ≤ 0, ...)
+ * @param memberWeights the expectation-based member weights fitted for each ensemble whose
+ *                      manifest sets {@code beta} (empty when none does)
  */
 public record BuildResult(
         int formatVersion,
@@ -28,9 +30,11 @@ public record BuildResult(
         int ensembles,
         long evaluations,
         Timings timings,
-        List<String> warnings) {
+        List<String> warnings,
+        List<MemberWeights> memberWeights) {
 
-    public static final int FORMAT_VERSION = 1;
+    /** Version 2 added {@code memberWeights}. */
+    public static final int FORMAT_VERSION = 2;
     public static final String FILE_NAME = "build.json";
 
     /**
@@ -53,6 +57,25 @@ public record BuildResult(
      * @param variations per systematic with a yield effect: {@code [down, up]} absolute yields
      */
     public record SampleYield(String name, double nominal, Map<String, double[]> variations) {}
+
+    /**
+     * The member weights of one basis sample's ratio ensemble in one region, fitted on that
+     * region's reference events: w_i = exp(−β|E_i|)/Σ_j exp(−β|E_j|), E_i the member's closure
+     * deviation there (the mean of its region-renormalised ratio over the reference events, minus 1).
+     *
+     * @param sample          basis sample
+     * @param region          region name, or {@code (every reference event)} for a sample given by
+     *                        ensemble and Yield alone (its weights then hold in every region)
+     * @param ensemble        the ensemble folder
+     * @param beta            β from the ensemble's manifest
+     * @param aggregation     how the weighted members combine per event
+     * @param members         member names
+     * @param deviations      E_i per member
+     * @param weights         w_i per member (sum 1)
+     * @param referenceEvents reference events the deviations were measured on
+     */
+    public record MemberWeights(String sample, String region, String ensemble, double beta, String aggregation, List<String> members,
+                                double[] deviations, double[] weights, long referenceEvents) {}
 
     /**
      * Seconds.

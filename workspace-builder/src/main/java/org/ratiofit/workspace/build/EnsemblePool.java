@@ -18,8 +18,12 @@ import org.ratiofit.ratio.RatioModelException;
  */
 final class EnsemblePool implements AutoCloseable {
 
-    /** One ensemble to evaluate: a ratio (one log-ratio per event) or polynomial coefficients (one output per monomial). */
-    record Job(Path folder, boolean polynomial, int outputs, String usedBy, String className) {}
+    /**
+     * One ensemble to evaluate: a ratio (one log-ratio per event), polynomial coefficients (one
+     * output per monomial) or, with {@code memberRows}, each member's log-ratio (one output per
+     * member, for weights the build fits per region before it aggregates them).
+     */
+    record Job(Path folder, boolean polynomial, int outputs, String usedBy, String className, boolean memberRows) {}
 
     private final List<Job> jobs = new ArrayList<>();
     private final List<ConcurrentLinkedDeque<Ensemble>> idle = new ArrayList<>();
@@ -40,12 +44,24 @@ final class EnsemblePool implements AutoCloseable {
     /** As above; {@code className} picks one class of a shared multiclass ensemble (null otherwise). */
     int job(Path folder, boolean polynomial, int outputs, String usedBy, String className) {
         for (int j = 0; j < jobs.size(); j++) {
-            if (jobs.get(j).folder().equals(folder) && jobs.get(j).polynomial() == polynomial
+            if (jobs.get(j).folder().equals(folder) && jobs.get(j).polynomial() == polynomial && !jobs.get(j).memberRows()
                     && java.util.Objects.equals(jobs.get(j).className(), className)) {
                 return j;
             }
         }
-        jobs.add(new Job(folder, polynomial, outputs, usedBy, className));
+        return add(new Job(folder, polynomial, outputs, usedBy, className, false));
+    }
+
+    /**
+     * A job giving each of the {@code members} members' log-ratios, one job per user (its member
+     * weights are its own), sharing loaded instances with no other job.
+     */
+    int memberJob(Path folder, int members, String usedBy) {
+        return add(new Job(folder, false, members, usedBy, null, true));
+    }
+
+    private int add(Job job) {
+        jobs.add(job);
         idle.add(new ConcurrentLinkedDeque<>());
         return jobs.size() - 1;
     }
@@ -73,7 +89,13 @@ final class EnsemblePool implements AutoCloseable {
             }
             long t0 = System.nanoTime();
             double[][] out;
-            if (!job.polynomial()) {
+            if (job.memberRows()) {
+                out = e.evaluate(cols, null).memberLogRatios();
+                if (out.length != job.outputs()) {
+                    throw new RatioModelException("ensemble " + job.folder() + " has " + out.length + " members, its manifest "
+                            + job.outputs());
+                }
+            } else if (!job.polynomial()) {
                 out = new double[][] {e.evaluate(cols, null).logRatio()};
             } else {
                 out = new double[job.outputs()][n];

@@ -123,6 +123,9 @@ public final class WorkspaceBuilder {
         // per basis sample: its shape systematics with up/down jobs
         final Map<String, List<Shape>> shapes = new LinkedHashMap<>();
         final Map<String, Poly> polys = new LinkedHashMap<>();
+        // basis samples whose ratio ensemble sets beta: member rows, weighted per region after the passes
+        final List<MemberWeighting.Spec> weighted = new ArrayList<>();
+        final List<BuildResult.MemberWeights> memberWeights = new ArrayList<>();
 
         record Shape(Systematic systematic, Variation up, Variation down, int upJob, int downJob) {}
 
@@ -150,6 +153,7 @@ public final class WorkspaceBuilder {
             try (EnsemblePool p = pool; AtomicDirectory out = AtomicDirectory.create(outputDir, options.overwrite())) {
                 pool.preload();
                 Passes passes = runPasses(exec);
+                weighMembers(passes);
                 long t2 = System.nanoTime();
                 ModelBuilder mb = assemble(passes);
                 Workspace ws;
@@ -176,7 +180,8 @@ public final class WorkspaceBuilder {
                 BuildResult.Timings timings = new BuildResult.Timings(total, (t1 - t0) * 1e-9, (t2 - t1) * 1e-9, inference,
                         (t3 - t2) * 1e-9, inference / (threads * total));
                 BuildResult result = new BuildResult(BuildResult.FORMAT_VERSION, outputDir.toString(), configFile.toString(), threads,
-                        chunkSize, passes.summaries(ws.channels()), pool.size(), pool.evaluations.sum(), timings, List.copyOf(warnings));
+                        chunkSize, passes.summaries(ws.channels()), pool.size(), pool.evaluations.sum(), timings, List.copyOf(warnings),
+                        List.copyOf(memberWeights));
                 AtomicFiles.write(dir.resolve(BuildResult.FILE_NAME), o -> JSON.writeValue(o, result));
                 out.commit();
                 return result;
@@ -215,7 +220,18 @@ public final class WorkspaceBuilder {
             for (Sample s : basis) {
                 if (s.ensemble() != null) {
                     String cls = multiclassClass(s, refs, problems);
-                    logRatioJob.put(s.name(), pool.job(s.ensemble(), false, 1, s.yamlPath() + ".Ensemble", cls));
+                    org.ratiofit.ratio.EnsembleManifest mf = manifestOf(s.ensemble());
+                    if (mf != null && mf.beta() != null && cls == null) {
+                        int j = pool.memberJob(s.ensemble(), mf.members().size(), s.yamlPath() + ".Ensemble");
+                        logRatioJob.put(s.name(), j);
+                        weighted.add(new MemberWeighting.Spec(s.name(), s.ensemble(), j, mf.beta(), mf.aggregation(), mf.members()));
+                    } else {
+                        if (mf != null && mf.beta() != null) {
+                            warnings.add(s.yamlPath() + ".Ensemble: the manifest's beta is not applied to one class of a multiclass ensemble; "
+                                    + "its members are weighted equally");
+                        }
+                        logRatioJob.put(s.name(), pool.job(s.ensemble(), false, 1, s.yamlPath() + ".Ensemble", cls));
+                    }
                 } else if (s.useAsReference() && refs.size() == 1) {
                     logRatioJob.put(s.name(), -1);
                 } else {
@@ -254,6 +270,7 @@ public final class WorkspaceBuilder {
                             if (index[a] >= 0) delta[index[a]] += coefficients.get(a);
                         }
                         int job = pool.job(m.ensemble(), true, sy.monomials().size(), m.yamlPath() + ".Ensemble");
+                        warnUnweighted(m.ensemble(), m.yamlPath() + ".Ensemble");
                         polys.put(m.sampleName(), new Poly(sy, m, job, index, delta));
                     }
                     continue;
@@ -266,6 +283,8 @@ public final class WorkspaceBuilder {
                         }
                         int uj = pool.job(up.ensemble(), false, 1, up.yamlPath() + ".Ensemble");
                         int dj = pool.job(dn.ensemble(), false, 1, dn.yamlPath() + ".Ensemble");
+                        warnUnweighted(up.ensemble(), up.yamlPath() + ".Ensemble");
+                        warnUnweighted(dn.ensemble(), dn.yamlPath() + ".Ensemble");
                         shapes.get(up.sampleName()).add(new Shape(sy, up, dn, uj, dj));
                     }
                 }
@@ -330,6 +349,93 @@ public final class WorkspaceBuilder {
                 }
             }
             return -1;
+        }
+
+        /** An ensemble folder's (or manifest file's) manifest; null where it cannot be read (loading the ensemble reports why). */
+        static org.ratiofit.ratio.EnsembleManifest manifestOf(Path ensemble) {
+            Path manifest = Files.isDirectory(ensemble) ? ensemble.resolve(org.ratiofit.ratio.EnsembleManifest.FILE_NAME) : ensemble;
+            if (!Files.isRegularFile(manifest)) return null;
+            try {
+                return org.ratiofit.ratio.Ensemble.readManifest(manifest);
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+
+        /** β is fitted for ratio ensembles against the reference only: say so where a shape or polynomial ensemble sets it. */
+        void warnUnweighted(Path ensemble, String yamlPath) {
+            org.ratiofit.ratio.EnsembleManifest mf = manifestOf(ensemble);
+            if (mf != null && mf.beta() != null) {
+                String w = yamlPath + ": the manifest's beta applies to ratio ensembles against the reference; this ensemble's members "
+                        + "are weighted equally";
+                if (!warnings.contains(w)) warnings.add(w);
+            }
+        }
+
+        // ------------------------------------------------------------ expectation-based member weights
+
+        /**
+         * For each sample whose ensemble sets β: fits the member weights on each unbinned region's
+         * reference events (the ratios renormalised to the region as the likelihood uses them)
+         * and aggregates the members' rows of the data and reference events there. A sample given
+         * by ensemble and Yield alone has no region fraction of its own, so its weights are fitted
+         * once on every reference event and hold in every region.
+         */
+        void weighMembers(Passes ps) {
+            int every = regions.size();
+            double[] scales = new double[ps.references.size()];
+            for (int k = 0; k < scales.length; k++) scales[k] = ps.scales.getOrDefault(cfg.referenceSamples().get(k).name(), 1.0);
+            for (MemberWeighting.Spec spec : weighted) {
+                Sample s = basis.stream().filter(b -> b.name().equals(spec.sample())).findFirst().orElseThrow();
+                double[] global = null;
+                if (ps.referenceAll || s.withoutEvents()) {
+                    boolean gathered = ps.referenceAll;
+                    int at = gathered ? every : firstUnfiltered();
+                    if (at >= 0) {
+                        global = fitAndRecord(spec, ps, at, scales, 0, gathered ? "(every reference event)" : regions.get(at).name());
+                    }
+                    if (gathered) {
+                        for (List<EventPass.Gathered> g : ps.references) {
+                            MemberWeighting.aggregate(spec, g.get(every), global == null ? MemberWeighting.committee(spec.members().size()) : global);
+                        }
+                    }
+                }
+                for (int r = 0; r < regions.size(); r++) {
+                    if (regions.get(r).type() != RegionType.UNBINNED) continue;
+                    double[] w;
+                    if (s.withoutEvents()) {
+                        w = global;
+                    } else {
+                        double fRef = refSumRaw(ps, r) / ps.referenceTotal;
+                        double fSample = yields(ps, s, r)[1] / ps.sampleTotals.get(s.name());
+                        double shift = fSample > 0 && fRef > 0 && Double.isFinite(fRef / fSample) ? Math.log(fRef / fSample) : 0;
+                        w = fitAndRecord(spec, ps, r, scales, shift, regions.get(r).name());
+                    }
+                    if (w == null) w = MemberWeighting.committee(spec.members().size());
+                    if (ps.data != null) MemberWeighting.aggregate(spec, ps.data.get(r), w);
+                    for (List<EventPass.Gathered> g : ps.references) MemberWeighting.aggregate(spec, g.get(r), w);
+                }
+            }
+        }
+
+        /** The first unbinned region without a filter (its reference events are all of them), or −1. */
+        private int firstUnfiltered() {
+            for (int r = 0; r < regions.size(); r++) {
+                if (regions.get(r).type() == RegionType.UNBINNED && regions.get(r).filter() == null) return r;
+            }
+            return -1;
+        }
+
+        private double[] fitAndRecord(MemberWeighting.Spec spec, Passes ps, int r, double[] scales, double shift, String region) {
+            List<EventPass.Gathered> refs = new ArrayList<>();
+            for (List<EventPass.Gathered> g : ps.references) refs.add(g.get(r));
+            MemberWeighting.Fit fit = MemberWeighting.fit(spec, refs, scales, shift);
+            if (fit == null) return null;
+            memberWeights.add(new BuildResult.MemberWeights(spec.sample(), region, spec.folder().toString(), spec.beta(),
+                    String.valueOf(spec.aggregation() == null ? org.ratiofit.ratio.EnsembleManifest.Aggregation.MEAN_RATIO : spec.aggregation())
+                            .toLowerCase(java.util.Locale.ROOT),
+                    spec.members(), fit.deviations(), fit.weights(), fit.events()));
+            return fit.weights();
         }
 
         // ------------------------------------------------------------ the passes over the events
@@ -678,7 +784,7 @@ public final class WorkspaceBuilder {
             for (List<EventPass.Gathered> g : ps.references) nRef += g.get(r).events();
             double[] refW = new double[nRef];
             double[][][] refOut = new double[pool.size()][][];
-            for (int j = 0; j < refOut.length; j++) refOut[j] = new double[pool.jobs().get(j).outputs()][nRef];
+            for (int j = 0; j < refOut.length; j++) refOut[j] = new double[rows(j)][nRef];
             int at = 0;
             for (int k = 0; k < ps.references.size(); k++) {
                 EventPass.Gathered g = ps.references.get(k).get(r);
@@ -754,6 +860,12 @@ public final class WorkspaceBuilder {
             }
             ub.reference(new EventSet(nRef, refW, refColumns));
             ub.end();
+        }
+
+        /** Output rows of job {@code j} after {@link #weighMembers}: one for a member-rows job, aggregated by then. */
+        private int rows(int j) {
+            EnsemblePool.Job job = pool.jobs().get(j);
+            return job.memberRows() ? 1 : job.outputs();
         }
 
         private double[] logRatio(Sample s, double[][][] out, int n, double shift) {

@@ -47,6 +47,26 @@ final class ToyModels {
         return ensemble(folder, feature, new double[][] {{a, b, c}}, members, null);
     }
 
+    /**
+     * An ensemble whose member m computes ln r = a_m x² + b_m x + c_m ({@code abc[m]}), with the
+     * manifest's {@code beta} (null: none).
+     */
+    static Path distinctRatioEnsemble(Path folder, String feature, double[][] abc, Double beta) throws IOException {
+        Files.createDirectories(folder);
+        List<String> sidecars = new ArrayList<>();
+        for (int m = 0; m < abc.length; m++) {
+            Path dir = Files.createDirectories(folder.resolve("m" + m));
+            OnnxGraphBuilder.write(quadratic(feature, new double[][] {abc[m]}), dir.resolve("model.onnx"));
+            Sidecars.write(ModelSidecar.binary(folder.getFileName() + "_m" + m, "model.onnx", "input", List.of(feature),
+                    OutputConvention.LOG_RATIO, "num", "den"), dir.resolve("model.json"));
+            sidecars.add("m" + m + "/model.json");
+        }
+        EnsembleManifest mf = EnsembleManifest.of(folder.getFileName().toString(), sidecars, EnsembleManifest.Aggregation.MEAN_RATIO);
+        Ensemble.writeManifest(new EnsembleManifest(mf.format(), mf.formatVersion(), mf.name(), mf.members(), mf.aggregation(), beta),
+                folder.resolve(EnsembleManifest.FILE_NAME));
+        return folder;
+    }
+
     /** An ensemble of {@code members} identical local-score models, one output per monomial (the polynomial coefficients Δ_A(x)). */
     static Path polynomialEnsemble(Path folder, String feature, double[][] abc, List<String> monomialNames, int members) throws IOException {
         return ensemble(folder, feature, abc, members, monomialNames);
