@@ -83,6 +83,23 @@ public final class BuildCommand implements Callable<Integer> {
             }
         }
         out.table(List.of("region", "type", "data events", "observed", "reference events", "sample", "yield", "down/up yields"), rows);
+        if (!r.memberWeights().isEmpty()) {
+            List<List<String>> mw = new ArrayList<>();
+            for (BuildResult.MemberWeights m : r.memberWeights()) {
+                StringBuilder dev = new StringBuilder(), w = new StringBuilder();
+                for (int i = 0; i < m.weights().length; i++) {
+                    if (i > 0) {
+                        dev.append(' ');
+                        w.append(' ');
+                    }
+                    dev.append(String.format(java.util.Locale.ROOT, "%+.4f", m.deviations()[i]));
+                    w.append(String.format(java.util.Locale.ROOT, "%.3f", m.weights()[i]));
+                }
+                mw.add(List.of(m.sample(), m.region(), Output.num(m.beta()), Long.toString(m.referenceEvents()), dev.toString(), w.toString()));
+            }
+            out.paragraph("Ensemble member weights from the manifests' beta (E_i: each member's closure on the region's reference events):");
+            out.table(List.of("sample", "region", "beta", "reference events", "E_i", "weights"), mw);
+        }
         BuildResult.Timings t = r.timings();
         out.paragraph(String.format(java.util.Locale.ROOT,
                 "%d ensembles, %d evaluations; %.2f s in all (checks %.2f s, events %.2f s, writing %.2f s); %.2f thread-seconds in"

@@ -127,6 +127,31 @@ class BuildCommandTest {
         assertEquals(0, fit.code(), fit::toString);
     }
 
+    /** A manifest's beta: the build prints each region's member closure and weights, and build.json lists them. */
+    @Test
+    void manifestBetaIsReportedInTextAndJson() throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("models/S_beta/m0"));
+        Files.copy(tmp.resolve("models/S_vs_B/m0/model.onnx"), folder.resolve("model.onnx"));
+        Files.copy(tmp.resolve("models/S_vs_B/m0/model.json"), folder.resolve("model.json"));
+        EnsembleManifest mf = EnsembleManifest.of("S_beta", List.of("m0/model.json"), EnsembleManifest.Aggregation.MEAN_RATIO);
+        Ensemble.writeManifest(new EnsembleManifest(mf.format(), mf.formatVersion(), mf.name(), mf.members(), mf.aggregation(), 2.0),
+                tmp.resolve("models/S_beta/ensemble.json"));
+        Path cfg = tmp.resolve("fit-beta.yml");
+        Files.writeString(cfg, YAML.replace("Ensemble: models/S_vs_B", "Ensemble: models/S_beta"));
+        ToyWorkspace.Run text = ToyWorkspace.run("build", cfg.toString(), "-o", tmp.resolve("ws-beta").toString());
+        assertEquals(0, text.code(), text::toString);
+        assertTrue(text.out().contains("member weights") && text.out().contains("1.000"), text.out());
+        ToyWorkspace.Run json = ToyWorkspace.run("build", cfg.toString(), "-o", tmp.resolve("ws-beta-json").toString(), "--json");
+        assertEquals(0, json.code(), json::toString);
+        JsonNode mw = new ObjectMapper().readTree(json.out()).path("build").path("memberWeights");
+        assertEquals(1, mw.size(), json.out());
+        assertEquals("SR", mw.get(0).path("region").asText());
+        assertEquals(2.0, mw.get(0).path("beta").asDouble());
+        assertEquals(1.0, mw.get(0).path("weights").get(0).asDouble(), 1e-15);
+        // the exact ratio closes on the region's reference events to their Monte-Carlo error (2000 events)
+        assertTrue(Math.abs(mw.get(0).path("deviations").get(0).asDouble()) < 0.1, json.out());
+    }
+
     static void oneLine(ToyWorkspace.Run r, int code, String... fragments) {
         BadInputTest.oneLine(r, code, fragments);
     }
