@@ -100,6 +100,13 @@ public final class HypoTests {
             throw new IllegalArgumentException("signal strength " + mu + " lies outside the bounds of '" + s.name()
                     + "' [" + s.lower() + ", " + s.upper() + "]");
         }
+        // the nuisance parameters predicted along the free fit's covariance, with the conditional covariance as metric
+        ConditionalStart.Start predicted = ConditionalStart.of(from.parameters(), from, from.values(), new int[] {p}, new double[] {mu});
+        try {
+            return migrad.minimise(model, predicted.parameters(), predicted.covariance());
+        } catch (org.ratiofit.samplers.fit.NonFiniteStartException e) {
+            // not finite at the prediction: from the free fit's values
+        }
         specs.set(p, new ParameterSpec(s.name(), mu, s.step(), s.lower(), s.upper(), true));
         return migrad.minimise(model, specs, from.covariance());
     }
@@ -155,6 +162,13 @@ public final class HypoTests {
         public double qAsimov(TestStatistic ts, double mu) {
             return qAsimovMemo.computeIfAbsent(ts + "@" + Double.doubleToLongBits(mu), k -> statistic(asimov, asimovFree, ts, mu));
         }
+
+        /** The observed statistic at mu, computed once per statistic and mu (a root find revisits its last points). */
+        private final java.util.Map<String, Double> qObservedMemo = new java.util.concurrent.ConcurrentHashMap<>();
+
+        public double qObserved(TestStatistic ts, double mu) {
+            return qObservedMemo.computeIfAbsent(ts + "@" + Double.doubleToLongBits(mu), k -> statistic(model, free, ts, mu));
+        }
     }
 
     public Context context(StatisticalModel model) {
@@ -167,7 +181,7 @@ public final class HypoTests {
     }
 
     public HypoTestResult test(Context c, TestStatistic ts, double mu) {
-        double q = statistic(c.model, c.free, ts, mu);
+        double q = c.qObserved(ts, mu);
         double qA = c.qAsimov(ts, mu);
         double[] exp = new double[5];
         for (int k = -2; k <= 2; k++) {
@@ -187,7 +201,7 @@ public final class HypoTests {
         }
         Context c = context(model);
         double alpha = 1 - cl;
-        double observed = solve(mu -> Asymptotics.cls(ts, statistic(c.model, c.free, ts, mu), c.qAsimov(ts, mu)) - alpha,
+        double observed = solve(mu -> Asymptotics.cls(ts, c.qObserved(ts, mu), c.qAsimov(ts, mu)) - alpha,
                 muMax, model);
         double[] expected = new double[5];
         for (int k = -2; k <= 2; k++) {

@@ -157,6 +157,22 @@ public final class ProfileScan {
 
     private FitResult conditionalFit(Objective objective, FitResult best, int[] fixedIdx, double[] fixedVal,
                                      double[] start, boolean freezeOthers) {
+        if (!freezeOthers) {
+            for (int k = 0; k < fixedIdx.length; k++) {
+                ParameterSpec p = best.parameters().get(fixedIdx[k]);
+                if (fixedVal[k] < p.lower() || fixedVal[k] > p.upper()) {
+                    throw new IllegalArgumentException("scan value " + fixedVal[k] + " of '" + p.name() + "' lies outside its bounds ["
+                            + p.lower() + ", " + p.upper() + "]");
+                }
+            }
+            // the other parameters predicted along the best fit's covariance, with the conditional covariance as metric
+            ConditionalStart.Start predicted = ConditionalStart.of(best.parameters(), best, start, fixedIdx, fixedVal);
+            try {
+                return migrad.minimise(objective, predicted.parameters(), predicted.covariance());
+            } catch (NonFiniteStartException e) {
+                // not finite at the prediction: from the unpredicted start below
+            }
+        }
         List<ParameterSpec> specs = new ArrayList<>(best.parameters());
         for (int i = 0; i < specs.size(); i++) {
             ParameterSpec p = specs.get(i);
