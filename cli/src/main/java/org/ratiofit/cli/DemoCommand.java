@@ -92,8 +92,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--fast", description = "A smaller run: fewer training events, members and epochs, shorter scan and chains.")
     boolean fast;
 
-    @Option(names = "--json", description = "Write the results as one JSON object on standard output instead of tables.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption.Results jsonOption;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -126,6 +126,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
+        boolean json = jsonOption.json;
         long t0 = System.nanoTime();
         TrainCommand.quietDjlLog();
         Sizes z = fast
