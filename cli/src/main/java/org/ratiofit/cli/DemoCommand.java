@@ -20,14 +20,10 @@ import org.ratiofit.ratio.training.TrainingHistory;
 import org.ratiofit.ratio.training.TrainingRecords;
 import org.ratiofit.samplers.fit.ConfidenceLevel;
 import org.ratiofit.samplers.fit.FitResult;
-import org.ratiofit.samplers.fit.Hesse;
 import org.ratiofit.samplers.fit.Migrad;
-import org.ratiofit.samplers.fit.Minos;
 import org.ratiofit.samplers.fit.MinosError;
 import org.ratiofit.samplers.nuts.NutsResult;
-import org.ratiofit.samplers.nuts.NutsSampler;
 import org.ratiofit.samplers.nuts.NutsSettings;
-import org.ratiofit.samplers.nuts.PosteriorDensity;
 import org.ratiofit.samplers.nuts.Prior;
 import org.ratiofit.samplers.profile.ProfileScan;
 import org.ratiofit.samplers.profile.Scan1D;
@@ -35,7 +31,6 @@ import org.ratiofit.validation.report.Histogram;
 import org.ratiofit.validation.report.Plots;
 import org.ratiofit.validation.report.RunReport;
 import org.ratiofit.validation.toys.GaussianOnExponential;
-import org.ratiofit.workspace.train.ConfigTraining;
 import org.ratiofit.workspace.train.TrainingReport;
 import org.ratiofit.workspace.train.TrainingSettings;
 import picocli.CommandLine;
@@ -46,7 +41,10 @@ import picocli.CommandLine.Option;
  * The built-in end-to-end example: the Gaussian-on-exponential toy from events to a fit, a
  * profile scan and a posterior, through the same steps a user takes (event files, a YAML fit
  * configuration, {@code train}, {@code build}, fit), each result compared with the toy's exact
- * answer.
+ * answer. Train, build, fit and MINOS, scan and NUTS run through the step methods of
+ * {@link TrainCommand}, {@link BuildCommand}, {@link FitCommand}, {@link ScanCommand} and
+ * {@link SampleCommand} with their default settings ({@link MinimiserOptions#defaults()}), so the
+ * demo computes what those commands print for its workspace.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Run the built-in end-to-end example and compare it with the exact answers.",
@@ -157,10 +155,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         step("train the ratio ensembles (" + z.members() + " members, up to " + z.epochs() + " epochs each)");
         TrainingSettings ts = TrainingSettings.fromConfigFile(config, TrainingSettings.defaults()).withSeed(seed);
-        TrainingReport training;
-        try (Progress p = Progress.start(!json, "training", 3L * z.members() * z.epochs())) {
-            training = ConfigTraining.train(config, ts, true, TrainCommand.listener(p, ts, lines));
-        }
+        TrainingReport training = TrainCommand.train(config, ts, true, !json, lines);
         for (TrainingReport.EnsembleResult e : training.ensembles()) {
             say("  %-24s %s against %s: normalisation sum_B w r = %.4f +- %.4f", e.name(), e.numerator(), e.denominator(),
                     e.normalisation().value(), e.normalisation().error());
@@ -169,44 +164,29 @@ public final class DemoCommand implements Callable<Integer> {
 
         step("build the workspace " + dir.resolve("workspace"));
         Path wsDir = dir.resolve("workspace");
-        org.ratiofit.workspace.build.BuildResult built;
-        try (Progress p = Progress.start(!json, "build", -1)) {
-            built = org.ratiofit.workspace.build.WorkspaceBuilder.build(config, wsDir,
-                    org.ratiofit.workspace.build.BuildOptions.defaults().withOverwrite(true)
-                            .withProgress((done, total) -> p.stepTo(done)));
-        }
+        org.ratiofit.workspace.build.BuildResult built = BuildCommand.build(config, wsDir, 0, 0, true, !json);
         result.put("build", built);
 
         Model model = org.ratiofit.likelihood.workspace.WorkspaceReader.readModel(wsDir);
         int mu = model.parameterNames().indexOf("mu");
         step("fit mu: MIGRAD, HESSE, MINOS");
-        Migrad migrad = Migrad.defaults();
-        FitResult fit = Hesse.compute(model, migrad.minimise(model), 1, true);
-        MinosError minos = new Minos(migrad.toBuilder().tolerance(0.01).build(), 1e-4, 0)
-                .error(model, fit, "mu", ConfidenceLevel.sigma(1));
+        // the steps and settings of ratiofit fit --minos mu, scan and sample without options
+        Migrad migrad = MinimiserOptions.defaults();
+        FitResult fit = FitCommand.fit(model, new FitLog(migrad), migrad.strategy()).hesse();
+        MinosError minos = FitCommand.minos(model, migrad, fit, List.of("mu"), ConfidenceLevel.sigma(1), !json).get(0);
         say("  mu = %.4f +- %.4f (HESSE), MINOS %+.4f %+.4f", fit.values()[mu], fit.errors()[mu], minos.lower(), minos.upper());
 
         Exact exact = Exact.of(TOY, data);
         step("scan q(mu), profiled and stat-only");
-        double[] grid = ProfileScan.grid(fit.values()[mu] - 3 * fit.errors()[mu], fit.values()[mu] + 3 * fit.errors()[mu],
-                z.scanPoints());
-        Scan1D prof;
-        Scan1D stat;
-        try (Progress p = Progress.start(!json, "scan mu", 2L * grid.length)) {
-            ProfileScan scanner = new ProfileScan(migrad.toBuilder().tolerance(0.01).build(), p::stepTo);
-            prof = scanner.scan(model, fit, "mu", grid, false);
-            p.nextStage();
-            stat = scanner.scan(model, fit, "mu", grid, true);
-        }
+        double[] grid = ScanCommand.defaultGrid(model, fit, mu, z.scanPoints());
+        ScanCommand.Scans scans = ScanCommand.scan1D(model, migrad, fit, "mu", grid, true, !json);
+        Scan1D prof = scans.profiled();
+        Scan1D stat = scans.statOnly();
 
         step("sample the posterior with NUTS (" + z.chains() + " chains, " + z.warmup() + " warm-up + " + z.draws() + " draws)");
         Map<String, Prior> priors = Map.of("mu", Prior.uniform(0, 10));
         NutsSettings ns = NutsSettings.defaults().chains(z.chains()).warmup(z.warmup()).samples(z.draws()).seed(seed).quiet(true);
-        NutsResult nuts;
-        try (Progress p = Progress.start(!json, "NUTS", (long) z.chains() * (z.warmup() + z.draws()))) {
-            Model from = model.withInitial(fit.values());
-            nuts = NutsSampler.sample(new PosteriorDensity(from, priors), ns, (done, all) -> p.stepTo(done));
-        }
+        NutsResult nuts = SampleCommand.sample(model, priors, ns, !json);
         double[] draws = nuts.pooled("mu");
 
         step("exact answers: profile likelihood and grid posterior of the analytic toy");
