@@ -3,15 +3,18 @@ package org.ratiofit.cli;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --json} switch of the commands whose only output choice it is (commands with a
- * report page and plots take {@link OutputOptions} instead). Two wordings, each shared verbatim
- * by its commands: {@link Results} and {@link Summary}.
+ * The {@code --json} switch, declared once per wording: {@link Results} (also the switch of
+ * {@link OutputOptions}, for the commands with a report page and plots) and {@link Summary}.
+ * Commands whose only output choice it is take one of them as a mixin.
  */
 final class JsonOption {
     private JsonOption() {}
 
-    /** {@code --json} of a command that computes results (demo, train). */
-    static final class Results {
+    /**
+     * {@code --json} of a command that computes results (demo, train; and, through
+     * {@link OutputOptions}, which extends it, every command with a report page).
+     */
+    static class Results {
         @Option(names = "--json", description = "Write the results as one JSON object on standard output instead of tables.")
         boolean json;
     }
