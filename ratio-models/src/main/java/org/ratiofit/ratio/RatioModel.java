@@ -60,7 +60,6 @@ public final class RatioModel implements AutoCloseable {
         }
     }
 
-
     /** Loads a model from its sidecar with default options. */
     public static RatioModel load(Path sidecar) {
         return load(sidecar, InferenceOptions.DEFAULT);
