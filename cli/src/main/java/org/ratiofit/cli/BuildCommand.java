@@ -49,6 +49,22 @@ public final class BuildCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * The build step of {@code ratiofit build} (and of the demo): the workspace of {@code config}
+     * written to {@code output}, with a progress bar by events on standard error when
+     * {@code progress}. {@code threads} and {@code chunkSize} 0: the builder's defaults.
+     */
+    static BuildResult build(Path config, Path output, int threads, int chunkSize, boolean overwrite, boolean progress)
+            throws IOException {
+        try (Progress p = Progress.start(progress, "build (events)", -1)) {
+            BuildOptions options = new BuildOptions(threads, chunkSize, (done, total) -> {
+                p.maxHint(total);
+                p.stepTo(done);
+            }, overwrite);
+            return WorkspaceBuilder.build(config, output, options);
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
@@ -58,14 +74,7 @@ public final class BuildCommand implements Callable<Integer> {
         if (chunkSize != null && (chunkSize < 1 || chunkSize > (1 << 26))) {
             throw new CommandLine.ParameterException(cl, "--chunk-size must be 1 ... 67108864 events, got " + chunkSize);
         }
-        BuildResult r;
-        try (Progress progress = Progress.start(!json, "build (events)", -1)) {
-            BuildOptions options = new BuildOptions(threads == null ? 0 : threads, chunkSize == null ? 0 : chunkSize, (done, total) -> {
-                progress.maxHint(total);
-                progress.stepTo(done);
-            }, overwrite);
-            r = WorkspaceBuilder.build(config, output, options);
-        }
+        BuildResult r = build(config, output, threads == null ? 0 : threads, chunkSize == null ? 0 : chunkSize, overwrite, !json);
         OutputOptions oo = new OutputOptions();
         oo.json = json;
         Output out = new Output(cl.getOut(), oo, "ratiofit build " + config);

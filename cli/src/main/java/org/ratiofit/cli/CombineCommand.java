@@ -107,8 +107,8 @@ public final class CombineCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace OUT if it is a workspace ratiofit wrote (only once the new one is complete).")
     boolean overwrite;
 
-    @Option(names = "--json", description = "Write the summary as one JSON object on standard output instead of tables.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption.Summary json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -228,9 +228,7 @@ public final class CombineCommand implements Callable<Integer> {
 
     private void report(CommandLine cl, Path target, List<Combination.Input> parts, List<Map<String, Object>> records,
             Combination.Result r) throws IOException {
-        OutputOptions oo = new OutputOptions();
-        oo.json = json;
-        Output out = new Output(cl.getOut(), oo, "ratiofit combine");
+        Output out = new Output(cl.getOut(), json.outputOptions(), "ratiofit combine");
         Workspace ws = r.workspace();
         out.paragraph("ratiofit combine: " + parts.size() + " inputs, " + ws.channels().size() + " channels, " + ws.parameters().size()
                 + " parameters (parameter of interest '" + poiName(ws) + "'); workspace written to " + target);

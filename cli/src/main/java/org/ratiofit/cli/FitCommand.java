@@ -88,19 +88,10 @@ public final class FitCommand implements Callable<Integer> {
                 return PointEvaluation.run(out, model, workspace.workspace, eval);
             }
             FitLog fits = new FitLog(migrad);
-            FitResult fit = fits.minimiser.minimise(model);
-            FitResult hesse = Hesse.compute(model, fit, minimiser.strategy, true);
-            List<MinosError> errors = new ArrayList<>();
-            if (!minosNames.isEmpty()) {
-                Minos m = new Minos(migrad.toBuilder().tolerance(0.01).build(), 1e-4, 0);
-                try (Progress p = Progress.start(!output.json, "MINOS", minosNames.size())) {
-                    for (String name : minosNames) {
-                        p.message(name);
-                        errors.add(m.error(model, hesse, name, level));
-                        p.step();
-                    }
-                }
-            }
+            Fitted fitted = fit(model, fits, minimiser.strategy);
+            FitResult fit = fitted.migrad();
+            FitResult hesse = fitted.hesse();
+            List<MinosError> errors = minos(model, migrad, hesse, minosNames, level, !output.json);
             report(out, model, fit, hesse, errors);
             fits.report(out);
             Map<String, Object> json = Output.result("fit", workspace.workspace);
@@ -154,6 +145,41 @@ public final class FitCommand implements Callable<Integer> {
         } finally {
             workspace.close();
         }
+    }
+
+    /** A fit: MIGRAD's result and HESSE's at its minimum (values, errors, covariance). */
+    record Fitted(FitResult migrad, FitResult hesse) {
+    }
+
+    /**
+     * The fit step of {@code ratiofit fit} (and of the demo): MIGRAD through the escalating
+     * minimiser of {@code fits}, then HESSE with {@code strategy}.
+     */
+    static Fitted fit(Model model, FitLog fits, int strategy) {
+        FitResult fit = fits.minimiser.minimise(model);
+        return new Fitted(fit, Hesse.compute(model, fit, strategy, true));
+    }
+
+    /**
+     * The MINOS step of {@code ratiofit fit --minos} (and of the demo): the errors of the named
+     * parameters at {@code level} from the HESSE result {@code hesse}, with a progress bar on
+     * standard error when {@code progress}.
+     */
+    static List<MinosError> minos(Model model, Migrad migrad, FitResult hesse, List<String> names, ConfidenceLevel level,
+            boolean progress) {
+        List<MinosError> errors = new ArrayList<>();
+        if (names.isEmpty()) {
+            return errors;
+        }
+        Minos m = new Minos(migrad.toBuilder().tolerance(0.01).build(), 1e-4, 0);
+        try (Progress p = Progress.start(progress, "MINOS", names.size())) {
+            for (String name : names) {
+                p.message(name);
+                errors.add(m.error(model, hesse, name, level));
+                p.step();
+            }
+        }
+        return errors;
     }
 
     private List<String> minosParameters(CommandLine cl, Model model) {

@@ -31,8 +31,8 @@ public final class InspectCommand implements Callable<Integer> {
     @CommandLine.Mixin
     PyhfOptions pyhf = new PyhfOptions();
 
-    @Option(names = "--json", description = "Write the summary as one JSON object on standard output instead of tables.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption.Summary json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -40,13 +40,11 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (PyhfOptions.isPyhf(workspace)) {
-            return PyhfInspect.run(spec.commandLine(), workspace, pyhf, json);
+            return PyhfInspect.run(spec.commandLine(), workspace, pyhf, json.json);
         }
         pyhf.refuseForDirectory(spec.commandLine(), workspace);
         WorkspaceSummary s = WorkspaceInspector.inspect(workspace);
-        OutputOptions oo = new OutputOptions();
-        oo.json = json;
-        Output out = new Output(spec.commandLine().getOut(), oo, "ratiofit inspect " + workspace);
+        Output out = new Output(spec.commandLine().getOut(), json.outputOptions(), "ratiofit inspect " + workspace);
         out.paragraph("ratiofit inspect " + s.workspace() + " (workspace format " + s.workspaceFormat() + ")");
         out.heading("Parameters");
         List<List<String>> rows = new ArrayList<>();

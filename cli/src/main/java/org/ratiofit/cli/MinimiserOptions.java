@@ -13,7 +13,10 @@ public final class MinimiserOptions {
      */
     static final double DEFAULT_TOLERANCE = 0.01;
 
-    @Option(names = "--strategy", paramLabel = "0|1|2", defaultValue = "1",
+    /** Minuit's strategy unless --strategy is given. */
+    static final String DEFAULT_STRATEGY = "1";
+
+    @Option(names = "--strategy", paramLabel = "0|1|2", defaultValue = DEFAULT_STRATEGY,
             description = "Minuit strategy: 0 fewest calls, 1 default, 2 most careful (HESSE at start and end). Default: ${DEFAULT-VALUE}.")
     int strategy;
 
@@ -21,6 +24,11 @@ public final class MinimiserOptions {
             description = "MIGRAD stops when EDM < 0.002 * TOL * errorDef. Default: 0.01 for every command, so that "
                     + "fit, scan, limit and significance give the same best fit.")
     Double tolerance;
+
+    /** MIGRAD as the commands run it without --strategy and --tolerance (the demo's too). */
+    static Migrad defaults() {
+        return Migrad.builder().strategy(Integer.parseInt(DEFAULT_STRATEGY)).tolerance(DEFAULT_TOLERANCE).build();
+    }
 
     Migrad migrad(CommandLine cl, double defaultTolerance) {
         if (strategy < 0 || strategy > 2) {

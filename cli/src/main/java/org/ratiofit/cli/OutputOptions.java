@@ -4,10 +4,9 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Where a command's results go: tables (default) or JSON on standard output, plots, a report page. */
-public final class OutputOptions {
+public final class OutputOptions extends JsonOption.Results {
 
-    @Option(names = "--json", description = "Write the results as one JSON object on standard output instead of tables.")
-    boolean json;
+    // --json: inherited from JsonOption.Results
 
     @Option(names = "--report", paramLabel = "DIR",
             description = "Write an HTML report (DIR/index.html) with the tables and plots of this run.")

@@ -105,14 +105,7 @@ public final class SampleCommand implements Callable<Integer> {
                 // before the sampling: an unusable --out folder fails now, not after all the work
                 OutputGuard.check("--out", out, OutputGuard.Kind.DRAWS, false, List.of(workspace.workspace));
             }
-            // Chains start near the mode: a MIGRAD fit is cheap next to the sampling.
-            FitResult start = org.ratiofit.samplers.fit.Migrad.defaults().minimise(model);
-            Model from = model.withInitial(start.values());
-            NutsResult r;
-            long total = (long) chains * (warmup + draws);
-            try (Progress p = Progress.start(!output.json, "NUTS " + chains + " chains", total)) {
-                r = NutsSampler.sample(new PosteriorDensity(from, pr), settings, (done, all) -> p.stepTo(done));
-            }
+            NutsResult r = sample(model, pr, settings, !output.json);
             List<Path> csv = List.of();
             IOException writeFailure = null;
             if (out != null) {
@@ -142,6 +135,20 @@ public final class SampleCommand implements Callable<Integer> {
             return s.warnings().isEmpty() ? 0 : 3;
         } finally {
             workspace.close();
+        }
+    }
+
+    /**
+     * The sampling step of {@code ratiofit sample} (and of the demo): NUTS chains started at a
+     * MIGRAD fit's minimum (cheap next to the sampling), with a progress bar on standard error
+     * when {@code progress}.
+     */
+    static NutsResult sample(Model model, Map<String, Prior> priors, NutsSettings settings, boolean progress) {
+        FitResult start = org.ratiofit.samplers.fit.Migrad.defaults().minimise(model);
+        Model from = model.withInitial(start.values());
+        long total = (long) settings.getChains() * (settings.getWarmup() + settings.getSamples());
+        try (Progress p = Progress.start(progress, "NUTS " + settings.getChains() + " chains", total)) {
+            return NutsSampler.sample(new PosteriorDensity(from, priors), settings, (done, all) -> p.stepTo(done));
         }
     }
 

@@ -148,31 +148,52 @@ public final class ScanCommand implements Callable<Integer> {
 
     private static double[] grid(CommandLine cl, Model model, FitResult best, int i, Range r, int n, String option) {
         ParameterSpec p = model.parameters().get(i);
-        Range use = r;
-        if (use == null) {
-            double e = best.errors()[i] > 0 && Double.isFinite(best.errors()[i]) ? best.errors()[i] : p.step();
-            double lo = Math.max(p.lower(), best.values()[i] - 3 * e);
-            double hi = Math.min(p.upper(), best.values()[i] + 3 * e);
-            use = new Range(lo, hi);
-        } else if (use.from() < p.lower() || use.to() > p.upper()) {
-            throw new CommandLine.ParameterException(cl, option + " " + use.from() + ":" + use.to() + " leaves the bounds of '"
+        if (r == null) {
+            return defaultGrid(model, best, i, n);
+        }
+        if (r.from() < p.lower() || r.to() > p.upper()) {
+            throw new CommandLine.ParameterException(cl, option + " " + r.from() + ":" + r.to() + " leaves the bounds of '"
                     + p.name() + "' [" + p.lower() + ", " + p.upper() + "]");
         }
-        return use.grid(n);
+        return r.grid(n);
+    }
+
+    /** The scan's grid without --range: n points over the best fit +- 3 HESSE errors, inside the parameter's bounds. */
+    static double[] defaultGrid(Model model, FitResult best, int i, int n) {
+        ParameterSpec p = model.parameters().get(i);
+        double e = best.errors()[i] > 0 && Double.isFinite(best.errors()[i]) ? best.errors()[i] : p.step();
+        double lo = Math.max(p.lower(), best.values()[i] - 3 * e);
+        double hi = Math.min(p.upper(), best.values()[i] + 3 * e);
+        return new Range(lo, hi).grid(n);
+    }
+
+    /** A 1-D profile scan: q profiled, and with the nuisance parameters held at the best fit (null unless asked). */
+    record Scans(Scan1D profiled, Scan1D statOnly) {
+    }
+
+    /**
+     * The 1-D scan step of {@code ratiofit scan} (and of the demo): q(x) over {@code grid},
+     * profiled and, when {@code statOnly}, stat-only, with a progress bar on standard error when
+     * {@code progress}.
+     */
+    static Scans scan1D(Model model, Migrad migrad, FitResult best, String x, double[] grid, boolean statOnly, boolean progress) {
+        Scan1D prof;
+        Scan1D stat = null;
+        try (Progress p = Progress.start(progress, "scan " + x, (statOnly ? 2L : 1L) * grid.length)) {
+            ProfileScan scanner = new ProfileScan(migrad, p::stepTo);
+            prof = scanner.scan(model, best, x, grid, false);
+            if (statOnly) {
+                p.nextStage();
+                stat = scanner.scan(model, best, x, grid, true);
+            }
+        }
+        return new Scans(prof, stat);
     }
 
     private int scan1(Output out, Model model, Migrad migrad, FitResult best, String x, double[] gx) throws IOException {
-        boolean statOnly = !noStatOnly;
-        Scan1D prof;
-        Scan1D stat = null;
-        try (Progress p = Progress.start(!output.json, "scan " + x, (statOnly ? 2L : 1L) * gx.length)) {
-            ProfileScan scanner = new ProfileScan(migrad, p::stepTo);
-            prof = scanner.scan(model, best, x, gx, false);
-            if (statOnly) {
-                p.nextStage();
-                stat = scanner.scan(model, best, x, gx, true);
-            }
-        }
+        Scans scans = scan1D(model, migrad, best, x, gx, !noStatOnly, !output.json);
+        Scan1D prof = scans.profiled();
+        Scan1D stat = scans.statOnly();
         int ix = best.indexOf(x);
         out.paragraph("ratiofit scan " + workspace.workspace + ": profile of " + x + " over [" + Output.plain(gx[0]) + ", "
                 + Output.plain(gx[gx.length - 1]) + "], " + gx.length + " points; best fit " + x + " = "

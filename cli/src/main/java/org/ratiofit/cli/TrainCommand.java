@@ -65,8 +65,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace ensemble folders that exist (default: refuse before training).")
     boolean overwrite;
 
-    @Option(names = "--json", description = "Write the results as one JSON object on standard output instead of tables.")
-    boolean json;
+    @CommandLine.Mixin
+    JsonOption.Results jsonOption;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -81,15 +81,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
+        boolean json = jsonOption.json;
         quietDjlLog();
         TrainingSettings s = settings(cl, config);
         PrintWriter out = cl.getOut();
-        ConfigTraining.Plan plan = ConfigTraining.plan(config);
-        long totalEpochs = (long) plan.jobs().size() * s.members() * s.epochs();
-        TrainingReport r;
-        try (Progress p = Progress.start(!json, "training", totalEpochs)) {
-            r = ConfigTraining.train(config, s, overwrite, listener(p, s, json ? null : out));
-        }
+        TrainingReport r = train(config, s, overwrite, !json, json ? null : out);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("formatVersion", Output.FORMAT_VERSION);
@@ -101,6 +97,20 @@ public final class TrainCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * The train step of {@code ratiofit train} (and of the demo): every ensemble of the
+     * configuration, with a progress bar by epochs on standard error when {@code progress} and the
+     * per-member lines on {@code lines} (null: none).
+     */
+    static TrainingReport train(Path config, TrainingSettings s, boolean overwrite, boolean progress, PrintWriter lines)
+            throws java.io.IOException {
+        ConfigTraining.Plan plan = ConfigTraining.plan(config);
+        long totalEpochs = (long) plan.jobs().size() * s.members() * s.epochs();
+        try (Progress p = Progress.start(progress, "training", totalEpochs)) {
+            return ConfigTraining.train(config, s, overwrite, listener(p, s, lines));
+        }
     }
 
     /** The configuration's Training block with the command-line options on top. */

@@ -336,7 +336,7 @@ public final class Ensemble implements AutoCloseable {
             long[][] clip = new long[m][2];
             Sums sums = memberCovariance ? new Sums(m) : null;
             ChunkWork work = new ChunkWork(m, Math.min(n, first.options().chunkRows()));
-            RatioModel.runPipelined(members, columns, theta, n, (start, rows, outs) -> {
+            InferencePipeline.run(members, columns, theta, n, (start, rows, outs) -> {
                 boolean ratios = true;
                 for (int i = 0; i < m; i++) {
                     ratios &= members.get(i).convertBinary(outs[i], lr[i], start, rows, clip[i], work.staging, work.ratio[i]);
