@@ -39,7 +39,7 @@ import org.ratiofit.validation.toys.ToyWorkspaces;
  * measures the background normalisation α_bkg.
  *
  * <ol>
- *   <li>The signal region: the demo's Gaussian-on-exponential toy (window [110, 140], 50 signal and
+ *   <li>The signal region: the demo's Gaussian-on-exponential toy (in the narrower window [110, 140], 50 signal and
  *       1000 background events at μ = 1) as a workspace of exact per-event log-ratios (no
  *       training): signal × μ, the peak shift α_shift, the background yield κ^α_bkg (κ = 1.1).</li>
  *   <li>The control region: a 3-bin pyhf JSON workspace (channel {@code CR}), background

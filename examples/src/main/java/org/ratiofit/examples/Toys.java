@@ -13,7 +13,7 @@ import org.ratiofit.validation.toys.GaussianOnExponential;
 /** What the examples share: the demo's toy, CSV writing, and the toy's exact −ln L with parameters held fixed. */
 final class Toys {
 
-    /** The Gaussian-on-exponential toy of {@code ratiofit demo}: peak 125 ± 2 on [110, 140], 50 signal and 1000 background events. */
+    /** The Gaussian-on-exponential toy of {@code ratiofit demo} in the narrower window [110, 140]: peak 125 ± 2, 50 signal and 1000 background events. */
     static final GaussianOnExponential TOY = new GaussianOnExponential(
             new GaussianOnExponential.Config(110, 140, 125, 2, 0.05, 50, 1000, 0.5, 1.1));
 
