@@ -30,6 +30,44 @@ class DdmTest {
     }
 
     /**
+     * The SBC machinery with the exact likelihood on a few replicates: ranks in 0..L, one count per
+     * replicate, the same histogram for 1 and 2 threads (each replicate seeded by its index), plots.
+     */
+    @Test
+    void sbcRanksAreDeterministicForAnyThreadCount() throws Exception {
+        DdmSbc.Result one = DdmSbc.run(6, 40, 19, 2, 150, 4, 9, 1, null, dir.resolve("t1"), true);
+        DdmSbc.Result two = DdmSbc.run(6, 40, 19, 2, 150, 4, 9, 2, null, dir.resolve("t2"), true);
+        assertEquals(4, one.ranks().size());
+        for (int j = 0; j < 4; j++) {
+            assertEquals(6, java.util.Arrays.stream(one.ranks().get(j).counts()).sum());
+            assertTrue(java.util.Arrays.equals(one.ranks().get(j).counts(), two.ranks().get(j).counts()), Ddm.PARAMS.get(j));
+        }
+        assertEquals(0, one.failed());
+        assertTrue(Files.size(dir.resolve("t1/sbc-v.png")) > 1000);
+        assertTrue(Files.readString(dir.resolve("t1/sbc.json")).contains("\"likelihood\" : \"exact\""));
+    }
+
+    /** A prior draw lies within the simulator's bounds, and the prior's mean is near its centre. */
+    @Test
+    void priorDrawsStayInsideTheBox() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
+        double[] mean = new double[4];
+        int n = 4000;
+        for (int i = 0; i < n; i++) {
+            double[] th = DdmSbc.priorDraw(rng);
+            for (int j = 0; j < 4; j++) {
+                assertTrue(th[j] > org.ratiofit.validation.ddm.DdmSimulator.LOWER[j] && th[j] < org.ratiofit.validation.ddm.DdmSimulator.UPPER[j]);
+                mean[j] += th[j] / n;
+            }
+        }
+        // v ~ N(0.5, 1), a ~ N(1.5, 0.5), z ~ N(0.5, 0.1) barely truncated: means near the centres; t ~ N(0.3, 0.2) cut at 0 moves up
+        assertEquals(0.5, mean[0], 0.06);
+        assertEquals(1.5, mean[1], 0.03);
+        assertEquals(0.5, mean[2], 0.01);
+        assertTrue(mean[3] > 0.3 && mean[3] < 0.4, "t mean " + mean[3]);
+    }
+
+    /**
      * Trains a DDM NRE (fewer simulations than the committed model) and compares its NUTS
      * posterior with the exact one: means within 0.5 posterior sd, sds within 35%.
      */
