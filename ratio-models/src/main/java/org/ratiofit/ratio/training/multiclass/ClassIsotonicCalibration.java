@@ -15,9 +15,10 @@ import org.ratiofit.ratio.training.calibration.Pava;
  * to 1 per class, go through weighted PAVA on l. In each pooled block the fitted probability is
  * p = W_c/(W_c + W_ref), so the block's ratio p/(1 − p) = W_c/W_ref is the ratio of the two
  * classes' weight in that range of l: the histogram estimate of p_c/p_ref with data-driven
- * monotone bins. The end blocks that hold only one class (ratio 0 or ∞) are pooled into their
- * neighbours, so that every block holds events of both classes and every calibrated ratio is
- * finite and positive. The map is written as the sidecar's {@link ModelSidecar.Isotonic} (knots
+ * monotone bins. Neighbouring blocks are then pooled (from the low end; which keeps the map
+ * monotone) until each holds at least {@value #MIN_EVENTS} events of each class (all of a class's
+ * events if it has fewer): every calibrated ratio is finite and positive, and none rests on a
+ * handful of events at the ends of the score, where plain PAVA gives ratios of 0 or ∞. The map is written as the sidecar's {@link ModelSidecar.Isotonic} (knots
  * in r = e^l at each block's first and last l, linear in r between blocks, constant beyond the
  * ends), evaluated by {@link Calibrator} exactly as inference does. On the holdout it already
  * gives Σ_ref w r_c = Σ_c w = 1 (each block contributes W_ref · W_c/W_ref); the ratios are then
@@ -25,6 +26,9 @@ import org.ratiofit.ratio.training.calibration.Pava;
  * that the per-class normalisation E_ref[r_c] = 1 holds after calibration as it did before.
  */
 public final class ClassIsotonicCalibration {
+    /** Events of each class (with non-zero weight) that every block of the map holds at least, unless the class has fewer. */
+    public static final int MIN_EVENTS = 20;
+
     private ClassIsotonicCalibration() {
     }
 
@@ -37,6 +41,15 @@ public final class ClassIsotonicCalibration {
      */
     public static ModelSidecar.Isotonic fit(double[] logRatios, boolean[] isClass, double[] weights, double[] refLogRatio,
             double[] refWeights) {
+        return fit(logRatios, isClass, weights, refLogRatio, refWeights, MIN_EVENTS);
+    }
+
+    /** As {@link #fit(double[], boolean[], double[], double[], double[])} with another least number of events per block. */
+    public static ModelSidecar.Isotonic fit(double[] logRatios, boolean[] isClass, double[] weights, double[] refLogRatio,
+            double[] refWeights, int minEvents) {
+        if (minEvents < 1) {
+            throw new IllegalArgumentException("isotonic calibration: at least one event per class and block, got " + minEvents);
+        }
         int n = logRatios.length;
         if (isClass.length != n || weights.length != n) {
             throw new IllegalArgumentException("log-ratios, labels and weights differ in length: " + n + ", " + isClass.length + ", "
@@ -65,40 +78,69 @@ public final class ClassIsotonicCalibration {
             w[i] = weights[i] / (isClass[i] ? wc : wr);
         }
         Pava.Fit f = Pava.fit(logRatios, y, w);
-        // the blocks: runs of equal fitted value, with their first and last l and class weights
-        List<double[]> blocks = new ArrayList<>(); // {lFirst, lLast, W_c, W_ref}
-        // class weights per distinct l (PAVA pools ties first, so recompute them here)
+        // the blocks: runs of equal fitted value, {lFirst, lLast, W_c, W_ref, N_c, N_ref} (PAVA pools ties in l first,
+        // so the class weights and counts per distinct l are summed here)
         java.util.Map<Double, double[]> byX = new java.util.HashMap<>();
+        int nc = 0;
+        int nr = 0;
         for (int i = 0; i < n; i++) {
-            double[] s = byX.computeIfAbsent(logRatios[i], k -> new double[2]);
-            s[isClass[i] ? 0 : 1] += w[i];
+            double[] s = byX.computeIfAbsent(logRatios[i], k -> new double[4]);
+            int side = isClass[i] ? 0 : 1;
+            s[side] += w[i];
+            if (w[i] > 0) {
+                s[2 + side]++;
+                if (isClass[i]) {
+                    nc++;
+                } else {
+                    nr++;
+                }
+            }
         }
+        List<double[]> pava = new ArrayList<>();
         for (int k = 0; k < f.x().length; k++) {
             double[] s = byX.get(f.x()[k]);
             if (k > 0 && f.y()[k] == f.y()[k - 1]) {
-                double[] b = blocks.get(blocks.size() - 1);
-                b[1] = f.x()[k];
-                b[2] += s[0];
-                b[3] += s[1];
+                add(pava.get(pava.size() - 1), new double[] {f.x()[k], f.x()[k], s[0], s[1], s[2], s[3]});
             } else {
-                blocks.add(new double[] {f.x()[k], f.x()[k], s[0], s[1]});
+                pava.add(new double[] {f.x()[k], f.x()[k], s[0], s[1], s[2], s[3]});
             }
         }
-        // pool the end blocks that hold one class only into their neighbours
-        while (blocks.size() > 1 && !(blocks.get(0)[2] > 0 && blocks.get(0)[3] > 0)) {
-            double[] b = blocks.remove(0);
-            double[] nb = blocks.get(0);
-            nb[0] = b[0];
-            nb[2] += b[2];
-            nb[3] += b[3];
+        // every block holds at least minEvents events of each class (or all of them): consecutive blocks are pooled
+        // from the low end, what is left at the top joins the last block (pooling neighbours keeps the map monotone)
+        int needC = Math.min(minEvents, nc);
+        int needR = Math.min(minEvents, nr);
+        List<double[]> blocks = new ArrayList<>();
+        double[] cur = null;
+        for (double[] b : pava) {
+            if (cur == null) {
+                cur = b.clone();
+            } else {
+                add(cur, b);
+            }
+            if (cur[4] >= needC && cur[5] >= needR) {
+                blocks.add(cur);
+                cur = null;
+            }
         }
-        while (blocks.size() > 1 && !(blocks.get(blocks.size() - 1)[2] > 0 && blocks.get(blocks.size() - 1)[3] > 0)) {
-            double[] b = blocks.remove(blocks.size() - 1);
-            double[] nb = blocks.get(blocks.size() - 1);
-            nb[1] = b[1];
-            nb[2] += b[2];
-            nb[3] += b[3];
+        if (cur != null) {
+            if (blocks.isEmpty()) {
+                blocks.add(cur);
+            } else {
+                add(blocks.get(blocks.size() - 1), cur);
+            }
         }
+        // rounding in the pooled means may leave two neighbours' ratios W_c/W_ref out of order: pool them
+        List<double[]> mono = new ArrayList<>();
+        for (double[] b : blocks) {
+            double[] c = b;
+            while (!mono.isEmpty() && mono.get(mono.size() - 1)[2] * c[3] > c[2] * mono.get(mono.size() - 1)[3]) {
+                double[] prev = mono.remove(mono.size() - 1);
+                add(prev, c);
+                c = prev;
+            }
+            mono.add(c);
+        }
+        blocks = mono;
         List<Double> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
         for (double[] b : blocks) {
@@ -136,6 +178,15 @@ public final class ClassIsotonicCalibration {
             ky[k] /= norm;
         }
         return new ModelSidecar.Isotonic(kx, ky);
+    }
+
+    /** Adds block b (to the right of a) into a. */
+    private static void add(double[] a, double[] b) {
+        a[0] = Math.min(a[0], b[0]);
+        a[1] = Math.max(a[1], b[1]);
+        for (int j = 2; j < 6; j++) {
+            a[j] += b[j];
+        }
     }
 
     /** E_ref[r_cal] = Σ w r_cal(l) / Σ w over the given events. */
