@@ -59,6 +59,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads (default 1: small networks train fastest single-threaded).")
     Integer threads;
 
+    @Option(names = "--multiclass-calibration", paramLabel = "KIND",
+            description = "Per-class calibration of shared multiclass ensembles, fitted on the holdout: none, temperature or isotonic (default none).")
+    String multiclassCalibration;
+
     @Option(names = "--no-diagnostics", description = "Skip the training diagnostics (loss curves, closure, calibration, normalisation).")
     boolean noDiagnostics;
 
@@ -118,6 +122,9 @@ public final class TrainCommand implements Callable<Integer> {
             if (seed != null) s = s.withSeed(seed);
             if (threads != null) s = s.withThreads(threads);
             if (noDiagnostics) s = s.withDiagnostics(false);
+            if (multiclassCalibration != null) {
+                s = s.withMulticlassCalibration(org.ratiofit.ratio.training.multiclass.ClassCalibration.parse(multiclassCalibration));
+            }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
