@@ -80,6 +80,19 @@ class TrainCommandTest {
         assertFalse(Files.exists(dir.resolve("models")));
     }
 
+    @Test
+    void multiclassCalibrationOptionIsCheckedAndReported() throws Exception {
+        Path c = config();
+        ToyWorkspace.Run bad = ToyWorkspace.run("train", c.toString(), "--multiclass-calibration", "platt");
+        assertEquals(2, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("unknown multiclass calibration 'platt'; expected none, temperature or isotonic"), bad.err());
+        assertFalse(Files.exists(dir.resolve("models")));
+        ToyWorkspace.Run r = ToyWorkspace.run("train", c.toString(), "--members", "1", "--epochs", "1", "--no-diagnostics",
+                "--multiclass-calibration", "isotonic", "--json");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("ISOTONIC", new ObjectMapper().readTree(r.out()).get("training").get("settings").get("multiclassCalibration").asText());
+    }
+
     private void write(String name, Random rng, int n, double mean) throws Exception {
         double[] x = new double[n];
         for (int i = 0; i < n; i++) {
