@@ -59,6 +59,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads (default 1: small networks train fastest single-threaded).")
     Integer threads;
 
+    @Option(names = "--multiclass-calibration", paramLabel = "KIND",
+            description = "Per-class calibration of shared multiclass ensembles, fitted on the holdout: none, temperature or isotonic (default none).")
+    String multiclassCalibration;
+
     @Option(names = "--no-diagnostics", description = "Skip the training diagnostics (loss curves, closure, calibration, normalisation).")
     boolean noDiagnostics;
 
@@ -128,6 +132,9 @@ public final class TrainCommand implements Callable<Integer> {
             if (seed != null) s = s.withSeed(seed);
             if (threads != null) s = s.withThreads(threads);
             if (noDiagnostics) s = s.withDiagnostics(false);
+            if (multiclassCalibration != null) {
+                s = s.withMulticlassCalibration(org.ratiofit.ratio.training.multiclass.ClassCalibration.parse(multiclassCalibration));
+            }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
@@ -186,9 +193,36 @@ public final class TrainCommand implements Callable<Integer> {
                     e.folder().toString()));
         }
         out.print(Tables.format(h, rows));
+        for (TrainingReport.EnsembleResult e : r.ensembles()) {
+            if (e.yieldFit() != null) {
+                printYieldFit(out, e.name(), e.yieldFit());
+            }
+        }
         for (TrainingReport.Skipped sk : r.skipped()) {
             out.println("not trained: " + sk.yamlPath() + " (" + sk.folder() + "): " + sk.reason());
         }
         out.println("loss 0.6931 (ln 2) means r = 1 everywhere; the normalisation sum should be 1 within its error.");
+    }
+
+    /** A PNN's inclusive yield fit: the coefficients, the splines and, per ν point, ln N(ν)/N(0), the residual and its pull. */
+    static void printYieldFit(PrintWriter out, String name, org.ratiofit.ratio.training.pnn.YieldFit.Result f) {
+        StringBuilder c = new StringBuilder();
+        for (int a = 0; a < f.monomials().size(); a++) {
+            boolean spline = false;
+            for (var sp : f.splines()) {
+                spline |= f.monomials().get(a).equals(sp.parameter()) || f.monomials().get(a).equals(sp.parameter() + "*" + sp.parameter());
+            }
+            c.append(a == 0 ? "" : ", ").append(f.monomials().get(a)).append(' ')
+                    .append(spline ? "(spline)" : Output.num4(f.coefficients()[a]) + " +- " + Output.num4(f.errors()[a]));
+        }
+        out.printf("yield fit of %s: ln N(nu)/N(0) = sum delta_A m_A(nu)%s; %s; chi2/ndf %s/%d%n", name,
+                f.splines().isEmpty() ? "" : " + cubic splines in " + f.splines().stream().map(sp -> sp.parameter()).toList(), c,
+                Output.num4(f.chi2()), f.ndf());
+        List<List<String>> rows = new ArrayList<>();
+        for (int p = 0; p < f.points().size(); p++) {
+            rows.add(List.of(java.util.Arrays.toString(f.points().get(p)), Output.num4(f.logRatios()[p]), Output.num4(f.residuals()[p]),
+                    Output.num4(f.pulls()[p])));
+        }
+        out.print(Tables.format(List.of("nu point", "ln N/N(0)", "residual", "pull"), rows));
     }
 }

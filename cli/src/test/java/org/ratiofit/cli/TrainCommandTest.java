@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,35 @@ class TrainCommandTest {
         assertEquals(2, zero.code(), zero.toString());
         assertTrue(zero.err().contains("members must be at least 1"), zero.err());
         assertFalse(Files.exists(dir.resolve("models")));
+    }
+
+    @Test
+    void multiclassCalibrationOptionIsCheckedAndReported() throws Exception {
+        Path c = config();
+        ToyWorkspace.Run bad = ToyWorkspace.run("train", c.toString(), "--multiclass-calibration", "platt");
+        assertEquals(2, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("unknown multiclass calibration 'platt'; expected none, temperature or isotonic"), bad.err());
+        assertFalse(Files.exists(dir.resolve("models")));
+        ToyWorkspace.Run r = ToyWorkspace.run("train", c.toString(), "--members", "1", "--epochs", "1", "--no-diagnostics",
+                "--multiclass-calibration", "isotonic", "--json");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("ISOTONIC", new ObjectMapper().readTree(r.out()).get("training").get("settings").get("multiclassCalibration").asText());
+    }
+
+    @Test
+    void aYieldFitIsPrintedWithItsSplineAndTheResidualAtEveryPoint() {
+        var fit = new org.ratiofit.ratio.training.pnn.YieldFit.Result(2, List.of("tes", "jes", "tes*tes", "tes*jes", "jes*jes"),
+                new double[] {0, 0.05, 0, 0.04, -0.02}, new double[] {0, 0.001, 0, 0.002, 0.001},
+                List.of(new double[] {1, 0}, new double[] {0, 1}, new double[] {1, 1}), new double[] {0.2, 0.03, 0.27},
+                new double[] {0, 0.0012, -0.0034}, new double[] {0, 0.5, -1.25}, 1.8125, 1,
+                List.of(new org.ratiofit.ratio.training.pnn.YieldFit.Spline("tes", 0, new double[] {-1, 0, 1}, new double[] {-0.2, 0, 0.2})));
+        java.io.StringWriter sw = new java.io.StringWriter();
+        TrainCommand.printYieldFit(new java.io.PrintWriter(sw, true), "S_poly", fit);
+        String out = sw.toString();
+        assertTrue(out.contains("yield fit of S_poly") && out.contains("cubic splines in [tes]") && out.contains("tes (spline)")
+                && out.contains("tes*tes (spline)") && out.contains("jes 0.05"), out);
+        assertTrue(out.contains("[1.0, 1.0]") && out.contains("-0.0034") && out.contains("-1.25"), out);
+        assertEquals(3 + 3, out.strip().lines().count(), out); // the summary, the table's header and rule(s), a row per point
     }
 
     private void write(String name, Random rng, int n, double mean) throws Exception {

@@ -24,7 +24,7 @@ public record BinnedSample(String name, double[] nominal, List<Modifier> modifie
             }
         }
         for (Modifier m : modifiers) {
-            if (m instanceof Modifier.ShapeSys || m instanceof Modifier.Polynomial) {
+            if (m instanceof Modifier.ShapeSys || m instanceof Modifier.Polynomial || m instanceof Modifier.YieldSpline) {
                 throw new IllegalArgumentException("binned sample '" + name + "': " + m.getClass().getSimpleName()
                         + " is per-event (unbinned only); use histosys");
             }

@@ -159,6 +159,12 @@ public final class ModelBuilder {
             return this;
         }
 
+        /** ln of the yield gets s(parameter), the natural cubic spline through (knots, values) ({@link Modifier.YieldSpline}). */
+        public SampleBuilder yieldSpline(String parameter, double[] knots, double[] values) {
+            modifiers.add(new Modifier.YieldSpline(parameter, knots, values));
+            return this;
+        }
+
         public UnbinnedBuilder end() {
             channel.samples.add(new UnbinnedSample(name, yield, modifiers));
             channel.columns.put(name, new SampleColumns(logRatio, up, down, poly));

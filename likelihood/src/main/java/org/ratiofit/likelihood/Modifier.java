@@ -123,6 +123,35 @@ public sealed interface Modifier {
     }
 
     /**
+     * Yield factor exp(s(a)): s is the natural cubic spline through (knots, values), s(0) = 0 when 0 is a
+     * knot with value 0, continued linearly beyond the end knots ({@link NaturalCubicSpline}). The
+     * per-parameter alternative to a polynomial's yield terms δ_l a_l + δ_ll a_l² (whose coefficients
+     * are then 0): ln(ν(a)/ν) = Σ_A δ_A m_A(a) + Σ_l s_l(a_l). Unbinned samples only.
+     */
+    record YieldSpline(String parameter, double[] knots, double[] values) implements Modifier {
+        public YieldSpline {
+            new NaturalCubicSpline(knots, values, "yield spline on '" + parameter + "'");
+            knots = knots.clone();
+            values = values.clone();
+        }
+
+        public List<String> parameters() {
+            return List.of(parameter);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof YieldSpline x && x.parameter.equals(parameter) && Arrays.equals(x.knots, knots)
+                    && Arrays.equals(x.values, values);
+        }
+
+        @Override
+        public int hashCode() {
+            return parameter.hashCode() * 31 + Arrays.hashCode(knots) + 7 * Arrays.hashCode(values);
+        }
+    }
+
+    /**
      * Binned shape systematic: absolute per-bin yields at alpha = +1 and -1, interpolated
      * additively by code 0 or code 4p ({@code code} is "0" or "4p").
      */

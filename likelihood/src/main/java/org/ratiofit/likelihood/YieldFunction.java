@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A sample's yield factor: the product of its normfactor, coefficient, normsys and polynomial-yield
- * modifiers, with its gradient. Per-event and per-bin modifiers are skipped here.
+ * A sample's yield factor: the product of its normfactor, coefficient, normsys, yield-spline and
+ * polynomial-yield modifiers, with its gradient. Per-event and per-bin modifiers are skipped here.
  */
 final class YieldFunction {
 
@@ -15,6 +15,7 @@ final class YieldFunction {
     private final int[] polyParam;
     private final int[][] polyPairs;
     private final double[] polyDelta;
+    private final NaturalCubicSpline[] splines;
     private final double[] f;
     private final double[] g;
     private final double[] prefix;
@@ -30,7 +31,8 @@ final class YieldFunction {
                     throw new IllegalArgumentException(where + ": modifier " + m.getClass().getSimpleName() + " refers to unknown parameter '" + p + "'");
                 }
             }
-            if (m instanceof Modifier.NormFactor || m instanceof Modifier.Coefficient || m instanceof Modifier.NormSys) {
+            if (m instanceof Modifier.NormFactor || m instanceof Modifier.Coefficient || m instanceof Modifier.NormSys
+                    || m instanceof Modifier.YieldSpline) {
                 keep.add(m);
             } else if (m instanceof Modifier.Polynomial poly) {
                 pp = poly.parameters().stream().mapToInt(index::get).toArray();
@@ -40,8 +42,12 @@ final class YieldFunction {
         }
         mods = keep.toArray(new Modifier[0]);
         param = new int[mods.length];
+        splines = new NaturalCubicSpline[mods.length];
         for (int j = 0; j < mods.length; j++) {
             param[j] = index.get(mods[j].parameters().get(0));
+            if (mods[j] instanceof Modifier.YieldSpline ys) {
+                splines[j] = new NaturalCubicSpline(ys.knots(), ys.values(), where + ": yield spline on '" + ys.parameter() + "'");
+            }
         }
         polyParam = pp;
         polyPairs = pairs;
@@ -64,6 +70,9 @@ final class YieldFunction {
                 vg = new double[] {t, 1};
             } else if (mods[j] instanceof Modifier.Coefficient c) {
                 vg = c.valueAndDerivative(t);
+            } else if (splines[j] != null) {
+                double e = Math.exp(splines[j].value(t));
+                vg = new double[] {e, e * splines[j].derivative(t)};
             } else {
                 Modifier.NormSys n = (Modifier.NormSys) mods[j];
                 vg = Interpolation.multiplicative(n.code(), t, n.up(), n.down());

@@ -143,6 +143,8 @@ public final class Renaming {
                 out.add(new Modifier.ShapeSys(f.apply(s.parameter()), s.code()));
             } else if (m instanceof Modifier.Polynomial p) {
                 out.add(new Modifier.Polynomial(p.parameters().stream().map(f).toList(), p.yieldCoefficients()));
+            } else if (m instanceof Modifier.YieldSpline ys) {
+                out.add(new Modifier.YieldSpline(f.apply(ys.parameter()), ys.knots(), ys.values()));
             } else if (m instanceof Modifier.HistoSys h) {
                 out.add(new Modifier.HistoSys(f.apply(h.parameter()), h.code(), h.up(), h.down()));
             } else {

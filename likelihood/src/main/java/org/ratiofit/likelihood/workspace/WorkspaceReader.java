@@ -314,6 +314,14 @@ public final class WorkspaceReader {
                     }
                     yield new Modifier.Polynomial(names, numbers(need(m, "yield_coefficients", mw), mw + ".yield_coefficients"));
                 }
+                case "yieldspline" -> {
+                    try {
+                        yield new Modifier.YieldSpline(param(m, mw), numbers(need(m, "knots", mw), mw + ".knots"),
+                                numbers(need(m, "values", mw), mw + ".values"));
+                    } catch (IllegalArgumentException e) {
+                        throw new WorkspaceFormatException(json + ": " + mw + ": " + e.getMessage());
+                    }
+                }
                 case "histosys" -> new Modifier.HistoSys(param(m, mw), text(m, "code", mw), numbers(need(m, "up", mw), mw + ".up"),
                         numbers(need(m, "down", mw), mw + ".down"));
                 case "perbin" -> {
@@ -332,9 +340,9 @@ public final class WorkspaceReader {
                     yield new Modifier.PerBin(text(m, "name", mw), m.path("origin").asText("perbin"), bins);
                 }
                 default -> throw new WorkspaceFormatException(json + ": " + mw + ".type: unknown modifier type '" + type
-                        + "' (normfactor, coefficient, normsys, shapesys, polynomial, histosys, perbin)");
+                        + "' (normfactor, coefficient, normsys, shapesys, polynomial, yieldspline, histosys, perbin)");
             };
-            boolean perEvent = mod instanceof Modifier.ShapeSys || mod instanceof Modifier.Polynomial;
+            boolean perEvent = mod instanceof Modifier.ShapeSys || mod instanceof Modifier.Polynomial || mod instanceof Modifier.YieldSpline;
             if (perEvent && !unbinned || (mod instanceof Modifier.HistoSys || mod instanceof Modifier.PerBin) && unbinned) {
                 throw new WorkspaceFormatException(json + ": " + mw + ".type: modifier '" + type + "' is not allowed in a "
                         + (unbinned ? "unbinned" : "binned") + " channel");

@@ -195,6 +195,11 @@ public final class WorkspaceWriter {
                 ArrayNode ps = o.putArray("parameters");
                 p.parameters().forEach(ps::add);
                 putArray(o.putArray("yield_coefficients"), p.yieldCoefficients());
+            } else if (m instanceof Modifier.YieldSpline ys) {
+                o.put("type", "yieldspline");
+                o.put("parameter", ys.parameter());
+                putArray(o.putArray("knots"), ys.knots());
+                putArray(o.putArray("values"), ys.values());
             } else if (m instanceof Modifier.HistoSys h) {
                 o.put("type", "histosys");
                 o.put("parameter", h.parameter());

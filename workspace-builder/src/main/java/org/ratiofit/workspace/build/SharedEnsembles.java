@@ -137,6 +137,20 @@ final class SharedEnsembles {
         return "the ensemble's outputs are the monomials " + comps + " but the configuration's Monomials are " + wantNames;
     }
 
+    /** The yield fit's per-parameter splines (none for a fit without), each on one of {@code parameters}. */
+    static List<org.ratiofit.ratio.training.pnn.YieldFit.Spline> yieldSplines(List<String> parameters, Path folder, String yamlPath,
+            List<org.ratiofit.workspace.config.ConfigProblem> problems) {
+        org.ratiofit.ratio.training.pnn.YieldFit.Result fit = org.ratiofit.ratio.training.pnn.PnnExport.readYieldFit(folder);
+        for (org.ratiofit.ratio.training.pnn.YieldFit.Spline s : fit.splines()) {
+            if (!parameters.contains(s.parameter())) {
+                problems.add(new org.ratiofit.workspace.config.ConfigProblem(yamlPath + ".Ensemble", "the yield fit in " + folder
+                        + " has a spline in '" + s.parameter() + "', which is not one of the systematic's Parameters " + parameters));
+                return List.of();
+            }
+        }
+        return fit.splines();
+    }
+
     /** The yield coefficients, in the configuration's monomial order, from the ensemble's yield fit. */
     static List<Double> yieldCoefficients(List<String> parameters, List<List<String>> monomials, Path folder, String yamlPath,
             List<org.ratiofit.workspace.config.ConfigProblem> problems) {

@@ -130,7 +130,8 @@ public final class WorkspaceBuilder {
         record Shape(Systematic systematic, Variation up, Variation down, int upJob, int downJob) {}
 
         /** A polynomial model mapped onto the likelihood's monomial order: index[configMonomial] = likelihood monomial. */
-        record Poly(Systematic systematic, PolynomialModel model, int job, int[] index, double[] yieldCoefficients) {}
+        record Poly(Systematic systematic, PolynomialModel model, int job, int[] index, double[] yieldCoefficients,
+                List<org.ratiofit.ratio.training.pnn.YieldFit.Spline> yieldSplines) {}
 
         Run(Path configFile, Path outputDir, BuildOptions options) {
             this.configFile = configFile.toAbsolutePath().normalize();
@@ -261,17 +262,21 @@ public final class WorkspaceBuilder {
                             problems.add(new ConfigProblem(m.yamlPath() + ".Ensemble", order));
                         }
                         List<Double> coefficients = m.yieldCoefficients();
+                        List<org.ratiofit.ratio.training.pnn.YieldFit.Spline> splines = List.of();
                         if (coefficients.isEmpty()) {
-                            // none in the configuration: the yield fit ratiofit train wrote beside the ensemble
+                            // none in the configuration: the yield fit ratiofit train wrote beside the ensemble (with its splines)
                             coefficients = SharedEnsembles.yieldCoefficients(sy.parameters(), sy.monomials(), m.ensemble(),
                                     m.yamlPath(), problems);
+                            if (!coefficients.isEmpty()) {
+                                splines = SharedEnsembles.yieldSplines(sy.parameters(), m.ensemble(), m.yamlPath(), problems);
+                            }
                         }
                         for (int a = 0; a < index.length && a < coefficients.size(); a++) {
                             if (index[a] >= 0) delta[index[a]] += coefficients.get(a);
                         }
                         int job = pool.job(m.ensemble(), true, sy.monomials().size(), m.yamlPath() + ".Ensemble");
                         warnUnweighted(m.ensemble(), m.yamlPath() + ".Ensemble");
-                        polys.put(m.sampleName(), new Poly(sy, m, job, index, delta));
+                        polys.put(m.sampleName(), new Poly(sy, m, job, index, delta, splines));
                     }
                     continue;
                 }
@@ -853,6 +858,9 @@ public final class WorkspaceBuilder {
                 Poly poly = polys.get(s.name());
                 if (poly != null) {
                     sb.polynomial(poly.systematic().parameters(), poly.yieldCoefficients(), polyColumns(poly, dataOut, n));
+                    for (org.ratiofit.ratio.training.pnn.YieldFit.Spline sp : poly.yieldSplines()) {
+                        sb.yieldSpline(sp.parameter(), sp.knots(), sp.values());
+                    }
                     refPoly = polyColumns(poly, refOut, nRef);
                 }
                 sb.end();

@@ -190,6 +190,8 @@ public final class WorkspaceInspector {
                     for (JsonNode t : m.path("terms")) sb.append(", ").append(t.path("c").asDouble()).append("·x^").append(t.path("power").asDouble());
                 }
                 case "polynomial" -> sb.append(", yield coefficients ").append(m.path("yield_coefficients").toString());
+                case "yieldspline" -> sb.append(", knots ").append(m.path("knots").toString()).append(", values ")
+                        .append(m.path("values").toString());
                 default -> { }
             }
             out.add(sb.append(')').toString());

@@ -412,6 +412,19 @@ public final class ConfigValidator {
                     problem(m.yamlPath() + ".YieldCoefficients", m.yieldCoefficients().size() + " coefficients for "
                             + s.monomials().size() + " monomials");
                 }
+                for (String name : m.yieldSpline()) {
+                    if (!params.contains(name)) {
+                        problem(m.yamlPath() + ".YieldSpline", unknown("parameter", name, params));
+                    }
+                }
+                if (!m.yieldSpline().isEmpty() && m.variations().isEmpty()) {
+                    problem(m.yamlPath() + ".YieldSpline", "a yield spline is fitted by ratiofit train from the model's Variations; "
+                            + "this model has none");
+                }
+                if (!m.yieldSpline().isEmpty() && !m.yieldCoefficients().isEmpty()) {
+                    problem(m.yamlPath() + ".YieldSpline", "the build takes the spline from the ensemble's yield fit, which "
+                            + "YieldCoefficients would replace; give one or the other");
+                }
                 for (FitConfig.PolynomialVariation v : m.variations()) {
                     for (String name : v.point().keySet()) {
                         if (!params.contains(name)) {

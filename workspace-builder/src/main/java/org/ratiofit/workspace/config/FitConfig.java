@@ -153,10 +153,22 @@ public record FitConfig(
     /**
      * A polynomial (GOLLUM-style) model for one sample: {@code ln r(x|nu) = ln r(x|0) + sum_A Delta_A(x) m_A(nu)},
      * {@code Delta_A} the ensemble's outputs in monomial order, and
-     * {@code ln(yield(nu)/yield(0)) = sum_A yieldCoefficients[A] m_A(nu)}.
+     * {@code ln(yield(nu)/yield(0)) = sum_A yieldCoefficients[A] m_A(nu)}. {@code yieldSpline} names the
+     * parameters whose linear and quadratic yield terms {@code ratiofit train} replaces by a natural cubic
+     * spline through the variations on that parameter's axis (the yield fit carries it to the build).
      */
     public record PolynomialModel(String yamlPath, String sampleName, Path ensemble, List<Double> yieldCoefficients,
-            List<PolynomialVariation> variations) {
+            List<PolynomialVariation> variations, List<String> yieldSpline) {
+        public PolynomialModel {
+            yieldSpline = yieldSpline == null ? List.of() : List.copyOf(yieldSpline);
+        }
+
+        /** Without yield splines. */
+        public PolynomialModel(String yamlPath, String sampleName, Path ensemble, List<Double> yieldCoefficients,
+                List<PolynomialVariation> variations) {
+            this(yamlPath, sampleName, ensemble, yieldCoefficients, variations, List.of());
+        }
+
         /** Without training samples (the ensemble and yield coefficients come from elsewhere). */
         public PolynomialModel(String yamlPath, String sampleName, Path ensemble, List<Double> yieldCoefficients) {
             this(yamlPath, sampleName, ensemble, yieldCoefficients, List.of());

@@ -57,7 +57,7 @@ public final class FitConfigLoader {
     static final Set<String> SYSTEMATIC_KEYS = Set.of("Name", "Type", "Samples", "Constraint", "Nominal", "Bounds",
             "Interpolation", "Up", "Dn", "Down", "Parameters", "Monomials", "Models");
     static final Set<String> VARIATION_KEYS = Set.of("SampleName", "Path", "Tree", "Columns", "Weight", "Yield", "Ensemble");
-    static final Set<String> POLY_MODEL_KEYS = Set.of("SampleName", "Ensemble", "YieldCoefficients", "Variations");
+    static final Set<String> POLY_MODEL_KEYS = Set.of("SampleName", "Ensemble", "YieldCoefficients", "Variations", "YieldSpline");
     static final Set<String> POLY_VARIATION_KEYS = Set.of("Point", "Path", "Tree", "Columns", "Weight", "HeldOut");
     static final Set<String> REGION_KEYS = Set.of("Name", "Type", "Filter", "Variable", "Binning");
     static final Set<String> ASIMOV_KEYS = Set.of("Name", "Parameters");
@@ -357,7 +357,8 @@ public final class FitConfigLoader {
                         FitConfig.PolynomialVariation pv = polynomialVariation(v, vp);
                         if (pv != null) vars.add(pv);
                     });
-                    models.add(new PolynomialModel(mp, string(mo, "SampleName", mp, true), path(mo, "Ensemble", mp, true), coeffs, vars));
+                    models.add(new PolynomialModel(mp, string(mo, "SampleName", mp, true), path(mo, "Ensemble", mp, true), coeffs, vars,
+                            stringList(mo, "YieldSpline", mp, false, true)));
                 }
             });
             return new Systematic(p, name, type, stringList(o, "Samples", p, false, true), constraint,

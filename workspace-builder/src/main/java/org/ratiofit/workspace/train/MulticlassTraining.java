@@ -100,7 +100,7 @@ final class MulticlassTraining {
         EnsembleJob ej = job.asEnsembleJob();
         l.ensembleStarted(index, count, ej, data.size() - ref.size(), ref.size());
         MulticlassTrainer.Result result = MulticlassTrainer.train(data, settings.toTrainingConfig(), settings.members(),
-                MulticlassTrainer.ClassWeights.EQUAL, false, (member, epoch, tl, vl) -> l.epochDone(ej, member, epoch, tl, vl));
+                MulticlassTrainer.ClassWeights.EQUAL, settings.multiclassCalibration(), (member, epoch, tl, vl) -> l.epochDone(ej, member, epoch, tl, vl));
         double worst = Double.NaN;
         Path diagnostics = null;
         try (AtomicDirectory out = AtomicDirectory.create(job.folder(), overwrite)) {

@@ -11,6 +11,7 @@ import org.ratiofit.ratio.training.pnn.PnnDiagnostics;
 import org.ratiofit.ratio.training.pnn.PnnExport;
 import org.ratiofit.ratio.training.pnn.PnnMonomials;
 import org.ratiofit.ratio.training.pnn.PnnTrainer;
+import org.ratiofit.ratio.training.pnn.YieldFit;
 import org.ratiofit.workspace.config.ConfigException;
 import org.ratiofit.workspace.config.ConfigProblem;
 import org.ratiofit.workspace.config.FitConfig;
@@ -21,7 +22,9 @@ import org.ratiofit.workspace.io.AtomicDirectory;
  * simulated at nuisance points) is trained as a parametric-in-nuisance polynomial network on the
  * sample's nominal events and the variations not {@code HeldOut}; the folder gets the members
  * (outputs in the configuration's monomial order), the inclusive yield fit ({@code yield-fit.json},
- * used by {@code build} when {@code YieldCoefficients} is not given) and diagnostics at every
+ * with a natural cubic spline for each parameter the model's {@code YieldSpline} names; used by
+ * {@code build} when {@code YieldCoefficients} is not given, and in the training report with its
+ * residual at every point) and diagnostics at every
  * point (held-out ones included).
  */
 final class PnnTraining {
@@ -122,10 +125,18 @@ final class PnnTraining {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(c.configFile(), List.of(new ConfigProblem(at + ".Variations", e.getMessage())));
         }
+        // the yield fit first (with the configuration's splines): a bad spline request fails before any training
+        YieldFit.Result yieldFit;
+        try {
+            yieldFit = YieldFit.fit(data, m.yieldSpline());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(c.configFile(), List.of(new ConfigProblem(at + (m.yieldSpline().isEmpty() ? ".Variations" : ".YieldSpline"),
+                    e.getMessage())));
+        }
         EnsembleJob ej = job.asEnsembleJob(c);
         l.ensembleStarted(index, count, ej, varied, nominal.size());
         PnnTrainer.Result result = PnnTrainer.train(data, settings.toTrainingConfig(), settings.members(),
-                (member, epoch, tl, vl) -> l.epochDone(ej, member, epoch, tl, vl));
+                (member, epoch, tl, vl) -> l.epochDone(ej, member, epoch, tl, vl)).withYieldFit(yieldFit);
         double worst = Double.NaN;
         Path diagnostics = null;
         try (AtomicDirectory out = AtomicDirectory.create(m.ensemble(), overwrite)) {
@@ -140,7 +151,8 @@ final class PnnTraining {
         List<TrainingReport.Member> members = result.members().stream().map(mm -> new TrainingReport.Member(mm.index(), mm.history().epochs(),
                 mm.history().bestEpoch(), mm.history().validationLoss()[mm.history().bestEpoch()], mm.history().stoppedEarly())).toList();
         TrainingReport.EnsembleResult r = new TrainingReport.EnsembleResult(ej.yamlPath(), ej.name(), ej.numerator(), ej.denominator(),
-                m.ensemble(), varied, nominal.size(), settings.seed(), members, null, worst, diagnostics, (System.nanoTime() - t0) * 1e-9);
+                m.ensemble(), varied, nominal.size(), settings.seed(), members, null, worst, diagnostics, (System.nanoTime() - t0) * 1e-9,
+                yieldFit);
         l.ensembleDone(r);
         return r;
     }

@@ -16,7 +16,7 @@ import java.util.List;
 public record TrainingReport(int formatVersion, Path configFile, TrainingSettings settings, List<EnsembleResult> ensembles,
         List<Skipped> skipped, double seconds) {
 
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     /**
      * One trained ensemble.
@@ -29,10 +29,20 @@ public record TrainingReport(int formatVersion, Path configFile, TrainingSetting
      * @param normalisation     holdout Σ_B w r̂ (should be 1) with its error and pull; null without diagnostics
      * @param worstClosureChi2PerNdf the largest χ²/ndf of the reweighting closure over the features; NaN without diagnostics
      * @param diagnostics       the diagnostics folder (report.json and figures), or null
+     * @param yieldFit          a polynomial (PNN) model's inclusive yield fit: coefficients, splines, the residual and
+     *                          pull at every ν point, χ²; null for other ensembles (format version 2)
      */
     public record EnsembleResult(String yamlPath, String name, String numerator, String denominator, Path folder,
             int numeratorEvents, int denominatorEvents, long seed, List<Member> members, Normalisation normalisation,
-            double worstClosureChi2PerNdf, Path diagnostics, double seconds) {
+            double worstClosureChi2PerNdf, Path diagnostics, double seconds, org.ratiofit.ratio.training.pnn.YieldFit.Result yieldFit) {
+
+        /** Without a yield fit (every ensemble but a polynomial model's). */
+        public EnsembleResult(String yamlPath, String name, String numerator, String denominator, Path folder,
+                int numeratorEvents, int denominatorEvents, long seed, List<Member> members, Normalisation normalisation,
+                double worstClosureChi2PerNdf, Path diagnostics, double seconds) {
+            this(yamlPath, name, numerator, denominator, folder, numeratorEvents, denominatorEvents, seed, members, normalisation,
+                    worstClosureChi2PerNdf, diagnostics, seconds, null);
+        }
     }
 
     /** One member's training: epochs run, the epoch whose weights were kept, its validation loss. */

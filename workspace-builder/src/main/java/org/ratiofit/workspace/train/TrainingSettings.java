@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.ratiofit.ratio.training.TrainingConfig;
+import org.ratiofit.ratio.training.multiclass.ClassCalibration;
 import org.ratiofit.workspace.config.ConfigException;
 import org.ratiofit.workspace.config.ConfigProblem;
 
@@ -29,15 +30,24 @@ import org.ratiofit.workspace.config.ConfigProblem;
  * @param seed         seed of the split and of the members (member i gets a seed derived from it)
  * @param threads      PyTorch intra-op threads (applies when the engine starts; null: the default of 1)
  * @param diagnostics  write the training diagnostics beside each ensemble
+ * @param multiclassCalibration per-class calibration of shared multiclass ensembles, fitted on the holdout: none,
+ *                     temperature or isotonic (format version 1 had no such field: none)
  */
 public record TrainingSettings(int formatVersion, int members, int epochs, List<Integer> hiddenLayers, int batchSize,
-        double learningRate, int patience, long seed, Integer threads, boolean diagnostics) {
+        double learningRate, int patience, long seed, Integer threads, boolean diagnostics, ClassCalibration multiclassCalibration) {
 
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+
+    /** The settings without a multiclass calibration (as format version 1 had them). */
+    public TrainingSettings(int formatVersion, int members, int epochs, List<Integer> hiddenLayers, int batchSize,
+            double learningRate, int patience, long seed, Integer threads, boolean diagnostics) {
+        this(formatVersion, members, epochs, hiddenLayers, batchSize, learningRate, patience, seed, threads, diagnostics,
+                ClassCalibration.NONE);
+    }
 
     /** Keys of the {@code Training} block. */
     static final Set<String> KEYS = Set.of("Members", "Epochs", "HiddenLayers", "BatchSize", "LearningRate", "Patience",
-            "Seed", "Threads", "Diagnostics");
+            "Seed", "Threads", "Diagnostics", "MulticlassCalibration");
 
     public TrainingSettings {
         if (members < 1) {
@@ -62,6 +72,9 @@ public record TrainingSettings(int formatVersion, int members, int epochs, List<
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         hiddenLayers = List.copyOf(hiddenLayers);
+        if (multiclassCalibration == null) {
+            multiclassCalibration = ClassCalibration.NONE;
+        }
     }
 
     /** 5 members, up to 50 epochs of a 3×32 network, batches of 1024, learning rate 3e-3, patience 8, seed 1. */
@@ -71,47 +84,52 @@ public record TrainingSettings(int formatVersion, int members, int epochs, List<
 
     public TrainingSettings withMembers(int n) {
         return new TrainingSettings(formatVersion, n, epochs, hiddenLayers, batchSize, learningRate, patience, seed,
-                threads, diagnostics);
+                threads, diagnostics, multiclassCalibration);
     }
 
     public TrainingSettings withEpochs(int n) {
         return new TrainingSettings(formatVersion, members, n, hiddenLayers, batchSize, learningRate, patience, seed,
-                threads, diagnostics);
+                threads, diagnostics, multiclassCalibration);
     }
 
     public TrainingSettings withHiddenLayers(List<Integer> widths) {
         return new TrainingSettings(formatVersion, members, epochs, widths, batchSize, learningRate, patience, seed,
-                threads, diagnostics);
+                threads, diagnostics, multiclassCalibration);
     }
 
     public TrainingSettings withBatchSize(int n) {
         return new TrainingSettings(formatVersion, members, epochs, hiddenLayers, n, learningRate, patience, seed,
-                threads, diagnostics);
+                threads, diagnostics, multiclassCalibration);
     }
 
     public TrainingSettings withLearningRate(double lr) {
         return new TrainingSettings(formatVersion, members, epochs, hiddenLayers, batchSize, lr, patience, seed,
-                threads, diagnostics);
+                threads, diagnostics, multiclassCalibration);
     }
 
     public TrainingSettings withPatience(int n) {
         return new TrainingSettings(formatVersion, members, epochs, hiddenLayers, batchSize, learningRate, n, seed,
-                threads, diagnostics);
+                threads, diagnostics, multiclassCalibration);
     }
 
     public TrainingSettings withSeed(long s) {
         return new TrainingSettings(formatVersion, members, epochs, hiddenLayers, batchSize, learningRate, patience, s,
-                threads, diagnostics);
+                threads, diagnostics, multiclassCalibration);
     }
 
     public TrainingSettings withThreads(Integer n) {
         return new TrainingSettings(formatVersion, members, epochs, hiddenLayers, batchSize, learningRate, patience, seed,
-                n, diagnostics);
+                n, diagnostics, multiclassCalibration);
     }
 
     public TrainingSettings withDiagnostics(boolean on) {
         return new TrainingSettings(formatVersion, members, epochs, hiddenLayers, batchSize, learningRate, patience, seed,
-                threads, on);
+                threads, on, multiclassCalibration);
+    }
+
+    public TrainingSettings withMulticlassCalibration(ClassCalibration c) {
+        return new TrainingSettings(formatVersion, members, epochs, hiddenLayers, batchSize, learningRate, patience, seed,
+                threads, diagnostics, c);
     }
 
     /**
@@ -163,6 +181,12 @@ public record TrainingSettings(int formatVersion, int members, int epochs, List<
                             throw new IllegalArgumentException("expected a number, found " + v);
                         }
                         yield s.withLearningRate(v.asDouble());
+                    }
+                    case "MulticlassCalibration" -> {
+                        if (!v.isTextual()) {
+                            throw new IllegalArgumentException("expected none, temperature or isotonic, found " + v);
+                        }
+                        yield s.withMulticlassCalibration(ClassCalibration.parse(v.asText()));
                     }
                     case "Diagnostics" -> {
                         if (!v.isBoolean()) {

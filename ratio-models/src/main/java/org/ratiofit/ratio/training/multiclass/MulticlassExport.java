@@ -20,7 +20,8 @@ import org.ratiofit.ratio.training.multiout.MultiOutputExport;
  * Writes a trained multiclass ensemble into a folder: per member {@code member-K.onnx} (C softmax
  * logits), {@code member-K.json} (sidecar: output {@code softmax_logits}, the standard scaling,
  * {@code multiclass} with the classes in output order, the reference class, the priors π_c and,
- * when calibrated, a {@code platt} map per class carrying its temperature), and
+ * when calibrated, per class a {@code platt} map carrying its temperature or the {@code isotonic}
+ * map of its ratio), and
  * {@code member-K.training.json}; then {@code ensemble.json} (mean of ratios). The sidecars name
  * no numerator: one folder serves every class (a reader picks the class, as the workspace
  * builder does by sample name, or sets {@code numerator}).
@@ -62,6 +63,11 @@ public final class MulticlassExport {
             cal = new LinkedHashMap<>();
             for (int k = 0; k < classes.size(); k++) {
                 if (k == ref) {
+                    continue;
+                }
+                if (result.calibration() == ClassCalibration.ISOTONIC) {
+                    // the model computes x = (z_k − z_ref) + shift; the map takes e^x to the calibrated ratio
+                    cal.put(classes.get(k), m.isotonic().get(k));
                     continue;
                 }
                 double shift = Math.log(m.priors()[ref] / m.priors()[k]);

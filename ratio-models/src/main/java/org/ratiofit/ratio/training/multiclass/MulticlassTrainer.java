@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.ratiofit.ratio.Calibrator;
+import org.ratiofit.ratio.ModelSidecar;
 import org.ratiofit.ratio.training.DataSplit;
 import org.ratiofit.ratio.training.DjlOffline;
 import org.ratiofit.ratio.training.DjlTrainer;
@@ -22,9 +24,11 @@ import org.ratiofit.ratio.training.multiout.MultiOutputTrainer;
  * the minimiser is P(c|x) = π_c p_c(x)/Σ_k π_k p_k(x) with π_c the class's share of the
  * normalised weight, so the per-class log-ratio against the reference is
  * ln p_c/p_ref = ln(P(c|x)/P(ref|x)) + ln(π_ref/π_c) (the class-prior correction the sidecar's
- * {@code multiclass.priors} carries). Optionally each class's ratio gets a temperature
- * (ln r → a_c·(z_c − z_ref) + ln(π_ref/π_c)) fitted on the holdout by the one-against-reference
- * cross-entropy.
+ * {@code multiclass.priors} carries). Optionally ({@link ClassCalibration}) each class's ratio gets
+ * a temperature (ln r → a_c·(z_c − z_ref) + ln(π_ref/π_c)) fitted on the holdout by the
+ * one-against-reference cross-entropy, or an isotonic map of the one-against-reference ratio
+ * fitted on the holdout ({@link ClassIsotonicCalibration}, normalised so that E_ref[r_c] = 1 still
+ * holds on the reference's training events).
  */
 public final class MulticlassTrainer {
     static {
@@ -44,17 +48,25 @@ public final class MulticlassTrainer {
      *
      * @param priors       π_c, the class shares of the normalised training weights, each non-reference class's
      *                     multiplied by E_ref[r̂_c] over the reference's training events (so that E_ref[r̂_c] = 1)
-     * @param temperatures a_c per class (1 for the reference and without calibration)
+     * @param temperatures a_c per class (1 for the reference and without temperature calibration)
+     * @param isotonic     per class (class order) its isotonic map of the ratio, null for the reference; the whole
+     *                     list null without isotonic calibration (format version 1 had no such field)
      */
     public record Member(int formatVersion, int index, long seed, TrainingConfig config, FittedScaler scaler, MlpWeights network,
-            TrainingHistory history, double[] priors, double[] temperatures) {
-        public static final int FORMAT_VERSION = 1;
+            TrainingHistory history, double[] priors, double[] temperatures, List<ModelSidecar.Isotonic> isotonic) {
+        public static final int FORMAT_VERSION = 2;
     }
 
-    /** A trained ensemble with its classes, split and settings. */
-    public record Result(int formatVersion, List<String> classes, String reference, ClassWeights classWeights, boolean calibrated,
+    /** A trained ensemble with its classes, split and settings (format version 1 had a boolean 'calibrated'). */
+    public record Result(int formatVersion, List<String> classes, String reference, ClassWeights classWeights, ClassCalibration calibration,
             DataSplit split, List<Member> members) {
-        public static final int FORMAT_VERSION = 1;
+        public static final int FORMAT_VERSION = 2;
+
+        /** Whether the sidecars carry a per-class calibration. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean calibrated() {
+            return calibration != ClassCalibration.NONE;
+        }
 
         /** ln r̂_c(x) = ln p_c/p_ref of one member for raw columns [feature][event]: [class][event] (reference row 0). */
         public double[][] logRatios(Member m, double[][] columns) {
@@ -69,8 +81,9 @@ public final class MulticlassTrainer {
                 }
                 double shift = Math.log(m.priors()[ref] / m.priors()[k]);
                 double a = m.temperatures()[k];
+                Calibrator iso = m.isotonic() == null ? Calibrator.IDENTITY : Calibrator.of(m.isotonic().get(k));
                 for (int i = 0; i < n; i++) {
-                    out[k][i] = a * (z[i * c + k] - z[i * c + ref]) + shift;
+                    out[k][i] = iso.apply(a * (z[i * c + k] - z[i * c + ref]) + shift);
                 }
             }
             return out;
@@ -100,8 +113,15 @@ public final class MulticlassTrainer {
     private MulticlassTrainer() {
     }
 
+    /** As {@link #train(MulticlassData, TrainingConfig, int, ClassWeights, ClassCalibration, DjlTrainer.EpochListener)}; true = temperature. */
     public static Result train(MulticlassData data, TrainingConfig config, int members, ClassWeights classWeights, boolean calibrate,
             DjlTrainer.EpochListener listener) {
+        return train(data, config, members, classWeights, calibrate ? ClassCalibration.TEMPERATURE : ClassCalibration.NONE, listener);
+    }
+
+    public static Result train(MulticlassData data, TrainingConfig config, int members, ClassWeights classWeights,
+            ClassCalibration calibration, DjlTrainer.EpochListener listener) {
+        boolean calibrate = calibration != ClassCalibration.NONE;
         if (members < 1) {
             throw new IllegalArgumentException("an ensemble needs at least one member, got " + members);
         }
@@ -113,9 +133,9 @@ public final class MulticlassTrainer {
         }
         List<Member> out = new ArrayList<>();
         for (int i = 0; i < members; i++) {
-            out.add(trainMember(data, config, i, split, classWeights, calibrate, listener));
+            out.add(trainMember(data, config, i, split, classWeights, calibration, listener));
         }
-        return new Result(Result.FORMAT_VERSION, data.classes(), data.classes().get(data.reference()), classWeights, calibrate, split, out);
+        return new Result(Result.FORMAT_VERSION, data.classes(), data.classes().get(data.reference()), classWeights, calibration, split, out);
     }
 
     private static void checkSplit(MulticlassData data, int[] events, String part) {
@@ -144,7 +164,7 @@ public final class MulticlassTrainer {
     }
 
     static Member trainMember(MulticlassData data, TrainingConfig config, int index, DataSplit split, ClassWeights mode,
-            boolean calibrate, DjlTrainer.EpochListener listener) {
+            ClassCalibration calibration, DjlTrainer.EpochListener listener) {
         long seed = DjlTrainer.memberSeed(config.seed(), index);
         int c = data.numClasses();
         FittedScaler scaler = MultiOutputExport.standardScaler(data.features(), data.scaledFeatures(), data.columns(), split.train());
@@ -194,9 +214,10 @@ public final class MulticlassTrainer {
         java.util.Arrays.fill(temps, 1.0);
         // the per-class normalisation E_ref[r̂_c] = 1 on the reference class's training events: folded into the prior
         // correction (π_c → π_c·E_ref[r̂_c]), so every ratio is a normalised density ratio before any calibration
+        int[] refEvents = data.select(split.train(), Set.of(data.reference()));
+        double[] zRef = MultiOutputTrainer.outputs(r.network(), MultiOutputExport.rows(scaler, data.columns(), refEvents));
         {
-            int[] refEvents = data.select(split.train(), Set.of(data.reference()));
-            double[] z = MultiOutputTrainer.outputs(r.network(), MultiOutputExport.rows(scaler, data.columns(), refEvents));
+            double[] z = zRef;
             for (int k = 0; k < c; k++) {
                 if (k == data.reference()) {
                     continue;
@@ -211,7 +232,12 @@ public final class MulticlassTrainer {
                 priors[k] *= swr / sw;
             }
         }
-        if (calibrate) {
+        List<ModelSidecar.Isotonic> isotonic = null;
+        if (calibration == ClassCalibration.ISOTONIC) {
+            isotonic = isotonic(data, split.holdout(), MultiOutputTrainer.outputs(r.network(),
+                    MultiOutputExport.rows(scaler, data.columns(), split.holdout())), refEvents, zRef, priors);
+        }
+        if (calibration == ClassCalibration.TEMPERATURE) {
             int[] ho = split.holdout();
             double[] z = MultiOutputTrainer.outputs(r.network(), MultiOutputExport.rows(scaler, data.columns(), ho));
             double[] w = normalisedWeights(data, ho, mode);
@@ -221,7 +247,57 @@ public final class MulticlassTrainer {
                 }
             }
         }
-        return new Member(Member.FORMAT_VERSION, index, seed, config, scaler, r.network(), r.history(), priors, temps);
+        return new Member(Member.FORMAT_VERSION, index, seed, config, scaler, r.network(), r.history(), priors, temps, isotonic);
+    }
+
+    /**
+     * The isotonic map of every non-reference class (null for the reference) from the holdout's logits
+     * {@code zHold} (row-major over {@code holdout}), normalised on the reference events {@code refEvents}
+     * with logits {@code zRef}.
+     */
+    static List<ModelSidecar.Isotonic> isotonic(MulticlassData data, int[] holdout, double[] zHold, int[] refEvents, double[] zRef,
+            double[] priors) {
+        int c = data.numClasses();
+        int ref = data.reference();
+        List<ModelSidecar.Isotonic> out = new ArrayList<>();
+        for (int k = 0; k < c; k++) {
+            if (k == ref) {
+                out.add(null);
+                continue;
+            }
+            double shift = Math.log(priors[ref] / priors[k]);
+            int m = 0;
+            for (int e : holdout) {
+                if (data.labels()[e] == k || data.labels()[e] == ref) {
+                    m++;
+                }
+            }
+            double[] l = new double[m];
+            boolean[] isClass = new boolean[m];
+            double[] w = new double[m];
+            int j = 0;
+            for (int i = 0; i < holdout.length; i++) {
+                int y = data.labels()[holdout[i]];
+                if (y == k || y == ref) {
+                    l[j] = zHold[i * c + k] - zHold[i * c + ref] + shift;
+                    isClass[j] = y == k;
+                    w[j] = data.weights()[holdout[i]];
+                    j++;
+                }
+            }
+            double[] lRef = new double[refEvents.length];
+            double[] wRef = new double[refEvents.length];
+            for (int i = 0; i < refEvents.length; i++) {
+                lRef[i] = zRef[i * c + k] - zRef[i * c + ref] + shift;
+                wRef[i] = data.weights()[refEvents[i]];
+            }
+            try {
+                out.add(ClassIsotonicCalibration.fit(l, isClass, w, lRef, wRef));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("class '" + data.classes().get(k) + "': " + e.getMessage(), e);
+            }
+        }
+        return out;
     }
 
     /** Σ_i w_i (logsumexp z_i − z_i[y_i]) for row-major logits. */

@@ -19,7 +19,7 @@ import org.ratiofit.ratio.training.multiout.MultiOutputExport;
  * monomial, Δ_A(x)), {@code member-K.json} (sidecar: output {@code local_score} whose
  * {@code parameters} name the monomials in the likelihood's order, e.g. [tes, jes, tes*tes,
  * tes*jes, jes*jes], and the standard scaling) and {@code member-K.training.json};
- * {@code ensemble.json}; and {@value #YIELD_FIT_FILE} (the inclusive yield fit, format version 1),
+ * {@code ensemble.json}; and {@value #YIELD_FIT_FILE} (the inclusive yield fit, format version 2: with its per-parameter splines),
  * from which {@code build} takes the yield coefficients when the configuration gives none.
  */
 public final class PnnExport {
@@ -100,9 +100,9 @@ public final class PnnExport {
         Path f = dir.resolve(YIELD_FIT_FILE);
         try {
             YieldFit.Result r = JSON.readValue(f.toFile(), YieldFit.Result.class);
-            if (r.formatVersion() != YieldFit.Result.FORMAT_VERSION) {
-                throw new IllegalArgumentException(f + " has formatVersion " + r.formatVersion() + "; this version reads "
-                        + YieldFit.Result.FORMAT_VERSION);
+            if (r.formatVersion() < 1 || r.formatVersion() > YieldFit.Result.FORMAT_VERSION) {
+                throw new IllegalArgumentException(f + " has formatVersion " + r.formatVersion() + "; this version reads 1 to "
+                        + YieldFit.Result.FORMAT_VERSION + " (1: no splines)");
             }
             return r;
         } catch (IOException e) {

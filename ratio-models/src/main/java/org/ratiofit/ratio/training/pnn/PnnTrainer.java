@@ -59,6 +59,11 @@ public final class PnnTrainer {
             List<Member> members, YieldFit.Result yieldFit) {
         public static final int FORMAT_VERSION = 1;
 
+        /** The same ensemble with another yield fit (e.g. {@link YieldFit#fit(PnnData, java.util.Collection)} with splines). */
+        public Result withYieldFit(YieldFit.Result fit) {
+            return new Result(formatVersion, parameters, monomials, points, split, members, fit);
+        }
+
         /** The members' mean Δ_A(x) (the build's aggregation): [monomial][event]. */
         public double[][] deltas(double[][] columns) {
             double[][] sum = null;
