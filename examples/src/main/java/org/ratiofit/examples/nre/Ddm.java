@@ -186,7 +186,8 @@ public final class Ddm {
                 .option("warmup", "1000", "NUTS warm-up iterations per chain")
                 .option("samples", "1000", "NUTS draws per chain")
                 .option("seed", "11", "NUTS seed")
-                .option("nre-model", "", "sidecar of a trained DDM NRE (features rt, choice; parameters v, a, z, t); empty: exact only")
+                .option("nre-model", "examples/models/ddm/ddm-nre.json",
+                        "sidecar of a trained DDM NRE (features rt, choice; parameters v, a, z, t; default: the committed model); none: exact only")
                 .option("out", "target/ddm", "output folder (plots, summary.json)");
         try {
             if (!a.parse(args)) return;
@@ -195,6 +196,11 @@ public final class Ddm {
             NutsSettings nuts = NutsSettings.defaults().chains(a.integer("chains")).warmup(a.integer("warmup")).samples(a.integer("samples"))
                     .seed(a.integer("seed"));
             String nre = a.string("nre-model");
+            if (nre.equals("none")) nre = "";
+            if (!nre.isEmpty() && !Files.isRegularFile(Path.of(nre))) {
+                throw new IllegalArgumentException("--nre-model " + nre + " does not exist (run from the repository root, train one with "
+                        + "examples/run ddm-training, or pass --nre-model none for the exact likelihood alone)");
+            }
             long t0 = System.nanoTime();
             Report r = run(a.integer("trials"), a.integer("data-seed"), nuts, nre.isEmpty() ? null : Path.of(nre), out);
             System.out.printf(Locale.ROOT, "DDM: %d trials (Euler–Maruyama, dt = 0.001) at v = 0.5, a = 1.5, z = 0.5, t = 0.3%n%n", r.trials());
