@@ -137,9 +137,35 @@ class CoverageMethodsTest {
     @Tag("slow")
     void scanCoverageOf200ToysIsNominal() throws Exception {
         JsonNode c = coverage("--method", "scan", "--toys", "200").get("coverage");
+        System.out.println("coverage --method scan --toys 200 --seed 4: " + summary(c));
+        JsonNode minos = coverage("--method", "minos", "--toys", "200").get("coverage");
+        System.out.println("coverage --method minos --toys 200 --seed 4: " + summary(minos));
         assertTrue(c.get("validToys").asInt() >= 198, c.toString());
         for (int l = 0; l < 2; l++) {
             assertTrue(Math.abs(c.get("deviation").get(l).asDouble()) <= 3, c.toString());
+            // the same toys: the intervals agree within the grid's resolution, so the counts within a toy or two
+            assertEquals(minos.get("covered").get(l).asInt(), c.get("covered").get(l).asInt(), 2, minos.toString());
         }
+    }
+
+    /**
+     * 100 toys of the posterior interval (1 chain, 300 + 300): near-Gaussian likelihood and a flat
+     * prior, so near nominal; 4 binomial errors, as nothing requires a Bayesian interval to cover.
+     */
+    @Test
+    @Tag("slow")
+    void posteriorCoverageOf100ToysIsNearNominal() throws Exception {
+        JsonNode c = coverage("--method", "posterior", "--toys", "100").get("coverage");
+        System.out.println("coverage --method posterior --toys 100 --seed 4: " + summary(c));
+        assertEquals(100, c.get("validToys").asInt(), c.toString());
+        for (int l = 0; l < 2; l++) {
+            assertTrue(Math.abs(c.get("deviation").get(l).asDouble()) <= 4, c.toString());
+        }
+    }
+
+    static String summary(JsonNode c) {
+        return "valid " + c.get("validToys") + ", covered " + c.get("covered") + ", coverage " + c.get("coverage") + " +- "
+                + c.get("binomialError") + ", deviation " + c.get("deviation") + ", all toys " + c.get("coverageAllToys")
+                + ", invalid " + c.get("invalidReasons") + ", divergent " + c.get("divergentTransitions");
     }
 }

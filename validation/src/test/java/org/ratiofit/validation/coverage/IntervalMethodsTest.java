@@ -190,6 +190,9 @@ class IntervalMethodsTest {
     void posteriorCoverageOn400ToysIsNominal() {
         ProfileCoverage.Result r = ProfileCoverage.run("gaussian", "mu", TRUTH, 400, 1000, Runtime.getRuntime().availableProcessors(), 3,
                 null, TOYS, new PosteriorIntervals(1, 300, 300));
+        System.out.println("posterior coverage, Gaussian model, 400 toys: covered " + java.util.Arrays.toString(r.covered())
+                + ", coverage " + java.util.Arrays.toString(r.coverage()) + " +- " + java.util.Arrays.toString(r.binomialError())
+                + ", deviation " + java.util.Arrays.toString(r.deviation()) + ", divergent " + r.divergentTransitions());
         assertEquals(400, r.validToys());
         for (int l = 0; l < 2; l++) {
             assertTrue(Math.abs(r.deviation()[l]) <= 3, "coverage " + r.coverage()[l] + " +- " + r.binomialError()[l]);
