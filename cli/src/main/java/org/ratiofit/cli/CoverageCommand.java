@@ -126,6 +126,10 @@ public final class CoverageCommand implements Callable<Integer> {
         if (draws != null && draws < 2) {
             throw new CommandLine.ParameterException(cl, "--draws must be at least 2, got " + draws);
         }
+        if (toys.master != null && !m.equals("neyman")) {
+            throw new CommandLine.ParameterException(cl, "--master runs the toys of --method neyman on Spark; --method " + m
+                    + " runs on this machine's --threads");
+        }
         double[] scanGrid = grid == null ? null : ToyOptions.grid(cl, "--grid", grid);
         if (beltToys != null && beltToys < 1) {
             throw new CommandLine.ParameterException(cl, "--belt-toys must be at least 1, got " + beltToys);

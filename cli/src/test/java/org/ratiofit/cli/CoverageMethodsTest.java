@@ -128,6 +128,8 @@ class CoverageMethodsTest {
                 "--grid", "0:3:11");
         ToyCommandsTest.bad("--chains, --warmup and --draws apply to --method posterior, not scan", "coverage", w, "--truth", "mu=1",
                 "--toys", "5", "--method", "scan", "--draws", "50");
+        ToyCommandsTest.bad("--master runs the toys of --method neyman on Spark; --method scan", "coverage", w, "--truth", "mu=1",
+                "--toys", "5", "--method", "scan", "--master", "local[2]");
         ToyCommandsTest.bad("--draws must be at least 2, got 1", "coverage", w, "--truth", "mu=1", "--toys", "5", "--method",
                 "posterior", "--draws", "1");
     }
