@@ -160,7 +160,7 @@ class ToyCommandsTest {
         bad("does not contain the best fit", "scan", w, "--neyman", "--toys", "5", "--range", "2:3", "--points", "3");
         bad("--neyman needs --toys", "scan", w, "--neyman", "--range", "0:1", "--points", "3");
         bad("distributed engine", "limit", w, "--toys", "5", "--grid", "0.1:1:3", "--master", "local[2]");
-        bad("not implemented yet", "coverage", w, "--truth", "mu=1", "--toys", "5", "--method", "posterior");
+        bad("--method must be minos, scan, neyman or posterior, got 'bayes'", "coverage", w, "--truth", "mu=1", "--toys", "5", "--method", "bayes");
         bad("--truth must give the parameter of interest", "coverage", w, "--truth", "alpha_bkg=0", "--toys", "5");
 
         // a workspace whose unbinned channel has no reference events

@@ -48,11 +48,20 @@ public final class ProfileCoverage {
      * @param sdMuHat        its spread
      * @param meanHesseError mean HESSE error of μ
      * @param passed         every level within {@code maxDeviation} binomial errors
+     * @param method         the interval method: minos, scan or posterior
+     * @param methodDescription the method in words
+     * @param methodSettings its settings (scan grid, NUTS chains and iterations)
+     * @param invalidToys    (see above); {@code invalidReasons} counts them by reason, e.g. "interval runs off the grid"
+     * @param divergentTransitions NUTS divergent transitions after warm-up over all toys (posterior; else 0)
+     * <p>For the posterior method meanMuHat and sdMuHat are those of the posterior medians and
+     * meanHesseError is the mean posterior standard deviation.
      */
     public record Result(int formatVersion, String model, String parameterOfInterest, double[] truth, int toys, long seed, int validToys, int invalidToys,
                          double[] nominal, int[] covered, double[] coverage, double[] binomialError, double[] deviation,
                          double maxDeviation, double meanMuHat, double sdMuHat, double meanHesseError, boolean passed,
-                         double[] coverageAllToys, double[] deviationAllToys) {}
+                         double[] coverageAllToys, double[] deviationAllToys, String method, String methodDescription,
+                         java.util.Map<String, Object> methodSettings, java.util.Map<String, Integer> invalidReasons,
+                         int divergentTransitions) {}
 
     /**
      * Runs {@code toys} pseudo-experiments (toy i uses seed {@code seed + i}, so the result does not
@@ -83,19 +92,40 @@ public final class ProfileCoverage {
 
     static Result run(String name, String poiName, double[] truth, int toys, long seed, int threads, double maxDeviation,
                               IntConsumer progress, java.util.function.LongFunction<Objective> toyObjective) {
+        return run(name, poiName, truth, toys, seed, threads, maxDeviation, progress, toyObjective, new MinosIntervals());
+    }
+
+    /**
+     * Coverage of {@code method}'s intervals for a model that generates its own pseudo-experiments
+     * (as {@link #run(String, StatisticalModel, double[], int, long, int, double, IntConsumer)}).
+     */
+    public static Result run(String name, StatisticalModel model, double[] truth, int toys, long seed, int threads, double maxDeviation,
+                             IntConsumer progress, IntervalMethod method) {
+        int poi = model.parameterOfInterest().orElseThrow(() -> new IllegalArgumentException("the model has no parameter of interest"));
+        if (!model.supportsPseudoExperiments()) {
+            throw new IllegalArgumentException("the model cannot generate pseudo-experiments (unbinned channels need reference events)");
+        }
+        return run(name, model.parameters().get(poi).name(), truth, toys, seed, threads, maxDeviation, progress,
+                s -> model.pseudoExperiment(truth, s), method);
+    }
+
+    /**
+     * Coverage of {@code method}'s intervals of {@code poiName} on toys made by {@code toyObjective}
+     * (called with seed + i for toy i, as is the method): identical results for any thread count.
+     */
+    public static Result run(String name, String poiName, double[] truth, int toys, long seed, int threads, double maxDeviation,
+                             IntConsumer progress, java.util.function.LongFunction<Objective> toyObjective, IntervalMethod method) {
         if (toys < 1) {
             throw new IllegalArgumentException("coverage needs at least one toy, got " + toys);
         }
         int nl = LEVELS.size();
-        boolean[][] inside = new boolean[toys][nl];
-        boolean[] valid = new boolean[toys];
-        double[] muHat = new double[toys];
-        double[] hesseErr = new double[toys];
+        ToyInterval[] results = new ToyInterval[toys];
+        int[] poiIndex = new int[toys];
         AtomicInteger done = new AtomicInteger();
         ForkJoinPool pool = new ForkJoinPool(Math.max(1, threads));
         try {
             pool.submit(() -> IntStream.range(0, toys).parallel().forEach(i -> {
-                oneToy(toyObjective, poiName, truth, seed + i, inside[i], valid, muHat, hesseErr, i);
+                results[i] = oneToy(toyObjective, method, poiName, seed + i, poiIndex, i);
                 int d = done.incrementAndGet();
                 if (progress != null) {
                     progress.accept(d);
@@ -109,16 +139,22 @@ public final class ProfileCoverage {
         double sum = 0;
         double sum2 = 0;
         double sumErr = 0;
+        int divergent = 0;
+        java.util.Map<String, Integer> reasons = new java.util.TreeMap<>();
         for (int i = 0; i < toys; i++) {
-            if (!valid[i]) {
+            ToyInterval t = results[i];
+            divergent += t.divergent();
+            if (!t.valid()) {
+                reasons.merge(t.failure(), 1, Integer::sum);
                 continue;
             }
+            double mu = truth[poiIndex[i]];
             nValid++;
-            sum += muHat[i];
-            sum2 += muHat[i] * muHat[i];
-            sumErr += hesseErr[i];
+            sum += t.estimate();
+            sum2 += t.estimate() * t.estimate();
+            sumErr += t.spread();
             for (int l = 0; l < nl; l++) {
-                if (inside[i][l]) {
+                if (t.covers(l, mu)) {
                     covered[l]++;
                 }
             }
@@ -142,9 +178,15 @@ public final class ProfileCoverage {
             devAll[l] = (covAll[l] - nominal[l]) / Math.sqrt(nominal[l] * (1 - nominal[l]) / toys);
         }
         double mean = nValid > 0 ? sum / nValid : Double.NaN;
-        double sd = nValid > 1 ? Math.sqrt((sum2 - nValid * mean * mean) / (nValid - 1)) : Double.NaN;
+        double sd = nValid > 1 ? Math.sqrt(Math.max(0, (sum2 - nValid * mean * mean) / (nValid - 1))) : Double.NaN;
         return new Result(1, name, poiName, truth.clone(), toys, seed, nValid, toys - nValid, nominal, covered,
-                cov, err, dev, maxDeviation, mean, sd, nValid > 0 ? sumErr / nValid : Double.NaN, passed, covAll, devAll);
+                cov, err, dev, maxDeviation, mean, sd, nValid > 0 ? sumErr / nValid : Double.NaN, passed, covAll, devAll,
+                method.name(), method.describe(), method.settings(), reasons, divergent);
+    }
+
+    /** The fits of the toys: MIGRAD at tolerance 0.01, as MINOS and the scans use it. */
+    static Migrad migrad() {
+        return Migrad.builder().tolerance(0.01).build();
     }
 
     /** One pseudo-experiment of the toy with its exact likelihood and random auxiliary measurements. */
@@ -157,31 +199,15 @@ public final class ProfileCoverage {
         return withAux(toy.exactNll(events, null), auxShift, auxBkg);
     }
 
-    private static void oneToy(java.util.function.LongFunction<Objective> toyObjective, String poiName, double[] truth, long seed,
-                               boolean[] inside, boolean[] valid, double[] muHat, double[] hesseErr, int i) {
-        Migrad migrad = Migrad.builder().tolerance(0.01).build();
+    private static ToyInterval oneToy(java.util.function.LongFunction<Objective> toyObjective, IntervalMethod method, String poiName,
+                                      long seed, int[] poiIndex, int i) {
         try {
             Objective nll = toyObjective.apply(seed);
-            FitResult fit = migrad.minimise(nll);
-            FitResult hesse = Hesse.compute(nll, fit, 1, true);
-            if (!hesse.status().validMinimum()) {
-                return;
-            }
-            Minos minos = new Minos(migrad, 1e-4, 0);
-            double mu = truth[hesse.indexOf(poiName)];
-            for (int l = 0; l < LEVELS.size(); l++) {
-                MinosError e = minos.error(nll, hesse, poiName, LEVELS.get(l));
-                if (!e.valid()) {
-                    return;
-                }
-                inside[l] = e.value() + e.lower() <= mu && mu <= e.value() + e.upper();
-            }
-            muHat[i] = hesse.value(poiName);
-            hesseErr[i] = hesse.error(poiName);
-            valid[i] = true;
+            poiIndex[i] = nll.indexOf(poiName);
+            return method.interval(nll, poiName, LEVELS, seed);
         } catch (RuntimeException e) {
-            // a toy whose fit throws counts as invalid and is reported as such
-            valid[i] = false;
+            // a toy whose fit or sampling throws counts as invalid and is reported as such
+            return ToyInterval.failed("failed: " + e.getClass().getSimpleName());
         }
     }
 
