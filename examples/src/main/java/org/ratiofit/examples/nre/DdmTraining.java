@@ -24,8 +24,8 @@ public final class DdmTraining {
 
     public static void main(String[] args) {
         ExampleArgs a = new ExampleArgs("ddm-training", "Trains the DDM neural ratio estimator (contrastive, DJL)")
-                .option("pairs", "200000", "simulated (trial, θ) pairs")
-                .option("epochs", "30", "training epochs (early stopping with patience 5)")
+                .option("pairs", "1000000", "simulated (trial, θ) pairs")
+                .option("epochs", "40", "training epochs (early stopping with patience 5)")
                 .option("hidden", "64,64,64", "hidden-layer widths")
                 .option("seed", "19", "seed of the simulations and the network")
                 .option("out", "target/ddm-nre", "output folder");
