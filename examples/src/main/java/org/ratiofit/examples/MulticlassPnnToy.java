@@ -35,12 +35,18 @@ import org.ratiofit.validation.toys.ThreeClassNuisanceToy;
  * fits; then the fit of mu with tes and jes profiled, with the learned and with the exact
  * ratios, on the same data; and the closure at nuisance points not used in training.
  *
- * <pre>examples/run multiclass-pnn-toy [OUT_DIR] [--events N] [--point-events N] [--members N] [--epochs N] [--seed N]</pre>
+ * <pre>examples/run multiclass-pnn-toy [OUT_DIR] [--events N] [--point-events N] [--members N] [--epochs N] [--seed N]
+ *     [--calibration none|temperature|isotonic]</pre>
  */
 public final class MulticlassPnnToy {
 
     /** What to run. */
-    public record Settings(Path out, int events, int pointEvents, int members, int epochs, long seed) {
+    public record Settings(Path out, int events, int pointEvents, int members, int epochs, long seed,
+            org.ratiofit.ratio.training.multiclass.ClassCalibration calibration) {
+        public Settings(Path out, int events, int pointEvents, int members, int epochs, long seed) {
+            this(out, events, pointEvents, members, epochs, seed, org.ratiofit.ratio.training.multiclass.ClassCalibration.NONE);
+        }
+
         public static Settings defaults(Path out) {
             return new Settings(out, 20000, 5000, 2, 30, 1);
         }
@@ -93,7 +99,7 @@ public final class MulticlassPnnToy {
             nominal.add(table(x));
         }
         MulticlassData mcData = MulticlassData.of(ThreeClassNuisanceToy.CLASSES, "ztt", nominal, null, features, new LinkedHashSet<>(features));
-        MulticlassTrainer.Result mc = MulticlassTrainer.train(mcData, config(s), s.members(), MulticlassTrainer.ClassWeights.EQUAL, false, null);
+        MulticlassTrainer.Result mc = MulticlassTrainer.train(mcData, config(s), s.members(), MulticlassTrainer.ClassWeights.EQUAL, s.calibration(), null);
         MulticlassExport.write(mc, s.out().resolve("models/multiclass"), "multiclass");
         MulticlassDiagnostics.run(mc, mcData, s.out().resolve("models/multiclass/diagnostics"));
         log.printf("1. multiclass ensemble trained (%d members, %.0f s so far)%n", s.members(), (System.nanoTime() - t0) * 1e-9);
@@ -270,6 +276,7 @@ public final class MulticlassPnnToy {
         int members = d.members();
         int epochs = d.epochs();
         long seed = d.seed();
+        org.ratiofit.ratio.training.multiclass.ClassCalibration calibration = d.calibration();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> events = Integer.parseInt(args[++i]);
@@ -277,14 +284,23 @@ public final class MulticlassPnnToy {
                 case "--members" -> members = Integer.parseInt(args[++i]);
                 case "--epochs" -> epochs = Integer.parseInt(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--calibration" -> {
+                    String c = args[++i];
+                    try {
+                        calibration = org.ratiofit.ratio.training.multiclass.ClassCalibration.valueOf(c.toUpperCase(java.util.Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        System.err.println("multiclass-pnn-toy: --calibration must be none, temperature or isotonic, got '" + c + "'");
+                        System.exit(2);
+                    }
+                }
                 case "--help" -> {
                     System.out.println("examples/run multiclass-pnn-toy [OUT_DIR] [--events N (20000)] [--point-events N (5000)] "
-                            + "[--members N (2)] [--epochs N (30)] [--seed N (1)]");
+                            + "[--members N (2)] [--epochs N (30)] [--seed N (1)] [--calibration none|temperature|isotonic (none)]");
                     return;
                 }
                 default -> out = Path.of(args[i]);
             }
         }
-        run(new Settings(out, events, pointEvents, members, epochs, seed), System.out);
+        run(new Settings(out, events, pointEvents, members, epochs, seed, calibration), System.out);
     }
 }
