@@ -101,7 +101,18 @@ final class ParamNetwork implements AutoCloseable {
      * term needs them only for events drawn at θ0, which the trainer puts first in each batch).
      */
     Forward forward(NDManager sub, NDArray input, int tangentRows) {
-        boolean tangents = tangentRows > 0;
+        return forward(sub, input, tangentRows, features, features + parameters);
+    }
+
+    /**
+     * The forward pass with the derivatives of output 0 with respect to the input columns
+     * [{@code from}, {@code to}) (scaled units) for the first {@code tangentRows} rows, [rows, to − from]:
+     * the θ columns for the score term, the feature columns (or all columns) for the regulariser on
+     * |∇ₓ ln r̂|.
+     */
+    Forward forward(NDManager sub, NDArray input, int tangentRows, int from, int to) {
+        boolean tangents = tangentRows > 0 && to > from;
+        int k0 = to - from;
         boolean allRows = tangentRows == input.getShape().get(0);
         int layers = widths.size();
         NDArray h = input;
@@ -117,7 +128,7 @@ final class ParamNetwork implements AutoCloseable {
             NDArray a = h.matMul(wt).add(bias);
             if (tangents) {
                 // first layer: ∂a/∂θ_j is the weight column of input d + j, the same for every event
-                t = k == 0 ? weight.get(":, " + features + ":").transpose().reshape(parameters, 1, out)
+                t = k == 0 ? weight.get(":, " + from + ":" + to).transpose().reshape(k0, 1, out)
                         : t.matMul(wt);
             }
             if (k < layers - 1) {
@@ -146,7 +157,7 @@ final class ParamNetwork implements AutoCloseable {
         }
         NDArray tan = null;
         if (tangents) {
-            tan = t.reshape(parameters, -1).transpose(); // [B, p] of output 0
+            tan = t.reshape(k0, -1).transpose(); // [rows, to − from] of output 0
         }
         return new Forward(h, tan);
     }
