@@ -278,10 +278,10 @@ public final class ParamTrainer {
         NDArray xGradient = null;
         NDArray thetaTangent = null;
         if (regularise) {
-            // one forward pass carries tangents for every row: the feature columns for the
-            // regulariser and, for the score methods, the θ columns too (used on the m0 rows from θ0)
-            f = net.forward(sub, x, m, 0, method.scoreTerm() ? in : d);
-            xGradient = method.scoreTerm() ? f.tangent().get(":, 0:" + d) : f.tangent();
+            // one reverse sweep gives the derivative for every input column and row: the feature
+            // columns for the regulariser and, for the score methods, the θ columns of the m0 rows from θ0
+            f = net.forwardWithInputGradient(sub, x);
+            xGradient = f.tangent().get(":, 0:" + d);
             if (method.scoreTerm() && m0 > 0) {
                 thetaTangent = f.tangent().get("0:" + m0 + ", " + d + ":");
             }

@@ -66,9 +66,13 @@ class XGradientPenaltyTest {
                 NDArray invScale = sub.create(new float[] {2f}, new Shape(1, 1));
                 NDArray x = sub.create(bx, new Shape(m, in));
                 float[] g = net.forward(sub, x, m, 0, d).tangent().toFloatArray();
+                float[] rev = net.forwardWithInputGradient(sub, x).tangent().toFloatArray();
                 for (int k = 0; k < m; k++) {
                     assertEquals(2.5, g[k * d], 1e-6, "∂ ln r/∂x1, event " + k);
                     assertEquals(1.0, g[k * d + 1], 1e-6, "∂ ln r/∂x2, event " + k);
+                    assertEquals(2.5, rev[k * in], 1e-6, "reverse sweep ∂ ln r/∂x1, event " + k);
+                    assertEquals(1.0, rev[k * in + 1], 1e-6, "reverse sweep ∂ ln r/∂x2, event " + k);
+                    assertEquals(1.5, rev[k * in + 2], 1e-6, "reverse sweep ∂ ln r/∂θ, event " + k); // 1·0 − 1·(−1) + 0.5·1
                 }
                 double off = ParamTrainer.batchLoss(sub, net, method, 0.8f, 0f, invScale, bx, by, br, bt, bw, m, m0, in, p)
                         .getFloat();
@@ -81,7 +85,10 @@ class XGradientPenaltyTest {
         }
     }
 
-    /** The feature tangents (one pass, every row) against central differences of the double-precision network. */
+    /**
+     * The feature tangents (forward mode, every row) and the reverse sweep the trainer uses against
+     * central differences of the double-precision network; the θ part against the score term's tangents.
+     */
     @ParameterizedTest
     @EnumSource(value = TrainingConfig.Activation.class, names = {"SWISH", "TANH"})
     void featureTangentEqualsFiniteDifferences(TrainingConfig.Activation act) {
@@ -105,12 +112,13 @@ class XGradientPenaltyTest {
             for (int i = 0; i < rows.length; i++) {
                 rows[i] = (float) rng.nextGaussian();
             }
-            float[] all, xOnly, thetaOld;
+            float[] all, xOnly, thetaOld, rev;
             try (NDManager sub = root.newSubManager()) {
                 NDArray x = sub.create(rows, new Shape(n, in));
                 all = net.forward(sub, x, n, 0, in).tangent().toFloatArray();
                 xOnly = net.forward(sub, x, n, 0, d).tangent().toFloatArray();
                 thetaOld = net.forward(sub, x, n).tangent().toFloatArray();
+                rev = net.forwardWithInputGradient(sub, x).tangent().toFloatArray();
             }
             for (int e = 0; e < n; e++) {
                 double[] raw = new double[in];
@@ -127,9 +135,12 @@ class XGradientPenaltyTest {
                     double fd = scale[j] * (mlp.evaluate(xp, th, null)[0] - mlp.evaluate(xm, th, null)[0]) / (2 * h);
                     assertEquals(fd, xOnly[e * d + j], 1e-4 * Math.max(1, Math.abs(fd)), act + " event " + e + " x" + j);
                     assertEquals(xOnly[e * d + j], all[e * in + j], 1e-6, "x part of the all-columns pass");
+                    assertEquals(fd, rev[e * in + j], 1e-4 * Math.max(1, Math.abs(fd)), "reverse sweep, x" + j);
                 }
                 for (int j = 0; j < p; j++) {
                     assertEquals(thetaOld[e * p + j], all[e * in + d + j], 1e-6, "θ part of the all-columns pass");
+                    assertEquals(thetaOld[e * p + j], rev[e * in + d + j], 1e-5 * Math.max(1, Math.abs(rev[e * in + d + j])),
+                            "reverse sweep, θ" + j);
                 }
             }
         }
