@@ -90,7 +90,7 @@ public final class EstimatorExport {
                 sally ? null : Arrays.copyOfRange(net.inputMean(), d, d + p),
                 sally ? null : Arrays.copyOfRange(net.inputScale(), d, d + p),
                 est.referenceTheta(), (int) est.history().eventsPerEpoch(), est.history().epochs(),
-                est.history().bestEpoch()).write(dir.resolve(name + ".estimator.json"));
+                est.history().bestEpoch(), est.config().xGradientPenalty()).write(dir.resolve(name + ".estimator.json"));
         return sidecar;
     }
 

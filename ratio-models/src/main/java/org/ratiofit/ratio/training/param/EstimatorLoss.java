@@ -97,6 +97,23 @@ public final class EstimatorLoss {
         return tHat.sub(t).square().sum(new int[] {1}).mul(alpha);
     }
 
+    /**
+     * The regulariser λ|∇ₓ ln r̂|² per row, shape [rows]: {@code gradient} [rows, d] holds the
+     * derivatives of ln r̂ with respect to the (scaled) feature inputs.
+     */
+    public static NDArray inputGradientTerm(float lambda, NDArray gradient) {
+        return gradient.square().sum(new int[] {1}).mul(lambda);
+    }
+
+    /** λ|g|² for one event (the definition of {@link #inputGradientTerm}). */
+    public static double inputGradientTerm(double lambda, double[] gradient) {
+        double s = 0;
+        for (double g : gradient) {
+            s += g * g;
+        }
+        return lambda * s;
+    }
+
     private static NDArray softplus(NDArray z) {
         return z.maximum(0f).add(z.abs().neg().exp().add(1f).log());
     }

@@ -14,21 +14,25 @@ import org.ratiofit.ratio.Sidecars;
  * (format {@value #FORMAT}, version {@value #FORMAT_VERSION}): the method and α, the feature and
  * parameter names in input order, the scaling of θ (mean and scale: the network sees (θ − mean)/scale;
  * also in the model sidecar's {@code scaling}), whether the output is ln r̂ or a score vector, and
- * the reference point θ1 (ratio methods) or θ_ref (SALLY).
+ * the reference point θ1 (ratio methods) or θ_ref (SALLY), and λ of the regulariser on |∇ₓ ln r̂|
+ * (version 2; a version-1 file has none: 0).
  *
  * @param model           the model sidecar's file name (same folder)
  * @param output          {@code log_ratio} or {@code local_score}
  * @param parameterMean   per parameter, the scaling offset (null for SALLY: θ is not an input)
  * @param parameterScale  per parameter, the scaling divisor (null for SALLY)
  * @param referenceTheta  θ1 or θ_ref, null when not known
+ * @param xGradientPenalty λ of the training loss term λ·mean |∇ₓ ln r̂|² over the scaled features (0 = off;
+ *                        null in a version-1 file)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EstimatorSidecar(String format, int formatVersion, String model, String method, double alpha,
         List<String> features, List<String> parameters, String output, double[] parameterMean,
-        double[] parameterScale, double[] referenceTheta, int trainingEvents, int epochs, int bestEpoch) {
+        double[] parameterScale, double[] referenceTheta, int trainingEvents, int epochs, int bestEpoch,
+        Double xGradientPenalty) {
 
     public static final String FORMAT = "ratiofit-estimator";
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     public static EstimatorSidecar read(Path file) {
         EstimatorSidecar s;
@@ -41,9 +45,13 @@ public record EstimatorSidecar(String format, int formatVersion, String model, S
             throw new RatioModelException("estimator sidecar " + file + ": field 'format' is " + s.format()
                     + ", expected '" + FORMAT + "'");
         }
-        if (s.formatVersion() != FORMAT_VERSION) {
+        if (s.formatVersion() < 1 || s.formatVersion() > FORMAT_VERSION) {
             throw new RatioModelException("estimator sidecar " + file + ": unknown format_version "
-                    + s.formatVersion() + " (this ratiofit reads version " + FORMAT_VERSION + ")");
+                    + s.formatVersion() + " (this ratiofit reads versions 1 to " + FORMAT_VERSION + ")");
+        }
+        if (s.xGradientPenalty() != null && !(s.xGradientPenalty() >= 0 && s.xGradientPenalty() < Double.POSITIVE_INFINITY)) {
+            throw new RatioModelException("estimator sidecar " + file + ": field 'x_gradient_penalty' is "
+                    + s.xGradientPenalty() + ", expected a finite non-negative number");
         }
         try {
             EstimatorMethod.valueOf(s.method().toUpperCase(java.util.Locale.ROOT));
@@ -51,6 +59,11 @@ public record EstimatorSidecar(String format, int formatVersion, String model, S
             throw new RatioModelException("estimator sidecar " + file + ": unknown method '" + s.method() + "'");
         }
         return s;
+    }
+
+    /** λ of the regulariser on |∇ₓ ln r̂| (0 when the file predates the field). */
+    public double xGradientPenaltyOrZero() {
+        return xGradientPenalty == null ? 0 : xGradientPenalty;
     }
 
     /** Writes beside the target, then renames onto it. */

@@ -32,7 +32,8 @@ final class ParamNetwork implements AutoCloseable {
 
     /**
      * The output of one forward pass: [B, outputs] and, if asked, the θ-derivative of output 0 for
-     * the first rows, [rows, p] (scaled θ units).
+     * the first rows, [rows, p] (scaled θ units), or its derivative with respect to the input
+     * columns asked for.
      */
     record Forward(NDArray output, NDArray tangent) {
     }
@@ -101,7 +102,18 @@ final class ParamNetwork implements AutoCloseable {
      * term needs them only for events drawn at θ0, which the trainer puts first in each batch).
      */
     Forward forward(NDManager sub, NDArray input, int tangentRows) {
-        boolean tangents = tangentRows > 0;
+        return forward(sub, input, tangentRows, features, features + parameters);
+    }
+
+    /**
+     * The forward pass with the derivatives of output 0 with respect to the input columns
+     * [{@code from}, {@code to}) (scaled units) for the first {@code tangentRows} rows, [rows, to − from]:
+     * the θ columns for the score term, the feature columns (or all columns) for the regulariser on
+     * |∇ₓ ln r̂|.
+     */
+    Forward forward(NDManager sub, NDArray input, int tangentRows, int from, int to) {
+        boolean tangents = tangentRows > 0 && to > from;
+        int k0 = to - from;
         boolean allRows = tangentRows == input.getShape().get(0);
         int layers = widths.size();
         NDArray h = input;
@@ -117,7 +129,7 @@ final class ParamNetwork implements AutoCloseable {
             NDArray a = h.matMul(wt).add(bias);
             if (tangents) {
                 // first layer: ∂a/∂θ_j is the weight column of input d + j, the same for every event
-                t = k == 0 ? weight.get(":, " + features + ":").transpose().reshape(parameters, 1, out)
+                t = k == 0 ? weight.get(":, " + from + ":" + to).transpose().reshape(k0, 1, out)
                         : t.matMul(wt);
             }
             if (k < layers - 1) {
@@ -146,9 +158,58 @@ final class ParamNetwork implements AutoCloseable {
         }
         NDArray tan = null;
         if (tangents) {
-            tan = t.reshape(parameters, -1).transpose(); // [B, p] of output 0
+            tan = t.reshape(k0, -1).transpose(); // [rows, to − from] of output 0
         }
         return new Forward(h, tan);
+    }
+
+    /**
+     * The forward pass with the gradient of output 0 with respect to every input column (scaled
+     * units), [B, d + p], by an explicit reverse sweep written as ordinary array operations
+     * (∂z/∂a_k = (∂z/∂a_{k+1} W_{k+1}) ⊙ σ'(a_k), ∂z/∂input = ∂z/∂a_0 W_0), so that first-order
+     * back-propagation trains a loss containing it. Its cost does not grow with the number of inputs
+     * (about one more forward pass), unlike the forward-mode tangents of {@link #forward(NDManager,
+     * NDArray, int, int, int)} (one per column); both give the same derivative.
+     */
+    Forward forwardWithInputGradient(NDManager sub, NDArray input) {
+        int layers = widths.size();
+        NDArray[] weight = new NDArray[layers];
+        NDArray[] der = new NDArray[layers - 1];
+        NDArray h = input;
+        for (int k = 0; k < layers; k++) {
+            int out = widths.get(k), in = inWidth[k];
+            NDArray wFlat = flat.get(wOffset[k] + ":" + (wOffset[k] + out * in));
+            wFlat.attach(sub);
+            weight[k] = wFlat.reshape(out, in);
+            NDArray bias = flat.get(bOffset[k] + ":" + (bOffset[k] + out));
+            bias.attach(sub);
+            NDArray a = h.matMul(weight[k].transpose()).add(bias);
+            if (k < layers - 1) {
+                switch (activation) {
+                    case RELU -> {
+                        der[k] = a.gt(0f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+                        h = a.maximum(0f);
+                    }
+                    case TANH -> {
+                        h = a.tanh();
+                        der[k] = h.square().neg().add(1f);
+                    }
+                    default -> {
+                        NDArray s = a.getNDArrayInternal().sigmoid();
+                        h = a.mul(s);
+                        der[k] = s.add(h.mul(s.neg().add(1f)));
+                    }
+                }
+            } else {
+                h = a;
+            }
+        }
+        // output 0's row of the last layer, [1, width], then back through the hidden layers
+        NDArray g = weight[layers - 1].get("0:1, :");
+        for (int k = layers - 2; k >= 0; k--) {
+            g = g.mul(der[k]).matMul(weight[k]);
+        }
+        return new Forward(h, g);
     }
 
     @Override

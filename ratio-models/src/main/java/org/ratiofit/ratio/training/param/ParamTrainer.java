@@ -96,6 +96,7 @@ public final class ParamTrainer {
         int stepsPerEpoch = (n + batch - 1) / batch;
         int outputs = method.localScore() ? p : 1;
         float alpha = (float) config.alpha();
+        float lambda = (float) config.xGradientPenalty();
         // the network's θ-derivative in raw θ units: ∂/∂θ = (1/scale_θ) ∂/∂θ_scaled
         float[] invThetaScale = new float[Math.max(pIn, 1)];
         for (int j = 0; j < pIn; j++) {
@@ -134,7 +135,8 @@ public final class ParamTrainer {
                     try (NDManager sub = root.newSubManager()) {
                         NDArray loss;
                         try (GradientCollector gc = engine.newGradientCollector()) {
-                            loss = batchLoss(sub, net, method, alpha, invScale, bx, by, br, bt, bw, m, m0, in, p).div(m);
+                            loss = batchLoss(sub, net, method, alpha, lambda, invScale, bx, by, br, bt, bw, m, m0, in, p)
+                                    .div(m);
                             gc.backward(loss);
                         }
                         sum += loss.getFloat() * m;
@@ -144,7 +146,7 @@ public final class ParamTrainer {
                 }
                 trainLoss[epoch] = sum / n;
                 valLoss[epoch] = valid == null ? trainLoss[epoch]
-                        : evaluateLoss(root, net, valid, method, alpha, invScale, in, p);
+                        : evaluateLoss(root, net, valid, method, alpha, lambda, invScale, in, p);
                 epochsRun = epoch + 1;
                 if (!Double.isFinite(trainLoss[epoch]) || !Double.isFinite(valLoss[epoch])) {
                     throw new NonFiniteLossException(method.label() + " member " + index
@@ -230,8 +232,8 @@ public final class ParamTrainer {
                     NDArray loss;
                     long c, e;
                     try (GradientCollector gc = engine.newGradientCollector()) {
-                        loss = batchLoss(sub, net, method, (float) config.alpha(), invScale, bx, by, br, bt, bw, batch, m0,
-                                in, p).div(batch);
+                        loss = batchLoss(sub, net, method, (float) config.alpha(), (float) config.xGradientPenalty(),
+                                invScale, bx, by, br, bt, bw, batch, m0, in, p).div(batch);
                         loss.getFloat(); // forces the (lazy) computation into this phase
                         c = System.nanoTime();
                         gc.backward(loss);
@@ -259,8 +261,34 @@ public final class ParamTrainer {
      */
     static NDArray batchLoss(NDManager sub, ParamNetwork net, EstimatorMethod method, float alpha, NDArray invScale,
             float[] bx, float[] by, float[] br, float[] bt, float[] bw, int m, int m0, int in, int p) {
+        return batchLoss(sub, net, method, alpha, 0f, invScale, bx, by, br, bt, bw, m, m0, in, p);
+    }
+
+    /**
+     * As above, plus {@code lambda} Σ w |∇ₓ ln r̂|² over the batch (the regulariser on the scaled
+     * feature inputs, {@link EstimatorLoss#inputGradientTerm}); with {@code lambda} = 0 exactly the
+     * computation without it.
+     */
+    static NDArray batchLoss(NDManager sub, ParamNetwork net, EstimatorMethod method, float alpha, float lambda,
+            NDArray invScale, float[] bx, float[] by, float[] br, float[] bt, float[] bw, int m, int m0, int in, int p) {
         NDArray x = sub.create(head(bx, m * in), new Shape(m, in));
-        ParamNetwork.Forward f = net.forward(sub, x, method.scoreTerm() ? m0 : 0);
+        boolean regularise = lambda > 0 && !method.localScore();
+        int d = net.features;
+        ParamNetwork.Forward f;
+        NDArray xGradient = null;
+        NDArray thetaTangent = null;
+        if (regularise) {
+            // one reverse sweep gives the derivative for every input column and row: the feature
+            // columns for the regulariser and, for the score methods, the θ columns of the m0 rows from θ0
+            f = net.forwardWithInputGradient(sub, x);
+            xGradient = f.tangent().get(":, 0:" + d);
+            if (method.scoreTerm() && m0 > 0) {
+                thetaTangent = f.tangent().get("0:" + m0 + ", " + d + ":");
+            }
+        } else {
+            f = net.forward(sub, x, method.scoreTerm() ? m0 : 0);
+            thetaTangent = method.scoreTerm() && m0 > 0 ? f.tangent() : null;
+        }
         NDArray y = sub.create(head(by, m), new Shape(m));
         NDArray w = sub.create(head(bw, m), new Shape(m));
         NDArray r = method.usesJointRatio() ? sub.create(head(br, m), new Shape(m)) : null;
@@ -269,10 +297,13 @@ public final class ParamTrainer {
         NDArray base = EstimatorLoss.perEvent(method.base(), alpha, z, method.localScore() ? f.output() : null, y, r, t);
         NDArray loss = base.mul(w).sum();
         if (method.scoreTerm() && m0 > 0) {
-            NDArray tHat = f.tangent().mul(invScale);
+            NDArray tHat = thetaTangent.mul(invScale);
             NDArray t0 = m0 == m ? t : t.get("0:" + m0);
             NDArray w0 = m0 == m ? w : w.get("0:" + m0);
             loss = loss.add(EstimatorLoss.scoreTerm(alpha, tHat, t0).mul(w0).sum());
+        }
+        if (regularise) {
+            loss = loss.add(EstimatorLoss.inputGradientTerm(lambda, xGradient).mul(w).sum());
         }
         return loss;
     }
@@ -281,9 +312,9 @@ public final class ParamTrainer {
         return m == a.length ? a : java.util.Arrays.copyOf(a, m);
     }
 
-    /** Weighted mean loss over a whole sample, in batches, without gradients. */
+    /** Weighted mean loss over a whole sample (with the |∇ₓ ln r̂|² regulariser if on), in batches, without gradients. */
     private static double evaluateLoss(NDManager root, ParamNetwork net, Batchable b, EstimatorMethod method,
-            float alpha, NDArray invScale, int in, int p) {
+            float alpha, float lambda, NDArray invScale, int in, int p) {
         int n = b.size();
         int[] order = permutation(n, null);
         int batch = Math.min(EVAL_BATCH, n);
@@ -297,7 +328,7 @@ public final class ParamTrainer {
             int m = Math.min(batch, n - from);
             int m0 = b.gather(order, from, m, bx, by, br, bt, bw, method.scoreTerm());
             try (NDManager sub = root.newSubManager()) {
-                sum += batchLoss(sub, net, method, alpha, invScale, bx, by, br, bt, bw, m, m0, in, p).getFloat();
+                sum += batchLoss(sub, net, method, alpha, lambda, invScale, bx, by, br, bt, bw, m, m0, in, p).getFloat();
             }
         }
         return sum / n;
