@@ -114,6 +114,13 @@ public record SimulationReweighting(int formatVersion, double[] weights, double[
             r[rest[i]] = all.ratio()[i];
             sd[rest[i]] = all.spread()[i];
         }
+        // the normalisation check looks at the classifier's own held-out sideband level (before any division)
+        double sbRaw = 0;
+        double sbRaw2 = 0;
+        for (int i : sSb) {
+            sbRaw += w0[i] * r[i];
+            sbRaw2 += w0[i] * r[i] * w0[i] * r[i];
+        }
         List<ConditionalLevel> levels = List.of();
         if (method == SaladConfig.Reweighting.FACTORISED) {
             levels = ConditionalLevel.normalise(mSim, w0, r, sd, sim.region(), 8, 250);
@@ -149,10 +156,11 @@ public record SimulationReweighting(int formatVersion, double[] weights, double[
             regions.put(name, new RegionYield(d.indices(name).length, si.length, sum, Math.sqrt(sum2),
                     sum > 0 ? spr / sum : 0));
         }
-        RegionYield sb = regions.get("SB");
-        double ratio = sb.predicted() / nData;
-        double err = ratio * Math.sqrt(sb.statError() * sb.statError() / (sb.predicted() * sb.predicted()) + 1 / nData);
-        double meanW = sb.predicted() / sSb.length;
+        // Σ_SB w / N_data,SB with the classifier's held-out ratios as learned (the factorised reweighting's division by
+        // the levels would make it 1 by construction)
+        double ratio = sbRaw * scale / nData;
+        double err = ratio * Math.sqrt(sbRaw2 / (sbRaw * sbRaw) + 1 / nData);
+        double meanW = sbRaw * scale / sSb.length;
         double expected = nData / sSb.length;
         boolean ok = Math.abs(ratio - 1) <= Math.max(0.1, 5 * err);
         String msg = ok ? "the weights' mean in the sidebands matches the data/simulation ratio"
