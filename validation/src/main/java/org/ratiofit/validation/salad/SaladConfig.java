@@ -56,12 +56,24 @@ public record SaladConfig(int version, Path file, String resonantVariable, List<
      * @param epochs maximum epochs (early stopping on a validation part of the training folds)
      * @param hidden hidden-layer widths
      * @param minSidebandEvents the fewest sideband events of each of data and simulation to train on
+     * @param reweighting how the weights treat the m-marginal (YAML Training.Reweighting: Joint or Factorised)
      */
     public record Training(int members, int folds, int epochs, List<Integer> hidden, int batchSize, double learningRate,
-            long seed, int minSidebandEvents) {
+            long seed, int minSidebandEvents, Reweighting reweighting) {
         public static Training defaults() {
-            return new Training(3, 5, 40, List.of(32, 32), 256, 2e-3, 1L, 500);
+            return new Training(3, 5, 40, List.of(32, 32), 256, 2e-3, 1L, 500, Reweighting.FACTORISED);
         }
+    }
+
+    /**
+     * How the reweighting gets the m-marginal into the signal region: {@code JOINT}, the classifier
+     * on (x, m) learns the joint ratio and interpolates it across the signal region;
+     * {@code FACTORISED}, w = ρ(m) r(x|m) with ρ a smooth fit in the sidebands and r the classifier,
+     * trained against the ρ-weighted simulation and normalised to mean 1 over the simulation in
+     * narrow m bins (see SimulationReweighting).
+     */
+    public enum Reweighting {
+        JOINT, FACTORISED
     }
 
     /**

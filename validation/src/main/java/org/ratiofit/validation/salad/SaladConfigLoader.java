@@ -33,7 +33,7 @@ public final class SaladConfigLoader {
             "ValidationRegions", "Data", "Simulation", "SimulationWeight", "Truth", "Training", "Closure");
     static final Set<String> TRUTH_KEYS = Set.of("Column", "TrueBackground", "Signal", "TestEvents");
     static final Set<String> TRAINING_KEYS = Set.of("Members", "Folds", "Epochs", "Hidden", "BatchSize", "LearningRate",
-            "Seed", "MinSidebandEvents");
+            "Seed", "MinSidebandEvents", "Reweighting");
     static final Set<String> CLOSURE_KEYS = Set.of("Bins", "MinPValue", "AucSigma");
     static final Set<String> VR_KEYS = Set.of("Name", "Range");
 
@@ -157,7 +157,8 @@ public final class SaladConfigLoader {
                     hidden, integer(tr, "BatchSize", "Training", d.batchSize(), p),
                     number(tr, "LearningRate", "Training", d.learningRate(), p),
                     integer(tr, "Seed", "Training", (int) d.seed(), p),
-                    integer(tr, "MinSidebandEvents", "Training", d.minSidebandEvents(), p));
+                    integer(tr, "MinSidebandEvents", "Training", d.minSidebandEvents(), p),
+                    reweighting(tr, d.reweighting(), p));
             if (training.members() < 1 || training.epochs() < 1 || training.batchSize() < 1) {
                 p.add(new ConfigProblem("Training", "Members, Epochs and BatchSize must be at least 1"));
             }
@@ -240,6 +241,17 @@ public final class SaladConfigLoader {
 
     private static String full(String path, String key) {
         return path.isEmpty() ? key : path + "." + key;
+    }
+
+    private static SaladConfig.Reweighting reweighting(JsonNode tr, SaladConfig.Reweighting dflt, List<ConfigProblem> p) {
+        String v = text(tr, "Reweighting", "Training", dflt.name(), p);
+        for (SaladConfig.Reweighting r : SaladConfig.Reweighting.values()) {
+            if (r.name().equalsIgnoreCase(v)) {
+                return r;
+            }
+        }
+        p.add(new ConfigProblem("Training.Reweighting", "expected Joint or Factorised, not '" + v + "'"));
+        return dflt;
     }
 
     private static String text(JsonNode n, String key, String path, String dflt, List<ConfigProblem> p) {

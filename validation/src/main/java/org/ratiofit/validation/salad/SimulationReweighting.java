@@ -31,10 +31,13 @@ import org.ratiofit.workspace.io.Checksums;
  * @param region per simulated event, its region (null outside all)
  * @param regions per region, the simulated and data counts and the predicted yield
  * @param normalisation the sideband normalisation check
+ * @param massMarginal the fitted m-marginal ratio ρ(m) (factorised reweighting), or null
+ * @param conditionalLevels the simulation means of r̂ in m bins that the factorised reweighting divided out (empty for joint)
  * @param provenance seed, settings, input checksums
  */
 public record SimulationReweighting(int formatVersion, double[] weights, double[] spread, String[] region,
-        Map<String, RegionYield> regions, Normalisation normalisation, Provenance provenance) {
+        Map<String, RegionYield> regions, Normalisation normalisation, MassMarginalRatio massMarginal,
+        List<ConditionalLevel> conditionalLevels, Provenance provenance) {
 
     public static final int FORMAT_VERSION = 1;
     public static final String WEIGHTS_FILE = "weights.npy";
@@ -53,18 +56,49 @@ public record SimulationReweighting(int formatVersion, double[] weights, double[
     public record Normalisation(double ratio, double error, double meanWeight, double dataOverSimulation, boolean passed,
             String message) {}
 
-    public record Provenance(String method, List<String> inputs, KFoldClassifier.Settings settings, String config,
+    public record Provenance(String method, String reweighting, List<String> inputs, KFoldClassifier.Settings settings, String config,
             Map<String, String> sha256) {}
 
-    /** Trains the ensemble in the sidebands and weights every simulated event. */
+    /** Trains the ensemble in the sidebands and weights every simulated event, as the configuration's Training.Reweighting says. */
     public static SimulationReweighting of(SaladEvents ev, KFoldClassifier.Settings s) throws IOException {
+        return of(ev, s, ev.config().training().reweighting());
+    }
+
+    /**
+     * Trains the ensemble in the sidebands and weights every simulated event.
+     *
+     * <p>{@link SaladConfig.Reweighting#JOINT}: the classifier on (x, m) learns the joint ratio
+     * p_data(x, m)/p_sim(x, m) and interpolates it, m-marginal included, across the signal region.
+     * {@link SaladConfig.Reweighting#FACTORISED}: w = ρ(m) · r(x|m). The m-marginal ratio ρ(m) is a
+     * smooth fit in the sidebands ({@link MassMarginalRatio}); the classifier trains against the
+     * simulation weighted by ρ(m) (both classes then share the m distribution, so it learns only the
+     * conditional ratio), and its r̂ is divided by its simulation mean in narrow m bins of each
+     * region ({@link ConditionalLevel}), which imposes the conditional ratio's normalisation
+     * ∫ p_sim(x|m) r(x|m) dx = 1 wherever it is evaluated (the simulation alone, no data, sets it).
+     */
+    public static SimulationReweighting of(SaladEvents ev, KFoldClassifier.Settings s, SaladConfig.Reweighting method)
+            throws IOException {
         SaladEvents.Sample d = ev.data();
         SaladEvents.Sample sim = ev.simulation();
         int[] dSb = d.indices("SB");
         int[] sSb = sim.indices("SB");
-        KFoldClassifier clf = KFoldClassifier.train(ev.inputs(), d.select(dSb), d.weights(dSb), sim.select(sSb),
-                sim.weights(sSb), s, 0);
         int n = sim.size();
+        int mCol = ev.inputs().indexOf(ev.config().resonantVariable());
+        double[] mSim = sim.columns()[mCol];
+        double[] w0 = sim.weights().clone();
+        MassMarginalRatio rho = null;
+        if (method == SaladConfig.Reweighting.FACTORISED) {
+            rho = MassMarginalRatio.fit(d.columns()[mCol], d.weights(), mSim, sim.weights(), ev.config().sidebands(),
+                    200, 3);
+            for (int i = 0; i < n; i++) {
+                w0[i] *= rho.value(mSim[i]);
+            }
+        }
+        double[] wSb = new double[sSb.length];
+        for (int i = 0; i < sSb.length; i++) {
+            wSb[i] = w0[sSb[i]];
+        }
+        KFoldClassifier clf = KFoldClassifier.train(ev.inputs(), d.select(dSb), d.weights(dSb), sim.select(sSb), wSb, s, 0);
         double[] r = new double[n];
         double[] sd = new double[n];
         KFoldClassifier.Scores held = clf.heldOutB(sim.select(sSb));
@@ -80,20 +114,31 @@ public record SimulationReweighting(int formatVersion, double[] weights, double[
             r[rest[i]] = all.ratio()[i];
             sd[rest[i]] = all.spread()[i];
         }
+        // the normalisation check looks at the classifier's own held-out sideband level (before any division)
+        double sbRaw = 0;
+        double sbRaw2 = 0;
+        for (int i : sSb) {
+            sbRaw += w0[i] * r[i];
+            sbRaw2 += w0[i] * r[i] * w0[i] * r[i];
+        }
+        List<ConditionalLevel> levels = List.of();
+        if (method == SaladConfig.Reweighting.FACTORISED) {
+            levels = ConditionalLevel.normalise(mSim, w0, r, sd, sim.region(), 8, 250);
+        }
         double nData = 0;
         for (int i : dSb) {
             nData += d.weights()[i];
         }
         double w0Sb = 0;
         for (int i : sSb) {
-            w0Sb += sim.weights()[i];
+            w0Sb += w0[i];
         }
         double scale = nData / w0Sb;
         double[] w = new double[n];
         double[] ws = new double[n];
         for (int i = 0; i < n; i++) {
-            w[i] = sim.weights()[i] * r[i] * scale;
-            ws[i] = sim.weights()[i] * sd[i] * scale;
+            w[i] = w0[i] * r[i] * scale;
+            ws[i] = w0[i] * sd[i] * scale;
         }
         Map<String, RegionYield> regions = new LinkedHashMap<>();
         List<String> names = new java.util.ArrayList<>(List.of("SB", "SR"));
@@ -111,10 +156,11 @@ public record SimulationReweighting(int formatVersion, double[] weights, double[
             regions.put(name, new RegionYield(d.indices(name).length, si.length, sum, Math.sqrt(sum2),
                     sum > 0 ? spr / sum : 0));
         }
-        RegionYield sb = regions.get("SB");
-        double ratio = sb.predicted() / nData;
-        double err = ratio * Math.sqrt(sb.statError() * sb.statError() / (sb.predicted() * sb.predicted()) + 1 / nData);
-        double meanW = sb.predicted() / sSb.length;
+        // Σ_SB w / N_data,SB with the classifier's held-out ratios as learned (the factorised reweighting's division by
+        // the levels would make it 1 by construction)
+        double ratio = sbRaw * scale / nData;
+        double err = ratio * Math.sqrt(sbRaw2 / (sbRaw * sbRaw) + 1 / nData);
+        double meanW = sbRaw * scale / sSb.length;
         double expected = nData / sSb.length;
         boolean ok = Math.abs(ratio - 1) <= Math.max(0.1, 5 * err);
         String msg = ok ? "the weights' mean in the sidebands matches the data/simulation ratio"
@@ -128,10 +174,14 @@ public record SimulationReweighting(int formatVersion, double[] weights, double[
         sums.put("config", Checksums.sha256(ev.config().file()));
         sums.put("data", Checksums.sha256(ev.config().data()));
         sums.put("simulation", Checksums.sha256(ev.config().simulation()));
-        Provenance prov = new Provenance("SALAD conditional reweighting: k-fold DJL classifier ensemble, data vs "
-                + "simulation in the sidebands, inputs the features and m", ev.inputs(), s,
-                ev.config().file().toString(), sums);
-        return new SimulationReweighting(FORMAT_VERSION, w, ws, sim.region(), regions, norm, prov);
+        String how = method == SaladConfig.Reweighting.FACTORISED
+                ? "SALAD reweighting, factorised: w = rho(m) r(x|m), rho fitted in the sidebands, r a k-fold DJL "
+                        + "classifier ensemble of data vs rho-weighted simulation in the sidebands (inputs the features and m), "
+                        + "normalised to mean 1 over the simulation in m bins"
+                : "SALAD conditional reweighting: k-fold DJL classifier ensemble, data vs "
+                        + "simulation in the sidebands, inputs the features and m";
+        Provenance prov = new Provenance(how, method.name(), ev.inputs(), s, ev.config().file().toString(), sums);
+        return new SimulationReweighting(FORMAT_VERSION, w, ws, sim.region(), regions, norm, rho, levels, prov);
     }
 
     /** Writes weights.npy, weights-spread.npy and the weights.json sidecar into dir (each file whole or not at all). */
@@ -151,6 +201,10 @@ public record SimulationReweighting(int formatVersion, double[] weights, double[
         m.put("events", weights.length);
         m.put("regions", regions);
         m.put("normalisation", normalisation);
+        if (massMarginal != null) {
+            m.put("massMarginal", massMarginal);
+            m.put("conditionalLevels", conditionalLevels);
+        }
         m.put("provenance", provenance);
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
     }

@@ -43,6 +43,19 @@ class SaladConfigLoaderTest {
     }
 
     @Test
+    void theReweightingIsFactorisedUnlessTheTrainingBlockSaysJoint(@TempDir Path dir) throws Exception {
+        Path cfg = toy(dir);
+        assertEquals(SaladConfig.Reweighting.FACTORISED, SaladConfigLoader.load(cfg).training().reweighting());
+        Files.writeString(cfg, Files.readString(cfg) + "Training: {Members: 2, Reweighting: joint}\n");
+        SaladConfig c = SaladConfigLoader.load(cfg);
+        assertEquals(SaladConfig.Reweighting.JOINT, c.training().reweighting());
+        assertEquals(2, c.training().members());
+        edit(cfg, "Reweighting: joint", "Reweighting: marginal");
+        String m = problems(cfg);
+        assertTrue(m.contains("Training.Reweighting") && m.contains("expected Joint or Factorised, not 'marginal'"), m);
+    }
+
+    @Test
     void overlappingRegionsAreNamed(@TempDir Path dir) throws Exception {
         Path cfg = toy(dir);
         edit(cfg, "Sidebands: [[3.4, 3.8], [4.2, 4.6]]", "Sidebands: [[3.4, 3.9], [4.2, 4.6]]");

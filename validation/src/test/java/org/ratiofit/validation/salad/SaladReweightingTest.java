@@ -49,7 +49,7 @@ class SaladReweightingTest {
         System.out.printf("SR: rms(ln w - ln w_exact) %.3f, rms(ln w_exact) %.3f%n", rmsDiff, rmsExact);
         assertTrue(rmsDiff < 0.4 * rmsExact, rmsDiff + " vs " + rmsExact);
         SimulationReweighting ex = new SimulationReweighting(1, exact, rw.spread(), rw.region(), rw.regions(),
-                rw.normalisation(), rw.provenance());
+                rw.normalisation(), rw.massMarginal(), rw.conditionalLevels(), rw.provenance());
         for (var f : SaladClosure.of(ev, ex, null).regions().get(SaladClosure.of(ev, ex, null).regions().size() - 1)
                 .features().features()) {
             System.out.printf("SR exact %s chi2 %.1f / %d p %.3g%n", f.feature(), f.chi2(), f.ndf(), f.pValue());
