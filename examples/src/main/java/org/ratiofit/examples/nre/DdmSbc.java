@@ -69,6 +69,11 @@ public final class DdmSbc {
         // trained on) for the NRE; for the exact Wiener density, Euler–Maruyama with the Brownian-bridge
         // correction (plain dt = 0.001 responds late by O(√dt), which would show as miscalibrated t)
         DdmSimulator simulator = nreSidecar == null ? new DdmSimulator(0.001, true) : DdmSimulator.tutorial();
+        if (replicates < 1 || trials < 1 || rankDraws < 1 || thin < 1 || warmup < 1 || bins < 1 || (rankDraws + 1) % bins != 0) {
+            throw new IllegalArgumentException("replicates, trials, rank draws, thin and warm-up must be >= 1 and the bins must divide L + 1 = "
+                    + (rankDraws + 1) + "; got replicates " + replicates + ", trials " + trials + ", rank draws " + rankDraws + ", thin " + thin
+                    + ", warm-up " + warmup + ", bins " + bins);
+        }
         int[][] ranks = new int[4][replicates];
         int[] div = new int[replicates];
         boolean[] failed = new boolean[replicates];
