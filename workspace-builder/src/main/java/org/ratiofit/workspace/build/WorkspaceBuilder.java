@@ -393,16 +393,16 @@ public final class WorkspaceBuilder {
             for (MemberWeighting.Spec spec : weighted) {
                 Sample s = basis.stream().filter(b -> b.name().equals(spec.sample())).findFirst().orElseThrow();
                 double[] global = null;
-                if (ps.referenceAll || s.withoutEvents()) {
-                    boolean gathered = ps.referenceAll;
-                    int at = gathered ? every : firstUnfiltered();
+                if (s.withoutEvents()) {
+                    int at = ps.referenceAll ? every : firstUnfiltered();
                     if (at >= 0) {
-                        global = fitAndRecord(spec, ps, at, scales, 0, gathered ? "(every reference event)" : regions.get(at).name());
+                        global = fitAndRecord(spec, ps, at, scales, 0, ps.referenceAll ? "(every reference event)" : regions.get(at).name());
                     }
-                    if (gathered) {
-                        for (List<EventPass.Gathered> g : ps.references) {
-                            MemberWeighting.aggregate(spec, g.get(every), global == null ? MemberWeighting.committee(spec.members().size()) : global);
-                        }
+                }
+                if (ps.referenceAll) {
+                    // every reference event's row serves the selected fractions of samples without events (committee otherwise: unused)
+                    for (List<EventPass.Gathered> g : ps.references) {
+                        MemberWeighting.aggregate(spec, g.get(every), global == null ? MemberWeighting.committee(spec.members().size()) : global);
                     }
                 }
                 for (int r = 0; r < regions.size(); r++) {
