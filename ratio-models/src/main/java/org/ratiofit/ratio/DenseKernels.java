@@ -81,17 +81,80 @@ final class DenseKernels {
 
     /** Swish in place, z·σ(z), with its derivative σ(1 + z(1 − σ)) into der. */
     static void swish(double[] z, double[] der, int len) {
-        for (int q = 0; q < len; q++) {
+        int q = SIMD && simdHot ? Simd.swish(z, der, len) : 0;
+        for (; q < len; q++) {
             double x = z[q];
-            double s = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+            double e = expNonPositive(-Math.abs(x));
+            double s = x >= 0 ? 1 / (1 + e) : e / (1 + e);
             der[q] = s + x * s * (1 - s);
             z[q] = x * s;
         }
     }
 
+    // exp on [−700, 0] as the same chain of operations in the plain and the SIMD code (so both give
+    // the same bits): k = round(y / ln 2) by the 1.5·2^52 trick, r = y − k ln 2 in two steps
+    // (fdlibm's split of ln 2), e^r by its Taylor polynomial to degree 13 (|r| ≤ ln 2 / 2: truncation
+    // below 1e-17), times 2^k built from k's bits. Within a few ulp of Math.exp.
+    static final double LOG2E = 1.4426950408889634;
+    static final double LN2_HI = 6.93147180369123816490e-01;
+    static final double LN2_LO = 1.90821492927058770002e-10;
+    static final double MAGIC = 6755399441055744.0; // 1.5 · 2^52
+    static final long EXP_BIAS_BITS = Double.doubleToRawLongBits(MAGIC) - 1023;
+    static final double[] TAYLOR = new double[14];
+    static {
+        double f = 1;
+        for (int n = 0; n < TAYLOR.length; n++) {
+            if (n > 0) f *= n;
+            TAYLOR[n] = 1 / f;
+        }
+    }
+
+    /** e^y for y ≤ 0 (y below −700 taken as −700: e^−700 ≈ 1e−304 for anything smaller). */
+    static double expNonPositive(double y) {
+        y = Math.max(y, -700.0);
+        double t = y * LOG2E + MAGIC;
+        double k = t - MAGIC;
+        double r = Math.fma(-k, LN2_HI, y);
+        r = Math.fma(-k, LN2_LO, r);
+        double p = TAYLOR[13];
+        for (int n = 12; n >= 0; n--) p = Math.fma(p, r, TAYLOR[n]);
+        return p * Double.longBitsToDouble((Double.doubleToRawLongBits(t) - EXP_BIAS_BITS) << 52);
+    }
+
     /** Loaded only when the module is present. */
     static final class Simd {
         private static final jdk.incubator.vector.VectorSpecies<Double> S = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED;
+
+        /** Swish over the whole vectors of z[0, len) with the plain code's operations; returns where the plain loop goes on. */
+        static int swish(double[] z, double[] der, int len) {
+            final int l = S.length();
+            int q = 0;
+            var one = jdk.incubator.vector.DoubleVector.broadcast(S, 1.0);
+            for (; q + l <= len; q += l) {
+                var x = jdk.incubator.vector.DoubleVector.fromArray(S, z, q);
+                var e = exp(x.abs().neg());
+                var den = one.add(e);
+                var pos = x.compare(jdk.incubator.vector.VectorOperators.GE, 0.0);
+                var s = e.div(den).blend(one.div(den), pos);
+                x.mul(s).mul(one.sub(s)).add(s).intoArray(der, q);
+                x.mul(s).intoArray(z, q);
+            }
+            return q;
+        }
+
+        /** {@link DenseKernels#expNonPositive} lane by lane, the same operations in the same order. */
+        static jdk.incubator.vector.DoubleVector exp(jdk.incubator.vector.DoubleVector y) {
+            y = y.max(-700.0);
+            var t = y.mul(LOG2E).add(MAGIC);
+            var k = t.sub(MAGIC);
+            var nk = k.neg();
+            var r = nk.fma(jdk.incubator.vector.DoubleVector.broadcast(S, LN2_HI), y);
+            r = nk.fma(jdk.incubator.vector.DoubleVector.broadcast(S, LN2_LO), r);
+            var p = jdk.incubator.vector.DoubleVector.broadcast(S, TAYLOR[13]);
+            for (int n = 12; n >= 0; n--) p = p.fma(r, jdk.incubator.vector.DoubleVector.broadcast(S, TAYLOR[n]));
+            var scale = t.reinterpretAsLongs().sub(EXP_BIAS_BITS).lanewise(jdk.incubator.vector.VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            return p.mul(scale);
+        }
 
         static void multiply(double[] a, int m, int p, double[] b, int n, double[] bias, double[] c) {
             final int l = S.length();
