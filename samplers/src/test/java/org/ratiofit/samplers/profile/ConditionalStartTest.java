@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.Random;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -115,36 +114,8 @@ class ConditionalStartTest {
     }
 
     static StatisticalModel gaussian(double[] m, double[][] ci) {
-        int n = m.length;
-        return new StatisticalModel() {
-            @Override
-            public List<ParameterSpec> parameters() {
-                java.util.ArrayList<ParameterSpec> p = new java.util.ArrayList<>();
-                for (int i = 0; i < n; i++) p.add(ParameterSpec.free("p" + i, 0, 0.5));
-                return p;
-            }
-
-            @Override
-            public double value(double[] x) {
-                double s = 0;
-                for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) s += (x[i] - m[i]) * ci[i][j] * (x[j] - m[j]);
-                return 0.5 * s;
-            }
-
-            @Override
-            public double errorDef() {
-                return 0.5;
-            }
-
-            @Override
-            public OptionalInt parameterOfInterest() {
-                return OptionalInt.of(0);
-            }
-
-            @Override
-            public StatisticalModel asimov(double[] point) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < m.length; i++) names.add("p" + i);
+        return GaussianModel.of(names, new double[m.length], 0.5, m, ci);
     }
 }

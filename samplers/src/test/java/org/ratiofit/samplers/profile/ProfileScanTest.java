@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.OptionalInt;
 
 import org.junit.jupiter.api.Test;
-import org.ratiofit.objective.ParameterSpec;
 import org.ratiofit.objective.StatisticalModel;
 import org.ratiofit.samplers.fit.ConfidenceLevel;
 import org.ratiofit.samplers.fit.FitResult;
@@ -24,40 +22,7 @@ class ProfileScanTest {
     static final double[][] C = {{0.25, 0.12, -0.05}, {0.12, 0.16, 0.02}, {-0.05, 0.02, 0.09}};
 
     static StatisticalModel gaussian() {
-        double[][] ci = invert3(C);
-        return new StatisticalModel() {
-            @Override
-            public List<ParameterSpec> parameters() {
-                return List.of(ParameterSpec.free("mu", 0.5, 0.3), ParameterSpec.free("a", 0, 0.3),
-                        ParameterSpec.free("b", 1.5, 0.3));
-            }
-
-            @Override
-            public double value(double[] x) {
-                double s = 0;
-                for (int i = 0; i < 3; i++) {
-                    for (int j = 0; j < 3; j++) {
-                        s += (x[i] - M[i]) * ci[i][j] * (x[j] - M[j]);
-                    }
-                }
-                return 0.5 * s;
-            }
-
-            @Override
-            public double errorDef() {
-                return 0.5;
-            }
-
-            @Override
-            public OptionalInt parameterOfInterest() {
-                return OptionalInt.of(0);
-            }
-
-            @Override
-            public StatisticalModel asimov(double[] point) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        return GaussianModel.of(List.of("mu", "a", "b"), new double[] {0.5, 0, 1.5}, 0.3, M, invert3(C));
     }
 
     static double[][] invert3(double[][] a) {
