@@ -108,3 +108,20 @@ for name, f, g, x0, err, up in cases:
         xs = " ".join("%.6g" % v for v in m.values)
         print("iminuit  %-11s %-8s %5d  %5d  %-16.10g %-5s %s" % (
             name, "yes" if use_grad else "no", m.nfcn, m.ngrad, m.fval, str(m.valid).lower(), xs))
+
+# MINOS of every parameter of gauss_exp after MIGRAD + HESSE; calls are MINOS's alone (nfcn + ngrad).
+print("tool     minos       gradient  param   calls  lower         upper")
+for use_grad in (False, True):
+    m = Minuit(gexp, [1.0, 900.0, 0.02], grad=gexp_g if use_grad else None, name=("mu", "nb", "lambda"))
+    m.errors = [0.3, 30, 0.005]
+    m.errordef = 0.5
+    m.strategy = 1
+    m.tol = 0.1
+    m.migrad()
+    m.hesse()
+    for par in ("mu", "nb", "lambda"):
+        before = m.nfcn + m.ngrad
+        m.minos(par)
+        me = m.merrors[par]
+        print("iminuit  gauss_exp   %-8s %-7s %5d  %-13.7g %-13.7g" % (
+            "yes" if use_grad else "no", par, m.nfcn + m.ngrad - before, me.lower, me.upper))

@@ -13,8 +13,12 @@ import org.hipparchus.special.Erf;
 import org.ratiofit.io.Npy;
 import org.ratiofit.objective.Objective;
 import org.ratiofit.objective.ParameterSpec;
+import org.ratiofit.samplers.fit.ConfidenceLevel;
 import org.ratiofit.samplers.fit.FitResult;
+import org.ratiofit.samplers.fit.Hesse;
 import org.ratiofit.samplers.fit.Migrad;
+import org.ratiofit.samplers.fit.Minos;
+import org.ratiofit.samplers.fit.MinosError;
 
 /**
  * Counts objective calls of MIGRAD to convergence, with and without analytic gradients, on the
@@ -276,6 +280,25 @@ public final class MigradCallCounts {
                 System.out.println(String.format(Locale.ROOT, "ratiofit %-11s %-8s %5d  %5d  %-16.10g %-5b %s", e.getKey(),
                         mode, r.functionCalls(), r.gradientCalls(), r.minimumValue(),
                         r.status().validMinimum(), xs.toString().trim()));
+            }
+        }
+        minos(cases(events).get("gauss_exp"));
+    }
+
+    /**
+     * MINOS errors of every parameter of the Gaussian-on-exponential fit, as `fit --minos` runs
+     * them (conditional fits at tolerance 0.01, crossings to 1e-4 errorDef), after MIGRAD + HESSE;
+     * calls are value plus gradient calls of MINOS alone.
+     */
+    static void minos(Objective gaussExp) {
+        System.out.println("tool     minos       gradient  param   calls  lower         upper");
+        for (boolean grad : new boolean[] {false, true}) {
+            Migrad migrad = Migrad.builder().useGradient(grad).build();
+            FitResult fit = Hesse.compute(gaussExp, migrad.minimise(gaussExp), 1, grad);
+            Minos minos = new Minos(migrad.toBuilder().tolerance(0.01).build(), 1e-4, 0);
+            for (MinosError e : minos.errors(gaussExp, fit, ConfidenceLevel.sigma(1))) {
+                System.out.println(String.format(Locale.ROOT, "ratiofit gauss_exp   %-8s %-7s %5d  %-13.7g %-13.7g",
+                        grad ? "yes" : "no", e.parameter(), e.calls(), e.lower(), e.upper()));
             }
         }
     }
