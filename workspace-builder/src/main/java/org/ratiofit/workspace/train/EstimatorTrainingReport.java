@@ -30,7 +30,7 @@ public record EstimatorTrainingReport(String format, int formatVersion, String c
 
     /**
      * One member: its files, the loss per epoch (training and validation), the epoch whose weights
-     * were kept, whether early stopping ended training, the wall time and its expectation check.
+     * were kept (counting from 0), whether early stopping ended training, the wall time and its expectation check.
      */
     public record Member(int index, String sidecar, String onnx, int epochs, int bestEpoch, boolean stoppedEarly,
             double bestValidationLoss, double[] trainLoss, double[] validationLoss, double seconds,
