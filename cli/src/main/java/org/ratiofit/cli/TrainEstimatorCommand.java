@@ -309,6 +309,13 @@ public final class TrainEstimatorCommand implements Callable<Integer> {
             rows.add(row);
         }
         out.print(Tables.format(h, rows));
+        for (EstimatorTrainingReport.Member m : r.memberResults()) {
+            if (m.stoppedEarly() && m.bestEpoch() == 0 && m.epochs() > 1) {
+                out.printf(Locale.ROOT, "warning: member %d never improved on its first epoch (early stopping after %d); "
+                        + "it may be stuck (ratios near 1 pass the expectation check): train again with another --seed%n",
+                        m.index(), m.epochs());
+            }
+        }
         if (r.ensemble() != null && r.ensemble().worstPull() > 3) {
             out.printf(Locale.ROOT, "warning: the ensemble's expectation check is %.1f standard errors off; train longer or on "
                     + "more events before using it%n", r.ensemble().worstPull());
