@@ -201,17 +201,21 @@ public final class TrainEstimatorCommand implements Callable<Integer> {
         JsonNodeFactory f = JsonNodeFactory.instance;
         Map<String, JsonNode> o = new LinkedHashMap<>();
         put(o, options, "Method", "--method", method == null ? null : f.textNode(method));
+        ArrayNode dataFiles = null;
         if (data != null) {
-            ArrayNode a = f.arrayNode();
-            data.forEach(d -> a.add(d.toAbsolutePath().normalize().toString()));
-            put(o, options, "Data", "--data", a);
+            dataFiles = f.arrayNode();
+            for (Path d : data) {
+                dataFiles.add(d.toAbsolutePath().normalize().toString());
+            }
         }
+        put(o, options, "Data", "--data", dataFiles);
         put(o, options, "Features", "--features", strings(features));
         put(o, options, "Parameters", "--parameters", strings(parameters));
         put(o, options, "Theta0", "--theta0", strings(theta0));
         put(o, options, "Theta1", "--theta1", strings(theta1));
+        ObjectNode t = null;
         if (referenceTheta != null) {
-            ObjectNode t = f.objectNode();
+            t = f.objectNode();
             for (String s : referenceTheta) {
                 int eq = s.indexOf('=');
                 if (eq <= 0) {
@@ -225,18 +229,21 @@ public final class TrainEstimatorCommand implements Callable<Integer> {
                             "--reference-theta: '" + s.substring(eq + 1) + "' is not a number");
                 }
             }
-            put(o, options, "ReferenceTheta", "--reference-theta", t);
         }
+        put(o, options, "ReferenceTheta", "--reference-theta", t);
         put(o, options, "Label", "--label", label == null ? null : f.textNode(label));
         put(o, options, "JointRatio", "--joint-ratio", jointRatio == null ? null : f.textNode(jointRatio));
         put(o, options, "JointScore0", "--joint-score0", strings(jointScore0));
         put(o, options, "Weight", "--weight", weight == null ? null : f.textNode(weight));
         put(o, options, "Alpha", "--alpha", alpha == null ? null : f.numberNode(alpha));
+        ArrayNode widths = null;
         if (hidden != null) {
-            ArrayNode a = f.arrayNode();
-            hidden.forEach(a::add);
-            put(o, options, "HiddenLayers", "--hidden", a);
+            widths = f.arrayNode();
+            for (Integer w : hidden) {
+                widths.add(w);
+            }
         }
+        put(o, options, "HiddenLayers", "--hidden", widths);
         put(o, options, "Activation", "--activation", activation == null ? null : f.textNode(activation));
         put(o, options, "Optimizer", "--optimizer", optimizer == null ? null : f.textNode(optimizer));
         put(o, options, "LearningRate", "--learning-rate", learningRate == null ? null : f.numberNode(learningRate));
@@ -261,10 +268,11 @@ public final class TrainEstimatorCommand implements Callable<Integer> {
         return o;
     }
 
+    /** Records the option of {@code key} (for messages) and its value when given. */
     private static void put(Map<String, JsonNode> o, Map<String, String> options, String key, String option, JsonNode v) {
+        options.put(key, option);
         if (v != null) {
             o.put(key, v);
-            options.put(key, option);
         }
     }
 

@@ -247,6 +247,28 @@ class TrainEstimatorCommandTest {
     }
 
     @Test
+    void readsColumnsSpreadOverNpyHdf5AndCsvFiles(@TempDir Path dir) throws Exception {
+        // MadMiner writes one array per quantity: x as a 2-D .npy (names in x.columns.txt), θ0 in HDF5, the rest in CSV
+        EventTable all = EventFiles.read(data.resolve("ratio.npz"), ReadOptions.DEFAULT, null);
+        EventFiles.write(dir.resolve("x.npy"), all.select(List.of("x1", "x2")), ReadOptions.columns(List.of("x1", "x2")));
+        EventFiles.write(dir.resolve("theta0.h5"), all.select(List.of("theta0_k", "theta0_lambda")), ReadOptions.DEFAULT);
+        EventFiles.write(dir.resolve("rest.csv"), all.select(List.of("y", "r_xz", "t_xz_k", "t_xz_lambda")), ReadOptions.DEFAULT);
+        String files = String.join(",", dir.resolve("x.npy").toString(), dir.resolve("theta0.h5").toString(),
+                dir.resolve("rest.csv").toString());
+        String[] r = run("train-estimator", "--method", "alices", "--data", files, "--features", "x1,x2", "--parameters",
+                "k,lambda", "--hidden", "4", "--epochs", "1", "--members", "1", "-o", dir.resolve("m").toString(), "--json");
+        assertEquals("0", r[0], r[2]);
+        assertEquals(N, new ObjectMapper().readTree(r[1]).get("training").get("events").asInt());
+        assertTrue(Files.isRegularFile(dir.resolve("m").resolve("alices-0.onnx")));
+
+        // without a configuration, a missing setting names its option
+        String[] bad = run("train-estimator", "--method", "sally", "--data", data.resolve("sally.csv").toString(), "-o",
+                dir.resolve("s").toString());
+        assertEquals("1", bad[0], bad[1]);
+        assertTrue(bad[2].contains("--features: missing") && bad[2].contains("--parameters: missing"), bad[2]);
+    }
+
+    @Test
     void trainPointsAnEstimatorConfigurationToTrainEstimator(@TempDir Path dir) throws Exception {
         String[] r = run("train", config(dir, "alices.yml", "").toString());
         assertEquals("2", r[0], r[2]);

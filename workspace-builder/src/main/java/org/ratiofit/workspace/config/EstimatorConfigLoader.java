@@ -130,19 +130,24 @@ public final class EstimatorConfigLoader {
         if (!problems.isEmpty()) {
             List<ConfigProblem> named = new ArrayList<>(problems.subList(0, before));
             for (ConfigProblem p : problems.subList(before, problems.size())) {
-                named.add(relabel(p, overrides, optionNames));
+                named.add(relabel(p, file == null, overrides, optionNames));
             }
             throw new ConfigException(where, named);
         }
         return c;
     }
 
-    /** A problem with a value from the command line names the option instead of the YAML path. */
-    private static ConfigProblem relabel(ConfigProblem p, Map<String, JsonNode> overrides, Map<String, String> options) {
-        for (String k : overrides.keySet()) {
-            String yaml = "Training." + k;
-            if (p.path().equals(yaml) || p.path().startsWith(yaml + "[") || p.path().startsWith(yaml + ".")) {
-                return new ConfigProblem(options.getOrDefault(k, yaml) + p.path().substring(yaml.length()), p.message());
+    /**
+     * A problem with a value from the command line (or, without a file, any problem) names the
+     * option instead of the YAML path.
+     */
+    private static ConfigProblem relabel(ConfigProblem p, boolean noFile, Map<String, JsonNode> overrides,
+            Map<String, String> options) {
+        for (Map.Entry<String, String> e : options.entrySet()) {
+            String yaml = "Training." + e.getKey();
+            boolean ours = p.path().equals(yaml) || p.path().startsWith(yaml + "[") || p.path().startsWith(yaml + ".");
+            if (ours && (noFile || overrides.containsKey(e.getKey()))) {
+                return new ConfigProblem(e.getValue() + p.path().substring(yaml.length()), p.message());
             }
         }
         return p;
