@@ -127,6 +127,10 @@ public final class TrainEstimatorCommand implements Callable<Integer> {
     @Option(names = "--holdout-fraction", paramLabel = "F", description = "Events kept out of training for the expectation check (default 0.1).")
     Double holdoutFraction;
 
+    @Option(names = "--expectation-beta", paramLabel = "BETA",
+            description = "Write beta of MadMiner's expectation-based member weights exp(-beta |E_i|) into ensemble.json (default: none, the plain committee).")
+    Double expectationBeta;
+
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "The ensemble folder to write (Training.Output).")
     Path output;
 
@@ -263,6 +267,7 @@ public final class TrainEstimatorCommand implements Callable<Integer> {
         put(o, options, "Members", "--members", ensemble.members == null ? null : f.numberNode(ensemble.members));
         put(o, options, "Seed", "--seed", ensemble.seed == null ? null : f.numberNode(ensemble.seed));
         put(o, options, "HoldoutFraction", "--holdout-fraction", holdoutFraction == null ? null : f.numberNode(holdoutFraction));
+        put(o, options, "ExpectationBeta", "--expectation-beta", expectationBeta == null ? null : f.numberNode(expectationBeta));
         put(o, options, "Output", "-o", output == null ? null : f.textNode(output.toAbsolutePath().normalize().toString()));
         put(o, options, "Name", "--name", name == null ? null : f.textNode(name));
         return o;
@@ -317,6 +322,12 @@ public final class TrainEstimatorCommand implements Callable<Integer> {
             rows.add(row);
         }
         out.print(Tables.format(h, rows));
+        if (r.expectationBeta() != null) {
+            out.printf(Locale.ROOT, "ensemble.json: expectation-based member weights with beta = %s (build and validate fit "
+                    + "them on their reference sample)%s%n", Output.num4(r.expectationBeta()), r.expectationWeights() == null ? ""
+                    : "; on the held-out events: " + java.util.Arrays.stream(r.expectationWeights()).mapToObj(Output::num4)
+                            .collect(java.util.stream.Collectors.joining(", ")));
+        }
         for (EstimatorTrainingReport.Member m : r.memberResults()) {
             if (m.stoppedEarly() && m.bestEpoch() == 0 && m.epochs() > 1) {
                 out.printf(Locale.ROOT, "warning: member %d never improved on its first epoch (early stopping after %d); "

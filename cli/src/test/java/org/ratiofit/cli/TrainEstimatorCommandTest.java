@@ -157,8 +157,16 @@ class TrainEstimatorCommandTest {
         String[] other = run("train-estimator", cfg.toString(), "-o", dir.resolve("again").toString());
         assertEquals("0", other[0], other[2]);
         assertTrue(other[1].contains("E[r]-1 (held out)") && other[1].contains("ensemble"), other[1]);
-        String[] third = run("train-estimator", cfg.toString(), "-o", dir.resolve("third").toString());
+        String[] third = run("train-estimator", cfg.toString(), "-o", dir.resolve("third").toString(),
+                "--expectation-beta", "2");
         assertEquals("0", third[0], third[2]);
+        assertTrue(third[1].contains("expectation-based member weights with beta = 2"), third[1]);
+        assertEquals(2.0, Ensemble.readManifest(dir.resolve("third").resolve("ensemble.json")).beta());
+        assertEquals(null, Ensemble.readManifest(folder.resolve("ensemble.json")).beta());
+        JsonNode w = new ObjectMapper().readTree(dir.resolve("third").resolve("alices.training.json").toFile())
+                .get("expectation_weights");
+        assertEquals(2, w.size());
+        assertEquals(1.0, w.get(0).asDouble() + w.get(1).asDouble(), 1e-12);
         for (String f : List.of("alices-0.onnx", "alices-1.onnx", "alices-0.estimator.json")) {
             assertArrayEquals(Files.readAllBytes(dir.resolve("third").resolve(f)),
                     Files.readAllBytes(dir.resolve("again").resolve(f)), f);

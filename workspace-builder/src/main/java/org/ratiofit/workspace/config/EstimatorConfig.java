@@ -28,13 +28,15 @@ import org.ratiofit.ratio.training.param.ParamTrainingConfig;
  * @param training       the trainer's settings (method, α, network, optimiser, epochs, …, seed)
  * @param members        ensemble members
  * @param holdoutFraction fraction of the events kept out of training for the expectation check
+ * @param expectationBeta β of MadMiner's expectation-based member weights exp(−β|E_i|), written into
+ *                       {@code ensemble.json} (null: the plain committee)
  * @param output         the ensemble folder to write
  * @param name           the members' file-name stem ({@code NAME-K.onnx}) and the ensemble's name
  */
 public record EstimatorConfig(int formatVersion, Path file, List<Path> data, List<String> features,
         List<String> parameters, List<String> theta0, List<String> theta1, double[] referenceTheta, String label,
         String jointRatio, List<String> jointScore0, String weight, ParamTrainingConfig training, int members,
-        double holdoutFraction, Path output, String name) {
+        double holdoutFraction, Double expectationBeta, Path output, String name) {
 
     public static final int FORMAT_VERSION = 1;
 

@@ -46,7 +46,7 @@ public final class EstimatorConfigLoader {
             "ReferenceTheta", "Label", "JointRatio", "JointScore0", "JointScore1", "Weight", "Alpha", "HiddenLayers",
             "Activation", "Optimizer", "LearningRate", "FinalLearningRate", "Momentum", "Epochs", "BatchSize",
             "ValidationFraction", "Patience", "ScaleInputs", "ShuffleLabels", "MaxEvents", "XGradientPenalty",
-            "Members", "Seed", "HoldoutFraction", "Output", "Name");
+            "Members", "Seed", "HoldoutFraction", "ExpectationBeta", "Output", "Name");
     static final Set<String> TOP_KEYS = Set.of("Version", "Training");
 
     private static final Map<String, EstimatorMethod> METHODS = spellings(EstimatorMethod.values());
@@ -236,6 +236,7 @@ public final class EstimatorConfigLoader {
         }
         double validation = orDefault(fraction(r, b, "ValidationFraction"), d.validationFraction());
         double holdout = orDefault(fraction(r, b, "HoldoutFraction"), 0.1);
+        Double beta = nonNegative(r, b, "ExpectationBeta");
         boolean scale = !b.has("ScaleInputs") || b.get("ScaleInputs").isNull() || bool(r, b, "ScaleInputs");
         boolean shuffle = bool(r, b, "ShuffleLabels");
         double lambda = orDefault(nonNegative(r, b, "XGradientPenalty"), 0.0);
@@ -256,7 +257,7 @@ public final class EstimatorConfigLoader {
             r.problem("Training", e.getMessage());
         }
         return new EstimatorConfig(version, file == null ? null : file.toAbsolutePath(), data, features, parameters,
-                theta0, theta1, reference, label, jointRatio, score0, weight, training, members, holdout, output, name);
+                theta0, theta1, reference, label, jointRatio, score0, weight, training, members, holdout, beta, output, name);
     }
 
     private static List<String> perParameter(Reader r, ObjectNode b, String key, List<String> parameters,

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.ratiofit.io.AtomicFiles;
 import org.ratiofit.io.OutputGuard;
+import org.ratiofit.ratio.Ensemble;
+import org.ratiofit.ratio.EnsembleManifest;
 import org.ratiofit.ratio.Sidecars;
 import org.ratiofit.ratio.training.param.AugmentedData;
 import org.ratiofit.ratio.training.param.EstimatorEnsembleTrainer;
@@ -72,12 +74,29 @@ public final class EstimatorTraining {
                         h.trainLoss(), h.validationLoss(), h.seconds(),
                         held == null ? null : expectation(List.of(e), held)));
             }
+            double[] weights = null;
+            if (c.expectationBeta() != null) {
+                EnsembleManifest mf = Ensemble.readManifest(r.manifest());
+                Ensemble.writeManifest(new EnsembleManifest(mf.format(), mf.formatVersion(), mf.name(), mf.members(),
+                        mf.aggregation(), c.expectationBeta()), r.manifest());
+                if (held != null && members.stream().allMatch(m -> m.expectation() != null)) {
+                    double[] dev = new double[members.size()];
+                    for (int i = 0; i < dev.length; i++) {
+                        double s2 = 0;
+                        for (double v : members.get(i).expectation().deviation()) {
+                            s2 += v * v;
+                        }
+                        dev[i] = Math.sqrt(s2);
+                    }
+                    weights = Ensemble.expectationWeights(dev, c.expectationBeta());
+                }
+            }
             double seconds = (System.nanoTime() - t0) * 1e-9;
             report = new EstimatorTrainingReport(EstimatorTrainingReport.FORMAT, EstimatorTrainingReport.FORMAT_VERSION,
                     c.file() == null ? null : c.file().toString(), target.toString(), c.name(), c.method().label(),
                     c.method().localScore() ? "local_score" : "log_ratio", c.features(), c.parameters(),
                     read.referenceTheta(), c.training(), c.members(), n, train.size(), nHold, members,
-                    held == null ? null : expectation(r.members(), held), seconds);
+                    held == null ? null : expectation(r.members(), held), c.expectationBeta(), weights, seconds);
             Path summary = out.path().resolve(summaryFile(c.name()));
             AtomicFiles.writeString(summary, Sidecars.MAPPER.writeValueAsString(report) + "\n");
             out.commit();

@@ -19,11 +19,17 @@ import org.ratiofit.ratio.training.param.ParamTrainingConfig;
  * @param trainingEvents events given to the trainer (it splits its validation events off these)
  * @param holdoutEvents  events kept out of training for the expectation check
  * @param ensemble       the ensemble's expectation check (null without held-out events)
+ * @param expectationBeta β written into {@code ensemble.json} (null: the plain committee)
+ * @param expectationWeights the members' weights exp(−β E_i)/Σ exp(−β E_j) from the held-out deviations
+ *                       (E_i = |E[r̂_i] − 1|, or the Euclidean norm of E[t̂_i] for SALLY); null without β
+ *                       or held-out events. {@code build} and {@code validate} fit their own on their
+ *                       reference sample.
  */
 public record EstimatorTrainingReport(String format, int formatVersion, String configFile, String folder, String name,
         String method, String output, List<String> features, List<String> parameters, double[] referenceTheta,
         ParamTrainingConfig settings, int members, long events, long trainingEvents, long holdoutEvents,
-        List<Member> memberResults, Expectation ensemble, double seconds) {
+        List<Member> memberResults, Expectation ensemble, Double expectationBeta, double[] expectationWeights,
+        double seconds) {
 
     public static final String FORMAT = "ratiofit-estimator-training";
     public static final int FORMAT_VERSION = 1;
