@@ -184,8 +184,12 @@ public final class TrainEstimatorCommand implements Callable<Integer> {
                     err.flush();
                 }
             };
-            r = EstimatorTraining.run(c, ensemble.overwrite, config == null || output != null ? "-o" : "Training.Output",
-                    listener);
+            try {
+                r = EstimatorTraining.run(c, ensemble.overwrite, config == null || output != null ? "-o" : "Training.Output",
+                        listener);
+            } catch (org.ratiofit.workspace.config.ConfigException e) {
+                throw EstimatorConfigLoader.relabel(e, over, options);
+            }
         }
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -138,6 +138,21 @@ public final class EstimatorConfigLoader {
     }
 
     /**
+     * {@code e} with each problem about a value from the command line (without a configuration file:
+     * every problem) named by its option instead of its YAML path (for the data checks, which come
+     * after loading).
+     */
+    public static ConfigException relabel(ConfigException e, Map<String, JsonNode> overrides,
+            Map<String, String> optionNames) {
+        boolean noFile = e.file() == null || e.file().equals(Path.of("command line"));
+        List<ConfigProblem> named = new ArrayList<>();
+        for (ConfigProblem p : e.problems()) {
+            named.add(relabel(p, noFile, overrides, optionNames));
+        }
+        return new ConfigException(e.file(), named);
+    }
+
+    /**
      * A problem with a value from the command line (or, without a file, any problem) names the
      * option instead of the YAML path.
      */
