@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
         // One line per subcommand: adding a command is adding its class here.
         subcommands = {
             TrainCommand.class,
+            TrainEstimatorCommand.class,
             BuildCommand.class,
             CombineCommand.class,
             InspectCommand.class,

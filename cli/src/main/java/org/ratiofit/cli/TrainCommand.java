@@ -37,11 +37,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CONFIG", description = "The fit configuration (YAML).")
     Path config;
 
-    @Option(names = "--members", paramLabel = "N", description = "Ensemble members per ensemble (default 5).")
-    Integer members;
-
-    @Option(names = "--epochs", paramLabel = "N", description = "Maximum epochs per member; early stopping may end sooner (default 50).")
-    Integer epochs;
+    /** --members, --epochs, --seed, --overwrite: shared with train-estimator. */
+    @CommandLine.Mixin
+    EnsembleTrainingOptions ensemble = new EnsembleTrainingOptions();
 
     @Option(names = "--hidden", paramLabel = "WIDTHS", split = ",",
             description = "Hidden layer widths, comma-separated (default 32,32,32).")
@@ -53,9 +51,6 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--learning-rate", paramLabel = "LR", description = "Initial learning rate, cosine decay (default 0.003).")
     Double learningRate;
 
-    @Option(names = "--seed", paramLabel = "SEED", description = "Seed of the split and the members (default 1).")
-    Long seed;
-
     @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads (default 1: small networks train fastest single-threaded).")
     Integer threads;
 
@@ -65,9 +60,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--no-diagnostics", description = "Skip the training diagnostics (loss curves, closure, calibration, normalisation).")
     boolean noDiagnostics;
-
-    @Option(names = "--overwrite", description = "Replace ensemble folders that exist (default: refuse before training).")
-    boolean overwrite;
 
     @CommandLine.Mixin
     JsonOption.Results jsonOption;
@@ -89,7 +81,7 @@ public final class TrainCommand implements Callable<Integer> {
         quietDjlLog();
         TrainingSettings s = settings(cl, config);
         PrintWriter out = cl.getOut();
-        TrainingReport r = train(config, s, overwrite, !json, json ? null : out);
+        TrainingReport r = train(config, s, ensemble.overwrite, !json, json ? null : out);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("formatVersion", Output.FORMAT_VERSION);
@@ -122,14 +114,18 @@ public final class TrainCommand implements Callable<Integer> {
         if (!java.nio.file.Files.isRegularFile(file)) {
             throw new java.io.IOException("no such configuration file: " + file);
         }
+        if (TrainEstimatorCommand.isEstimatorConfig(file)) {
+            throw new CommandLine.ParameterException(cl, file + " is an estimator configuration (its Training block has "
+                    + "Method and no Samples): train it with 'ratiofit train-estimator " + file + "'");
+        }
         TrainingSettings s = TrainingSettings.fromConfigFile(file, TrainingSettings.defaults());
         try {
-            if (members != null) s = s.withMembers(members);
-            if (epochs != null) s = s.withEpochs(epochs);
+            if (ensemble.members != null) s = s.withMembers(ensemble.members);
+            if (ensemble.epochs != null) s = s.withEpochs(ensemble.epochs);
             if (hidden != null) s = s.withHiddenLayers(hidden);
             if (batchSize != null) s = s.withBatchSize(batchSize);
             if (learningRate != null) s = s.withLearningRate(learningRate);
-            if (seed != null) s = s.withSeed(seed);
+            if (ensemble.seed != null) s = s.withSeed(ensemble.seed);
             if (threads != null) s = s.withThreads(threads);
             if (noDiagnostics) s = s.withDiagnostics(false);
             if (multiclassCalibration != null) {

@@ -24,13 +24,19 @@ public final class EstimatorEnsembleTrainer {
 
     public static Result trainAndExport(AugmentedData data, ParamTrainingConfig config, int members,
             double[] referenceTheta, Path dir, String name) {
+        return trainAndExport(data, config, members, referenceTheta, dir, name, null);
+    }
+
+    /** As above, with {@code listener} told after every epoch of every member (null: nobody). */
+    public static Result trainAndExport(AugmentedData data, ParamTrainingConfig config, int members,
+            double[] referenceTheta, Path dir, String name, ParamTrainer.EpochListener listener) {
         if (members < 1) {
             throw new IllegalArgumentException("an ensemble needs at least one member: " + members);
         }
         List<TrainedEstimator> out = new ArrayList<>();
         List<String> sidecars = new ArrayList<>();
         for (int i = 0; i < members; i++) {
-            TrainedEstimator est = ParamTrainer.train(data, config, i, referenceTheta);
+            TrainedEstimator est = ParamTrainer.train(data, config, i, referenceTheta, listener);
             Path sc = EstimatorExport.export(est, dir, name + "-" + i);
             out.add(est);
             sidecars.add(sc.getFileName().toString());
