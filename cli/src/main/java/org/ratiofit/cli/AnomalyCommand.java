@@ -1,6 +1,5 @@
 package org.ratiofit.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +18,7 @@ import org.ratiofit.validation.salad.SaladConfig;
 import org.ratiofit.validation.salad.SaladConfigLoader;
 import org.ratiofit.validation.salad.SaladEvents;
 import org.ratiofit.validation.salad.SaladSelection;
+import org.ratiofit.validation.salad.SaladWeights;
 import org.ratiofit.validation.salad.SimulationReweighting;
 import org.ratiofit.workspace.io.Checksums;
 import picocli.CommandLine;
@@ -77,18 +77,13 @@ public final class AnomalyCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "no weights in " + wdir
                     + " (weights.npy and weights.json); run 'ratiofit reweight " + config + "' first or give --weights DIR");
         }
-        JsonNode sc = Output.JSON.readTree(side.toFile());
-        String simSum = Checksums.sha256(c.simulation());
-        String recorded = sc.path("provenance").path("sha256").path("simulation").asText();
-        if (!simSum.equals(recorded)) {
-            throw new IllegalArgumentException(side + " was written for a simulation file with sha256 " + recorded
-                    + ", but " + c.simulation() + " has " + simSum + "; rerun 'ratiofit reweight'");
-        }
-        double[] w = Npy.read(wfile).asDoubles();
-        Path sfile = wdir.resolve(SimulationReweighting.SPREAD_FILE);
-        double[] spread = Files.isRegularFile(sfile) ? Npy.read(sfile).asDoubles() : null;
         Output o = new Output(spec.commandLine().getOut(), output, "ratiofit anomaly " + config, c.data(), c.simulation());
         SaladEvents ev = SaladEvents.load(c);
+        // one weight per simulated event, finite and >= 0, the sidecar naming this simulation
+        SaladWeights sw = SaladWeights.read(wfile, c, ev.simulation().size());
+        double[] w = sw.weights();
+        double[] spread = sw.spread();
+        String simSum = Checksums.sha256(c.simulation());
         boolean quiet = output.json || System.console() == null;
         KFoldClassifier.Settings s = training.settings(c, quiet);
         long t0 = System.nanoTime();
@@ -106,7 +101,7 @@ public final class AnomalyCommand implements Callable<Integer> {
         sums.put("config", Checksums.sha256(c.file()));
         sums.put("data", Checksums.sha256(c.data()));
         sums.put("simulation", simSum);
-        sums.put("weights", Checksums.sha256(wfile));
+        sums.put("weights", sw.sha256());
         result.put("sha256", sums);
         result.put("dataVsBackground", a.dataVsBackground());
         result.put("maxSic", a.maxSic());
