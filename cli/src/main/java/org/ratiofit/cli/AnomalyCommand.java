@@ -1,6 +1,5 @@
 package org.ratiofit.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,9 @@ import org.ratiofit.validation.salad.KFoldClassifier;
 import org.ratiofit.validation.salad.SaladConfig;
 import org.ratiofit.validation.salad.SaladConfigLoader;
 import org.ratiofit.validation.salad.SaladEvents;
+import org.ratiofit.validation.salad.SaladMassSpectrum;
 import org.ratiofit.validation.salad.SaladSelection;
+import org.ratiofit.validation.salad.SaladWeights;
 import org.ratiofit.validation.salad.SimulationReweighting;
 import org.ratiofit.workspace.io.Checksums;
 import picocli.CommandLine;
@@ -37,9 +38,14 @@ import picocli.CommandLine.Parameters;
             "background estimate says whether anything was found (0.5 within errors: nothing). When the configuration",
             "has a Truth block with TestEvents, also the idealised (data vs TrueBackground) and supervised (Signal vs",
             "TrueBackground) classifiers, and the significance-improvement curves SIC = eps_S/sqrt(eps_B) of all of",
-            "them on the test events (a point needs at least 20 test background events passing)."},
+            "them on the test events (a point needs at least 20 test background events passing). From score to result:",
+            "the selection (--select, chosen per fold on held-out scores) gives a one-bin workspace (salad-pyhf.json)",
+            "and the m distribution in the sidebands and the SR after it (salad-m-pyhf.json, --m-bins per window):",
+            "background the reweighted simulation with its Barlow-Beeston staterror and the ensemble spread as a",
+            "systematic; fit, significance and limit read both."},
         footer = {"", "Examples:",
-            "  ratiofit reweight toy/salad.yml && ratiofit anomaly toy/salad.yml --plots sic"})
+            "  ratiofit reweight toy/salad.yml && ratiofit anomaly toy/salad.yml --plots sic",
+            "  ratiofit significance toy/salad/salad-m-pyhf.json"})
 public final class AnomalyCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "CONFIG", description = "The SALAD configuration (YAML).")
@@ -56,6 +62,12 @@ public final class AnomalyCommand implements Callable<Integer> {
             description = "Select the top EFFICIENCY of the SR data by anomaly score (per fold, on held-out scores) and write "
                     + "a one-bin pyhf workspace (salad-pyhf.json) for fit/significance/limit (default ${DEFAULT-VALUE}).")
     double select = 0.1;
+
+    @Option(names = "--m-bins", paramLabel = "N",
+            description = "Also write the m distribution after the selection as a binned pyhf workspace (salad-m-pyhf.json): each "
+                    + "sideband and the SR in N equal bins, the background's staterror per bin and the ensemble spread as a "
+                    + "histosys; 0: only the one-bin workspace (default ${DEFAULT-VALUE}).")
+    int mBins = 4;
 
     @Mixin
     SaladTrainingOptions training = new SaladTrainingOptions();
@@ -77,18 +89,13 @@ public final class AnomalyCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "no weights in " + wdir
                     + " (weights.npy and weights.json); run 'ratiofit reweight " + config + "' first or give --weights DIR");
         }
-        JsonNode sc = Output.JSON.readTree(side.toFile());
-        String simSum = Checksums.sha256(c.simulation());
-        String recorded = sc.path("provenance").path("sha256").path("simulation").asText();
-        if (!simSum.equals(recorded)) {
-            throw new IllegalArgumentException(side + " was written for a simulation file with sha256 " + recorded
-                    + ", but " + c.simulation() + " has " + simSum + "; rerun 'ratiofit reweight'");
-        }
-        double[] w = Npy.read(wfile).asDoubles();
-        Path sfile = wdir.resolve(SimulationReweighting.SPREAD_FILE);
-        double[] spread = Files.isRegularFile(sfile) ? Npy.read(sfile).asDoubles() : null;
         Output o = new Output(spec.commandLine().getOut(), output, "ratiofit anomaly " + config, c.data(), c.simulation());
         SaladEvents ev = SaladEvents.load(c);
+        // one weight per simulated event, finite and >= 0, the sidecar naming this simulation
+        SaladWeights sw = SaladWeights.read(wfile, c, ev.simulation().size());
+        double[] w = sw.weights();
+        double[] spread = sw.spread();
+        String simSum = Checksums.sha256(c.simulation());
         boolean quiet = output.json || System.console() == null;
         KFoldClassifier.Settings s = training.settings(c, quiet);
         long t0 = System.nanoTime();
@@ -106,7 +113,7 @@ public final class AnomalyCommand implements Callable<Integer> {
         sums.put("config", Checksums.sha256(c.file()));
         sums.put("data", Checksums.sha256(c.data()));
         sums.put("simulation", simSum);
-        sums.put("weights", Checksums.sha256(wfile));
+        sums.put("weights", sw.sha256());
         result.put("sha256", sums);
         result.put("dataVsBackground", a.dataVsBackground());
         result.put("maxSic", a.maxSic());
@@ -114,8 +121,18 @@ public final class AnomalyCommand implements Callable<Integer> {
         result.put("selection", sel);
         Path pyhf = dir.resolve("salad-pyhf.json");
         result.put("workspace", pyhf.toString());
+        SaladMassSpectrum spectrum = null;
+        Path mPyhf = dir.resolve("salad-m-pyhf.json");
+        if (mBins > 0) {
+            spectrum = SaladMassSpectrum.of(a, c, select, mBins);
+            result.put("massSpectrum", spectrum);
+            result.put("massWorkspace", mPyhf.toString());
+        }
         AtomicFiles.writeString(dir.resolve("anomaly.json"), Output.JSON.writeValueAsString(result));
         sel.writePyhf(pyhf);
+        if (spectrum != null) {
+            spectrum.writePyhf(mPyhf);
+        }
         o.paragraph(String.format(java.util.Locale.ROOT,
                 "ratiofit anomaly %s: %d signal-region data events scored (%.1f s) into %s",
                 config, ev.data().indices("SR").length, (System.nanoTime() - t0) * 1e-9, dir.resolve("scores.npy")));
@@ -126,6 +143,18 @@ public final class AnomalyCommand implements Callable<Integer> {
                 "selection (top %.3g of the SR data per fold): observed %d, predicted background %.1f ± %.1f (stat) ± %.1f%% (ensemble);"
                         + " pull %+.2f; one-bin workspace %s", select, sel.observed(), sel.predicted(), sel.statError(),
                 100 * sel.ensembleRelative(), sel.pull(), pyhf));
+        if (spectrum != null) {
+            o.heading("m after the selection (binned workspace " + mPyhf + ")");
+            List<List<String>> rows = new ArrayList<>();
+            double[] pulls = spectrum.pulls();
+            for (int b = 0; b < spectrum.observed().length; b++) {
+                rows.add(List.of(String.format(java.util.Locale.ROOT, "[%.4g, %.4g)", spectrum.edges()[b][0], spectrum.edges()[b][1]),
+                        spectrum.signalRegion()[b] ? "SR" : "SB", Integer.toString(spectrum.observed()[b]),
+                        Output.num(spectrum.predicted()[b]) + " ± " + Output.num(spectrum.statError()[b]),
+                        Output.num(spectrum.ensembleSpread()[b]), String.format(java.util.Locale.ROOT, "%+.2f", pulls[b])));
+            }
+            o.table(List.of("m bin", "region", "observed", "predicted (stat)", "ensemble spread", "pull"), rows);
+        }
         if (!a.methods().isEmpty()) {
             o.heading("Classifiers on the labelled test events");
             List<List<String>> rows = new ArrayList<>();

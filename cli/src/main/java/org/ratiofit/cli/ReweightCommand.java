@@ -6,10 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
 import org.ratiofit.io.AtomicFiles;
-import org.ratiofit.validation.closure.Reweighting;
 import org.ratiofit.validation.salad.KFoldClassifier;
 import org.ratiofit.validation.salad.SaladClosure;
 import org.ratiofit.validation.salad.SaladConfig;
@@ -100,58 +97,17 @@ public final class ReweightCommand implements Callable<Integer> {
             o.finish(result);
             return 3;
         }
-        KFoldClassifier.Settings two = noTwoSample ? null
-                : new KFoldClassifier.Settings(1, s.folds(), s.epochs(), s.hidden(), s.batchSize(), s.learningRate(), s.seed(), quiet);
+        KFoldClassifier.Settings two = noTwoSample ? null : training.twoSample(c, quiet);
         SaladClosure cl = SaladClosure.of(ev, rw, two);
         AtomicFiles.writeString(dir.resolve("closure.json"), Output.JSON.writeValueAsString(cl));
-        o.heading("Closure: reweighted simulation against data (chi2 over " + c.closure().bins()
-                + " equal-population bins, p >= " + c.closure().minPValue() + "; two-sample AUC within "
-                + c.closure().aucSigma() + " errors of 0.5)");
-        rows = new ArrayList<>();
-        for (SaladClosure.RegionClosure r : cl.regions()) {
-            for (Reweighting.Feature f : r.features().features()) {
-                rows.add(List.of(r.region() + " vs " + r.comparedWith(), f.feature(),
-                        Output.num(f.chi2OriginalDenominator()) + " / " + f.ndf(),
-                        Output.num(f.chi2()) + " / " + f.ndf(), Output.num4(f.pValue()), f.passed() ? "ok" : "FAIL"));
-            }
-            if (r.auc() != null) {
-                rows.add(List.of(r.region() + " vs " + r.comparedWith(), "two-sample AUC", "",
-                        String.format(java.util.Locale.ROOT, "%.4f ± %.4f", r.auc().value(), r.auc().error()),
-                        String.format(java.util.Locale.ROOT, "%+.1f sigma", r.auc().pull()), r.aucPassed() ? "ok" : "FAIL"));
-            }
-            if (o.plotting()) {
-                for (Reweighting.Feature f : r.features().features()) {
-                    o.figure(closurePlot(r, f), "closure_" + r.region() + "_" + f.feature(),
-                            r.region() + ": " + f.feature() + ", data vs simulation before and after reweighting");
-                }
-            }
-        }
-        o.table(List.of("region", "feature", "chi2/ndf unweighted", "chi2/ndf reweighted", "p", ""), rows);
+        SaladClosureReport.show(o, cl, c.closure());
         result.put("closure", cl);
         result.put("passed", cl.passed());
-        if (!cl.passed()) {
-            o.paragraph("closure FAILED in " + String.join(", ", cl.failed()));
-        } else {
-            o.paragraph("closure passed in every region");
-        }
         o.finish(result);
         if (!cl.passed()) {
             spec.commandLine().getErr().println("ratiofit reweight: closure failed in " + String.join(", ", cl.failed()));
             return 3;
         }
         return 0;
-    }
-
-    private static XYChart closurePlot(SaladClosure.RegionClosure r, Reweighting.Feature f) {
-        XYChart ch = Output.chart(r.region() + ": " + f.feature(), f.feature() + " bin (equal population)", "fraction");
-        double[] x = new double[f.numerator().length];
-        for (int b = 0; b < x.length; b++) {
-            x[b] = b;
-        }
-        ch.addSeries(r.comparedWith(), x, f.numerator(), f.numeratorError())
-                .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        ch.addSeries("simulation", x, f.denominator()).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
-        ch.addSeries("reweighted simulation", x, f.reweighted()).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
-        return ch;
     }
 }

@@ -24,9 +24,23 @@ public final class SaladTrainingOptions {
     Long seed;
 
     KFoldClassifier.Settings settings(SaladConfig c, boolean quiet) {
-        SaladConfig.Training t = c.training();
+        return over(KFoldClassifier.Settings.of(c.training(), quiet), quiet);
+    }
+
+    /** These options over {@code base} (the configuration's Training block, or the settings a weights sidecar records). */
+    KFoldClassifier.Settings over(KFoldClassifier.Settings t, boolean quiet) {
         return new KFoldClassifier.Settings(members != null ? members : t.members(), folds != null ? folds : t.folds(),
                 epochs != null ? epochs : t.epochs(), hidden != null ? hidden : t.hidden(), t.batchSize(),
                 t.learningRate(), seed != null ? seed : t.seed(), quiet);
+    }
+
+    /** The classifier two-sample test of the closure: one member per fold, otherwise the settings above. */
+    KFoldClassifier.Settings twoSample(SaladConfig c, boolean quiet) {
+        return twoSample(settings(c, quiet));
+    }
+
+    static KFoldClassifier.Settings twoSample(KFoldClassifier.Settings s) {
+        boolean quiet = s.quiet();
+        return new KFoldClassifier.Settings(1, s.folds(), s.epochs(), s.hidden(), s.batchSize(), s.learningRate(), s.seed(), quiet);
     }
 }

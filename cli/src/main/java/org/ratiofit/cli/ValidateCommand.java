@@ -20,11 +20,19 @@ import org.ratiofit.validation.closure.EnsembleClosure;
 import org.ratiofit.validation.closure.Normalisation;
 import org.ratiofit.validation.closure.Reweighting;
 import org.ratiofit.validation.closure.WorkspaceNormalisation;
+import org.ratiofit.validation.salad.KFoldClassifier;
+import org.ratiofit.validation.salad.SaladClosure;
+import org.ratiofit.validation.salad.SaladConfig;
+import org.ratiofit.validation.salad.SaladConfigLoader;
+import org.ratiofit.validation.salad.SaladEvents;
+import org.ratiofit.validation.salad.SaladWeights;
+import org.ratiofit.validation.salad.SimulationReweighting;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParseResult;
 
 /** {@code ratiofit validate}: closure and calibration checks of a ratio ensemble and/or a workspace. */
 @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -37,11 +45,18 @@ import picocli.CommandLine.Parameters;
             "r against the numerator per feature, chi2 in --bins equal-population bins, p >= --min-p) and",
             "calibration (observed numerator fraction against the predicted score s = r/(1+r), chi2, p >= --min-p).",
             "Workspace check: per unbinned channel and sample, the reference sample reweighted by the stored",
-            "log-ratio gives back the stored yield. Exit code 3 when a check fails (named in the output)."},
+            "log-ratio gives back the stored yield. SALAD check (--salad CONFIG --weights FILE): any per-event weights",
+            "of the configuration's simulation (the weights.npy of 'ratiofit reweight' with its sidecar, or a plain .npy",
+            "of one weight per simulated event) get the closure checks and plots 'ratiofit reweight' reports: the",
+            "sideband normalisation, per region a chi2 per feature over equal-population bins and a classifier",
+            "two-sample test (AUC, 0.5 is closure); the configuration's Closure block sets bins and thresholds",
+            "(--bins and --min-p override it), the sidecar's training settings (else the configuration's) the",
+            "two-sample classifiers (one member per fold). Exit code 3 when a check fails (named in the output)."},
         footer = {"", "Examples:",
             "  ratiofit validate models/sig_vs_bkg --numerator sig.npz --denominator bkg.npz --report closure",
             "  ratiofit validate models/sig_vs_bkg --numerator sig.csv --denominator bkg.csv --weight-column weight --json",
-            "  ratiofit validate --workspace my-workspace"})
+            "  ratiofit validate --workspace my-workspace",
+            "  ratiofit validate --salad toy/salad.yml --weights toy/salad/weights.npy --plots closure-plots"})
 public final class ValidateCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "ENSEMBLE_DIR",
@@ -94,6 +109,21 @@ public final class ValidateCommand implements Callable<Integer> {
             description = "Beta of the expectation-based member weights when the manifest has none. Default: ${DEFAULT-VALUE}.")
     double beta;
 
+    @Option(names = "--salad", paramLabel = "CONFIG",
+            description = "SALAD configuration (YAML) whose simulation --weights reweights: run the SALAD closure checks.")
+    Path salad;
+
+    @Option(names = "--weights", paramLabel = "FILE",
+            description = "With --salad: per-event weights of the simulation (.npy, file order), or the folder 'ratiofit reweight' "
+                    + "wrote (default: 'salad' beside the configuration).")
+    Path saladWeights;
+
+    @Option(names = "--no-two-sample", description = "With --salad: skip the classifier two-sample test (chi2 per feature only).")
+    boolean noTwoSample;
+
+    @Mixin
+    SaladTrainingOptions saladTraining = new SaladTrainingOptions();
+
     @Mixin
     OutputOptions output;
 
@@ -103,8 +133,13 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
-        if (ensemble == null && workspace == null) {
-            throw new CommandLine.ParameterException(cl, "nothing to validate: give ENSEMBLE_DIR (with --numerator and --denominator) and/or --workspace");
+        if (saladWeights != null && salad == null) {
+            throw new CommandLine.ParameterException(cl, "--weights needs --salad CONFIG: the configuration names the simulation they "
+                    + "weight, the data and the regions");
+        }
+        if (ensemble == null && workspace == null && salad == null) {
+            throw new CommandLine.ParameterException(cl, "nothing to validate: give ENSEMBLE_DIR (with --numerator and --denominator), "
+                    + "--workspace and/or --salad CONFIG --weights FILE");
         }
         if (ensemble != null && denominator == null) {
             throw new CommandLine.ParameterException(cl, "ENSEMBLE_DIR needs --denominator: every check of an ensemble (the "
@@ -119,8 +154,9 @@ public final class ValidateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
-        String title = "ratiofit validate" + (ensemble == null ? "" : " " + ensemble) + (workspace == null ? "" : " --workspace " + workspace);
-        Output out = new Output(cl.getOut(), output, title, ensemble, numerator, denominator, workspace);
+        String title = "ratiofit validate" + (ensemble == null ? "" : " " + ensemble) + (workspace == null ? "" : " --workspace " + workspace)
+                + (salad == null ? "" : " --salad " + salad);
+        Output out = new Output(cl.getOut(), output, title, ensemble, numerator, denominator, workspace, salad, saladWeights);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("formatVersion", Output.FORMAT_VERSION);
         json.put("command", "validate");
@@ -168,6 +204,17 @@ public final class ValidateCommand implements Callable<Integer> {
                     failed.add("workspace normalisation of channel '" + k.channel() + "' sample '" + k.sample() + "' at " + k.parameter()
                             + " = " + Output.plain(k.alpha()) + " (K = " + Output.num4(k.factor()) + ", shape normalisation none)");
                 }
+            }
+        }
+        if (salad != null) {
+            Map<String, Object> s = validateSalad(out);
+            json.put("salad", s);
+            checked++;
+            @SuppressWarnings("unchecked")
+            List<String> f = (List<String>) s.get("failed");
+            failed.addAll(f);
+            if (!f.isEmpty()) {
+                cl.getErr().println("ratiofit validate: SALAD closure failed: " + String.join(", ", f));
             }
         }
         json.put("failed", failed);
@@ -274,7 +321,6 @@ public final class ValidateCommand implements Callable<Integer> {
         return r;
     }
 
-    /** Reads the feature columns into {@code into}; returns the weights or null. */
     /** E[r(x|theta)] over the denominator sample at every point of the --theta-grid product. */
     private void thetaScan(Ensemble e, double[][] den, double[] wDen, ClosureSettings settings) {
         CommandLine cl = spec.commandLine();
@@ -357,6 +403,82 @@ public final class ValidateCommand implements Callable<Integer> {
             }
         }
         return w;
+    }
+
+    /** The SALAD closure of --weights for the simulation of --salad: the sideband normalisation, then {@link SaladClosure}. */
+    private Map<String, Object> validateSalad(Output out) throws IOException {
+        ParseResult pr = spec.commandLine().getParseResult();
+        SaladConfig c = SaladConfigLoader.load(salad);
+        if (pr.hasMatchedOption("--bins") || pr.hasMatchedOption("--min-p")) {
+            SaladConfig.Closure k = c.closure();
+            c = new SaladConfig(c.version(), c.file(), c.resonantVariable(), c.features(), c.signalRegion(), c.sidebands(),
+                    c.validationRegions(), c.data(), c.simulation(), c.simulationWeight(), c.truth(), c.training(),
+                    new SaladConfig.Closure(pr.hasMatchedOption("--bins") ? bins : k.bins(),
+                            pr.hasMatchedOption("--min-p") ? minP : k.minPValue(), k.aucSigma()));
+        }
+        SaladEvents ev = SaladEvents.load(c);
+        Path wpath = saladWeights != null ? saladWeights : c.file().toAbsolutePath().getParent().resolve("salad");
+        SaladWeights sw = SaladWeights.read(wpath, c, ev.simulation().size());
+        double[] w = sw.weights();
+        double sum = 0;
+        double sum2 = 0;
+        int[] sb = ev.simulation().indices("SB");
+        for (int i : sb) {
+            sum += w[i];
+            sum2 += w[i] * w[i];
+        }
+        double nData = 0;
+        for (int i : ev.data().indices("SB")) {
+            nData += ev.data().weights()[i];
+        }
+        SimulationReweighting.Normalisation norm = SimulationReweighting.Normalisation.of(sum, sum2, nData, sb.length, c.file());
+        out.paragraph("ratiofit validate --salad " + salad + ": " + w.length + " weights from " + sw.file()
+                + (sw.sidecar() == null ? " (no sidecar: provenance not checked)" : " (sidecar " + sw.sidecar() + " matches the simulation "
+                + c.simulation() + ")") + "; data " + c.data() + ", " + ev.data().size() + " events");
+        out.heading("Yields per region (simulation weighted by the file)");
+        List<List<String>> rows = new ArrayList<>();
+        List<String> names = new ArrayList<>(List.of("SB", "SR"));
+        c.validationRegions().forEach(v -> names.add(v.name()));
+        Map<String, Object> yields = new LinkedHashMap<>();
+        for (String r : names) {
+            double y = 0;
+            double y2 = 0;
+            int[] si = ev.simulation().indices(r);
+            for (int i : si) {
+                y += w[i];
+                y2 += w[i] * w[i];
+            }
+            int nd = ev.data().indices(r).length;
+            rows.add(List.of(r, Integer.toString(nd), Integer.toString(si.length), Output.num(y) + " ± " + Output.num(Math.sqrt(y2))));
+            yields.put(r, Map.of("dataEvents", nd, "simulationEvents", si.length, "predicted", y, "statError", Math.sqrt(y2)));
+        }
+        out.table(List.of("region", "data events", "simulated events", "predicted (stat)"), rows);
+        out.paragraph(String.format(java.util.Locale.ROOT, "sideband normalisation: sum w / data = %.4f ± %.4f (%s)",
+                norm.ratio(), norm.error(), norm.passed() ? "ok" : "FAILED: " + norm.message()));
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("config", salad.toString());
+        res.put("weights", sw.file().toString());
+        res.put("sidecar", sw.sidecar() == null ? null : sw.sidecar().toString());
+        res.put("sha256", Map.of("weights", sw.sha256(), "simulation", org.ratiofit.workspace.io.Checksums.sha256(c.simulation()),
+                "data", org.ratiofit.workspace.io.Checksums.sha256(c.data())));
+        res.put("regions", yields);
+        res.put("normalisation", norm);
+        List<String> failed = new ArrayList<>();
+        if (!norm.passed()) {
+            failed.add("SALAD sideband normalisation");
+            res.put("failed", failed);
+            return res;
+        }
+        boolean quiet = output.json || System.console() == null;
+        KFoldClassifier.Settings base = sw.trained() != null ? sw.trained() : KFoldClassifier.Settings.of(c.training(), quiet);
+        KFoldClassifier.Settings two = noTwoSample ? null : SaladTrainingOptions.twoSample(saladTraining.over(base, quiet));
+        res.put("twoSampleSettings", two);
+        SaladClosure closure = SaladClosure.of(ev, w, two);
+        SaladClosureReport.show(out, closure, c.closure());
+        res.put("closure", closure);
+        closure.failed().forEach(r -> failed.add("closure in " + r));
+        res.put("failed", failed);
+        return res;
     }
 
     private WorkspaceNormalisation validateWorkspace(ClosureSettings settings, Output out) throws IOException {

@@ -69,6 +69,34 @@ class SaladCommandsTest {
         assertEquals("0", r[0], r[2]);
         JsonNode z = new ObjectMapper().readTree(r[1]);
         System.out.println("selection " + sel + "\nsignificance " + z.toString().substring(0, Math.min(600, z.toString().length())));
+
+        // the m distribution after the selection (4 bins per window: 2 sidebands + SR): fit, significance and limit read it
+        JsonNode ms = a.get("massSpectrum");
+        assertEquals(12, ms.get("observed").size(), ms.toString());
+        int srObserved = 0;
+        double sbPred = 0;
+        int sbObs = 0;
+        for (int b = 0; b < 12; b++) {
+            if (ms.get("signalRegion").get(b).asBoolean()) {
+                srObserved += ms.get("observed").get(b).asInt();
+            } else {
+                sbObs += ms.get("observed").get(b).asInt();
+                sbPred += ms.get("predicted").get(b).asDouble();
+            }
+        }
+        // the SR bins hold the one-bin selection's events; in the sidebands the prediction after the selection holds
+        assertEquals(sel.get("observed").asInt(), srObserved);
+        assertTrue(Math.abs(sbObs - sbPred) < 5 * Math.sqrt(sbPred) + 0.1 * sbPred, sbObs + " observed vs " + sbPred + " predicted in the SBs");
+        Path mws = dir.resolve("toy/salad/salad-m-pyhf.json");
+        r = run("significance", mws.toString(), "--json");
+        assertEquals("0", r[0], r[2]);
+        JsonNode zm = new ObjectMapper().readTree(r[1]);
+        assertTrue(zm.get("significance").get("significance").asDouble() > 2, r[1]);
+        r = run("fit", mws.toString(), "--json");
+        assertEquals("0", r[0], r[2]);
+        r = run("limit", mws.toString(), "--json");
+        assertEquals("0", r[0], r[2]);
+        System.out.println("m spectrum " + ms + "\nsignificance (m bins) " + zm.get("significance"));
     }
 
     @Test

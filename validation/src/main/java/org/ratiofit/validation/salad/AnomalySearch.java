@@ -21,14 +21,18 @@ import java.util.Map;
  * @param methods the classifiers' curves on the test set (empty without truth information)
  */
 public record AnomalySearch(int formatVersion, double[] score, Auc dataVsBackground, List<Method> methods,
-        @com.fasterxml.jackson.annotation.JsonIgnore HeldOut heldOut) {
+        @com.fasterxml.jackson.annotation.JsonIgnore HeldOut heldOut,
+        @com.fasterxml.jackson.annotation.JsonIgnore HeldOut sidebands) {
 
     /**
-     * The signal region's held-out scores and folds of data and reweighted simulation, from which a
-     * selection on the score is chosen fold by fold ({@link SaladSelection}).
+     * Scores and folds of data and reweighted simulation events, with their m: in the signal region
+     * the held-out scores, from which a selection on the score is chosen fold by fold
+     * ({@link SaladSelection}); in the sidebands the scores of the fold-k models for events assigned
+     * to fold k (event i of each file to fold i mod k; no model trained on them), so that the same
+     * selection applies there ({@link SaladMassSpectrum}).
      */
     public record HeldOut(double[] dataScore, int[] dataFold, double[] simScore, double[] simWeight, double[] simSpread,
-            int[] simFold, int folds) {}
+            int[] simFold, int folds, double[] dataM, double[] simM) {}
 
 
     public static final int FORMAT_VERSION = 1;
@@ -85,7 +89,9 @@ public record AnomalySearch(int formatVersion, double[] score, Auc dataVsBackgro
         for (int i = 0; i < sSr.length; i++) {
             ss[i] = spread == null ? 0 : spread[sSr[i]];
         }
-        HeldOut ho = new HeldOut(held, salad.foldA(), simHeld, sw, ss, salad.foldB(), salad.folds());
+        HeldOut ho = new HeldOut(held, salad.foldA(), simHeld, sw, ss, salad.foldB(), salad.folds(),
+                ev.data().select(dSr)[nx], ev.simulation().select(sSr)[nx]);
+        HeldOut sb = sidebands(ev, simWeights, spread, salad);
         List<Method> methods = new ArrayList<>();
         SaladConfig.Truth t = c.truth();
         if (t != null && t.testEvents() != null) {
@@ -110,7 +116,26 @@ public record AnomalySearch(int formatVersion, double[] score, Auc dataVsBackgro
                 }
             }
         }
-        return new AnomalySearch(FORMAT_VERSION, score, dvb, methods, ho);
+        return new AnomalySearch(FORMAT_VERSION, score, dvb, methods, ho, sb);
+    }
+
+    /** The sideband events scored by the SR classifier, event i of each file by the models of fold i mod k. */
+    private static HeldOut sidebands(SaladEvents ev, double[] simWeights, double[] spread, KFoldClassifier salad) {
+        int nx = ev.config().features().size();
+        int[] dSb = ev.data().indices("SB");
+        int[] sSb = ev.simulation().indices("SB");
+        int[] fd = java.util.Arrays.stream(dSb).map(i -> i % salad.folds()).toArray();
+        int[] fs = java.util.Arrays.stream(sSb).map(i -> i % salad.folds()).toArray();
+        double[][] d = ev.data().select(dSb);
+        double[][] sim = ev.simulation().select(sSb);
+        double[] w = new double[sSb.length];
+        double[] sp = new double[sSb.length];
+        for (int i = 0; i < sSb.length; i++) {
+            w[i] = simWeights[sSb[i]];
+            sp[i] = spread == null ? 0 : spread[sSb[i]];
+        }
+        return new HeldOut(salad.byFold(features(d, nx), fd).logRatio(), fd, salad.byFold(features(sim, nx), fs).logRatio(), w, sp,
+                fs, salad.folds(), d[nx], sim[nx]);
     }
 
     /** The SIC curve of scores on labelled events (1 signal, 0 background). */

@@ -129,6 +129,21 @@ public final class KFoldClassifier {
         return heldOut(b, foldB);
     }
 
+    /**
+     * Scores of events no model trained on, each by the models of the fold given for it (so that a
+     * fold-wise selection on the score applies to them as to the held-out events).
+     *
+     * @param fold per event, a fold in [0, folds)
+     */
+    public Scores byFold(double[][] x, int[] fold) {
+        for (int i = 0; i < fold.length; i++) {
+            if (fold[i] < 0 || fold[i] >= folds) {
+                throw new IllegalArgumentException("fold " + fold[i] + " of event " + i + " is not in [0, " + folds + ")");
+            }
+        }
+        return heldOut(x, fold);
+    }
+
     /** Scores of events no model trained on, by every model of every fold. */
     public Scores evaluate(double[][] x) {
         List<TrainedMember> all = new ArrayList<>();

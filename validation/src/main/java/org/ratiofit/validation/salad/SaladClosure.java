@@ -33,6 +33,21 @@ public record SaladClosure(int formatVersion, List<RegionClosure> regions, List<
      * @param twoSample settings of the two-sample classifiers, or null to skip the classifier test
      */
     public static SaladClosure of(SaladEvents ev, SimulationReweighting rw, KFoldClassifier.Settings twoSample) {
+        return of(ev, rw.weights(), twoSample);
+    }
+
+    /**
+     * The same checks for any per-event weights of the simulation (file order, normalised to the
+     * data in the sidebands; {@link SaladWeights} reads and checks them from a file).
+     *
+     * @param weights per simulated event
+     * @param twoSample settings of the two-sample classifiers, or null to skip the classifier test
+     */
+    public static SaladClosure of(SaladEvents ev, double[] weights, KFoldClassifier.Settings twoSample) {
+        if (weights.length != ev.simulation().size()) {
+            throw new IllegalArgumentException(weights.length + " weights for " + ev.simulation().size()
+                    + " simulated events in " + ev.simulation().file());
+        }
         SaladConfig c = ev.config();
         List<String> names = new ArrayList<>(c.features());
         names.add(c.resonantVariable());
@@ -42,18 +57,18 @@ public record SaladClosure(int formatVersion, List<RegionClosure> regions, List<
         c.validationRegions().forEach(v -> regions.add(v.name()));
         long offset = 1000;
         for (String r : regions) {
-            out.add(region(ev, rw, r, ev.data().indices(r), "data", names, twoSample, offset++));
+            out.add(region(ev, weights, r, ev.data().indices(r), "data", names, twoSample, offset++));
         }
         if (ev.data().truth() != null) {
             int[] bkg = java.util.Arrays.stream(ev.data().indices("SR")).filter(i -> ev.data().truth()[i] == 0).toArray();
-            out.add(region(ev, rw, "SR", bkg, "true background", names, twoSample, offset));
+            out.add(region(ev, weights, "SR", bkg, "true background", names, twoSample, offset));
         }
         List<String> failed = out.stream().filter(x -> !x.passed()).map(x -> x.region() + " (vs " + x.comparedWith() + ")")
                 .toList();
         return new SaladClosure(FORMAT_VERSION, out, failed, failed.isEmpty());
     }
 
-    private static RegionClosure region(SaladEvents ev, SimulationReweighting rw, String name, int[] dataIdx,
+    private static RegionClosure region(SaladEvents ev, double[] weights, String name, int[] dataIdx,
             String comparedWith, List<String> names, KFoldClassifier.Settings twoSample, long offset) {
         SaladConfig c = ev.config();
         int[] simIdx = ev.simulation().indices(name);
@@ -68,7 +83,7 @@ public record SaladClosure(int formatVersion, List<RegionClosure> regions, List<
         double[] w0 = ev.simulation().weights(simIdx);
         double[] lr = new double[simIdx.length];
         for (int i = 0; i < simIdx.length; i++) {
-            sw[i] = rw.weights()[simIdx[i]];
+            sw[i] = weights[simIdx[i]];
             lr[i] = Math.log(sw[i] / w0[i]);
         }
         // the simulation's own weights w0 times r = w/w0: the check also reports the χ² before reweighting

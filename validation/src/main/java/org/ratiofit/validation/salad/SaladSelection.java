@@ -29,17 +29,7 @@ public record SaladSelection(int formatVersion, double efficiency, int observed,
     public static final int FORMAT_VERSION = 1;
 
     public static SaladSelection of(AnomalySearch.HeldOut h, double efficiency) {
-        if (!(efficiency > 0 && efficiency <= 1)) {
-            throw new IllegalArgumentException("the selection's efficiency must be in (0, 1], not " + efficiency);
-        }
-        double[] t = new double[h.folds()];
-        for (int k = 0; k < h.folds(); k++) {
-            final int kk = k;
-            double[] s = java.util.stream.IntStream.range(0, h.dataScore().length).filter(i -> h.dataFold()[i] == kk)
-                    .mapToDouble(i -> h.dataScore()[i]).sorted().toArray();
-            int keep = (int) Math.round(efficiency * s.length);
-            t[k] = keep >= s.length ? Double.NEGATIVE_INFINITY : keep == 0 ? Double.POSITIVE_INFINITY : s[s.length - keep - 1];
-        }
+        double[] t = thresholds(h, efficiency);
         int obs = 0;
         for (int i = 0; i < h.dataScore().length; i++) {
             obs += h.dataScore()[i] > t[h.dataFold()[i]] ? 1 : 0;
@@ -55,6 +45,25 @@ public record SaladSelection(int formatVersion, double efficiency, int observed,
             }
         }
         return new SaladSelection(FORMAT_VERSION, efficiency, obs, sum, Math.sqrt(sum2), sum > 0 ? spr / sum : 0);
+    }
+
+    /**
+     * Per fold k the threshold t_k that keeps the top {@code efficiency} of that fold's held-out
+     * signal-region data; an event of fold k passes when its score exceeds t_k.
+     */
+    public static double[] thresholds(AnomalySearch.HeldOut h, double efficiency) {
+        if (!(efficiency > 0 && efficiency <= 1)) {
+            throw new IllegalArgumentException("the selection's efficiency must be in (0, 1], not " + efficiency);
+        }
+        double[] t = new double[h.folds()];
+        for (int k = 0; k < h.folds(); k++) {
+            final int kk = k;
+            double[] s = java.util.stream.IntStream.range(0, h.dataScore().length).filter(i -> h.dataFold()[i] == kk)
+                    .mapToDouble(i -> h.dataScore()[i]).sorted().toArray();
+            int keep = (int) Math.round(efficiency * s.length);
+            t[k] = keep >= s.length ? Double.NEGATIVE_INFINITY : keep == 0 ? Double.POSITIVE_INFINITY : s[s.length - keep - 1];
+        }
+        return t;
     }
 
     /** (observed − predicted) / √(predicted + statError²): the background prediction's pull. */

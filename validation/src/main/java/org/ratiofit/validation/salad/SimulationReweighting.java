@@ -54,7 +54,33 @@ public record SimulationReweighting(int formatVersion, double[] weights, double[
      * @param dataOverSimulation N_data,SB / Σ_SB w0, what the mean should be
      */
     public record Normalisation(double ratio, double error, double meanWeight, double dataOverSimulation, boolean passed,
-            String message) {}
+            String message) {
+
+        /**
+         * The check from the sums over the simulated sideband events: it passes when
+         * |Σw / N_data − 1| ≤ max(0.1, 5 σ), σ from Σw² and the data's Poisson error.
+         *
+         * @param sumW Σ_SB w
+         * @param sumW2 Σ_SB w²
+         * @param nData the data's (weighted) count in the sidebands
+         * @param simulationEvents simulated events in the sidebands
+         * @param config the configuration named in the message
+         */
+        public static Normalisation of(double sumW, double sumW2, double nData, int simulationEvents, Path config) {
+            double ratio = sumW / nData;
+            double err = ratio * Math.sqrt(sumW2 / (sumW * sumW) + 1 / nData);
+            double meanW = sumW / simulationEvents;
+            double expected = nData / simulationEvents;
+            boolean ok = Math.abs(ratio - 1) <= Math.max(0.1, 5 * err);
+            String msg = ok ? "the weights' mean in the sidebands matches the data/simulation ratio"
+                    : String.format(java.util.Locale.ROOT,
+                            "the weights' mean in the sidebands, %.4g, is far from the data/simulation ratio %.4g "
+                                    + "(sum of weights / data events = %.3f ± %.3f): are Data and Simulation swapped in %s, "
+                                    + "or did the classifiers fail to train? The closure report would show nonsense.",
+                            meanW, expected, ratio, err, config);
+            return new Normalisation(ratio, err, meanW, expected, ok, msg);
+        }
+    }
 
     public record Provenance(String method, String reweighting, List<String> inputs, KFoldClassifier.Settings settings, String config,
             Map<String, String> sha256) {}
@@ -158,18 +184,7 @@ public record SimulationReweighting(int formatVersion, double[] weights, double[
         }
         // Σ_SB w / N_data,SB with the classifier's held-out ratios as learned (the factorised reweighting's division by
         // the levels would make it 1 by construction)
-        double ratio = sbRaw * scale / nData;
-        double err = ratio * Math.sqrt(sbRaw2 / (sbRaw * sbRaw) + 1 / nData);
-        double meanW = sbRaw * scale / sSb.length;
-        double expected = nData / sSb.length;
-        boolean ok = Math.abs(ratio - 1) <= Math.max(0.1, 5 * err);
-        String msg = ok ? "the weights' mean in the sidebands matches the data/simulation ratio"
-                : String.format(java.util.Locale.ROOT,
-                        "the weights' mean in the sidebands, %.4g, is far from the data/simulation ratio %.4g "
-                                + "(sum of weights / data events = %.3f ± %.3f): are Data and Simulation swapped in %s, "
-                                + "or did the classifiers fail to train? The closure report would show nonsense.",
-                        meanW, expected, ratio, err, ev.config().file());
-        Normalisation norm = new Normalisation(ratio, err, meanW, expected, ok, msg);
+        Normalisation norm = Normalisation.of(sbRaw * scale, sbRaw2 * scale * scale, nData, sSb.length, ev.config().file());
         Map<String, String> sums = new LinkedHashMap<>();
         sums.put("config", Checksums.sha256(ev.config().file()));
         sums.put("data", Checksums.sha256(ev.config().data()));
