@@ -116,6 +116,7 @@ class SparkTrainTest {
         assertTrue(names.contains(Path.of("S", "member-1.onnx")) && names.contains(Path.of("S_up", "diagnostics", "report.json")), names.toString());
         ObjectMapper json = new ObjectMapper();
         int onnx = 0;
+        List<String> differ = new java.util.ArrayList<>();
         for (Path n : names) {
             byte[] x = Files.readAllBytes(a.resolve(n));
             byte[] y = Files.readAllBytes(b.resolve(n));
@@ -135,11 +136,12 @@ class SparkTrainTest {
                     r.get("lossCurves").forEach(c -> ((ObjectNode) c).remove("eventsPerSecond"));
                 }
                 assertEquals(rx, ry, n.toString());
-            } else {
-                assertArrayEquals(x, y, n + " differs");
+            } else if (!java.util.Arrays.equals(x, y)) {
+                differ.add(n.toString());
             }
             onnx += n.toString().endsWith(".onnx") ? 1 : 0;
         }
+        assertEquals(List.of(), differ, "files that differ");
         assertEquals(6, onnx);
         // the same report, apart from times and the folders' places
         JsonNode rl = json.readTree(l[0]).get("training").get("ensembles");
