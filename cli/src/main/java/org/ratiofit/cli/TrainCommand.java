@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ratiofit.workspace.train.ConfigTraining;
+import org.ratiofit.workspace.train.DistributedTrainers;
+import org.ratiofit.workspace.train.MemberRunner;
 import org.ratiofit.workspace.train.EnsembleJob;
 import org.ratiofit.workspace.train.TrainingListener;
 import org.ratiofit.workspace.train.TrainingReport;
@@ -31,7 +33,8 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:",
             "  ratiofit train fit.yml",
             "  ratiofit train fit.yml --members 3 --epochs 20 --hidden 32,32 --seed 7 --overwrite",
-            "  ratiofit train fit.yml --json > training.json"})
+            "  ratiofit train fit.yml --json > training.json",
+            "  ./ratiofit-spark train /shared/fit.yml --master spark://head:7077"})
 public final class TrainCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "CONFIG", description = "The fit configuration (YAML).")
@@ -61,6 +64,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-diagnostics", description = "Skip the training diagnostics (loss curves, closure, calibration, normalisation).")
     boolean noDiagnostics;
 
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Train the ensemble members as Apache Spark tasks, one per member: local[N], spark://HOST:PORT, or "
+                    + "'spark-submit' for the master spark-submit set (needs the distributed module: ./ratiofit-spark). The "
+                    + "configuration and its event files must lie at the same path on every executor.")
+    String master;
+
     @CommandLine.Mixin
     JsonOption.Results jsonOption;
 
@@ -81,7 +90,17 @@ public final class TrainCommand implements Callable<Integer> {
         quietDjlLog();
         TrainingSettings s = settings(cl, config);
         PrintWriter out = cl.getOut();
-        TrainingReport r = train(config, s, ensemble.overwrite, !json, json ? null : out);
+        MemberRunner runner = null;
+        if (master != null) {
+            DistributedTrainers.Factory f;
+            try {
+                f = DistributedTrainers.find();
+            } catch (IllegalStateException e) {
+                throw new CommandLine.ParameterException(cl, e.getMessage());
+            }
+            runner = f.create("spark-submit".equals(master) ? null : master);
+        }
+        TrainingReport r = train(config, s, ensemble.overwrite, !json, json ? null : out, runner);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("formatVersion", Output.FORMAT_VERSION);
@@ -102,7 +121,22 @@ public final class TrainCommand implements Callable<Integer> {
      */
     static TrainingReport train(Path config, TrainingSettings s, boolean overwrite, boolean progress, PrintWriter lines)
             throws java.io.IOException {
+        return train(config, s, overwrite, progress, lines, null);
+    }
+
+    /**
+     * As {@link #train(Path, TrainingSettings, boolean, boolean, PrintWriter)}, with the members of
+     * the binary ensembles trained by {@code runner} (null: here); the bar then counts finished members.
+     */
+    static TrainingReport train(Path config, TrainingSettings s, boolean overwrite, boolean progress, PrintWriter lines,
+            MemberRunner runner) throws java.io.IOException {
         ConfigTraining.Plan plan = ConfigTraining.plan(config);
+        if (runner != null) {
+            try (Progress p = Progress.start(progress, "training members (" + runner.describe() + ")",
+                    (long) plan.jobs().size() * s.members())) {
+                return ConfigTraining.train(config, s, overwrite, memberListener(p, lines), runner);
+            }
+        }
         long totalEpochs = (long) plan.jobs().size() * s.members() * s.epochs();
         try (Progress p = Progress.start(progress, "training", totalEpochs)) {
             return ConfigTraining.train(config, s, overwrite, listener(p, s, lines));
@@ -167,6 +201,34 @@ public final class TrainCommand implements Callable<Integer> {
             @Override
             public void epochDone(EnsembleJob job, int member, int epoch, double trainLoss, double validationLoss) {
                 p.stepTo(base + (long) member * s.epochs() + epoch + 1);
+            }
+        };
+    }
+
+    /** Counts finished members (trained elsewhere); per-ensemble lines as the local listener prints them. */
+    static TrainingListener memberListener(Progress p, PrintWriter lines) {
+        return new TrainingListener() {
+            @Override
+            public void membersDone(long done, long total) {
+                p.stepTo(done);
+            }
+
+            @Override
+            public void ensembleStarted(int index, int count, EnsembleJob job, int a, int b) {
+                p.message(job.name());
+                if (lines != null && System.console() == null) {
+                    lines.printf("ensemble %d/%d %s: %s (%d events) against %s (%d events)%n", index + 1, count, job.name(),
+                            job.numerator(), a, job.denominator(), b);
+                    lines.flush();
+                }
+            }
+
+            @Override
+            public void retry(EnsembleJob job, String reason, long seed) {
+                if (lines != null) {
+                    lines.printf("warning: %s: %s; training it again with seed %d%n", job.name(), reason, seed);
+                    lines.flush();
+                }
             }
         };
     }

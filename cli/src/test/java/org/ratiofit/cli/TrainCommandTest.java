@@ -78,6 +78,10 @@ class TrainCommandTest {
         ToyWorkspace.Run zero = ToyWorkspace.run("train", c.toString(), "--members", "0");
         assertEquals(2, zero.code(), zero.toString());
         assertTrue(zero.err().contains("members must be at least 1"), zero.err());
+        // --master without the distributed module on the class path says how to get it, before any training
+        ToyWorkspace.Run master = ToyWorkspace.run("train", c.toString(), "--master", "local[2]");
+        assertEquals(2, master.code(), master.toString());
+        assertTrue(master.err().contains("needs the distributed engine") && master.err().contains("ratiofit-spark"), master.err());
         assertFalse(Files.exists(dir.resolve("models")));
     }
 

@@ -669,32 +669,11 @@ public final class Model implements StatisticalModel {
         if (ref == null) {
             throw new IllegalStateException("channel '" + u.name() + "': pseudo-experiments of an unbinned channel resample the reference sample's events (EventSet 'reference'), which this channel lacks");
         }
-        int np = cu.yields.length;
-        double total = 0;
-        for (int p = 0; p < np; p++) {
-            total += u.samples().get(p).nominalYield() * cu.yields[p].evaluate(truth, null, 1);
-        }
-        RefNorm en = expectationNormalisations().get(unbinned.indexOf(cu));
-        double[] cc = expectationYields(cu, en, truth);
-        if (!(total >= 0) || Double.isInfinite(total)) {
-            throw new IllegalArgumentException("channel '" + u.name() + "': the total expected yield at the truth point is " + total);
-        }
+        // the weights depend on the truth point only (no random numbers): every toy at it reuses them
+        ResamplingWeights.Weights rw = resamplingWeights().get(unbinned.indexOf(cu), truth, () -> resamplingWeights(cu, truth));
+        double total = rw.total();
+        double[] cumulative = rw.cumulative();
         int nRef = ref.events();
-        double[] cumulative = new double[nRef];
-        if (nRef > 0) {
-            double[] s = new double[nRef];
-            (en != null ? en.kernel() : new UnbinnedKernel(u.samples(), ref, index, float32)).mixture(truth, cc, s);
-            double acc = 0;
-            for (int i = 0; i < nRef; i++) {
-                double w = (ref.weights() == null ? 1 : ref.weights()[i]) * s[i];
-                if (!(w >= 0) || Double.isInfinite(w)) {
-                    throw new IllegalArgumentException("channel '" + u.name() + "': reference event " + i + " has weight x density " + w
-                            + " at the truth point; events can be resampled only with non-negative probabilities");
-                }
-                acc += w;
-                cumulative[i] = acc;
-            }
-        }
         int n = total > 0 ? (int) rng.nextPoisson(total) : 0;
         if (n > 0 && (nRef == 0 || !(cumulative[nRef - 1] > 0))) {
             throw new IllegalArgumentException("channel '" + u.name() + "': the reference events carry no probability at the truth point, so no events can be drawn");
@@ -725,6 +704,49 @@ public final class Model implements StatisticalModel {
                     c.polynomial().stream().map(col -> gather(col, pick)).toList()));
         }
         return new UnbinnedChannel(u.name(), u.samples(), new EventSet(n, null, cols), ref, expectationMode(u));
+    }
+
+    /** Lazily: the resampling weights of the truth points toys were drawn at. */
+    private ResamplingWeights resampling;
+
+    synchronized ResamplingWeights resamplingWeights() {
+        if (resampling == null) {
+            resampling = new ResamplingWeights();
+        }
+        return resampling;
+    }
+
+    /** An unbinned channel's expected total and the cumulative resampling weights of its reference events at {@code truth}. */
+    private ResamplingWeights.Weights resamplingWeights(CompiledUnbinned cu, double[] truth) {
+        UnbinnedChannel u = cu.channel;
+        EventSet ref = u.reference();
+        int np = cu.yields.length;
+        double total = 0;
+        for (int p = 0; p < np; p++) {
+            total += u.samples().get(p).nominalYield() * cu.yields[p].evaluate(truth, null, 1);
+        }
+        RefNorm en = expectationNormalisations().get(unbinned.indexOf(cu));
+        double[] cc = expectationYields(cu, en, truth);
+        if (!(total >= 0) || Double.isInfinite(total)) {
+            throw new IllegalArgumentException("channel '" + u.name() + "': the total expected yield at the truth point is " + total);
+        }
+        int nRef = ref.events();
+        double[] cumulative = new double[nRef];
+        if (nRef > 0) {
+            double[] s = new double[nRef];
+            (en != null ? en.kernel() : new UnbinnedKernel(u.samples(), ref, index, float32)).mixture(truth, cc, s);
+            double acc = 0;
+            for (int i = 0; i < nRef; i++) {
+                double w = (ref.weights() == null ? 1 : ref.weights()[i]) * s[i];
+                if (!(w >= 0) || Double.isInfinite(w)) {
+                    throw new IllegalArgumentException("channel '" + u.name() + "': reference event " + i + " has weight x density " + w
+                            + " at the truth point; events can be resampled only with non-negative probabilities");
+                }
+                acc += w;
+                cumulative[i] = acc;
+            }
+        }
+        return new ResamplingWeights.Weights(total, cumulative);
     }
 
     /**

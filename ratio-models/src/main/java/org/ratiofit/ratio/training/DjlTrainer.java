@@ -3,6 +3,7 @@ package org.ratiofit.ratio.training;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -50,6 +51,9 @@ public final class DjlTrainer {
 
     private static final int EVAL_BATCH = 8192;
 
+    /** Held while a member trains (see {@link #train(TrainingData, TrainingConfig, int, DataSplit, EpochListener)}). */
+    private static final java.util.concurrent.locks.ReentrantLock TRAINING = new java.util.concurrent.locks.ReentrantLock();
+
     private DjlTrainer() {
     }
 
@@ -61,14 +65,31 @@ public final class DjlTrainer {
 
     public static TrainedMember train(TrainingData data, TrainingConfig config, int index, DataSplit split,
             EpochListener listener) {
+        // DJL's PyTorch engine allows one gradient collector per JVM, and PyTorch's generator is
+        // global: members asked for at once (Spark tasks in one executor) train one after the other.
+        TRAINING.lock();
         try {
-            return trainOnce(data, config, index, split, listener);
-        } catch (NonFiniteLossException first) {
-            // PyTorch through DJL has, rarely and not reproducibly, returned a NaN loss at some epoch;
-            // a rerun with the same seed then trains normally and gives the same member as an
-            // undisturbed run, so one retry keeps the result reproducible. A second NaN is real.
-            System.err.println("ratiofit: " + first.getMessage() + "; retrying member " + index + " once with the same seed");
-            return trainOnce(data, config, index, split, listener);
+            // PyTorch's grad mode is per thread: off, as on the thread that started the engine,
+            // so that the in-place parameter updates outside the gradient collector work on any thread.
+            Engine.getEngine("PyTorch");
+            JniUtils.setGradMode(false);
+            // so are OpenMP's and MKL's thread counts, which the engine set on its own thread only:
+            // the same intra-op threads here, so the kernels reduce in the same order on any thread
+            Integer threads = Integer.getInteger("ai.djl.pytorch.num_threads");
+            if (threads != null && threads > 0) {
+                JniUtils.setNumThreads(threads);
+            }
+            try {
+                return trainOnce(data, config, index, split, listener);
+            } catch (NonFiniteLossException first) {
+                // PyTorch through DJL has, rarely and not reproducibly, returned a NaN loss at some epoch;
+                // a rerun with the same seed then trains normally and gives the same member as an
+                // undisturbed run, so one retry keeps the result reproducible. A second NaN is real.
+                System.err.println("ratiofit: " + first.getMessage() + "; retrying member " + index + " once with the same seed");
+                return trainOnce(data, config, index, split, listener);
+            }
+        } finally {
+            TRAINING.unlock();
         }
     }
 

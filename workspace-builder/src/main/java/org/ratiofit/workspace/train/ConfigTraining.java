@@ -133,6 +133,19 @@ public final class ConfigTraining {
      */
     public static TrainingReport train(Path configFile, TrainingSettings settings, boolean overwrite,
             TrainingListener listener) throws IOException {
+        return train(configFile, settings, overwrite, listener, null);
+    }
+
+    /**
+     * As {@link #train(Path, TrainingSettings, boolean, TrainingListener)}, with the members of the
+     * binary ensembles trained by {@code runner} (Spark tasks, one per member; null: here, one
+     * after the other): all members of all ensembles at once, each from its own seed, each record
+     * back to this JVM, which writes every folder exactly as the local path does. An ensemble
+     * whose loss became NaN is trained again with the retry seed, as locally. Multiclass and
+     * PNN ensembles train here either way.
+     */
+    public static TrainingReport train(Path configFile, TrainingSettings settings, boolean overwrite,
+            TrainingListener listener, MemberRunner runner) throws IOException {
         long t0 = System.nanoTime();
         Plan plan = plan(configFile);
         TrainingListener l = listener == null ? TrainingListener.NONE : listener;
@@ -170,9 +183,13 @@ public final class ConfigTraining {
             PnnTraining.outputOrder(c, j);   // a configuration that cannot be trained fails before any training
         }
         int count = plan.jobs().size() + multiclass.size() + pnn.size();
-        for (int k = 0; k < plan.jobs().size(); k++) {
-            EnsembleJob job = plan.jobs().get(k);
-            results.add(trainOne(c, job, settings, overwrite, k, count, l));
+        if (runner == null) {
+            for (int k = 0; k < plan.jobs().size(); k++) {
+                EnsembleJob job = plan.jobs().get(k);
+                results.add(trainOne(c, job, settings, overwrite, k, count, l));
+            }
+        } else {
+            results.addAll(trainMembersElsewhere(configFile, plan, settings, overwrite, count, l, runner));
         }
         for (int k = 0; k < multiclass.size(); k++) {
             results.add(MulticlassTraining.train(c, multiclass.get(k), settings, overwrite, plan.jobs().size() + k, count, l));
@@ -220,21 +237,95 @@ public final class ConfigTraining {
         }
     }
 
-    /** Trains one ensemble and writes its folder. */
-    public static TrainingReport.EnsembleResult trainOne(FitConfig c, EnsembleJob job, TrainingSettings settings,
-            boolean overwrite, int index, int count, TrainingListener l) throws IOException {
-        long t0 = System.nanoTime();
+    /** An ensemble's events, read and joined into its training data. */
+    record Prepared(Events a, Events b, TrainingData data) {
+    }
+
+    /** Reads an ensemble's events (numerator against denominator) into its training data. */
+    static Prepared prepare(FitConfig c, EnsembleJob job) throws IOException {
         List<String> features = c.trainingFeatures();
         Events a = read(job.numeratorEvents(), features, job.yamlPath() + " (numerator " + job.numerator() + ")");
         Events b = read(job.denominatorEvents(), features, job.yamlPath() + " (denominator " + job.denominator() + ")");
         List<String> scaled = c.trainingFeaturesToStandardize() == null ? List.of() : c.trainingFeaturesToStandardize();
-        TrainingData data;
         try {
-            data = TrainingData.ofSamples(a.columns, a.weights, b.columns, b.weights, features, scaled);
+            return new Prepared(a, b, TrainingData.ofSamples(a.columns, a.weights, b.columns, b.weights, features, scaled));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(job.yamlPath() + ": " + e.getMessage(), e);
         }
-        l.ensembleStarted(index, count, job, a.size, b.size);
+    }
+
+    /**
+     * The members of every binary ensemble trained by {@code runner}, then each folder written here.
+     */
+    private static List<TrainingReport.EnsembleResult> trainMembersElsewhere(Path configFile, Plan plan, TrainingSettings settings,
+            boolean overwrite, int count, TrainingListener l, MemberRunner runner) throws IOException {
+        int jobs = plan.jobs().size();
+        List<TrainingReport.EnsembleResult> results = new ArrayList<>();
+        if (jobs == 0) {
+            return results;
+        }
+        long t0 = System.nanoTime();
+        long[] seeds = new long[jobs];
+        java.util.Arrays.fill(seeds, settings.seed());
+        List<MemberTask> tasks = new ArrayList<>();
+        for (int j = 0; j < jobs; j++) {
+            for (int m = 0; m < settings.members(); m++) {
+                tasks.add(MemberTraining.task(configFile, j, m, settings));
+            }
+        }
+        long total = (long) jobs * settings.members();
+        l.membersDone(0, total);
+        List<MemberOutcome> outcomes = new ArrayList<>(runner.run(tasks, d -> l.membersDone(d, total)));
+        // an ensemble with a NaN loss trains again, all its members, with the retry seed (as trainOne does)
+        List<MemberTask> again = new ArrayList<>();
+        for (int j = 0; j < jobs; j++) {
+            String nan = null;
+            for (int m = 0; m < settings.members(); m++) {
+                MemberOutcome o = outcomes.get(j * settings.members() + m);
+                nan = nan == null ? o.nanFailure() : nan;
+            }
+            if (nan != null) {
+                seeds[j] = settings.seed() + RETRY_SEED_STEP;
+                l.retry(plan.jobs().get(j), nan, seeds[j]);
+                for (int m = 0; m < settings.members(); m++) {
+                    again.add(MemberTraining.task(configFile, j, m, settings.withSeed(seeds[j])));
+                }
+            }
+        }
+        if (!again.isEmpty()) {
+            long done = total - again.size();
+            List<MemberOutcome> redone = runner.run(again, d -> l.membersDone(done + d, total));
+            for (MemberOutcome o : redone) {
+                if (o.nanFailure() != null) {
+                    throw new IllegalStateException(plan.jobs().get(o.job()).yamlPath() + ": " + o.nanFailure());
+                }
+                outcomes.set(o.job() * settings.members() + o.member(), o);
+            }
+        }
+        l.membersDone(total, total);
+        double each = (System.nanoTime() - t0) * 1e-9 / jobs;
+        for (int j = 0; j < jobs; j++) {
+            EnsembleJob job = plan.jobs().get(j);
+            long w0 = System.nanoTime();
+            Prepared p = prepare(plan.config(), job);
+            l.ensembleStarted(j, count, job, p.a().size, p.b().size);
+            List<TrainedMember> members = new ArrayList<>();
+            for (int m = 0; m < settings.members(); m++) {
+                members.add(MemberTraining.member(outcomes.get(j * settings.members() + m)));
+            }
+            TrainedEnsemble ens = new TrainedEnsemble(TrainedEnsemble.FORMAT_VERSION, members);
+            results.add(write(job, settings, overwrite, p, ens, seeds[j], each * 1e9 + (System.nanoTime() - w0), l));
+        }
+        return results;
+    }
+
+    /** Trains one ensemble and writes its folder. */
+    public static TrainingReport.EnsembleResult trainOne(FitConfig c, EnsembleJob job, TrainingSettings settings,
+            boolean overwrite, int index, int count, TrainingListener l) throws IOException {
+        long t0 = System.nanoTime();
+        Prepared p = prepare(c, job);
+        TrainingData data = p.data();
+        l.ensembleStarted(index, count, job, p.a().size, p.b().size);
         TrainedEnsemble ens;
         long seed = settings.seed();
         try {
@@ -251,6 +342,21 @@ public final class ConfigTraining {
             ens = EnsembleTrainer.train(data, settings.withSeed(seed).toTrainingConfig(), settings.members(),
                     (member, epoch, trainLoss, valLoss) -> l.epochDone(job, member, epoch, trainLoss, valLoss));
         }
+        return write(job, settings, overwrite, p, ens, seed, System.nanoTime() - t0, l);
+    }
+
+    /**
+     * Writes an ensemble's folder (ONNX members, sidecars, training records, manifest,
+     * diagnostics), whole or not at all, and tells the listener.
+     *
+     * @param nanos time spent on the ensemble before writing
+     */
+    private static TrainingReport.EnsembleResult write(EnsembleJob job, TrainingSettings settings, boolean overwrite, Prepared p,
+            TrainedEnsemble ens, long seed, double nanos, TrainingListener l) throws IOException {
+        long t0 = System.nanoTime();
+        TrainingData data = p.data();
+        Events a = p.a();
+        Events b = p.b();
         TrainingReport.Normalisation norm = null;
         double worstClosure = Double.NaN;
         Path diagnostics = null;
@@ -278,7 +384,7 @@ public final class ConfigTraining {
                 m.history().stoppedEarly())).toList();
         TrainingReport.EnsembleResult r = new TrainingReport.EnsembleResult(job.yamlPath(), job.name(), job.numerator(),
                 job.denominator(), job.folder(), a.size, b.size, seed, members, norm, worstClosure, diagnostics,
-                (System.nanoTime() - t0) * 1e-9);
+                (nanos + System.nanoTime() - t0) * 1e-9);
         l.ensembleDone(r);
         return r;
     }

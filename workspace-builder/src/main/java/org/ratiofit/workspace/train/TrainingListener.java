@@ -11,6 +11,10 @@ public interface TrainingListener {
     default void epochDone(EnsembleJob job, int member, int epoch, double trainLoss, double validationLoss) {
     }
 
+    /** Members trained elsewhere (a Spark cluster): {@code done} of {@code total} have finished. */
+    default void membersDone(long done, long total) {
+    }
+
     /** Training failed with a NaN loss and starts again with {@code seed}. */
     default void retry(EnsembleJob job, String reason, long seed) {
     }

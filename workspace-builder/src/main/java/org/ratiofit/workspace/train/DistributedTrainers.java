@@ -1,0 +1,38 @@
+package org.ratiofit.workspace.train;
+
+import java.util.ServiceLoader;
+
+/**
+ * Finds a distributed training engine on the class path through {@link ServiceLoader}: the
+ * {@code distributed} module registers its Spark runner as a {@link Factory}, so that
+ * {@code ratiofit train --master URL} trains members on a cluster when that module's jar is present,
+ * without the command line depending on it.
+ */
+public final class DistributedTrainers {
+
+    private DistributedTrainers() {
+    }
+
+    /** A distributed engine (one implementation per engine, registered in META-INF/services). */
+    public interface Factory {
+
+        /** The engine's name ("spark"). */
+        String name();
+
+        /**
+         * A runner on the cluster at {@code master} (for Spark: local[N], spark://host:port, or
+         * whatever spark-submit provides when null).
+         */
+        MemberRunner create(String master);
+    }
+
+    /** The first factory on the class path, or an error saying how to get one. */
+    public static Factory find() {
+        for (Factory f : ServiceLoader.load(Factory.class)) {
+            return f;
+        }
+        throw new IllegalStateException("--master needs the distributed engine, which is not on the class path: run the command "
+                + "through ./ratiofit-spark (it builds the 'distributed' module with Apache Spark), or put "
+                + "distributed/target/ratiofit-distributed.jar and its libraries on the class path");
+    }
+}
