@@ -14,6 +14,11 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.ratiofit.ratio.training.multiclass.ClassCalibration;
+import org.ratiofit.ratio.training.param.EstimatorMethod;
+import org.ratiofit.ratio.training.param.GammaLatentSimulator;
+import org.ratiofit.ratio.training.param.ParamTrainer;
+import org.ratiofit.ratio.training.param.ParamTrainingConfig;
+import org.ratiofit.ratio.training.param.TrainedEstimator;
 import org.ratiofit.ratio.training.multiclass.MulticlassData;
 import org.ratiofit.ratio.training.multiclass.MulticlassTrainer;
 import org.ratiofit.ratio.training.pnn.PnnData;
@@ -21,7 +26,7 @@ import org.ratiofit.ratio.training.pnn.PnnTrainer;
 
 /**
  * Training does not depend on when the garbage collector runs: every trainer (binary, multiclass,
- * PNN; swish networks, the losses' constants) gives bit-identical weights and loss histories with
+ * PNN, parametrised estimators; swish and ReLU networks, the losses' constants) gives bit-identical weights and loss histories with
  * a thread calling {@code System.gc()} every millisecond as without it. Before
  * {@link GraphConstants}, DJL's number operands lived in Java direct buffers that autograd kept
  * without keeping their memory: with the collector running, these runs differed in the first epoch
@@ -145,5 +150,23 @@ class GarbageCollectionDuringTrainingTest {
         PnnTrainer.Result collected = whileCollecting(train);
         assertSame(plain.members().get(0).network(), plain.members().get(0).history(), collected.members().get(0).network(),
                 collected.members().get(0).history(), "PNN");
+    }
+
+    @Test
+    void estimatorTrainerIsUnaffectedByCollections() {
+        double[] lo = {1.5, 0.7};
+        double[] hi = {3.0, 1.4};
+        double[] th1 = {2.0, 1.0};
+        var data = new GammaLatentSimulator().ratioTrainingData(3_000, lo, hi, th1, new SplittableRandom(6));
+        // ALICES: the score term's α and the ReLU's 0 are the graph's constants
+        ParamTrainingConfig cfg = ParamTrainingConfig.defaults(EstimatorMethod.ALICES).withNetwork(List.of(16, 16), TrainingConfig.Activation.RELU)
+                .withEpochs(3, 256, 4).withOptimizer(ParamTrainingConfig.Optimizer.ADAM, 3e-3, 3e-4).withQuiet(true);
+        TrainedEstimator plain = ParamTrainer.train(data, cfg, 0, th1);
+        TrainedEstimator collected = whileCollecting(() -> ParamTrainer.train(data, cfg, 0, th1));
+        assertArrayEquals(plain.history().trainLoss(), collected.history().trainLoss(), 0, "estimator: training losses");
+        assertArrayEquals(plain.history().validationLoss(), collected.history().validationLoss(), 0, "estimator: validation losses");
+        for (int l = 0; l < plain.network().weights().size(); l++) {
+            assertArrayEquals(plain.network().weights().get(l), collected.network().weights().get(l), 0f, "estimator: weights of layer " + l);
+        }
     }
 }
