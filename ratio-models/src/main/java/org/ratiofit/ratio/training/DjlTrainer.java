@@ -237,7 +237,7 @@ public final class DjlTrainer {
 
     /** softplus(z) − y·z, stable for large |z|: max(z,0) − y·z + ln(1 + e^{−|z|}); weighted mean over the batch. */
     static NDArray weightedLogitBce(NDArray z, NDArray y, NDArray w) {
-        NDArray l = z.maximum(0f).sub(z.mul(y)).add(z.abs().neg().exp().add(1f).log());
+        NDArray l = z.maximum(GraphConstants.scalar(z, 0f)).sub(z.mul(y)).add(z.abs().neg().exp().add(1f).log());
         return l.mul(w).mean();
     }
 
@@ -259,7 +259,7 @@ public final class DjlTrainer {
             switch (config.activation()) {
                 case RELU -> net.add(Activation::relu);
                 case TANH -> net.add(Activation::tanh);
-                case SWISH -> net.add(list -> Activation.swish(list, 1f));
+                case SWISH -> net.add(list -> new NDList(GraphConstants.swish(list.singletonOrThrow())));
             }
         }
         net.add(Linear.builder().setUnits(1).build());

@@ -27,6 +27,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.ratiofit.ratio.training.DjlOffline;
 import org.ratiofit.ratio.training.DjlTrainer;
+import org.ratiofit.ratio.training.GraphConstants;
 import org.ratiofit.ratio.training.MlpWeights;
 import org.ratiofit.ratio.training.TrainingConfig;
 import org.ratiofit.ratio.training.TrainingHistory;
@@ -131,7 +132,7 @@ public final class MultiOutputTrainer {
                             NDArray ab = sub.create(m == batch ? ba : Arrays.copyOf(ba, m * auxWidth), new Shape(m, auxWidth));
                             try (GradientCollector gc = trainer.newGradientCollector()) {
                                 NDArray z = trainer.forward(new NDList(xb)).singletonOrThrow();
-                                NDArray l = loss.perEvent(z, ab).mean().mul((float) n);
+                                NDArray l = loss.perEvent(z, ab).mean().mul(GraphConstants.scalar(z, n));
                                 gc.backward(l);
                                 sum += l.getFloat() * m / n;
                             }
@@ -212,7 +213,7 @@ public final class MultiOutputTrainer {
 
     /** softplus(z) = ln(1 + e^z), stable: max(z, 0) + ln(1 + e^{−|z|}). */
     public static NDArray softplus(NDArray z) {
-        return z.maximum(0f).add(z.abs().neg().exp().add(1f).log());
+        return GraphConstants.softplus(z);
     }
 
     /** softplus in double. */
@@ -227,7 +228,7 @@ public final class MultiOutputTrainer {
             switch (act) {
                 case RELU -> net.add(Activation::relu);
                 case TANH -> net.add(Activation::tanh);
-                case SWISH -> net.add(list -> Activation.swish(list, 1f));
+                case SWISH -> net.add(list -> new NDList(GraphConstants.swish(list.singletonOrThrow())));
             }
         }
         net.add(Linear.builder().setUnits(outputs).build());

@@ -1,6 +1,7 @@
 package org.ratiofit.ratio.training.param;
 
 import ai.djl.ndarray.NDArray;
+import org.ratiofit.ratio.training.GraphConstants;
 
 /**
  * The per-event losses of {@link EstimatorMethod}, once in double precision (the definition, used for
@@ -87,14 +88,15 @@ public final class EstimatorLoss {
         };
         if (method.scoreTerm()) {
             NDArray d = tHat.sub(t).square().sum(new int[] {1});
-            base = base.add(d.mul(y.neg().add(1f)).mul(alpha));
+            base = base.add(d.mul(y.neg().add(1f)).mul(GraphConstants.scalar(d, alpha)));
         }
         return base;
     }
 
     /** α|t̂ − t|² per row, shape [rows] (the score term for rows from θ0). */
     public static NDArray scoreTerm(float alpha, NDArray tHat, NDArray t) {
-        return tHat.sub(t).square().sum(new int[] {1}).mul(alpha);
+        NDArray d = tHat.sub(t).square().sum(new int[] {1});
+        return d.mul(GraphConstants.scalar(d, alpha));
     }
 
     /**
@@ -102,7 +104,8 @@ public final class EstimatorLoss {
      * derivatives of ln r̂ with respect to the (scaled) feature inputs.
      */
     public static NDArray inputGradientTerm(float lambda, NDArray gradient) {
-        return gradient.square().sum(new int[] {1}).mul(lambda);
+        NDArray s = gradient.square().sum(new int[] {1});
+        return s.mul(GraphConstants.scalar(s, lambda));
     }
 
     /** λ|g|² for one event (the definition of {@link #inputGradientTerm}). */
@@ -115,6 +118,6 @@ public final class EstimatorLoss {
     }
 
     private static NDArray softplus(NDArray z) {
-        return z.maximum(0f).add(z.abs().neg().exp().add(1f).log());
+        return GraphConstants.softplus(z);
     }
 }

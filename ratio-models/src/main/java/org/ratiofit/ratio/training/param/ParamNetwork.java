@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.ratiofit.ratio.training.GraphConstants;
 import org.ratiofit.ratio.training.TrainingConfig;
 
 /**
@@ -137,7 +138,7 @@ final class ParamNetwork implements AutoCloseable {
                 switch (activation) {
                     case RELU -> {
                         der = a.gt(0f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-                        h = a.maximum(0f);
+                        h = a.maximum(GraphConstants.scalar(a, 0f));
                     }
                     case TANH -> {
                         h = a.tanh();
@@ -188,7 +189,7 @@ final class ParamNetwork implements AutoCloseable {
                 switch (activation) {
                     case RELU -> {
                         der[k] = a.gt(0f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-                        h = a.maximum(0f);
+                        h = a.maximum(GraphConstants.scalar(a, 0f));
                     }
                     case TANH -> {
                         h = a.tanh();
