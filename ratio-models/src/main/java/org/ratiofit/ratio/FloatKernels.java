@@ -32,7 +32,7 @@ final class FloatKernels {
     /** Epilogue: the product times der (element by element) into c. */
     static final int TIMES_DER = 2;
 
-    static final boolean SIMD = DenseKernels.SIMD;
+    static final boolean SIMD = VectorLog.SIMD && !Boolean.getBoolean("ratiofit.scalarKernels"); // as DenseKernels.SIMD (not read from there: that would start its warm-up)
 
     private static volatile boolean simdHot;
 
@@ -60,13 +60,13 @@ final class FloatKernels {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
             long t0 = System.nanoTime();
-            for (int rep = 0; rep < 200; rep++) {
+            for (int rep = 0; rep < 20; rep++) {
                 Simd.product(a, m, p, b, n, bias, SWISH, c, der);
                 Simd.product(c, m, n, b, n, null, TIMES_DER, base, der);
                 Simd.shiftSwish(base, m, bias, n, c, der);
             }
             long t1 = System.nanoTime();
-            for (int rep = 0; rep < 200; rep++) {
+            for (int rep = 0; rep < 20; rep++) {
                 plain(a, m, p, b, n, bias, SWISH, c, der);
                 plain(c, m, n, b, n, null, TIMES_DER, base, der);
                 plainShiftSwish(base, 0, m, bias, n, c, der);

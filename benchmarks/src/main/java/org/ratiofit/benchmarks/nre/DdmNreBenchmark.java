@@ -47,6 +47,13 @@ public final class DdmNreBenchmark {
                 java.util.function.Supplier<double[]> theta = () -> new double[] {truth[0] + 0.05 * r.nextGaussian(), truth[1] + 0.02 * r.nextGaussian(),
                         truth[2] + 0.01 * r.nextGaussian(), Math.min(truth[3] + 0.005 * r.nextGaussian(), minRt - 1e-3)};
                 boolean cpu = n <= 4096;
+                if (!BatchedThetaGradient.simdInUse() || !BatchedThetaGradient.floatSimdInUse()) { // first size: wait for the SIMD kernels' switch
+                    long w0 = System.nanoTime();
+                    f64.sum(theta.get(), null, new double[4]);
+                    f32.sum(theta.get(), null, new double[4]);
+                    while ((!BatchedThetaGradient.simdInUse() || !BatchedThetaGradient.floatSimdInUse()) && System.nanoTime() - w0 < 90_000_000_000L) Thread.sleep(20);
+                    System.out.printf("(SIMD kernels switched on after %.1f s)%n", (System.nanoTime() - w0) * 1e-9);
+                }
                 double tG64 = time(() -> f64.sum(theta.get(), null, new double[4]), cpu);
                 double tG32 = time(() -> f32.sum(theta.get(), null, new double[4]), cpu);
                 double tF64 = time(() -> f64.value(theta.get(), null), cpu);
