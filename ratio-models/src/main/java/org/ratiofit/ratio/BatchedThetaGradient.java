@@ -32,7 +32,8 @@ import org.ratiofit.ratio.onnx.DenseChain;
  * network was trained in) with twice the SIMD lanes and the bias, activation and derivative fused
  * into the matrix products ({@link FloatKernels}), in blocks of {@value #FLOAT_BLOCK} events, and
  * sums ln r and the first-layer adjoints in double. Its value and gradient differ from the double
- * ones by float rounding (relative 1e-5 or so on the DDM network; the tests bound it).
+ * ones by float rounding (on the DDM example's network, 200 trials, 200 θ near the posterior:
+ * Σ ln r within 1.1e-5, the gradient within 6e-7 relative; the tests bound it on random networks).
  *
  * <p>Thread-safe.
  */
