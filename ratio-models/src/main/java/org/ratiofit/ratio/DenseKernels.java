@@ -130,9 +130,38 @@ final class DenseKernels {
             final int l = S.length();
             int q = 0;
             var one = jdk.incubator.vector.DoubleVector.broadcast(S, 1.0);
+            var lo = jdk.incubator.vector.DoubleVector.broadcast(S, -700.0);
+            var log2e = jdk.incubator.vector.DoubleVector.broadcast(S, LOG2E);
+            var magic = jdk.incubator.vector.DoubleVector.broadcast(S, MAGIC);
+            var ln2hi = jdk.incubator.vector.DoubleVector.broadcast(S, LN2_HI);
+            var ln2lo = jdk.incubator.vector.DoubleVector.broadcast(S, LN2_LO);
+            var c13 = jdk.incubator.vector.DoubleVector.broadcast(S, TAYLOR[13]);
+            var c12 = jdk.incubator.vector.DoubleVector.broadcast(S, TAYLOR[12]);
+            var c11 = jdk.incubator.vector.DoubleVector.broadcast(S, TAYLOR[11]);
+            var c10 = jdk.incubator.vector.DoubleVector.broadcast(S, TAYLOR[10]);
+            var c9 = jdk.incubator.vector.DoubleVector.broadcast(S, TAYLOR[9]);
+            var c8 = jdk.incubator.vector.DoubleVector.broadcast(S, TAYLOR[8]);
+            var c7 = jdk.incubator.vector.DoubleVector.broadcast(S, TAYLOR[7]);
+            var c6 = jdk.incubator.vector.DoubleVector.broadcast(S, TAYLOR[6]);
+            var c5 = jdk.incubator.vector.DoubleVector.broadcast(S, TAYLOR[5]);
+            var c4 = jdk.incubator.vector.DoubleVector.broadcast(S, TAYLOR[4]);
+            var c3 = jdk.incubator.vector.DoubleVector.broadcast(S, TAYLOR[3]);
+            var c2 = jdk.incubator.vector.DoubleVector.broadcast(S, TAYLOR[2]);
+            var c1 = jdk.incubator.vector.DoubleVector.broadcast(S, TAYLOR[1]);
+            var c0 = jdk.incubator.vector.DoubleVector.broadcast(S, TAYLOR[0]);
             for (; q + l <= len; q += l) {
                 var x = jdk.incubator.vector.DoubleVector.fromArray(S, z, q);
-                var e = exp(x.abs().neg());
+                // e = exp(−|x|), exp written out here: the vector API nested in a helper call runs
+                // out of C2's inlining depth, and then every vector is boxed
+                var y = x.abs().neg().max(lo);
+                var t = y.mul(log2e).add(magic);
+                var nk = t.sub(magic).neg();
+                var r = nk.fma(ln2hi, y);
+                r = nk.fma(ln2lo, r);
+                // the polynomial unrolled by hand: a vector carried around a loop can be boxed too
+                var p = c13.fma(r, c12).fma(r, c11).fma(r, c10).fma(r, c9).fma(r, c8).fma(r, c7).fma(r, c6).fma(r, c5).fma(r, c4).fma(r, c3)
+                        .fma(r, c2).fma(r, c1).fma(r, c0);
+                var e = p.mul(t.reinterpretAsLongs().sub(EXP_BIAS_BITS).lanewise(jdk.incubator.vector.VectorOperators.LSHL, 52).reinterpretAsDoubles());
                 var den = one.add(e);
                 var pos = x.compare(jdk.incubator.vector.VectorOperators.GE, 0.0);
                 var s = e.div(den).blend(one.div(den), pos);

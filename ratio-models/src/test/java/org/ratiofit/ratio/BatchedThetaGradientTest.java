@@ -122,6 +122,98 @@ class BatchedThetaGradientTest {
         }
     }
 
+    /**
+     * FLOAT32 against FLOAT64 on the same model and events: the value within 2e-5 of Σ|w ln r|
+     * and each gradient component within 2e-5 of Σ|w ∂ln r/∂θ| (float rounding through three
+     * layers, summed in double), per-event values within 1e-4; repeated calls give the same bits.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42})
+    void float32AgreesWithFloat64(long seed) {
+        boolean separate = seed % 2 == 0;
+        OutputConvention conv = List.of(OutputConvention.SCORE, OutputConvention.LOGIT, OutputConvention.LOG_RATIO).get((int) (seed % 3));
+        int n = seed % 4 == 0 ? 5000 : 300;
+        int width = new int[] {16, 20, 64}[(int) (seed % 3)];
+        double[][] cols = TestModels.randomColumns(seed, 3, n, 1.0, 0.2);
+        double[] w = new double[n];
+        Random r = new Random(seed);
+        for (int i = 0; i < n; i++) w[i] = 0.5 + r.nextDouble();
+        double[] theta = {0.3 + 0.1 * (seed % 5), -0.4};
+        try (RatioModel m = model(seed, separate, conv, width)) {
+            BatchedThetaGradient f64 = BatchedThetaGradient.of(m, cols, BatchedThetaGradient.Precision.FLOAT64);
+            BatchedThetaGradient f32 = BatchedThetaGradient.of(m, cols, BatchedThetaGradient.Precision.FLOAT32);
+            assertEquals(BatchedThetaGradient.Precision.FLOAT32, f32.precision());
+            // scales: Σ|w ln r| and Σ|w ∂ln r/∂θ_j| from the double per-event path
+            double[][] tc = {new double[n], new double[n]};
+            java.util.Arrays.fill(tc[0], theta[0]);
+            java.util.Arrays.fill(tc[1], theta[1]);
+            double[] lr64 = new double[n];
+            double[][] gr64 = new double[2][n];
+            f64.perEvent(tc, 0, n, lr64, gr64);
+            double vScale = 0;
+            double[] gScale = new double[2];
+            for (int i = 0; i < n; i++) {
+                vScale += w[i] * Math.abs(lr64[i]);
+                for (int j = 0; j < 2; j++) gScale[j] += w[i] * Math.abs(gr64[j][i]);
+            }
+            double[] g64 = new double[2], g32 = new double[2];
+            double v64 = f64.sum(theta, w, g64), v32 = f32.sum(theta, w, g32);
+            assertEquals(v64, v32, 2e-5 * vScale, "seed " + seed + " value");
+            for (int j = 0; j < 2; j++) assertEquals(g64[j], g32[j], 2e-5 * gScale[j] + 1e-12, "seed " + seed + " θ" + j);
+            assertEquals(v32, f32.value(theta, w), "the forward pass alone gives the same value");
+            double[] again = new double[2];
+            assertEquals(v32, f32.sum(theta, w, again));
+            assertEquals(g32[0], again[0]);
+            assertEquals(g32[1], again[1]);
+            // θ per event
+            for (int i = 0; i < n; i++) {
+                tc[0][i] = theta[0] + 0.5 * r.nextGaussian();
+                tc[1][i] = theta[1] + 0.5 * r.nextGaussian();
+            }
+            double[] lr32 = new double[n];
+            double[][] gr32 = new double[2][n];
+            f64.perEvent(tc, 0, n, lr64, gr64);
+            f32.perEvent(tc, 0, n, lr32, gr32);
+            for (int i = 0; i < n; i++) {
+                assertEquals(lr64[i], lr32[i], 1e-4 * (1 + Math.abs(lr64[i])), "seed " + seed + " row " + i);
+                for (int j = 0; j < 2; j++) assertEquals(gr64[j][i], gr32[j][i], 1e-4 * (1 + Math.abs(gr64[j][i])), "seed " + seed + " θ" + j + " row " + i);
+            }
+        }
+    }
+
+    /**
+     * The FLOAT32 gradient against central differences: of the double value (step 1e-6, so the
+     * difference is the exact gradient to 1e-9) within float rounding, and of the float value
+     * itself (step 1e-2, above its rounding noise) within the step's truncation error.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {21, 22, 23, 24, 25, 26})
+    void float32GradientMatchesFiniteDifferences(long seed) {
+        double[][] cols = TestModels.randomColumns(seed, 3, 400, 1.0, 0.0);
+        double[] theta = {0.2, 0.6};
+        try (RatioModel m = model(seed, seed % 2 == 0, OutputConvention.LOGIT, 24)) {
+            BatchedThetaGradient f64 = BatchedThetaGradient.of(m, cols, BatchedThetaGradient.Precision.FLOAT64);
+            BatchedThetaGradient f32 = BatchedThetaGradient.of(m, cols, BatchedThetaGradient.Precision.FLOAT32);
+            double[] g = new double[2];
+            f32.sum(theta, null, g);
+            for (int j = 0; j < 2; j++) {
+                double[] tp = theta.clone(), tm = theta.clone();
+                double h = 1e-6;
+                tp[j] += h;
+                tm[j] -= h;
+                double fd = (f64.value(tp, null) - f64.value(tm, null)) / (2 * h);
+                assertEquals(fd, g[j], 1e-4 * (1 + Math.abs(fd)), "seed " + seed + " θ" + j + " against the double value");
+                tp = theta.clone();
+                tm = theta.clone();
+                h = 1e-2;
+                tp[j] += h;
+                tm[j] -= h;
+                double fd32 = (f32.value(tp, null) - f32.value(tm, null)) / (2 * h);
+                assertEquals(fd32, g[j], 2e-3 * (1 + Math.abs(fd32)), "seed " + seed + " θ" + j + " against the float value");
+            }
+        }
+    }
+
     @Test
     void nonChainGraphIsRecognisedAsSuch() {
         // the exact Gaussian-shift ratio θx − θ²/2: Mul/Sub nodes, not a dense chain

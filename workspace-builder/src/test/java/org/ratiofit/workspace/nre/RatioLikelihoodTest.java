@@ -166,6 +166,57 @@ class RatioLikelihoodTest {
         }
     }
 
+    /**
+     * A dense-chain network (the fast path): FLOAT32 against the default FLOAT64, for one θ and for
+     * θ per event, within float rounding; the precision survives withBatchSize.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {11, 12})
+    void float32PrecisionAgreesWithFloat64(long seed) {
+        Random r = new Random(seed);
+        int[] widths = {3, 24, 24, 1};
+        List<org.ratiofit.ratio.onnx.OnnxMlpWriter.Layer> layers = new ArrayList<>();
+        for (int l = 0; l + 1 < widths.length; l++) {
+            double[][] wt = new double[widths[l + 1]][widths[l]];
+            double[] b = new double[widths[l + 1]];
+            for (double[] row : wt) for (int i = 0; i < row.length; i++) row[i] = 1.2 * r.nextGaussian() / Math.sqrt(widths[l]);
+            for (int i = 0; i < b.length; i++) b[i] = 0.1 * r.nextGaussian();
+            layers.add(new org.ratiofit.ratio.onnx.OnnxMlpWriter.Layer(wt, b, l + 2 == widths.length ? org.ratiofit.ratio.onnx.OnnxMlpWriter.Activation.IDENTITY
+                    : org.ratiofit.ratio.onnx.OnnxMlpWriter.Activation.SWISH, 0));
+        }
+        OnnxGraphBuilder.write(org.ratiofit.ratio.onnx.OnnxMlpWriter.mlp("in", "out", layers), dir.resolve("mlp.onnx"));
+        Sidecars.write(ModelSidecar.binary("mlp", "mlp.onnx", "in", List.of("x"), ModelSidecar.OutputConvention.LOGIT, "p(x|θ)", "p(x)")
+                .withParameters(List.of("mu", "sigma"), null), dir.resolve("mlp.json"));
+        int n = 300;
+        double[] x = gaussian(seed, n, 0.2, 1.1);
+        List<ParameterSpec> params = List.of(ParameterSpec.free("mu", 0, 0.1), ParameterSpec.bounded("sigma", 1, 0.1, 0, 10));
+        try (RatioModel m = RatioModel.load(dir.resolve("mlp.json"))) {
+            RatioLikelihood f64 = RatioLikelihood.iid(m, new double[][] {x}, null, params);
+            RatioLikelihood f32 = f64.withPrecision(org.ratiofit.ratio.BatchedThetaGradient.Precision.FLOAT32).withBatchSize(100);
+            assertTrue(f64.fastPath());
+            assertTrue(f32.fastPath());
+            assertEquals(org.ratiofit.ratio.BatchedThetaGradient.Precision.FLOAT64, f64.precision());
+            assertEquals(org.ratiofit.ratio.BatchedThetaGradient.Precision.FLOAT32, f32.precision());
+            LinearPredictor link = LinearPredictor.builder(List.of("a", "b", "sigma"), m.parameters(), n)
+                    .term("mu", "a").term("mu", "b", gaussian(seed + 1, n, 0, 1)).term("sigma", "sigma").build();
+            List<ParameterSpec> lp = List.of(ParameterSpec.free("a", 0, 0.1), ParameterSpec.free("b", 0, 0.1), ParameterSpec.bounded("sigma", 1, 0.1, 0, 10));
+            RatioLikelihood l64 = RatioLikelihood.linked(m, new double[][] {x}, null, lp, link);
+            RatioLikelihood l32 = l64.withPrecision(org.ratiofit.ratio.BatchedThetaGradient.Precision.FLOAT32);
+            for (int t = 0; t < 3; t++) {
+                double[] phi = {-0.5 + r.nextDouble(), 0.6 + r.nextDouble()};
+                double[] g64 = new double[2], g32 = new double[2];
+                double v64 = f64.valueAndGradient(phi, g64), v32 = f32.valueAndGradient(phi, g32);
+                assertEquals(v64, v32, 1e-5 * (n + Math.abs(v64)), "seed " + seed + " point " + t);
+                for (int k = 0; k < 2; k++) assertEquals(g64[k], g32[k], 1e-5 * (n + Math.abs(g64[k])), "seed " + seed + " point " + t + " θ" + k);
+                double[] psi = {phi[0], 0.3 * r.nextGaussian(), phi[1]};
+                double[] h64 = new double[3], h32 = new double[3];
+                double w64 = l64.valueAndGradient(psi, h64), w32 = l32.valueAndGradient(psi, h32);
+                assertEquals(w64, w32, 1e-5 * (n + Math.abs(w64)), "seed " + seed + " linked point " + t);
+                for (int k = 0; k < 3; k++) assertEquals(h64[k], h32[k], 1e-5 * (n + Math.abs(h64[k])), "seed " + seed + " linked point " + t + " parameter " + k);
+            }
+        }
+    }
+
     private static double[] shifted(double[] x, double[] phi) {
         double[] m = new double[x.length];
         for (int i = 0; i < x.length; i++) m[i] = phi[0] + phi[1] * x[i];
