@@ -126,7 +126,9 @@ public final class Migrad implements Minimiser {
             if (flags.callLimit || flags.failed) {
                 break;
             }
-            if (strategy == 2 || (strategy == 1 && s.dcovar > 0.05)) {
+            // with the exact Hessian the closing HESSE costs one call: always, unless the last Newton step already has it
+            boolean exactHere = fcn.hessian && s.fromHesse && s.hessian != null;
+            if (strategy == 2 && !exactHere || (strategy == 1 && (s.dcovar > 0.05 || fcn.hessian && !exactHere))) {
                 State h = Hesse.state(fcn, s, strategy, flags, false, curvatureFromGradient(fcn));
                 fromHesse = true;
                 s = h;
@@ -238,6 +240,12 @@ public final class Migrad implements Minimiser {
     }
 
     private State seed(InternalFunction fcn, double[] x, double[][] seedCov, Flags flags) {
+        if (fcn.hessian && strategy > 0) {
+            State h = exactSeed(fcn, x);
+            if (h != null) {
+                return h;
+            }
+        }
         int n = fcn.n();
         double[] ext = fcn.external(x);
         State s = new State();
@@ -312,6 +320,46 @@ public final class Migrad implements Minimiser {
         }
         s.edm = 0.5 * Linalg.quadratic(s.v, s.g);
         return s;
+    }
+
+    /**
+     * The seed from the objective's exact Hessian at the start (one call): V = H^-1 when H is
+     * positive-definite (then trusted as HESSE's: dcovar 0), else null and the usual seed.
+     */
+    private static State exactSeed(InternalFunction fcn, double[] x) {
+        int n = fcn.n();
+        State s = new State();
+        s.x = x;
+        s.g = new double[n];
+        double[][] hess = new double[n][n];
+        s.f = fcn.valueGradientAndHessian(x, s.g, hess);
+        requireFinite(fcn, fcn.external(x), s.f);
+        return newtonState(fcn, s, hess) ? s : null;
+    }
+
+    /** Sets s.v = H^-1, g2, gstep, edm and dcovar 0 from the exact Hessian when it is positive-definite; false otherwise. */
+    private static boolean newtonState(InternalFunction fcn, State s, double[][] hess) {
+        double[][] v = Linalg.inverseSpd(hess);
+        if (v == null) {
+            return false;
+        }
+        int n = s.x.length;
+        if (s.g2 == null) {
+            s.g2 = new double[n];
+            s.gstep = new double[n];
+            for (int k = 0; k < n; k++) {
+                s.gstep[k] = 1e-3 * Math.sqrt(2 * fcn.up * v[k][k]);
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            s.g2[k] = hess[k][k];
+        }
+        s.v = v;
+        s.hessian = hess;
+        s.fromHesse = true;
+        s.dcovar = 0;
+        s.edm = 0.5 * Linalg.quadratic(v, s.g);
+        return true;
     }
 
     /**
@@ -418,7 +466,21 @@ public final class Migrad implements Minimiser {
             t.g = new double[n];
             t.g2 = s.g2.clone();
             t.gstep = s.gstep.clone();
-            if (fcn.analytic) {
+            double[][] exact = null;
+            if (fcn.hessian) {
+                exact = new double[n][n];
+                t.f = fcn.valueGradientAndHessian(t.x, t.g, exact);
+                // Newton: the exact inverse Hessian as metric where it is positive-definite
+                if (newtonState(fcn, t, exact)) {
+                    s = t;
+                    if (t.edm <= edmval) {
+                        return s;
+                    }
+                    continue;
+                }
+                t.hessian = null;
+                t.fromHesse = false;
+            } else if (fcn.analytic) {
                 t.f = fcn.valueAndGradient(t.x, t.g);
             } else {
                 t.f = f1;
