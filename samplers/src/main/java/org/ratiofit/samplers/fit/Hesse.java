@@ -45,7 +45,8 @@ public final class Hesse {
             s.g2[k] = 2 * fcn.up / (d * d);
             s.gstep[k] = 0.1 * d;
         }
-        s.f = fcn.analytic ? fcn.valueAndGradient(s.x, s.g) : fcn.value(s.x);
+        // with the exact Hessian, state() takes value and gradient from its one call
+        s.f = fcn.hessian ? 0 : fcn.analytic ? fcn.valueAndGradient(s.x, s.g) : fcn.value(s.x);
         Migrad.State h = state(fcn, s, strategy, flags, true, fcn.analytic);
         FitResult r = Migrad.result(fcn, h, edmval, flags, true);
         return r;

@@ -214,6 +214,8 @@ public final class Migrad implements Minimiser {
         boolean callLimit;
         boolean failed;
         boolean noImprovement;
+        /** Iterations since the exact Hessian was last computed (objectives that give it). */
+        int sinceHessian;
         /** The last HESSE found a Hessian that is not positive-definite (a saddle or a flat direction). */
         boolean hesseNotPositive;
     }
@@ -324,7 +326,8 @@ public final class Migrad implements Minimiser {
 
     /**
      * The seed from the objective's exact Hessian at the start (one call): V = H^-1 when H is
-     * positive-definite (then trusted as HESSE's: dcovar 0), else null and the usual seed.
+     * positive-definite (then trusted as HESSE's: dcovar 0), else the inverse of its
+     * positive-definite neighbour (dcovar 1); null (the usual seed) when even that fails.
      */
     private static State exactSeed(InternalFunction fcn, double[] x) {
         int n = fcn.n();
@@ -334,7 +337,25 @@ public final class Migrad implements Minimiser {
         double[][] hess = new double[n][n];
         s.f = fcn.valueGradientAndHessian(x, s.g, hess);
         requireFinite(fcn, fcn.external(x), s.f);
-        return newtonState(fcn, s, hess) ? s : null;
+        boolean pd = newtonState(fcn, s, hess);
+        if (!pd) {
+            // far from the minimum the matrix may be indefinite: its positive-definite neighbour is
+            // still a far better metric than the diagonal guess, though not trusted (dcovar 1)
+            double[][] v = Linalg.inverseSpd(Linalg.makePositiveDefinite(hess));
+            if (v == null) {
+                return null;
+            }
+            s.g2 = new double[n];
+            s.gstep = new double[n];
+            for (int k = 0; k < n; k++) {
+                s.g2[k] = hess[k][k];
+                s.gstep[k] = 1e-3 * Math.sqrt(2 * fcn.up * Math.max(v[k][k], 0));
+            }
+            s.v = v;
+            s.dcovar = 1;
+            s.edm = 0.5 * Linalg.quadratic(v, s.g);
+        }
+        return s;
     }
 
     /** Sets s.v = H^-1, g2, gstep, edm and dcovar 0 from the exact Hessian when it is positive-definite; false otherwise. */
@@ -466,9 +487,14 @@ public final class Migrad implements Minimiser {
             t.g = new double[n];
             t.g2 = s.g2.clone();
             t.gstep = s.gstep.clone();
-            double[][] exact = null;
-            if (fcn.hessian) {
-                exact = new double[n][n];
+            // Newton (the exact Hessian at every new point) while the Hessians met were positive-definite;
+            // after one that is not, gradient calls and the metric updates (the Hessian costs several gradients)
+            // or again once the line search takes about the full step (the quadratic region reached), at most every third iteration
+            boolean newton = fcn.hessian && (s.fromHesse && s.hessian != null && !flags.hesseNotPositive
+                    || flags.sinceHessian >= 3 && lambda > 0.5 && lambda < 2);
+            flags.sinceHessian = newton ? 0 : flags.sinceHessian + 1;
+            if (newton) {
+                double[][] exact = new double[n][n];
                 t.f = fcn.valueGradientAndHessian(t.x, t.g, exact);
                 // Newton: the exact inverse Hessian as metric where it is positive-definite
                 if (newtonState(fcn, t, exact)) {
