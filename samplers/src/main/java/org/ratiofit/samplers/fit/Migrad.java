@@ -22,6 +22,8 @@ public final class Migrad implements Minimiser {
     static final double EPS = 8 * Math.ulp(1.0) / 2;
     static final double EPS2 = 2 * Math.sqrt(EPS);
 
+    /** Newton steps stop at EDM below this share of the target (see {@link #iterate}). */
+    private static final double NEWTON_MARGIN = 0.01;
     private static final int[] GRAD_CYCLES = {2, 3, 5};
     private static final double[] GRAD_STEP_TOL = {0.5, 0.3, 0.1};
     private static final double[] GRAD_TOL = {0.1, 0.05, 0.02};
@@ -499,7 +501,10 @@ public final class Migrad implements Minimiser {
                 // Newton: the exact inverse Hessian as metric where it is positive-definite
                 if (newtonState(fcn, t, exact)) {
                     s = t;
-                    if (t.edm <= edmval) {
+                    // one Newton step more once inside the target (its EDM then falls quadratically, to
+                    // well below it): the minimum as close as the variable metric's overshooting steps
+                    // put it; a step that cannot improve (round-off) ends the loop with this point
+                    if (t.edm <= NEWTON_MARGIN * edmval) {
                         return s;
                     }
                     continue;
