@@ -43,6 +43,17 @@ final class CountingModel implements StatisticalModel {
     }
 
     @Override
+    public boolean hasHessian() {
+        return m.hasHessian();
+    }
+
+    @Override
+    public double valueGradientAndHessian(double[] x, double[] gradient, double[][] hessian) {
+        progress.step();
+        return m.valueGradientAndHessian(x, gradient, hessian);
+    }
+
+    @Override
     public double errorDef() {
         return m.errorDef();
     }

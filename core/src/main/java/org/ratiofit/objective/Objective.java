@@ -53,6 +53,25 @@ public interface Objective {
     }
 
     /**
+     * Whether {@link #valueGradientAndHessian} gives the exact matrix of second derivatives (default
+     * false: a minimiser then takes its curvature from differences). An implementation that cannot
+     * give the exact matrix at every point says false here; it never returns an approximate one.
+     */
+    default boolean hasHessian() {
+        return false;
+    }
+
+    /**
+     * The cost at {@code x}, with its gradient written into {@code gradient} (the same numbers, to
+     * the last bit, as {@link #valueAndGradient}) and its matrix of second derivatives into
+     * {@code hessian} (dimension x dimension, fixed parameters included, symmetric). Only valid when
+     * {@link #hasHessian()}. Where the cost is not finite the gradient and Hessian are zeros.
+     */
+    default double valueGradientAndHessian(double[] x, double[] gradient, double[][] hessian) {
+        throw new IllegalStateException(getClass().getSimpleName() + " provides no analytic Hessian");
+    }
+
+    /**
      * Why the cost at {@code x} is not finite, in words for the user (for a likelihood: which
      * channel, and at how many events the density is not positive); null when it is finite or the
      * cost cannot say.
@@ -98,6 +117,16 @@ public interface Objective {
             @Override
             public double valueAndGradient(double[] x, double[] gradient) {
                 return f.valueAndGradient(x, gradient);
+            }
+
+            @Override
+            public boolean hasHessian() {
+                return f.hasHessian();
+            }
+
+            @Override
+            public double valueGradientAndHessian(double[] x, double[] gradient, double[][] hessian) {
+                return f.valueGradientAndHessian(x, gradient, hessian);
             }
 
             @Override

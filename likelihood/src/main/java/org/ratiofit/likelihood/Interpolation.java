@@ -119,6 +119,30 @@ public final class Interpolation {
         };
     }
 
+    /**
+     * The second derivative in alpha of {@link #multiplicative} (code 1: u^alpha ln^2 u or
+     * d^-alpha ln^2 d; code 4: the polynomial's inside |alpha| &lt;= 1, code 1's outside).
+     */
+    public static double multiplicativeSecond(int code, double alpha, double u, double d) {
+        if (code != 1 && code != 4) {
+            throw new IllegalArgumentException("unsupported multiplicative interpolation code " + code + " (use 1 or 4)");
+        }
+        if (code == 1 || alpha > 1 || alpha < -1) {
+            if (alpha >= 0) {
+                double lu = Math.log(u);
+                return Math.pow(u, alpha) * lu * lu;
+            }
+            double ld = Math.log(d);
+            return Math.pow(d, -alpha) * ld * ld;
+        }
+        double[] a = code4Coefficients(u, d);
+        double h = 0;
+        for (int i = 6; i >= 3; i--) {
+            h = (h + i * (i - 1) * a[i - 1]) * alpha;
+        }
+        return h + 2 * a[1];
+    }
+
     /** Code 0: piecewise linear shift. Returns {shift, dshift/dalpha}. */
     public static double[] code0(double alpha, double du, double dd) {
         return alpha >= 0 ? new double[] {alpha * du, du} : new double[] {alpha * dd, dd};

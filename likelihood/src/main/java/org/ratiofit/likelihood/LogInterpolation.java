@@ -52,6 +52,23 @@ public final class LogInterpolation {
         return new double[] {alpha / 2 + h, -alpha / 2 + h, 0.5 + dh, -0.5 + dh};
     }
 
+    /**
+     * Second derivatives of the coefficients at alpha: d^2 ln g / d alpha^2 = c[0] ln u + c[1] ln d.
+     * Code 1 is linear on each side of 0 (its kink at 0 has none: 0 is returned); code 4's
+     * polynomial has h''(alpha) = (30 - 120 alpha^2 + 90 alpha^4)/16 inside |alpha| &lt;= 1, 0 at +-1.
+     */
+    public static double[] secondCoefficients(int code, double alpha) {
+        if (code == 1 || alpha > 1 || alpha < -1) {
+            return new double[] {0, 0};
+        }
+        if (code != 4) {
+            throw new IllegalArgumentException("unsupported shape interpolation code " + code + " (use 1 or 4)");
+        }
+        double a2 = alpha * alpha;
+        double d2h = (30 - 120 * a2 + 90 * a2 * a2) / 16;
+        return new double[] {d2h, d2h};
+    }
+
     /** The factor and its alpha-derivative for one event: {g, dg/dalpha}. */
     public static double[] factor(int code, double alpha, double u, double d) {
         double[] c = coefficients(code, alpha);

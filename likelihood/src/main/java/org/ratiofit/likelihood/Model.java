@@ -254,6 +254,46 @@ public final class Model implements StatisticalModel {
         return true;
     }
 
+    /**
+     * Whether the exact Hessian is offered: for models of unbinned channels only (the binned
+     * kernel has no second derivatives yet), and unless the system property
+     * {@value #NO_HESSIAN_PROPERTY} is "true" (for comparisons and benchmarks).
+     */
+    @Override
+    public boolean hasHessian() {
+        return binned.channels().isEmpty() && !Boolean.getBoolean(NO_HESSIAN_PROPERTY);
+    }
+
+    /** System property that switches the analytic Hessian off ({@link #hasHessian()} false). */
+    public static final String NO_HESSIAN_PROPERTY = "ratiofit.noAnalyticHessian";
+
+    @Override
+    public double valueGradientAndHessian(double[] x, double[] gradient, double[][] hessian) {
+        if (!binned.channels().isEmpty()) {
+            throw new IllegalStateException("the analytic Hessian needs a model of unbinned channels only; this one has binned channels");
+        }
+        int dim = parameters.size();
+        double[][] h = new double[dim][dim];
+        Evaluation e = evaluate(x, true, h);
+        System.arraycopy(e.gradient(), 0, gradient, 0, gradient.length);
+        // the terms are added in the same order for (i, j) and (j, i) except products' factor order: exact symmetry
+        for (int i = 0; i < dim; i++) {
+            for (int j = 0; j < i; j++) {
+                double m = 0.5 * (h[i][j] + h[j][i]);
+                h[i][j] = m;
+                h[j][i] = m;
+            }
+        }
+        for (int i = 0; i < dim; i++) {
+            if (e.isValid()) {
+                System.arraycopy(h[i], 0, hessian[i], 0, dim);
+            } else {
+                Arrays.fill(hessian[i], 0, dim, 0.0);
+            }
+        }
+        return e.value();
+    }
+
     @Override
     public double value(double[] x) {
         return evaluate(x, false).value();
@@ -325,6 +365,11 @@ public final class Model implements StatisticalModel {
 
     /** -ln L at theta, with the gradient when asked, and the reason when it is infinite. */
     public Evaluation evaluate(double[] theta, boolean withGradient) {
+        return evaluate(theta, withGradient, null);
+    }
+
+    /** As {@link #evaluate(double[], boolean)}, adding the Hessian into {@code hess} when not null (then withGradient). */
+    private Evaluation evaluate(double[] theta, boolean withGradient, double[][] hess) {
         int dim = parameters.size();
         if (theta.length != dim) {
             throw new IllegalArgumentException("expected " + dim + " parameter values, got " + theta.length);
@@ -355,8 +400,14 @@ public final class Model implements StatisticalModel {
             }
             double[] norm = new double[np];
             UnbinnedKernel.Sums ref = null;
+            UnbinnedKernel.HessianSums refH = null;
             if (cu.norm != null) {
-                ref = cu.norm.kernel().referenceSums(theta, pool, withGradient);
+                if (hess != null) {
+                    refH = cu.norm.kernel().referenceSumsWithHessian(theta, pool);
+                    ref = refH.sums();
+                } else {
+                    ref = cu.norm.kernel().referenceSums(theta, pool, withGradient);
+                }
                 for (int p = 0; p < np; p++) {
                     norm[p] = ref.a()[p] / cu.norm.divisor()[p];
                 }
@@ -377,7 +428,15 @@ public final class Model implements StatisticalModel {
             for (int p = 0; p < np; p++) {
                 cn[p] = c[p] / norm[p];
             }
-            UnbinnedKernel.Sums sums = cu.kernel.evaluate(theta, cn, pool, withGradient);
+            UnbinnedKernel.Sums sums;
+            ChannelHessian ch = null;
+            if (hess != null) {
+                ch = new ChannelHessian(cu, theta, c, dc, cn, norm, ref, refH);
+                ch.data = cu.kernel.evaluateWithHessian(theta, cn, ch.act, ch.dcnLocal(), pool);
+                sums = ch.data.sums();
+            } else {
+                sums = cu.kernel.evaluate(theta, cn, pool, withGradient);
+            }
             if (sums.invalid() > 0 || !Double.isFinite(sums.sumWLogS())) {
                 invalid += Math.max(1, sums.invalid());
                 appendReason(reason, sums.invalid() == 0
@@ -423,6 +482,9 @@ public final class Model implements StatisticalModel {
                     }
                 }
             }
+            if (ch != null) {
+                ch.addTo(hess);
+            }
         }
         BinnedKernel.Result br = binned.evaluate(theta, grad);
         for (int c = 0; c < br.badBins().length; c++) {
@@ -445,6 +507,9 @@ public final class Model implements StatisticalModel {
                 if (withGradient) {
                     grad[i] += z / p.sigma();
                 }
+                if (hess != null) {
+                    hess[i][i] += 1 / (p.sigma() * p.sigma());
+                }
             } else if (p.kind() == Parameter.Kind.POISSON) {
                 // -ln Poisson(aux | tau theta) without ln Gamma(aux + 1)
                 double tau = p.tau();
@@ -458,6 +523,9 @@ public final class Model implements StatisticalModel {
                 if (withGradient) {
                     grad[i] += tau - (p.aux() > 0 ? p.aux() / theta[i] : 0);
                 }
+                if (hess != null && p.aux() > 0) {
+                    hess[i][i] += p.aux() / (theta[i] * theta[i]);
+                }
             }
         }
         if (reason.length() > 0) {
@@ -468,6 +536,182 @@ public final class Model implements StatisticalModel {
                     "-ln L is undefined at this point (a coefficient function or modifier gives NaN)");
         }
         return new Evaluation(nll, grad, 0, null);
+    }
+
+    /**
+     * The Hessian of one unbinned channel's nu_tot - sum_i w_i ln s_i, s_i = sum_p cn_p R_p(x_i),
+     * cn_p = c_p / N_p, R_p = r_p g_p = exp(L_p). With rho_ip = R_p / s_i, u_ip = d L_p and
+     * G_i = d ln s_i = sum_p rho_ip (d cn_p + cn_p u_ip):
+     * d^2 ln s_i = sum_p rho_ip [d^2 cn_p + d cn_p u_ip^T + u_ip d cn_p^T + cn_p (u_ip u_ip^T + d^2 L_p)] - G_i G_i^T,
+     * summed with w_i from the kernel's sums ({@link UnbinnedKernel.HessianSums}). N_p = A_p / divisor
+     * with A_p = sum_ref w R_p: d^2 A_p = sum_ref w R_p (u u^T + d^2 L_p) from the reference pass.
+     * No logarithm of a yield: exact where a coefficient makes c_p zero or negative.
+     */
+    private final class ChannelHessian {
+        final CompiledUnbinned cu;
+        final double[] theta;
+        final int dim;
+        final int np;
+        final int[] act;
+        final double[][][] d2c;
+        final double[][] dcn;
+        final double[][][] d2cn;
+        UnbinnedKernel.HessianSums data;
+
+        ChannelHessian(CompiledUnbinned cu, double[] theta, double[] c, double[][] dc, double[] cn, double[] norm,
+                       UnbinnedKernel.Sums ref, UnbinnedKernel.HessianSums refH) {
+            this.cu = cu;
+            this.theta = theta;
+            dim = theta.length;
+            np = cu.yields.length;
+            java.util.TreeSet<Integer> a = new java.util.TreeSet<>();
+            d2c = new double[np][][];
+            dcn = new double[np][dim];
+            d2cn = new double[np][dim][dim];
+            for (int p = 0; p < np; p++) {
+                for (int i : cu.yields[p].parameterIndices()) {
+                    a.add(i);
+                }
+                for (int i : cu.kernel.sampleParameters(p)) {
+                    a.add(i);
+                }
+                double nominal = cu.channel.samples().get(p).nominalYield();
+                double[][] h = new double[dim][dim];
+                cu.yields[p].secondOrder(theta, new double[dim], h);
+                d2c[p] = null;
+                double[][] hc = new double[dim][dim];
+                for (int i = 0; i < dim; i++) {
+                    for (int j = 0; j < dim; j++) {
+                        hc[i][j] = nominal * h[i][j];
+                    }
+                }
+                double[] gA = null;
+                double[][] hA = null;
+                double aP = 1;
+                if (ref != null) {
+                    aP = ref.a()[p];
+                    gA = firstOrderL(cu, p, ref, theta);
+                    hA = secondOrderL(cu, p, ref, refH.b2()[p]);
+                    int[] sp = cu.norm.kernel().sampleParameters(p);
+                    double[][] t1 = refH.t1()[p];
+                    for (int l = 0; l < sp.length; l++) {
+                        for (int r = 0; r < sp.length; r++) {
+                            hA[sp[l]][sp[r]] += t1[l][r];
+                        }
+                    }
+                }
+                double nP = norm[p];
+                for (int i = 0; i < dim; i++) {
+                    dcn[p][i] = dc[p][i] / nP - (gA == null ? 0 : cn[p] * gA[i] / aP);
+                    for (int j = 0; j < dim; j++) {
+                        double v = hc[i][j] / nP;
+                        if (gA != null) {
+                            v += -(dc[p][i] * gA[j] + gA[i] * dc[p][j]) / (nP * aP)
+                                    + cn[p] * (2 * gA[i] * gA[j] / (aP * aP) - hA[i][j] / aP);
+                        }
+                        d2cn[p][i][j] = v;
+                    }
+                }
+                d2c[p] = hc;
+            }
+            act = a.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        double[][] dcnLocal() {
+            double[][] out = new double[np][act.length];
+            for (int p = 0; p < np; p++) {
+                for (int k = 0; k < act.length; k++) {
+                    out[p][k] = dcn[p][act[k]];
+                }
+            }
+            return out;
+        }
+
+        void addTo(double[][] hess) {
+            UnbinnedKernel.Sums sums = data.sums();
+            for (int p = 0; p < np; p++) {
+                double ap = sums.a()[p];
+                double[][] sL = secondOrderL(cu, p, sums, data.b2()[p]);
+                int[] sp = cu.kernel.sampleParameters(p);
+                double[] g0 = new double[dim];
+                for (int l = 0; l < sp.length; l++) {
+                    g0[sp[l]] += data.g0()[p][l];
+                }
+                for (int i = 0; i < dim; i++) {
+                    for (int j = 0; j < dim; j++) {
+                        hess[i][j] += d2c[p][i][j] - ap * d2cn[p][i][j] - dcn[p][i] * g0[j] - g0[i] * dcn[p][j] - sL[i][j];
+                    }
+                }
+                double[][] t1 = data.t1()[p];
+                for (int l = 0; l < sp.length; l++) {
+                    for (int r = 0; r < sp.length; r++) {
+                        hess[sp[l]][sp[r]] -= t1[l][r];
+                    }
+                }
+            }
+            double[][] t3 = data.t3();
+            for (int a = 0; a < act.length; a++) {
+                for (int b = 0; b < act.length; b++) {
+                    hess[act[a]][act[b]] += t3[a][b];
+                }
+            }
+        }
+    }
+
+    /** Dense over the parameters: sum_i q_i d L_p(x_i) from a pass's first-order sums (shape and polynomial terms). */
+    private double[] firstOrderL(CompiledUnbinned cu, int p, UnbinnedKernel.Sums sums, double[] theta) {
+        double[] g = new double[parameters.size()];
+        UnbinnedSample s = cu.channel.samples().get(p);
+        List<Modifier.ShapeSys> shapes = s.shapeSystematics();
+        for (int k = 0; k < shapes.size(); k++) {
+            g[index.get(shapes.get(k).parameter())] += sums.b()[p][k];
+        }
+        Modifier.Polynomial poly = s.polynomial();
+        if (poly != null) {
+            int[] pi = poly.parameters().stream().mapToInt(index::get).toArray();
+            int[][] pairs = Monomials.of(pi.length);
+            for (int a = 0; a < pairs.length; a++) {
+                double v = sums.cPoly()[p][a];
+                if (pairs[a][1] < 0) {
+                    g[pi[pairs[a][0]]] += v;
+                } else {
+                    g[pi[pairs[a][0]]] += v * theta[pi[pairs[a][1]]];
+                    g[pi[pairs[a][1]]] += v * theta[pi[pairs[a][0]]];
+                }
+            }
+        }
+        return g;
+    }
+
+    /** Dense: sum_i q_i d^2 L_p(x_i): the shape coefficients' second derivatives (b2) and the polynomial's constant ones. */
+    private double[][] secondOrderL(CompiledUnbinned cu, int p, UnbinnedKernel.Sums sums, double[] b2) {
+        int dim = parameters.size();
+        double[][] h = new double[dim][dim];
+        UnbinnedSample s = cu.channel.samples().get(p);
+        List<Modifier.ShapeSys> shapes = s.shapeSystematics();
+        for (int k = 0; k < shapes.size(); k++) {
+            int i = index.get(shapes.get(k).parameter());
+            h[i][i] += b2[k];
+        }
+        Modifier.Polynomial poly = s.polynomial();
+        if (poly != null) {
+            int[] pi = poly.parameters().stream().mapToInt(index::get).toArray();
+            int[][] pairs = Monomials.of(pi.length);
+            for (int a = 0; a < pairs.length; a++) {
+                if (pairs[a][1] >= 0) {
+                    int l = pi[pairs[a][0]];
+                    int r = pi[pairs[a][1]];
+                    double v = sums.cPoly()[p][a];
+                    if (l == r) {
+                        h[l][l] += 2 * v;
+                    } else {
+                        h[l][r] += v;
+                        h[r][l] += v;
+                    }
+                }
+            }
+        }
+        return h;
     }
 
     private static void appendReason(StringBuilder sb, String r) {

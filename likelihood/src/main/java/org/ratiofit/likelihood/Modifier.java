@@ -56,6 +56,17 @@ public sealed interface Modifier {
             return new double[] {v, g};
         }
 
+        /** The second derivative of the factor in the parameter. */
+        public double secondDerivative(double t) {
+            double h = 0;
+            for (int k = 0; k < c.length; k++) {
+                if (a[k] != 0 && a[k] != 1) {
+                    h += c[k] * a[k] * (a[k] - 1) * (a[k] == 2 ? 1 : Math.pow(t, a[k] - 2));
+                }
+            }
+            return h;
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Coefficient x && x.parameter.equals(parameter) && Arrays.equals(x.c, c) && Arrays.equals(x.a, a);

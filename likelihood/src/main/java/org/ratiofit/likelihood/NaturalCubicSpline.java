@@ -80,4 +80,14 @@ public final class NaturalCubicSpline {
         int seg = i >= 0 ? Math.min(i, x.length - 2) : -i - 2;
         return spline.getPolynomials()[seg].polynomialDerivative().value(t - x[seg]);
     }
+
+    /** The second derivative: the cubic's inside the knots, 0 on the linear continuations outside. */
+    public double secondDerivative(double t) {
+        if (spline == null || t <= x[0] || t >= x[x.length - 1]) {
+            return 0;
+        }
+        int i = Arrays.binarySearch(x, t);
+        int seg = i >= 0 ? Math.min(i, x.length - 2) : -i - 2;
+        return spline.getPolynomials()[seg].polynomialDerivative().polynomialDerivative().value(t - x[seg]);
+    }
 }

@@ -50,6 +50,12 @@ final class UnbinnedKernel {
     private final int[] offB;
     private final int[] offC;
     private final int nAcc;
+    /** Per sample: the parameters its per-event log-density reads (shape and polynomial), global indices. */
+    private final int[][] sampleParams;
+    /** Per (p, k): the shape factor's parameter as an index into sampleParams[p]. */
+    private final int[][] shapeLoc;
+    /** Per (p, l): the polynomial's parameter l as an index into sampleParams[p]. */
+    private final int[][] polyLoc;
     private final ThreadLocal<Scratch> scratch;
 
     /**
@@ -117,7 +123,29 @@ final class UnbinnedKernel {
             acc += delta[p].length;
         }
         nAcc = acc;
-        scratch = ThreadLocal.withInitial(() -> new Scratch(samples));
+        sampleParams = new int[samples][];
+        shapeLoc = new int[samples][];
+        polyLoc = new int[samples][];
+        for (int p = 0; p < samples; p++) {
+            java.util.List<Integer> ps = new java.util.ArrayList<>();
+            shapeLoc[p] = new int[shapeParam[p].length];
+            for (int k = 0; k < shapeParam[p].length; k++) {
+                if (!ps.contains(shapeParam[p][k])) {
+                    ps.add(shapeParam[p][k]);
+                }
+                shapeLoc[p][k] = ps.indexOf(shapeParam[p][k]);
+            }
+            polyLoc[p] = new int[polyParam[p].length];
+            for (int l = 0; l < polyParam[p].length; l++) {
+                if (!ps.contains(polyParam[p][l])) {
+                    ps.add(polyParam[p][l]);
+                }
+                polyLoc[p][l] = ps.indexOf(polyParam[p][l]);
+            }
+            sampleParams[p] = ps.stream().mapToInt(Integer::intValue).toArray();
+        }
+        int[] mp = java.util.Arrays.stream(sampleParams).mapToInt(a -> a.length).toArray();
+        scratch = ThreadLocal.withInitial(() -> new Scratch(samples, mp));
     }
 
     int events() {
@@ -156,11 +184,56 @@ final class UnbinnedKernel {
         /** Per (p, k): {a, b, a', b'} of {@link LogInterpolation#coefficients}. */
         final double[][][] coef = new double[samples][][];
         final double[][] mono = new double[samples][];
+        final double[] theta;
+        /** Second-order sums wanted (see {@link HessianSums}). */
+        final boolean hessian;
+        /** Data pass with Hessian: channel-local parameters, d c_p / d theta over them, and per (p, l) the channel-local index of sampleParams[p][l]. */
+        final int m;
+        final double[][] dc;
+        final int[][] chanLoc;
+        /** Hessian accumulator layout: per sample the sums of q u (offG0) and cp q u u^T (offT1, mp x mp), then w g g^T (offT3, m x m). */
+        final int[] offG0 = new int[samples];
+        final int[] offT1 = new int[samples];
+        final int offT3;
+        final int hAcc;
 
         Prep(double[] theta, double[] c, boolean gradient, boolean reference) {
+            this(theta, c, gradient, reference, false, null, null);
+        }
+
+        Prep(double[] theta, double[] c, boolean gradient, boolean reference, boolean hessian, int[] act, double[][] dc) {
             this.c = c;
-            this.gradient = gradient;
+            this.theta = theta;
+            this.gradient = gradient || hessian;
             this.reference = reference;
+            this.hessian = hessian;
+            this.dc = dc;
+            this.m = act == null ? 0 : act.length;
+            chanLoc = new int[samples][];
+            int h = 0;
+            for (int p = 0; p < samples; p++) {
+                int mp = sampleParams[p].length;
+                offG0[p] = h;
+                h += mp;
+                offT1[p] = h;
+                h += mp * mp;
+                chanLoc[p] = new int[mp];
+                for (int l = 0; l < mp && act != null; l++) {
+                    int at = -1;
+                    for (int a = 0; a < act.length; a++) {
+                        if (act[a] == sampleParams[p][l]) {
+                            at = a;
+                        }
+                    }
+                    if (at < 0) {
+                        throw new IllegalStateException("parameter " + sampleParams[p][l] + " of sample " + p + " missing from the channel's parameters");
+                    }
+                    chanLoc[p][l] = at;
+                }
+            }
+            offT3 = h;
+            h += m * m;
+            hAcc = h;
             for (int p = 0; p < samples; p++) {
                 int k = shapeParam[p].length;
                 coef[p] = new double[k][];
@@ -186,9 +259,34 @@ final class UnbinnedKernel {
         final double[] q = new double[BLOCK];
         final boolean[] bad = new boolean[BLOCK];
         final double[] d2 = new double[2];
+        final int[] mp;
+        /** Hessian pass only (allocated on first use): per (p, l) the block's d L_p / d theta_l, and the channel's d ln s columns. */
+        double[][][] u;
+        double[][] gh = new double[0][];
+        final double[] e = new double[BLOCK];
+        final double[] rho = new double[BLOCK];
+        final double[] wv = new double[BLOCK];
 
-        Scratch(int samples) {
+        Scratch(int samples, int[] mp) {
             rg = new double[samples][BLOCK];
+            this.mp = mp;
+        }
+
+        double[][][] u() {
+            if (u == null) {
+                u = new double[mp.length][][];
+                for (int p = 0; p < mp.length; p++) {
+                    u[p] = new double[mp[p]][BLOCK];
+                }
+            }
+            return u;
+        }
+
+        double[][] gh(int m) {
+            if (gh.length < m) {
+                gh = new double[m][BLOCK];
+            }
+            return gh;
         }
     }
 
@@ -196,7 +294,7 @@ final class UnbinnedKernel {
      * Result of one pass. {@code b[p][k]} is the derivative of sum_i w_i ln s_i through the shape
      * factor k of sample p (for a reference pass: of sum_i w_i r_p g_p).
      */
-    record Sums(double sumWLogS, long invalid, double[] a, double[][] b, double[][] cPoly) {
+    record Sums(double sumWLogS, long invalid, double[] a, double[][] b, double[][] cPoly, double[][] uSum, double[][] dSum) {
     }
 
     /** One pass; without {@code gradient} only the value's sums are filled (the others are zero). */
@@ -215,15 +313,95 @@ final class UnbinnedKernel {
         return pass(new Prep(theta, ones, gradient, true), pool);
     }
 
+    /**
+     * Second-order sums of one pass, besides its {@link Sums}. Per sample p over its parameters
+     * {@link #sampleParams}: g0[p][l] = sum_i q_ip u_ipl and t1[p][l][l'] = c_p sum_i q_ip u_ipl u_ipl',
+     * where u_ip = d L_p(x_i) / d theta (L_p = ln r_p g_p), q_ip = w_i r_p g_p / s_i on data and
+     * w_i r_p g_p on reference events; b2[p][k] = the second derivative of the shape factor's
+     * coefficients applied to its (c_p-scaled) sums of q ln u and q ln d. On data, over the channel's
+     * parameters {@code act}: t3[a][b] = sum_i w_i G_ia G_ib with G_i = d ln s_i / d theta =
+     * sum_p (r_p g_p / s_i)(d c_p + c_p u_ip).
+     */
+    record HessianSums(Sums sums, double[][] g0, double[][][] t1, double[][] t3, double[][] b2) {
+    }
+
+    /** The data pass with second-order sums; dc[p][a] = d c_p / d theta_{act[a]}. */
+    HessianSums evaluateWithHessian(double[] theta, double[] c, int[] act, double[][] dc, ForkJoinPool pool) {
+        Prep prep = new Prep(theta, c, true, false, true, act, dc);
+        double[] h = new double[prep.hAcc];
+        Sums sums = pass(prep, pool, h);
+        return hessianSums(prep, sums, h);
+    }
+
+    /** The reference pass with second-order sums (no t3). */
+    HessianSums referenceSumsWithHessian(double[] theta, ForkJoinPool pool) {
+        double[] ones = new double[samples];
+        java.util.Arrays.fill(ones, 1);
+        Prep prep = new Prep(theta, ones, true, true, true, null, null);
+        double[] h = new double[prep.hAcc];
+        Sums sums = pass(prep, pool, h);
+        return hessianSums(prep, sums, h);
+    }
+
+    /** The parameters (global indices) of sample p's per-event log-density, in the order of g0 and t1. */
+    int[] sampleParameters(int p) {
+        return sampleParams[p].clone();
+    }
+
+    private HessianSums hessianSums(Prep prep, Sums sums, double[] h) {
+        double[][] g0 = new double[samples][];
+        double[][][] t1 = new double[samples][][];
+        double[][] b2 = new double[samples][];
+        for (int p = 0; p < samples; p++) {
+            int mp = sampleParams[p].length;
+            g0[p] = java.util.Arrays.copyOfRange(h, prep.offG0[p], prep.offG0[p] + mp);
+            t1[p] = new double[mp][mp];
+            for (int l = 0; l < mp; l++) {
+                for (int r = l; r < mp; r++) {
+                    t1[p][l][r] = h[prep.offT1[p] + l * mp + r];
+                    t1[p][r][l] = t1[p][l][r];
+                }
+            }
+            b2[p] = new double[shapeParam[p].length];
+            for (int k = 0; k < b2[p].length; k++) {
+                double[] c2 = LogInterpolation.secondCoefficients(shapeCode[p][k], prep.theta[shapeParam[p][k]]);
+                b2[p][k] = c2[0] * sums.uSum()[p][k] + c2[1] * sums.dSum()[p][k];
+            }
+        }
+        int m = prep.m;
+        double[][] t3 = new double[m][m];
+        for (int a = 0; a < m; a++) {
+            for (int b = a; b < m; b++) {
+                t3[a][b] = h[prep.offT3 + a * m + b];
+                t3[b][a] = t3[a][b];
+            }
+        }
+        return new HessianSums(sums, g0, t1, t3, b2);
+    }
+
     private Sums pass(Prep prep, ForkJoinPool pool) {
+        return pass(prep, pool, null);
+    }
+
+    /** One pass; with {@code hessian} (prep.hessian) the second-order sums are added there, reduced in block order. */
+    private Sums pass(Prep prep, ForkJoinPool pool, double[] hessian) {
         int nBlocks = (n + BLOCK - 1) / BLOCK;
         double[] partial = new double[nBlocks * nAcc];
+        double[] hPartial = prep.hessian ? new double[nBlocks * prep.hAcc] : null;
         if (nBlocks <= 1 || pool == null) {
             for (int b = 0; b < nBlocks; b++) {
-                block(b, prep, partial);
+                block(b, prep, partial, hPartial);
             }
         } else {
-            pool.submit(() -> IntStream.range(0, nBlocks).parallel().forEach(b -> block(b, prep, partial))).join();
+            pool.submit(() -> IntStream.range(0, nBlocks).parallel().forEach(b -> block(b, prep, partial, hPartial))).join();
+        }
+        if (prep.hessian) {
+            for (int b = 0; b < nBlocks; b++) {
+                int o = b * prep.hAcc;
+                for (int j = 0; j < prep.hAcc; j++) {
+                    hessian[j] += hPartial[o + j];
+                }
+            }
         }
         double[] acc = new double[nAcc];
         for (int b = 0; b < nBlocks; b++) {
@@ -245,7 +423,22 @@ final class UnbinnedKernel {
             }
             cc[p] = java.util.Arrays.copyOfRange(acc, offC[p], offC[p] + delta[p].length);
         }
-        return new Sums(acc[0], (long) acc[1], a, bb, cc);
+        double[][] us = null;
+        double[][] ds = null;
+        if (prep.hessian) {
+            us = new double[samples][];
+            ds = new double[samples][];
+            for (int p = 0; p < samples; p++) {
+                int k = shapeParam[p].length;
+                us[p] = new double[k];
+                ds[p] = new double[k];
+                for (int j = 0; j < k; j++) {
+                    us[p][j] = acc[offB[p] + 2 * j];
+                    ds[p][j] = acc[offB[p] + 2 * j + 1];
+                }
+            }
+        }
+        return new Sums(acc[0], (long) acc[1], a, bb, cc, us, ds);
     }
 
     /** Per event s_i at theta (c = coefficients), for Asimov weights; non-positive where the mixture is. */
@@ -452,7 +645,7 @@ final class UnbinnedKernel {
         }
     }
 
-    private void block(int b, Prep prep, double[] partial) {
+    private void block(int b, Prep prep, double[] partial, double[] hPartial) {
         Scratch sc = scratch.get();
         int start = b * BLOCK;
         int len = Math.min(BLOCK, n - start);
@@ -534,6 +727,100 @@ final class UnbinnedKernel {
             }
             for (int a = 0; a < delta[p].length; a++) {
                 partial[o + offC[p] + a] = cp * dot(q, delta[p][a], start, len);
+            }
+        }
+        if (prep.hessian) {
+            hessianBlock(start, len, prep, sc, anyBad, hPartial, b * prep.hAcc);
+        }
+    }
+
+    /** The second-order sums of one block (see {@link HessianSums}), after {@link #block} filled sc.rg, sc.s, sc.inv. */
+    private void hessianBlock(int start, int len, Prep prep, Scratch sc, boolean anyBad, double[] h, int o) {
+        double[][][] u = sc.u();
+        int m = prep.m;
+        boolean data = !prep.reference;
+        double[][] gh = data ? sc.gh(m) : null;
+        double[] q = sc.q;
+        double[] e = sc.e;
+        double[] rho = sc.rho;
+        double[] wv = sc.wv;
+        if (data) {
+            for (int a = 0; a < m; a++) {
+                java.util.Arrays.fill(gh[a], 0, len, 0.0);
+            }
+            for (int j = 0; j < len; j++) {
+                wv[j] = anyBad && sc.bad[j] ? 0 : w == null ? 1 : w[start + j];
+            }
+        }
+        for (int p = 0; p < samples; p++) {
+            int mp = sampleParams[p].length;
+            double[][] up = u[p];
+            for (int l = 0; l < mp; l++) {
+                java.util.Arrays.fill(up[l], 0, len, 0.0);
+            }
+            for (int k = 0; k < shapeParam[p].length; k++) {
+                double[] cf = prep.coef[p][k];
+                double[] y = up[shapeLoc[p][k]];
+                if (float32) {
+                    axpy2F(cf[2], lnUpF[p][k], cf[3], lnDownF[p][k], start, y, len);
+                } else {
+                    axpy2(cf[2], lnUp[p][k], cf[3], lnDown[p][k], start, y, len);
+                }
+            }
+            for (int a = 0; a < delta[p].length; a++) {
+                int[] pr = polyPairs[p][a];
+                int l = polyLoc[p][pr[0]];
+                if (pr[1] < 0) {
+                    axpy(1, delta[p][a], start, up[l], len);
+                } else if (pr[1] == pr[0]) {
+                    axpy(2 * prep.theta[polyParam[p][pr[0]]], delta[p][a], start, up[l], len);
+                } else {
+                    axpy(prep.theta[polyParam[p][pr[1]]], delta[p][a], start, up[l], len);
+                    axpy(prep.theta[polyParam[p][pr[0]]], delta[p][a], start, up[polyLoc[p][pr[1]]], len);
+                }
+            }
+            double[] rg = sc.rg[p];
+            double[] inv = sc.inv;
+            for (int j = 0; j < len; j++) {
+                q[j] = rg[j] * inv[j];
+            }
+            double cp = prep.c[p];
+            for (int l = 0; l < mp; l++) {
+                h[o + prep.offG0[p] + l] = dot(q, up[l], 0, len);
+                for (int j = 0; j < len; j++) {
+                    e[j] = cp * q[j] * up[l][j];
+                }
+                for (int r = l; r < mp; r++) {
+                    h[o + prep.offT1[p] + l * mp + r] = dot(e, up[r], 0, len);
+                }
+            }
+            if (data) {
+                double[] s = sc.s;
+                for (int j = 0; j < len; j++) {
+                    rho[j] = wv[j] == 0 && anyBad && sc.bad[j] ? 0 : rg[j] / s[j];
+                }
+                double[] dcp = prep.dc[p];
+                for (int a = 0; a < m; a++) {
+                    axpy(dcp[a], rho, 0, gh[a], len);
+                }
+                for (int l = 0; l < mp; l++) {
+                    double[] y = gh[prep.chanLoc[p][l]];
+                    double[] x = up[l];
+                    for (int j = 0; j < len; j++) {
+                        y[j] = Math.fma(cp * rho[j], x[j], y[j]);
+                    }
+                }
+            }
+        }
+        if (data) {
+            for (int a = 0; a < m; a++) {
+                double[] ga = gh[a];
+                for (int j = 0; j < len; j++) {
+                    e[j] = wv[j] * ga[j];
+                }
+                for (int b2 = a; b2 < m; b2++) {
+                    h[o + prep.offT3 + a * m + b2] = dot(e, gh[b2], 0, len);
+                }
             }
         }
     }

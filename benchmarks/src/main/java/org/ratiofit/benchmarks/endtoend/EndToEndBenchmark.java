@@ -97,8 +97,8 @@ public final class EndToEndBenchmark {
             int mu = fit.indexOf("mu");
             System.out.printf(Locale.ROOT, "  MIGRAD: %d value + %d value-and-gradient calls, covariance from %s; HESSE %d + %d%n",
                     fitMigrad.functionCalls(), fitMigrad.gradientCalls(), fitMigrad.covarianceSource(), fit.functionCalls(), fit.gradientCalls());
-            rows.add(row("fit (MIGRAD + HESSE)", t0, timed.seconds(), String.format(Locale.ROOT, "mu = %.4f +- %.4f, %d calls, -lnL %.4f, EDM %.2g, %s",
-                    fit.values()[mu], fit.errors()[mu], timed.calls.get(), fit.minimumValue(), fit.edm(), fit.status())));
+            rows.add(row("fit (MIGRAD + HESSE)", t0, timed.seconds(), String.format(Locale.ROOT, "mu = %.4f +- %.4f, %s, -lnL %.4f, EDM %.2g, %s",
+                    fit.values()[mu], fit.errors()[mu], timed.callText(), fit.minimumValue(), fit.edm(), fit.status())));
 
             // the same fit with the per-event shape columns held as float32 (half the bytes per pass)
             Model model32 = new Model(model.modelParameters(), model.channels(), java.util.concurrent.ForkJoinPool.commonPool(), true);
@@ -107,7 +107,7 @@ public final class EndToEndBenchmark {
             t0 = System.nanoTime();
             FitResult fit32 = Hesse.compute(timed32, migrad.minimise(timed32), 1, true);
             rows.add(row("fit, float32 shape columns", t0, timed32.seconds(), String.format(Locale.ROOT,
-                    "mu = %.4f +- %.4f, %d calls, valid %b", fit32.values()[mu], fit32.errors()[mu], timed32.calls.get(),
+                    "mu = %.4f +- %.4f, %s, valid %b", fit32.values()[mu], fit32.errors()[mu], timed32.callText(),
                     fit32.status().validMinimum())));
             model32 = null;
             timed32 = null;
@@ -117,8 +117,8 @@ public final class EndToEndBenchmark {
             timed.reset();
             t0 = System.nanoTime();
             MinosError minos = Minos.defaults().error(timed, fit, "mu", ConfidenceLevel.sigma(1));
-            rows.add(row("MINOS on mu", t0, timed.seconds(), String.format(Locale.ROOT, "%+.4f %+.4f, %d calls",
-                    minos.lower(), minos.upper(), timed.calls.get())));
+            rows.add(row("MINOS on mu", t0, timed.seconds(), String.format(Locale.ROOT, "%+.4f %+.4f, %s",
+                    minos.lower(), minos.upper(), timed.callText())));
 
             // 31-point profile scan over the best fit +- 3 errors (inside the bounds)
             double lo = Math.max(fit.parameters().get(mu).lower(), fit.values()[mu] - 3 * fit.errors()[mu]);
@@ -129,7 +129,7 @@ public final class EndToEndBenchmark {
             Scan1D scan = new ProfileScan(migrad).scan(timed, fit, "mu", ProfileScan.grid(lo, hi, SCAN_POINTS), false);
             double[] c68 = scan.crossings(ConfidenceLevel.sigma(1));
             rows.add(row(SCAN_POINTS + "-point profile scan", t0, timed.seconds(), String.format(Locale.ROOT,
-                    "68%% [%.4f, %.4f], %d calls", c68[0], c68[1], timed.calls.get())));
+                    "68%% [%.4f, %.4f], %s", c68[0], c68[1], timed.callText())));
 
             // asymptotic CLs limit (observed and expected bands)
             resetPeaks();
@@ -138,8 +138,9 @@ public final class EndToEndBenchmark {
             LimitResult limit = new HypoTests(migrad).upperLimit(timed, TestStatistic.Q_TILDE_MU, 0.95,
                     Math.max(fit.values()[mu], 0) + 5 * fit.errors()[mu]);
             rows.add(row("asymptotic CLs limit (95%)", t0, timed.seconds(), String.format(Locale.ROOT,
-                    "observed %.4f, median expected %.4f, %d calls", limit.observed(), limit.expected()[2], timed.calls.get())));
+                    "observed %.4f, median expected %.4f, %s", limit.observed(), limit.expected()[2], timed.callText())));
 
+            System.out.println("analytic Hessian: " + (model.hasHessian() ? "on" : "off (-D" + Model.NO_HESSIAN_PROPERTY + "=true)"));
             System.out.printf(Locale.ROOT, "workspace column bytes (float64 .npy files) %.0f MiB%n", columnBytes / 1048576.0);
             System.out.printf(Locale.ROOT, "%-36s %9s %11s %15s %9s  %s%n", "step", "wall (s)", "likelihood", "peak heap (MiB)",
                     "/ columns", "result");
@@ -187,10 +188,35 @@ public final class EndToEndBenchmark {
     }
 
     /** The model with the time spent in its value and gradient calls counted (its Asimov data sets count into the same clock). */
-    record Timed(StatisticalModel m, AtomicLong nanos, AtomicLong calls) implements StatisticalModel {
+    record Timed(StatisticalModel m, AtomicLong nanos, AtomicLong calls, AtomicLong hessians) implements StatisticalModel {
+        Timed(StatisticalModel m, AtomicLong nanos, AtomicLong calls) {
+            this(m, nanos, calls, new AtomicLong());
+        }
+
+        /** "N calls" and, where the analytic Hessian was used, how many of them computed it. */
+        String callText() {
+            return calls.get() + " calls" + (hessians.get() > 0 ? " (" + hessians.get() + " with Hessian)" : "");
+        }
+
+        @Override
+        public boolean hasHessian() {
+            return m.hasHessian();
+        }
+
+        @Override
+        public double valueGradientAndHessian(double[] x, double[] gradient, double[][] hessian) {
+            long t = System.nanoTime();
+            double v = m.valueGradientAndHessian(x, gradient, hessian);
+            nanos.addAndGet(System.nanoTime() - t);
+            calls.incrementAndGet();
+            hessians.incrementAndGet();
+            return v;
+        }
+
         void reset() {
             nanos.set(0);
             calls.set(0);
+            hessians.set(0);
         }
 
         double seconds() {
@@ -237,7 +263,7 @@ public final class EndToEndBenchmark {
 
         @Override
         public StatisticalModel asimov(double[] point) {
-            return new Timed(m.asimov(point), nanos, calls);
+            return new Timed(m.asimov(point), nanos, calls, hessians);
         }
     }
 

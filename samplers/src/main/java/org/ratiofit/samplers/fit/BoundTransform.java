@@ -75,6 +75,16 @@ final class BoundTransform {
         };
     }
 
+    /** d^2(external)/d(internal)^2. */
+    double secondDerivative(double in) {
+        return switch (kind) {
+            case NONE -> 0;
+            case BOTH -> -0.5 * (upper - lower) * Math.sin(in);
+            case LOWER -> 1 / ((in * in + 1) * Math.sqrt(in * in + 1));
+            case UPPER -> -1 / ((in * in + 1) * Math.sqrt(in * in + 1));
+        };
+    }
+
     /** An internal step matching an external error {@code err} around external value {@code ext}. */
     double internalError(double ext, double err) {
         if (kind == Kind.NONE) {

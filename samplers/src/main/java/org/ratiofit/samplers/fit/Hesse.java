@@ -10,7 +10,8 @@ import org.ratiofit.objective.ParameterSpec;
  * internal coordinates and carried to external ones through the bound transforms' Jacobian.
  * With an analytic gradient the Hessian is the central difference of gradients (2n gradient
  * calls); otherwise diagonal terms use Minuit's iterated step search and off-diagonal terms a
- * four-point central formula.
+ * four-point central formula. When the objective gives its exact Hessian ({@code Objective#hasHessian}),
+ * that matrix is used (one call), carried into internal coordinates exactly.
  */
 public final class Hesse {
 
@@ -44,7 +45,8 @@ public final class Hesse {
             s.g2[k] = 2 * fcn.up / (d * d);
             s.gstep[k] = 0.1 * d;
         }
-        s.f = fcn.analytic ? fcn.valueAndGradient(s.x, s.g) : fcn.value(s.x);
+        // with the exact Hessian, state() takes value and gradient from its one call
+        s.f = fcn.hessian ? 0 : fcn.analytic ? fcn.valueAndGradient(s.x, s.g) : fcn.value(s.x);
         Migrad.State h = state(fcn, s, strategy, flags, true, fcn.analytic);
         FitResult r = Migrad.result(fcn, h, edmval, flags, true);
         return r;
@@ -65,7 +67,14 @@ public final class Hesse {
         h.g2 = s.g2.clone();
         h.gstep = s.gstep.clone();
         double[][] hess;
-        if (fromGradient) {
+        if (fcn.hessian) {
+            // the exact matrix: one call instead of 2n gradients or ~n^2 values
+            hess = new double[n][n];
+            h.f = fcn.valueGradientAndHessian(h.x, h.g, hess);
+            for (int i = 0; i < n; i++) {
+                h.g2[i] = hess[i][i];
+            }
+        } else if (fromGradient) {
             hess = analytic(fcn, h, s.v, accurate);
         } else {
             hess = numerical(fcn, h, strategy, accurate);

@@ -18,6 +18,8 @@ final class InternalFunction {
     final BoundTransform[] transforms;
     final double up;
     final boolean analytic;
+    /** The objective's exact Hessian is used (with its analytic gradient). */
+    final boolean hessian;
     final AtomicLong nfcn = new AtomicLong();
     final AtomicLong ngrad = new AtomicLong();
     private final double[] template;
@@ -39,6 +41,7 @@ final class InternalFunction {
             throw new IllegalArgumentException("objective errorDef must be positive, got " + up);
         }
         this.analytic = useGradient && objective.hasGradient();
+        this.hessian = analytic && objective.hasHessian();
         this.template = specs.stream().mapToDouble(ParameterSpec::initial).toArray();
     }
 
@@ -79,6 +82,33 @@ final class InternalFunction {
         double v = objective.valueAndGradient(e, ge);
         for (int k = 0; k < free.length; k++) {
             gin[k] = ge[free[k]] * transforms[k].derivative(xin[k]);
+        }
+        return v;
+    }
+
+    /**
+     * Value, internal gradient and internal Hessian from the objective's exact Hessian (counted as
+     * a gradient call): with J = d ext / d int per free parameter,
+     * H_int[k][l] = J_k H_ext[k][l] J_l + delta_kl g_ext[k] d^2 ext_k / d int_k^2.
+     */
+    double valueGradientAndHessian(double[] xin, double[] gin, double[][] hin) {
+        ngrad.incrementAndGet();
+        double[] e = external(xin);
+        int dim = e.length;
+        double[] ge = new double[dim];
+        double[][] he = new double[dim][dim];
+        double v = objective.valueGradientAndHessian(e, ge, he);
+        int n = free.length;
+        double[] jac = new double[n];
+        for (int k = 0; k < n; k++) {
+            jac[k] = transforms[k].derivative(xin[k]);
+            gin[k] = ge[free[k]] * jac[k];
+        }
+        for (int k = 0; k < n; k++) {
+            for (int l = 0; l < n; l++) {
+                hin[k][l] = jac[k] * he[free[k]][free[l]] * jac[l];
+            }
+            hin[k][k] += ge[free[k]] * transforms[k].secondDerivative(xin[k]);
         }
         return v;
     }

@@ -22,6 +22,8 @@ public final class Migrad implements Minimiser {
     static final double EPS = 8 * Math.ulp(1.0) / 2;
     static final double EPS2 = 2 * Math.sqrt(EPS);
 
+    /** Newton steps stop at EDM below this share of the target (see {@link #iterate}). */
+    private static final double NEWTON_MARGIN = 0.01;
     private static final int[] GRAD_CYCLES = {2, 3, 5};
     private static final double[] GRAD_STEP_TOL = {0.5, 0.3, 0.1};
     private static final double[] GRAD_TOL = {0.1, 0.05, 0.02};
@@ -126,7 +128,9 @@ public final class Migrad implements Minimiser {
             if (flags.callLimit || flags.failed) {
                 break;
             }
-            if (strategy == 2 || (strategy == 1 && s.dcovar > 0.05)) {
+            // with the exact Hessian the closing HESSE costs one call: always, unless the last Newton step already has it
+            boolean exactHere = fcn.hessian && s.fromHesse && s.hessian != null;
+            if (strategy == 2 && !exactHere || (strategy == 1 && (s.dcovar > 0.05 || fcn.hessian && !exactHere))) {
                 State h = Hesse.state(fcn, s, strategy, flags, false, curvatureFromGradient(fcn));
                 fromHesse = true;
                 s = h;
@@ -212,6 +216,8 @@ public final class Migrad implements Minimiser {
         boolean callLimit;
         boolean failed;
         boolean noImprovement;
+        /** Iterations since the exact Hessian was last computed (objectives that give it). */
+        int sinceHessian;
         /** The last HESSE found a Hessian that is not positive-definite (a saddle or a flat direction). */
         boolean hesseNotPositive;
     }
@@ -238,6 +244,12 @@ public final class Migrad implements Minimiser {
     }
 
     private State seed(InternalFunction fcn, double[] x, double[][] seedCov, Flags flags) {
+        if (fcn.hessian && strategy > 0) {
+            State h = exactSeed(fcn, x);
+            if (h != null) {
+                return h;
+            }
+        }
         int n = fcn.n();
         double[] ext = fcn.external(x);
         State s = new State();
@@ -312,6 +324,65 @@ public final class Migrad implements Minimiser {
         }
         s.edm = 0.5 * Linalg.quadratic(s.v, s.g);
         return s;
+    }
+
+    /**
+     * The seed from the objective's exact Hessian at the start (one call): V = H^-1 when H is
+     * positive-definite (then trusted as HESSE's: dcovar 0), else the inverse of its
+     * positive-definite neighbour (dcovar 1); null (the usual seed) when even that fails.
+     */
+    private static State exactSeed(InternalFunction fcn, double[] x) {
+        int n = fcn.n();
+        State s = new State();
+        s.x = x;
+        s.g = new double[n];
+        double[][] hess = new double[n][n];
+        s.f = fcn.valueGradientAndHessian(x, s.g, hess);
+        requireFinite(fcn, fcn.external(x), s.f);
+        boolean pd = newtonState(fcn, s, hess);
+        if (!pd) {
+            // far from the minimum the matrix may be indefinite: its positive-definite neighbour is
+            // still a far better metric than the diagonal guess, though not trusted (dcovar 1)
+            double[][] v = Linalg.inverseSpd(Linalg.makePositiveDefinite(hess));
+            if (v == null) {
+                return null;
+            }
+            s.g2 = new double[n];
+            s.gstep = new double[n];
+            for (int k = 0; k < n; k++) {
+                s.g2[k] = hess[k][k];
+                s.gstep[k] = 1e-3 * Math.sqrt(2 * fcn.up * Math.max(v[k][k], 0));
+            }
+            s.v = v;
+            s.dcovar = 1;
+            s.edm = 0.5 * Linalg.quadratic(v, s.g);
+        }
+        return s;
+    }
+
+    /** Sets s.v = H^-1, g2, gstep, edm and dcovar 0 from the exact Hessian when it is positive-definite; false otherwise. */
+    private static boolean newtonState(InternalFunction fcn, State s, double[][] hess) {
+        double[][] v = Linalg.inverseSpd(hess);
+        if (v == null) {
+            return false;
+        }
+        int n = s.x.length;
+        if (s.g2 == null) {
+            s.g2 = new double[n];
+            s.gstep = new double[n];
+            for (int k = 0; k < n; k++) {
+                s.gstep[k] = 1e-3 * Math.sqrt(2 * fcn.up * v[k][k]);
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            s.g2[k] = hess[k][k];
+        }
+        s.v = v;
+        s.hessian = hess;
+        s.fromHesse = true;
+        s.dcovar = 0;
+        s.edm = 0.5 * Linalg.quadratic(v, s.g);
+        return true;
     }
 
     /**
@@ -418,7 +489,29 @@ public final class Migrad implements Minimiser {
             t.g = new double[n];
             t.g2 = s.g2.clone();
             t.gstep = s.gstep.clone();
-            if (fcn.analytic) {
+            // Newton (the exact Hessian at every new point) while the Hessians met were positive-definite;
+            // after one that is not, gradient calls and the metric updates (the Hessian costs several gradients)
+            // or again once the line search takes about the full step (the quadratic region reached), at most every third iteration
+            boolean newton = fcn.hessian && (s.fromHesse && s.hessian != null && !flags.hesseNotPositive
+                    || flags.sinceHessian >= 3 && lambda > 0.5 && lambda < 2);
+            flags.sinceHessian = newton ? 0 : flags.sinceHessian + 1;
+            if (newton) {
+                double[][] exact = new double[n][n];
+                t.f = fcn.valueGradientAndHessian(t.x, t.g, exact);
+                // Newton: the exact inverse Hessian as metric where it is positive-definite
+                if (newtonState(fcn, t, exact)) {
+                    s = t;
+                    // one Newton step more once inside the target (its EDM then falls quadratically, to
+                    // well below it): the minimum as close as the variable metric's overshooting steps
+                    // put it; a step that cannot improve (round-off) ends the loop with this point
+                    if (t.edm <= NEWTON_MARGIN * edmval) {
+                        return s;
+                    }
+                    continue;
+                }
+                t.hessian = null;
+                t.fromHesse = false;
+            } else if (fcn.analytic) {
                 t.f = fcn.valueAndGradient(t.x, t.g);
             } else {
                 t.f = f1;
