@@ -186,7 +186,7 @@ public final class GaussianOnExponential {
 
             @Override
             public double value(double[] p) {
-                return evaluate(p, null);
+                return evaluate(p, null, null);
             }
 
             @Override
@@ -196,7 +196,17 @@ public final class GaussianOnExponential {
 
             @Override
             public double valueAndGradient(double[] p, double[] g) {
-                return evaluate(p, g);
+                return evaluate(p, g, null);
+            }
+
+            @Override
+            public boolean hasHessian() {
+                return true;
+            }
+
+            @Override
+            public double valueGradientAndHessian(double[] p, double[] g, double[][] h) {
+                return evaluate(p, g, h);
             }
 
             @Override
@@ -204,7 +214,13 @@ public final class GaussianOnExponential {
                 return 0.5;
             }
 
-            private double evaluate(double[] p, double[] g) {
+            /**
+             * The cost, with its gradient into g and its Hessian into h when they are not null. With
+             * d_i = nuS fS + nuB fB and t = d ln fS / d alpha_shift: -ln L = nuS + nuB + constraints
+             * - sum w ln d_i, whose Hessian is the yields' and constraints' second derivatives plus
+             * sum w (grad d grad d^T / d^2 - hess d / d).
+             */
+            private double evaluate(double[] p, double[] g, double[][] h) {
                 double mu = p[MU];
                 double as = p[ALPHA_SHIFT];
                 double ab = p[ALPHA_BKG];
@@ -225,6 +241,15 @@ public final class GaussianOnExponential {
                 double gMu = c.signalYield();
                 double gS = as;
                 double gB = nuB * lnKappa + ab;
+                // d t / d alpha_shift, t = shift z / s - dlnZ (the same for every event)
+                double k = c.shift() / s;
+                double dt = -k * k - (k * k * (a * phiA - b * phiB) / zMass - dlnZ * dlnZ);
+                double hMuMu = 0;
+                double hMuS = 0;
+                double hMuB = 0;
+                double hSS = 1;
+                double hSB = 0;
+                double hBB = nuB * lnKappa * lnKappa + 1;
                 for (int i = 0; i < events.length; i++) {
                     double w = weights == null ? 1.0 : weights[i];
                     double z = (events[i] - m) / s;
@@ -232,22 +257,48 @@ public final class GaussianOnExponential {
                     double d = nuS * fS + nuB * fB[i];
                     if (!(d > 0)) {
                         if (g != null) {
-                            java.util.Arrays.fill(g, Double.NaN);
+                            java.util.Arrays.fill(g, h != null ? 0 : Double.NaN);
+                        }
+                        if (h != null) {
+                            for (double[] row : h) {
+                                java.util.Arrays.fill(row, 0);
+                            }
                         }
                         return Double.POSITIVE_INFINITY;
                     }
                     nll -= w * Math.log(d);
                     if (g != null) {
                         double inv = w / d;
+                        double t = c.shift() * z / s - dlnZ;
                         gMu -= inv * c.signalYield() * fS;
-                        gS -= inv * nuS * fS * (c.shift() * z / s - dlnZ);
+                        gS -= inv * nuS * fS * t;
                         gB -= inv * nuB * lnKappa * fB[i];
+                        if (h != null) {
+                            // first derivatives of d, over d
+                            double eMu = c.signalYield() * fS / d;
+                            double eS = nuS * fS * t / d;
+                            double eB = nuB * lnKappa * fB[i] / d;
+                            hMuMu += w * eMu * eMu;
+                            hMuS += w * (eMu * eS - c.signalYield() * fS * t / d);
+                            hMuB += w * eMu * eB;
+                            hSS += w * (eS * eS - nuS * fS * (t * t + dt) / d);
+                            hSB += w * eS * eB;
+                            hBB += w * (eB * eB - nuB * lnKappa * lnKappa * fB[i] / d);
+                        }
                     }
                 }
                 if (g != null) {
                     g[MU] = gMu;
                     g[ALPHA_SHIFT] = gS;
                     g[ALPHA_BKG] = gB;
+                }
+                if (h != null) {
+                    h[MU][MU] = hMuMu;
+                    h[MU][ALPHA_SHIFT] = h[ALPHA_SHIFT][MU] = hMuS;
+                    h[MU][ALPHA_BKG] = h[ALPHA_BKG][MU] = hMuB;
+                    h[ALPHA_SHIFT][ALPHA_SHIFT] = hSS;
+                    h[ALPHA_SHIFT][ALPHA_BKG] = h[ALPHA_BKG][ALPHA_SHIFT] = hSB;
+                    h[ALPHA_BKG][ALPHA_BKG] = hBB;
                 }
                 return nll;
             }

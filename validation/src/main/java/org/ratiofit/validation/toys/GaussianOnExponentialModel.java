@@ -96,6 +96,23 @@ public final class GaussianOnExponentialModel implements StatisticalModel {
         return v + aux(p);
     }
 
+    @Override
+    public boolean hasHessian() {
+        return true;
+    }
+
+    /** The auxiliary measurements' terms are linear in the parameters: the Hessian is exactNll's. */
+    @Override
+    public double valueGradientAndHessian(double[] p, double[] g, double[][] h) {
+        double v = nll.valueGradientAndHessian(p, g, h);
+        if (!Double.isFinite(v)) {
+            return v;
+        }
+        g[GaussianOnExponential.ALPHA_SHIFT] -= auxShift;
+        g[GaussianOnExponential.ALPHA_BKG] -= auxBkg;
+        return v + aux(p);
+    }
+
     /** ½(α − a)² − ½α² for both constraints (exactNll holds ½α²). */
     private double aux(double[] p) {
         return -auxShift * p[GaussianOnExponential.ALPHA_SHIFT] + 0.5 * auxShift * auxShift

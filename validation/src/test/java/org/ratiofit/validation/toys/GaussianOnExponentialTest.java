@@ -73,6 +73,53 @@ class GaussianOnExponentialTest {
         }
     }
 
+    /**
+     * The exact Hessian against central differences of the exact gradient, for the likelihood and
+     * for the model with its auxiliary measurements (weighted events, random points, the peak
+     * shifted far enough that the window's edges matter); the gradient equal to valueAndGradient's.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void hessianMatchesDifferencesOfTheGradient(long seed) {
+        Random r = new Random(seed);
+        double[] events = toy.generate(new double[] {1, 0, 0}, seed);
+        double[] weights = new double[events.length];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = 0.5 + r.nextDouble();
+        }
+        GaussianOnExponentialModel model = new GaussianOnExponentialModel(toy, events, weights, r.nextGaussian(), r.nextGaussian(),
+                toy.parameters());
+        for (Objective f : new Objective[] {toy.exactNll(events, weights), model}) {
+            assertTrue(f.hasHessian());
+            // the peak within two widths of a window edge, where the window's mass depends on it
+            GaussianOnExponential.Config c = toy.config();
+            double peak = r.nextBoolean() ? c.lo() + 2 * c.width() * r.nextDouble() : c.hi() - 2 * c.width() * r.nextDouble();
+            double[] p = {0.2 + 2 * r.nextDouble(), (peak - c.mass()) / c.shift(), r.nextGaussian()};
+            double[] g = new double[3];
+            double[][] hess = new double[3][3];
+            double v = f.valueGradientAndHessian(p, g, hess);
+            double[] g0 = new double[3];
+            assertEquals(f.valueAndGradient(p, g0), v);
+            assertArrayEquals(g0, g);
+            for (int k = 0; k < 3; k++) {
+                double step = 1e-5;
+                double[] a = p.clone();
+                double[] b = p.clone();
+                a[k] += step;
+                b[k] -= step;
+                double[] ga = new double[3];
+                double[] gb = new double[3];
+                f.valueAndGradient(a, ga);
+                f.valueAndGradient(b, gb);
+                for (int j = 0; j < 3; j++) {
+                    double fd = (ga[j] - gb[j]) / (2 * step);
+                    assertEquals(fd, hess[j][k], 1e-6 * Math.max(1, Math.abs(fd)), "seed " + seed + " entry " + j + "," + k);
+                    assertEquals(hess[k][j], hess[j][k], "symmetric");
+                }
+            }
+        }
+    }
+
     @Test
     void generatedBackgroundFollowsItsDistribution() {
         double[] x = toy.sampleBackground(20000, 5);
