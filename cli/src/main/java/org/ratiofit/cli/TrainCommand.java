@@ -192,10 +192,7 @@ public final class TrainCommand implements Callable<Integer> {
 
             @Override
             public void retry(EnsembleJob job, String reason, long seed) {
-                if (lines != null) {
-                    lines.printf("warning: %s: %s; training it again with seed %d%n", job.name(), reason, seed);
-                    lines.flush();
-                }
+                warnRetry(lines, job, reason, seed);
             }
 
             @Override
@@ -203,6 +200,14 @@ public final class TrainCommand implements Callable<Integer> {
                 p.stepTo(base + (long) member * s.epochs() + epoch + 1);
             }
         };
+    }
+
+    /** The line both listeners print when an ensemble is trained again (a NaN loss, say). */
+    private static void warnRetry(PrintWriter lines, EnsembleJob job, String reason, long seed) {
+        if (lines != null) {
+            lines.printf("warning: %s: %s; training it again with seed %d%n", job.name(), reason, seed);
+            lines.flush();
+        }
     }
 
     /** Counts finished members (trained elsewhere); per-ensemble lines as the local listener prints them. */
@@ -225,10 +230,7 @@ public final class TrainCommand implements Callable<Integer> {
 
             @Override
             public void retry(EnsembleJob job, String reason, long seed) {
-                if (lines != null) {
-                    lines.printf("warning: %s: %s; training it again with seed %d%n", job.name(), reason, seed);
-                    lines.flush();
-                }
+                warnRetry(lines, job, reason, seed);
             }
         };
     }
