@@ -1,9 +1,9 @@
 package org.ratiofit.workspace.train;
 
-import java.util.ServiceLoader;
+import org.ratiofit.engine.DistributedEngine;
 
 /**
- * Finds a distributed training engine on the class path through {@link ServiceLoader}: the
+ * Finds a distributed training engine on the class path through {@link java.util.ServiceLoader}: the
  * {@code distributed} module registers its Spark runner as a {@link Factory}, so that
  * {@code ratiofit train --master URL} trains members on a cluster when that module's jar is present,
  * without the command line depending on it.
@@ -28,11 +28,6 @@ public final class DistributedTrainers {
 
     /** The first factory on the class path, or an error saying how to get one. */
     public static Factory find() {
-        for (Factory f : ServiceLoader.load(Factory.class)) {
-            return f;
-        }
-        throw new IllegalStateException("--master needs the distributed engine, which is not on the class path: run the command "
-                + "through ./ratiofit-spark (it builds the 'distributed' module with Apache Spark), or put "
-                + "distributed/target/ratiofit-distributed.jar and its libraries on the class path");
+        return DistributedEngine.find(Factory.class);
     }
 }
