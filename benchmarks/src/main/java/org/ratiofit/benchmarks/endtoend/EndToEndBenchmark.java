@@ -100,6 +100,11 @@ public final class EndToEndBenchmark {
             rows.add(row("fit (MIGRAD + HESSE)", t0, timed.seconds(), String.format(Locale.ROOT, "mu = %.4f +- %.4f, %s, -lnL %.4f, EDM %.2g, %s",
                     fit.values()[mu], fit.errors()[mu], timed.callText(), fit.minimumValue(), fit.edm(), fit.status())));
 
+            if (Boolean.getBoolean("fitOnly")) {
+                // -DfitOnly=true: the free fit alone (MIGRAD's call counts, for comparing minimiser changes)
+                rows.forEach(r -> System.out.println(String.join(" | ", r)));
+                return;
+            }
             // the same fit with the per-event shape columns held as float32 (half the bytes per pass)
             Model model32 = new Model(model.modelParameters(), model.channels(), java.util.concurrent.ForkJoinPool.commonPool(), true);
             Timed timed32 = new Timed(model32, new AtomicLong(), new AtomicLong());
