@@ -62,6 +62,7 @@ public class LikelihoodBenchmark {
         public Model model;
         public double[] x;
         public double[] g;
+        public double[][] h;
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -97,6 +98,7 @@ public class LikelihoodBenchmark {
                 x[k] = 0.7 * Math.sin(k); // inside |alpha| < 1: the polynomial branch, the costlier one
             }
             g = new double[x.length];
+            h = new double[x.length][x.length];
         }
     }
 
@@ -161,6 +163,12 @@ public class LikelihoodBenchmark {
     @Benchmark
     public double shapeCode4ValueAndGradient(ShapeState s) {
         return s.model.valueAndGradient(s.x, s.g);
+    }
+
+    /** The same pass with the exact Hessian (16 x 16 over the channel's parameters). */
+    @Benchmark
+    public double shapeCode4ValueGradientAndHessian(ShapeState s) {
+        return s.model.valueGradientAndHessian(s.x, s.g, s.h);
     }
 
     @Benchmark
