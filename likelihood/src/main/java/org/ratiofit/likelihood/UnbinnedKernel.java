@@ -295,6 +295,8 @@ final class UnbinnedKernel {
         double[][][] u;
         double[][] gh = new double[0][];
         final double[] e = new double[BLOCK];
+        /** Hessian pass on data: 1 / s_i (0 for bad events). */
+        final double[] invS = new double[BLOCK];
         final double[] wv = new double[BLOCK];
 
         Scratch(int samples, int[] mp) {
@@ -306,6 +308,7 @@ final class UnbinnedKernel {
         double[][][] colsP;
         double[] gt;
         final double[] tile = new double[8];
+        boolean[] wrote = new boolean[0];
         double[][] rhoP;
         double[][] basis = new double[0][];
 
@@ -323,6 +326,7 @@ final class UnbinnedKernel {
                     big = Math.max(big, mp[p] + 1);
                 }
                 gt = new double[big * big];
+                wrote = new boolean[big];
             }
             return u;
         }
@@ -666,6 +670,35 @@ final class UnbinnedKernel {
         }
     }
 
+    /** y[0..len) = a x1[off..off+len) + b x2[off..off+len) (rounded as {@link #axpy2} onto zeros). */
+    private static void set2(double a, double[] x1, double b, double[] x2, int off, double[] y, int len) {
+        DoubleVector av = DoubleVector.broadcast(DS, a);
+        DoubleVector bv = DoubleVector.broadcast(DS, b);
+        int j = 0;
+        for (; j <= len - L; j += L) {
+            DoubleVector t = DoubleVector.fromArray(DS, x1, off + j).mul(av);
+            DoubleVector.fromArray(DS, x2, off + j).fma(bv, t).intoArray(y, j);
+        }
+        for (; j < len; j++) {
+            y[j] = Math.fma(x2[off + j], b, x1[off + j] * a);
+        }
+    }
+
+    /** As {@link #set2} for float32 columns, widened to float64 lanes. */
+    private static void set2F(double a, float[] x1, double b, float[] x2, int off, double[] y, int len) {
+        DoubleVector av = DoubleVector.broadcast(DS, a);
+        DoubleVector bv = DoubleVector.broadcast(DS, b);
+        int j = 0;
+        for (; j <= len - L; j += L) {
+            DoubleVector v1 = (DoubleVector) FloatVector.fromArray(FS, x1, off + j).convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector v2 = (DoubleVector) FloatVector.fromArray(FS, x2, off + j).convertShape(VectorOperators.F2D, DS, 0);
+            v2.fma(bv, v1.mul(av)).intoArray(y, j);
+        }
+        for (; j < len; j++) {
+            y[j] = Math.fma(x2[off + j], b, (double) x1[off + j] * a);
+        }
+    }
+
     /** As {@link #axpy2} for float32 columns, widened to float64 lanes. */
     private static void axpy2F(double a, float[] x1, double b, float[] x2, int off, double[] y, int len) {
         DoubleVector av = DoubleVector.broadcast(DS, a);
@@ -846,8 +879,12 @@ final class UnbinnedKernel {
                 java.util.Arrays.fill(gh[k], 0, len, 0.0);
             }
             double[] wv = sc.wv;
+            double[] invS = sc.invS;
+            double[] s = sc.s;
             for (int j = 0; j < len; j++) {
-                wv[j] = anyBad && sc.bad[j] ? 0 : w == null ? 1 : w[start + j];
+                boolean bad = anyBad && sc.bad[j];
+                wv[j] = bad ? 0 : w == null ? 1 : w[start + j];
+                invS[j] = bad ? 0 : 1 / s[j];
             }
         }
     }
@@ -864,16 +901,29 @@ final class UnbinnedKernel {
         {
             int mp = sampleParams[p].length;
             double[][] up = u[p];
-            for (int l = 0; l < mp; l++) {
-                java.util.Arrays.fill(up[l], 0, len, 0.0);
-            }
+            // a column's first shape factor writes it (no zero fill); columns only the polynomial reads are zeroed
+            boolean[] wrote = sc.wrote;
+            java.util.Arrays.fill(wrote, 0, mp, false);
             for (int k = 0; k < shapeParam[p].length; k++) {
                 double[] cf = prep.coef[p][k];
-                double[] y = up[shapeLoc[p][k]];
-                if (float32) {
+                int loc = shapeLoc[p][k];
+                double[] y = up[loc];
+                if (!wrote[loc]) {
+                    if (float32) {
+                        set2F(cf[2], lnUpF[p][k], cf[3], lnDownF[p][k], start, y, len);
+                    } else {
+                        set2(cf[2], lnUp[p][k], cf[3], lnDown[p][k], start, y, len);
+                    }
+                    wrote[loc] = true;
+                } else if (float32) {
                     axpy2F(cf[2], lnUpF[p][k], cf[3], lnDownF[p][k], start, y, len);
                 } else {
                     axpy2(cf[2], lnUp[p][k], cf[3], lnDown[p][k], start, y, len);
+                }
+            }
+            for (int l = 0; l < mp; l++) {
+                if (!wrote[l]) {
+                    java.util.Arrays.fill(up[l], 0, len, 0.0);
                 }
             }
             for (int a = 0; a < delta[p].length; a++) {
@@ -889,10 +939,7 @@ final class UnbinnedKernel {
                 }
             }
             double[] rg = sc.rg[p];
-            double[] inv = sc.inv;
-            for (int j = 0; j < len; j++) {
-                q[j] = rg[j] * inv[j];
-            }
+            // q = rg inv is still there from the first-order sums of this sample
             double cp = prep.c[p];
             // sum q u_l u_r and (against the ones column) sum q u_l, in one register-blocked pass
             double[] gt = sc.gt;
@@ -905,10 +952,18 @@ final class UnbinnedKernel {
                 }
             }
             if (data) {
-                double[] s = sc.s;
                 double[] rho = rhoP[p];
+                double[] invS = sc.invS;
                 for (int j = 0; j < len; j++) {
-                    rho[j] = anyBad && sc.bad[j] ? 0 : rg[j] / s[j];
+                    rho[j] = rg[j] * invS[j];
+                }
+                if (anyBad) {
+                    // r_p g_p may overflow there: no 0 x infinity
+                    for (int j = 0; j < len; j++) {
+                        if (sc.bad[j]) {
+                            rho[j] = 0;
+                        }
+                    }
                 }
                 double[] dcp = prep.dc[p];
                 for (int k = 0; k < nk; k++) {
