@@ -309,6 +309,7 @@ final class UnbinnedKernel {
         double[] gt;
         final double[] tile = new double[8];
         boolean[] wrote = new boolean[0];
+        boolean[] first = new boolean[0];
         double[][] rhoP;
         double[][] basis = new double[0][];
 
@@ -327,6 +328,7 @@ final class UnbinnedKernel {
                 }
                 gt = new double[big * big];
                 wrote = new boolean[big];
+                first = new boolean[big];
             }
             return u;
         }
@@ -670,33 +672,56 @@ final class UnbinnedKernel {
         }
     }
 
-    /** y[0..len) = a x1[off..off+len) + b x2[off..off+len) (rounded as {@link #axpy2} onto zeros). */
-    private static void set2(double a, double[] x1, double b, double[] x2, int off, double[] y, int len) {
+    /** {@link #dot2} (the same bits) and, in the same pass, u[0..len) = a y1 + b y2 (the Hessian's u column). */
+    private static void dot2Set(double[] x, double[] y1, double[] y2, int yOff, int len, double[] out, double a, double b, double[] u) {
         DoubleVector av = DoubleVector.broadcast(DS, a);
         DoubleVector bv = DoubleVector.broadcast(DS, b);
+        DoubleVector a1 = DoubleVector.zero(DS);
+        DoubleVector a2 = DoubleVector.zero(DS);
         int j = 0;
         for (; j <= len - L; j += L) {
-            DoubleVector t = DoubleVector.fromArray(DS, x1, off + j).mul(av);
-            DoubleVector.fromArray(DS, x2, off + j).fma(bv, t).intoArray(y, j);
+            DoubleVector xv = DoubleVector.fromArray(DS, x, j);
+            DoubleVector v1 = DoubleVector.fromArray(DS, y1, yOff + j);
+            DoubleVector v2 = DoubleVector.fromArray(DS, y2, yOff + j);
+            a1 = xv.fma(v1, a1);
+            a2 = xv.fma(v2, a2);
+            v2.fma(bv, v1.mul(av)).intoArray(u, j);
         }
+        double s1 = lanes(a1);
+        double s2 = lanes(a2);
         for (; j < len; j++) {
-            y[j] = Math.fma(x2[off + j], b, x1[off + j] * a);
+            s1 = Math.fma(x[j], y1[yOff + j], s1);
+            s2 = Math.fma(x[j], y2[yOff + j], s2);
+            u[j] = Math.fma(y2[yOff + j], b, y1[yOff + j] * a);
         }
+        out[0] = s1;
+        out[1] = s2;
     }
 
-    /** As {@link #set2} for float32 columns, widened to float64 lanes. */
-    private static void set2F(double a, float[] x1, double b, float[] x2, int off, double[] y, int len) {
+    /** As {@link #dot2Set} for float32 columns. */
+    private static void dot2SetF(double[] x, float[] y1, float[] y2, int yOff, int len, double[] out, double a, double b, double[] u) {
         DoubleVector av = DoubleVector.broadcast(DS, a);
         DoubleVector bv = DoubleVector.broadcast(DS, b);
+        DoubleVector a1 = DoubleVector.zero(DS);
+        DoubleVector a2 = DoubleVector.zero(DS);
         int j = 0;
         for (; j <= len - L; j += L) {
-            DoubleVector v1 = (DoubleVector) FloatVector.fromArray(FS, x1, off + j).convertShape(VectorOperators.F2D, DS, 0);
-            DoubleVector v2 = (DoubleVector) FloatVector.fromArray(FS, x2, off + j).convertShape(VectorOperators.F2D, DS, 0);
-            v2.fma(bv, v1.mul(av)).intoArray(y, j);
+            DoubleVector xv = DoubleVector.fromArray(DS, x, j);
+            DoubleVector v1 = (DoubleVector) FloatVector.fromArray(FS, y1, yOff + j).convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector v2 = (DoubleVector) FloatVector.fromArray(FS, y2, yOff + j).convertShape(VectorOperators.F2D, DS, 0);
+            a1 = xv.fma(v1, a1);
+            a2 = xv.fma(v2, a2);
+            v2.fma(bv, v1.mul(av)).intoArray(u, j);
         }
+        double s1 = lanes(a1);
+        double s2 = lanes(a2);
         for (; j < len; j++) {
-            y[j] = Math.fma(x2[off + j], b, (double) x1[off + j] * a);
+            s1 = Math.fma(x[j], y1[yOff + j], s1);
+            s2 = Math.fma(x[j], y2[yOff + j], s2);
+            u[j] = Math.fma(y2[yOff + j], b, (double) y1[yOff + j] * a);
         }
+        out[0] = s1;
+        out[1] = s2;
     }
 
     /** As {@link #axpy2} for float32 columns, widened to float64 lanes. */
@@ -842,8 +867,23 @@ final class UnbinnedKernel {
             }
             double cp = prep.c[p];
             double[] d2 = sc.d2;
+            boolean[] wrote = null;
+            if (prep.hessian) {
+                wrote = sc.wrote;
+                java.util.Arrays.fill(wrote, 0, sampleParams[p].length, false);
+            }
             for (int k = 0; k < shapeParam[p].length; k++) {
-                if (float32) {
+                int loc = shapeLoc[p][k];
+                if (wrote != null && !wrote[loc]) {
+                    // the Hessian's u column of this factor's parameter in the same pass over its columns
+                    double[] cf = prep.coef[p][k];
+                    if (float32) {
+                        dot2SetF(q, lnUpF[p][k], lnDownF[p][k], start, len, d2, cf[2], cf[3], sc.u[p][loc]);
+                    } else {
+                        dot2Set(q, lnUp[p][k], lnDown[p][k], start, len, d2, cf[2], cf[3], sc.u[p][loc]);
+                    }
+                    wrote[loc] = true;
+                } else if (float32) {
                     dot2F(q, lnUpF[p][k], lnDownF[p][k], start, len, d2);
                 } else {
                     dot2(q, lnUp[p][k], lnDown[p][k], start, len, d2);
@@ -902,19 +942,16 @@ final class UnbinnedKernel {
             int mp = sampleParams[p].length;
             double[][] up = u[p];
             // a column's first shape factor writes it (no zero fill); columns only the polynomial reads are zeroed
+            // (block wrote the first factor of each column already, fused with the first-order sums)
             boolean[] wrote = sc.wrote;
-            java.util.Arrays.fill(wrote, 0, mp, false);
+            boolean[] first = sc.first;
+            java.util.Arrays.fill(first, 0, mp, false);
             for (int k = 0; k < shapeParam[p].length; k++) {
                 double[] cf = prep.coef[p][k];
                 int loc = shapeLoc[p][k];
                 double[] y = up[loc];
-                if (!wrote[loc]) {
-                    if (float32) {
-                        set2F(cf[2], lnUpF[p][k], cf[3], lnDownF[p][k], start, y, len);
-                    } else {
-                        set2(cf[2], lnUp[p][k], cf[3], lnDown[p][k], start, y, len);
-                    }
-                    wrote[loc] = true;
+                if (!first[loc]) {
+                    first[loc] = true;
                 } else if (float32) {
                     axpy2F(cf[2], lnUpF[p][k], cf[3], lnDownF[p][k], start, y, len);
                 } else {
