@@ -191,11 +191,22 @@ final class UnbinnedKernel {
         final int m;
         final double[][] dc;
         final int[][] chanLoc;
-        /** Hessian accumulator layout: per sample the sums of q u (offG0) and cp q u u^T (offT1, mp x mp), then w g g^T (offT3, m x m). */
+        /**
+         * Hessian accumulator layout: per sample the sums of q u (offG0) and cp q u u^T (offT1, mp x mp), then
+         * (offT3, nb x nb, upper triangle) the Gram matrix sum_i w_i B_i B_i^T of the basis B = (rho_1..rho_P,
+         * G_k for k in kLoc) that spans d ln s: a channel parameter outside kLoc (a yield-only one such as mu or a
+         * normsys) has G_a = sum_p dc_p[a] rho_p, so its entries of w G G^T are small combinations of the
+         * per-sample sums sum w rho_p rho_q and sum w rho_p G_k ({@link #hessianSums}).
+         */
         final int[] offG0 = new int[samples];
         final int[] offT1 = new int[samples];
         final int offT3;
         final int hAcc;
+        /** Channel-local indices of the parameters some sample's per-event log-density reads (ascending), and per channel-local index its position there or -1. */
+        final int[] kLoc;
+        final int[] kPos;
+        /** Size of the basis of d ln s: samples + kLoc.length (0 without a data Hessian). */
+        final int nb;
 
         Prep(double[] theta, double[] c, boolean gradient, boolean reference) {
             this(theta, c, gradient, reference, false, null, null);
@@ -231,8 +242,28 @@ final class UnbinnedKernel {
                     chanLoc[p][l] = at;
                 }
             }
+            kPos = new int[m];
+            java.util.Arrays.fill(kPos, -1);
+            for (int p = 0; p < samples && act != null; p++) {
+                for (int l : chanLoc[p]) {
+                    kPos[l] = 0;
+                }
+            }
+            int nk = 0;
+            for (int a = 0; a < m; a++) {
+                if (kPos[a] >= 0) {
+                    kPos[a] = nk++;
+                }
+            }
+            kLoc = new int[nk];
+            for (int a = 0; a < m; a++) {
+                if (kPos[a] >= 0) {
+                    kLoc[kPos[a]] = a;
+                }
+            }
+            nb = act == null ? 0 : samples + nk;
             offT3 = h;
-            h += m * m;
+            h += nb * nb;
             hAcc = h;
             for (int p = 0; p < samples; p++) {
                 int k = shapeParam[p].length;
@@ -264,7 +295,8 @@ final class UnbinnedKernel {
         double[][][] u;
         double[][] gh = new double[0][];
         final double[] e = new double[BLOCK];
-        final double[] rho = new double[BLOCK];
+        /** Hessian pass on data: 1 / s_i (0 for bad events). */
+        final double[] invS = new double[BLOCK];
         final double[] wv = new double[BLOCK];
 
         Scratch(int samples, int[] mp) {
@@ -272,12 +304,31 @@ final class UnbinnedKernel {
             this.mp = mp;
         }
 
+        /** Per sample its u columns followed by a column of ones (the Gram columns of t1 and g0). */
+        double[][][] colsP;
+        double[] gt;
+        final double[] tile = new double[8];
+        boolean[] wrote = new boolean[0];
+        boolean[] first = new boolean[0];
+        double[][] rhoP;
+        double[][] basis = new double[0][];
+
         double[][][] u() {
             if (u == null) {
                 u = new double[mp.length][][];
+                colsP = new double[mp.length][][];
+                double[] ones = new double[BLOCK];
+                java.util.Arrays.fill(ones, 1.0);
+                int big = 0;
                 for (int p = 0; p < mp.length; p++) {
                     u[p] = new double[mp[p]][BLOCK];
+                    colsP[p] = java.util.Arrays.copyOf(u[p], mp[p] + 1);
+                    colsP[p][mp[p]] = ones;
+                    big = Math.max(big, mp[p] + 1);
                 }
+                gt = new double[big * big];
+                wrote = new boolean[big];
+                first = new boolean[big];
             }
             return u;
         }
@@ -287,6 +338,20 @@ final class UnbinnedKernel {
                 gh = new double[m][BLOCK];
             }
             return gh;
+        }
+
+        double[][] rhoP() {
+            if (rhoP == null) {
+                rhoP = new double[mp.length][BLOCK];
+            }
+            return rhoP;
+        }
+
+        double[][] basis(int nb) {
+            if (basis.length != nb) {
+                basis = new double[nb][];
+            }
+            return basis;
         }
     }
 
@@ -369,11 +434,42 @@ final class UnbinnedKernel {
             }
         }
         int m = prep.m;
+        int nb = prep.nb;
+        // the Gram matrix of the basis (rho_1..rho_P, G_k), then w G G^T through each parameter's coordinates
+        double[][] gram = new double[nb][nb];
+        for (int i = 0; i < nb; i++) {
+            for (int j = i; j < nb; j++) {
+                gram[i][j] = h[prep.offT3 + i * nb + j];
+                gram[j][i] = gram[i][j];
+            }
+        }
         double[][] t3 = new double[m][m];
         for (int a = 0; a < m; a++) {
             for (int b = a; b < m; b++) {
-                t3[a][b] = h[prep.offT3 + a * m + b];
-                t3[b][a] = t3[a][b];
+                int ka = prep.kPos[a];
+                int kb = prep.kPos[b];
+                double v;
+                if (ka >= 0 && kb >= 0) {
+                    v = gram[samples + ka][samples + kb];
+                } else if (ka >= 0 || kb >= 0) {
+                    int y = ka >= 0 ? b : a;
+                    int k = samples + (ka >= 0 ? ka : kb);
+                    v = 0;
+                    for (int p = 0; p < samples; p++) {
+                        v += prep.dc[p][y] * gram[p][k];
+                    }
+                } else {
+                    v = 0;
+                    for (int p = 0; p < samples; p++) {
+                        double r = 0;
+                        for (int q = 0; q < samples; q++) {
+                            r += gram[p][q] * prep.dc[q][b];
+                        }
+                        v += prep.dc[p][a] * r;
+                    }
+                }
+                t3[a][b] = v;
+                t3[b][a] = v;
             }
         }
         return new HessianSums(sums, g0, t1, t3, b2);
@@ -576,6 +672,58 @@ final class UnbinnedKernel {
         }
     }
 
+    /** {@link #dot2} (the same bits) and, in the same pass, u[0..len) = a y1 + b y2 (the Hessian's u column). */
+    private static void dot2Set(double[] x, double[] y1, double[] y2, int yOff, int len, double[] out, double a, double b, double[] u) {
+        DoubleVector av = DoubleVector.broadcast(DS, a);
+        DoubleVector bv = DoubleVector.broadcast(DS, b);
+        DoubleVector a1 = DoubleVector.zero(DS);
+        DoubleVector a2 = DoubleVector.zero(DS);
+        int j = 0;
+        for (; j <= len - L; j += L) {
+            DoubleVector xv = DoubleVector.fromArray(DS, x, j);
+            DoubleVector v1 = DoubleVector.fromArray(DS, y1, yOff + j);
+            DoubleVector v2 = DoubleVector.fromArray(DS, y2, yOff + j);
+            a1 = xv.fma(v1, a1);
+            a2 = xv.fma(v2, a2);
+            v2.fma(bv, v1.mul(av)).intoArray(u, j);
+        }
+        double s1 = lanes(a1);
+        double s2 = lanes(a2);
+        for (; j < len; j++) {
+            s1 = Math.fma(x[j], y1[yOff + j], s1);
+            s2 = Math.fma(x[j], y2[yOff + j], s2);
+            u[j] = Math.fma(y2[yOff + j], b, y1[yOff + j] * a);
+        }
+        out[0] = s1;
+        out[1] = s2;
+    }
+
+    /** As {@link #dot2Set} for float32 columns. */
+    private static void dot2SetF(double[] x, float[] y1, float[] y2, int yOff, int len, double[] out, double a, double b, double[] u) {
+        DoubleVector av = DoubleVector.broadcast(DS, a);
+        DoubleVector bv = DoubleVector.broadcast(DS, b);
+        DoubleVector a1 = DoubleVector.zero(DS);
+        DoubleVector a2 = DoubleVector.zero(DS);
+        int j = 0;
+        for (; j <= len - L; j += L) {
+            DoubleVector xv = DoubleVector.fromArray(DS, x, j);
+            DoubleVector v1 = (DoubleVector) FloatVector.fromArray(FS, y1, yOff + j).convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector v2 = (DoubleVector) FloatVector.fromArray(FS, y2, yOff + j).convertShape(VectorOperators.F2D, DS, 0);
+            a1 = xv.fma(v1, a1);
+            a2 = xv.fma(v2, a2);
+            v2.fma(bv, v1.mul(av)).intoArray(u, j);
+        }
+        double s1 = lanes(a1);
+        double s2 = lanes(a2);
+        for (; j < len; j++) {
+            s1 = Math.fma(x[j], y1[yOff + j], s1);
+            s2 = Math.fma(x[j], y2[yOff + j], s2);
+            u[j] = Math.fma(y2[yOff + j], b, (double) y1[yOff + j] * a);
+        }
+        out[0] = s1;
+        out[1] = s2;
+    }
+
     /** As {@link #axpy2} for float32 columns, widened to float64 lanes. */
     private static void axpy2F(double a, float[] x1, double b, float[] x2, int off, double[] y, int len) {
         DoubleVector av = DoubleVector.broadcast(DS, a);
@@ -705,6 +853,9 @@ final class UnbinnedKernel {
             return;
         }
         double[] q = sc.q;
+        if (prep.hessian) {
+            hessianStart(start, len, prep, sc, anyBad);
+        }
         for (int p = 0; p < samples; p++) {
             double[] rg = sc.rg[p];
             for (int j = 0; j < len; j++) {
@@ -716,8 +867,23 @@ final class UnbinnedKernel {
             }
             double cp = prep.c[p];
             double[] d2 = sc.d2;
+            boolean[] wrote = null;
+            if (prep.hessian) {
+                wrote = sc.wrote;
+                java.util.Arrays.fill(wrote, 0, sampleParams[p].length, false);
+            }
             for (int k = 0; k < shapeParam[p].length; k++) {
-                if (float32) {
+                int loc = shapeLoc[p][k];
+                if (wrote != null && !wrote[loc]) {
+                    // the Hessian's u column of this factor's parameter in the same pass over its columns
+                    double[] cf = prep.coef[p][k];
+                    if (float32) {
+                        dot2SetF(q, lnUpF[p][k], lnDownF[p][k], start, len, d2, cf[2], cf[3], sc.u[p][loc]);
+                    } else {
+                        dot2Set(q, lnUp[p][k], lnDown[p][k], start, len, d2, cf[2], cf[3], sc.u[p][loc]);
+                    }
+                    wrote[loc] = true;
+                } else if (float32) {
                     dot2F(q, lnUpF[p][k], lnDownF[p][k], start, len, d2);
                 } else {
                     dot2(q, lnUp[p][k], lnDown[p][k], start, len, d2);
@@ -728,43 +894,73 @@ final class UnbinnedKernel {
             for (int a = 0; a < delta[p].length; a++) {
                 partial[o + offC[p] + a] = cp * dot(q, delta[p][a], start, len);
             }
+            if (prep.hessian) {
+                hessianSample(p, start, len, prep, sc, anyBad, hPartial, b * prep.hAcc);
+            }
         }
         if (prep.hessian) {
-            hessianBlock(start, len, prep, sc, anyBad, hPartial, b * prep.hAcc);
+            hessianFinish(len, prep, sc, hPartial, b * prep.hAcc);
         }
     }
 
-    /** The second-order sums of one block (see {@link HessianSums}), after {@link #block} filled sc.rg, sc.s, sc.inv. */
-    private void hessianBlock(int start, int len, Prep prep, Scratch sc, boolean anyBad, double[] h, int o) {
-        double[][][] u = sc.u();
-        int m = prep.m;
-        boolean data = !prep.reference;
-        double[][] gh = data ? sc.gh(m) : null;
-        double[] q = sc.q;
-        double[] e = sc.e;
-        double[] rho = sc.rho;
-        double[] wv = sc.wv;
-        if (data) {
-            for (int a = 0; a < m; a++) {
-                java.util.Arrays.fill(gh[a], 0, len, 0.0);
+    /**
+     * The second-order sums of one block (see {@link HessianSums}), after {@link #block} filled sc.rg, sc.s, sc.inv:
+     * {@link #hessianStart}, per sample {@link #hessianSample}, then {@link #hessianFinish}. Every sum of products is one entry of a weighted Gram matrix of a few columns ({@link #gram}): per sample
+     * its u columns and a column of ones under the weight q (t1 and g0), and on data the basis of d ln s under w
+     * (the per-sample shares rho_p and the columns G_k of the parameters that some log-density reads).
+     */
+    private void hessianStart(int start, int len, Prep prep, Scratch sc, boolean anyBad) {
+        sc.u();
+        if (!prep.reference) {
+            int nk = prep.kLoc.length;
+            double[][] gh = sc.gh(nk);
+            sc.rhoP();
+            for (int k = 0; k < nk; k++) {
+                java.util.Arrays.fill(gh[k], 0, len, 0.0);
             }
+            double[] wv = sc.wv;
+            double[] invS = sc.invS;
+            double[] s = sc.s;
             for (int j = 0; j < len; j++) {
-                wv[j] = anyBad && sc.bad[j] ? 0 : w == null ? 1 : w[start + j];
+                boolean bad = anyBad && sc.bad[j];
+                wv[j] = bad ? 0 : w == null ? 1 : w[start + j];
+                invS[j] = bad ? 0 : 1 / s[j];
             }
         }
-        for (int p = 0; p < samples; p++) {
+    }
+
+    /** Sample p's part, right after its first-order sums (its shape columns are still in cache). */
+    private void hessianSample(int p, int start, int len, Prep prep, Scratch sc, boolean anyBad, double[] h, int o) {
+        double[][][] u = sc.u;
+        boolean data = !prep.reference;
+        int nk = prep.kLoc.length;
+        double[][] gh = sc.gh;
+        double[][] rhoP = sc.rhoP;
+        double[] q = sc.q;
+        double[] e = sc.e;
+        {
             int mp = sampleParams[p].length;
             double[][] up = u[p];
-            for (int l = 0; l < mp; l++) {
-                java.util.Arrays.fill(up[l], 0, len, 0.0);
-            }
+            // a column's first shape factor writes it (no zero fill); columns only the polynomial reads are zeroed
+            // (block wrote the first factor of each column already, fused with the first-order sums)
+            boolean[] wrote = sc.wrote;
+            boolean[] first = sc.first;
+            java.util.Arrays.fill(first, 0, mp, false);
             for (int k = 0; k < shapeParam[p].length; k++) {
                 double[] cf = prep.coef[p][k];
-                double[] y = up[shapeLoc[p][k]];
-                if (float32) {
+                int loc = shapeLoc[p][k];
+                double[] y = up[loc];
+                if (!first[loc]) {
+                    first[loc] = true;
+                } else if (float32) {
                     axpy2F(cf[2], lnUpF[p][k], cf[3], lnDownF[p][k], start, y, len);
                 } else {
                     axpy2(cf[2], lnUp[p][k], cf[3], lnDown[p][k], start, y, len);
+                }
+            }
+            for (int l = 0; l < mp; l++) {
+                if (!wrote[l]) {
+                    java.util.Arrays.fill(up[l], 0, len, 0.0);
                 }
             }
             for (int a = 0; a < delta[p].length; a++) {
@@ -780,48 +976,229 @@ final class UnbinnedKernel {
                 }
             }
             double[] rg = sc.rg[p];
-            double[] inv = sc.inv;
-            for (int j = 0; j < len; j++) {
-                q[j] = rg[j] * inv[j];
-            }
+            // q = rg inv is still there from the first-order sums of this sample
             double cp = prep.c[p];
+            // sum q u_l u_r and (against the ones column) sum q u_l, in one register-blocked pass
+            double[] gt = sc.gt;
+            gram(q, sc.colsP[p], mp + 1, len, gt, 0, sc.tile);
+            int nc = mp + 1;
             for (int l = 0; l < mp; l++) {
-                h[o + prep.offG0[p] + l] = dot(q, up[l], 0, len);
-                for (int j = 0; j < len; j++) {
-                    e[j] = cp * q[j] * up[l][j];
-                }
+                h[o + prep.offG0[p] + l] = gt[l * nc + mp];
                 for (int r = l; r < mp; r++) {
-                    h[o + prep.offT1[p] + l * mp + r] = dot(e, up[r], 0, len);
+                    h[o + prep.offT1[p] + l * mp + r] = cp * gt[l * nc + r];
                 }
             }
             if (data) {
-                double[] s = sc.s;
+                double[] rho = rhoP[p];
+                double[] invS = sc.invS;
                 for (int j = 0; j < len; j++) {
-                    rho[j] = wv[j] == 0 && anyBad && sc.bad[j] ? 0 : rg[j] / s[j];
+                    rho[j] = rg[j] * invS[j];
+                }
+                if (anyBad) {
+                    // r_p g_p may overflow there: no 0 x infinity
+                    for (int j = 0; j < len; j++) {
+                        if (sc.bad[j]) {
+                            rho[j] = 0;
+                        }
+                    }
                 }
                 double[] dcp = prep.dc[p];
-                for (int a = 0; a < m; a++) {
-                    axpy(dcp[a], rho, 0, gh[a], len);
+                for (int k = 0; k < nk; k++) {
+                    axpy(dcp[prep.kLoc[k]], rho, 0, gh[k], len);
+                }
+                for (int j = 0; j < len; j++) {
+                    e[j] = cp * rho[j];
                 }
                 for (int l = 0; l < mp; l++) {
-                    double[] y = gh[prep.chanLoc[p][l]];
-                    double[] x = up[l];
-                    for (int j = 0; j < len; j++) {
-                        y[j] = Math.fma(cp * rho[j], x[j], y[j]);
+                    axpy1(e, up[l], gh[prep.kPos[prep.chanLoc[p][l]]], len);
+                }
+            }
+        }
+    }
+
+    /** The data pass's Gram matrix of the basis of d ln s, after every sample's {@link #hessianSample}. */
+    private void hessianFinish(int len, Prep prep, Scratch sc, double[] h, int o) {
+        if (!prep.reference) {
+            double[][] rhoP = sc.rhoP;
+            double[][] gh = sc.gh;
+            int nk = prep.kLoc.length;
+            double[] wv = sc.wv;
+            double[][] basis = sc.basis(prep.nb);
+            for (int p = 0; p < samples; p++) {
+                basis[p] = rhoP[p];
+            }
+            for (int k = 0; k < nk; k++) {
+                basis[samples + k] = gh[k];
+            }
+            gram(wv, basis, prep.nb, len, h, o + prep.offT3, sc.tile);
+        }
+    }
+
+    /** y[0..len) += a[0..len) x[0..len), lane by lane (fused). */
+    private static void axpy1(double[] a, double[] x, double[] y, int len) {
+        int j = 0;
+        for (; j <= len - L; j += L) {
+            DoubleVector.fromArray(DS, a, j).fma(DoubleVector.fromArray(DS, x, j), DoubleVector.fromArray(DS, y, j)).intoArray(y, j);
+        }
+        for (; j < len; j++) {
+            y[j] = Math.fma(a[j], x[j], y[j]);
+        }
+    }
+
+    /**
+     * out[outOff + l nc + r] = sum_j wt[j] x_l[j] x_r[j] for l <= r < nc over the columns x = cols[0..nc), upper
+     * triangle only. Register-blocked: 2 x 4 tiles of entries, each with its own vector accumulator, so a tile
+     * loads each of its columns once per group of lanes (instead of two loads per entry) and its eight fused
+     * multiply-adds are independent; lanes are summed in a fixed order, then the scalar tail: the bits depend only
+     * on the block's events, not on threads or compilation tier.
+     */
+    static void gram(double[] wt, double[][] cols, int nc, int len, double[] out, int outOff, double[] t) {
+        for (int l = 0; l < nc; l += 2) {
+            int l1 = Math.min(l + 1, nc - 1);
+            for (int r = l; r < nc; r += 4) {
+                // narrower tiles at the end of a row pair: no multiply-adds for entries outside the matrix
+                int width = Math.min(4, nc - r);
+                if (width == 4) {
+                    tile24(wt, cols[l], cols[l1], cols[r], cols[r + 1], cols[r + 2], cols[r + 3], len, t);
+                } else if (width == 3) {
+                    tile23(wt, cols[l], cols[l1], cols[r], cols[r + 1], cols[r + 2], len, t);
+                } else {
+                    tile22(wt, cols[l], cols[l1], cols[r], cols[r + width - 1], len, t);
+                }
+                for (int i = 0; i < 2; i++) {
+                    int row = l + i;
+                    for (int c = 0; c < 4 && row < nc; c++) {
+                        int col = r + c;
+                        if (col < nc && col >= row) {
+                            out[outOff + row * nc + col] = t[4 * i + c];
+                        }
                     }
                 }
             }
         }
-        if (data) {
-            for (int a = 0; a < m; a++) {
-                double[] ga = gh[a];
-                for (int j = 0; j < len; j++) {
-                    e[j] = wv[j] * ga[j];
-                }
-                for (int b2 = a; b2 < m; b2++) {
-                    h[o + prep.offT3 + a * m + b2] = dot(e, gh[b2], 0, len);
-                }
-            }
+    }
+
+    /** As {@link #tile24} for three columns (out[4 i + c], c < 3). */
+    private static void tile23(double[] wt, double[] x0, double[] x1, double[] y0, double[] y1, double[] y2, int len, double[] out) {
+        DoubleVector s00 = DoubleVector.zero(DS);
+        DoubleVector s01 = s00;
+        DoubleVector s02 = s00;
+        DoubleVector s10 = s00;
+        DoubleVector s11 = s00;
+        DoubleVector s12 = s00;
+        int j = 0;
+        for (; j <= len - L; j += L) {
+            DoubleVector wv = DoubleVector.fromArray(DS, wt, j);
+            DoubleVector a0 = wv.mul(DoubleVector.fromArray(DS, x0, j));
+            DoubleVector a1 = wv.mul(DoubleVector.fromArray(DS, x1, j));
+            DoubleVector v = DoubleVector.fromArray(DS, y0, j);
+            s00 = a0.fma(v, s00);
+            s10 = a1.fma(v, s10);
+            v = DoubleVector.fromArray(DS, y1, j);
+            s01 = a0.fma(v, s01);
+            s11 = a1.fma(v, s11);
+            v = DoubleVector.fromArray(DS, y2, j);
+            s02 = a0.fma(v, s02);
+            s12 = a1.fma(v, s12);
+        }
+        out[0] = lanes(s00);
+        out[1] = lanes(s01);
+        out[2] = lanes(s02);
+        out[4] = lanes(s10);
+        out[5] = lanes(s11);
+        out[6] = lanes(s12);
+        for (; j < len; j++) {
+            double a0 = wt[j] * x0[j];
+            double a1 = wt[j] * x1[j];
+            out[0] = Math.fma(a0, y0[j], out[0]);
+            out[1] = Math.fma(a0, y1[j], out[1]);
+            out[2] = Math.fma(a0, y2[j], out[2]);
+            out[4] = Math.fma(a1, y0[j], out[4]);
+            out[5] = Math.fma(a1, y1[j], out[5]);
+            out[6] = Math.fma(a1, y2[j], out[6]);
+        }
+    }
+
+    /** As {@link #tile24} for two columns (out[4 i + c], c < 2; y1 may be y0 for a single column). */
+    private static void tile22(double[] wt, double[] x0, double[] x1, double[] y0, double[] y1, int len, double[] out) {
+        DoubleVector s00 = DoubleVector.zero(DS);
+        DoubleVector s01 = s00;
+        DoubleVector s10 = s00;
+        DoubleVector s11 = s00;
+        int j = 0;
+        for (; j <= len - L; j += L) {
+            DoubleVector wv = DoubleVector.fromArray(DS, wt, j);
+            DoubleVector a0 = wv.mul(DoubleVector.fromArray(DS, x0, j));
+            DoubleVector a1 = wv.mul(DoubleVector.fromArray(DS, x1, j));
+            DoubleVector v = DoubleVector.fromArray(DS, y0, j);
+            s00 = a0.fma(v, s00);
+            s10 = a1.fma(v, s10);
+            v = DoubleVector.fromArray(DS, y1, j);
+            s01 = a0.fma(v, s01);
+            s11 = a1.fma(v, s11);
+        }
+        out[0] = lanes(s00);
+        out[1] = lanes(s01);
+        out[4] = lanes(s10);
+        out[5] = lanes(s11);
+        for (; j < len; j++) {
+            double a0 = wt[j] * x0[j];
+            double a1 = wt[j] * x1[j];
+            out[0] = Math.fma(a0, y0[j], out[0]);
+            out[1] = Math.fma(a0, y1[j], out[1]);
+            out[4] = Math.fma(a1, y0[j], out[4]);
+            out[5] = Math.fma(a1, y1[j], out[5]);
+        }
+    }
+
+    /** out[4 i + c] = sum_j wt[j] x_i[j] y_c[j] for i < 2, c < 4. */
+    private static void tile24(double[] wt, double[] x0, double[] x1, double[] y0, double[] y1, double[] y2, double[] y3,
+                               int len, double[] out) {
+        DoubleVector s00 = DoubleVector.zero(DS);
+        DoubleVector s01 = s00;
+        DoubleVector s02 = s00;
+        DoubleVector s03 = s00;
+        DoubleVector s10 = s00;
+        DoubleVector s11 = s00;
+        DoubleVector s12 = s00;
+        DoubleVector s13 = s00;
+        int j = 0;
+        for (; j <= len - L; j += L) {
+            DoubleVector wv = DoubleVector.fromArray(DS, wt, j);
+            DoubleVector a0 = wv.mul(DoubleVector.fromArray(DS, x0, j));
+            DoubleVector a1 = wv.mul(DoubleVector.fromArray(DS, x1, j));
+            DoubleVector v = DoubleVector.fromArray(DS, y0, j);
+            s00 = a0.fma(v, s00);
+            s10 = a1.fma(v, s10);
+            v = DoubleVector.fromArray(DS, y1, j);
+            s01 = a0.fma(v, s01);
+            s11 = a1.fma(v, s11);
+            v = DoubleVector.fromArray(DS, y2, j);
+            s02 = a0.fma(v, s02);
+            s12 = a1.fma(v, s12);
+            v = DoubleVector.fromArray(DS, y3, j);
+            s03 = a0.fma(v, s03);
+            s13 = a1.fma(v, s13);
+        }
+        out[0] = lanes(s00);
+        out[1] = lanes(s01);
+        out[2] = lanes(s02);
+        out[3] = lanes(s03);
+        out[4] = lanes(s10);
+        out[5] = lanes(s11);
+        out[6] = lanes(s12);
+        out[7] = lanes(s13);
+        for (; j < len; j++) {
+            double a0 = wt[j] * x0[j];
+            double a1 = wt[j] * x1[j];
+            out[0] = Math.fma(a0, y0[j], out[0]);
+            out[1] = Math.fma(a0, y1[j], out[1]);
+            out[2] = Math.fma(a0, y2[j], out[2]);
+            out[3] = Math.fma(a0, y3[j], out[3]);
+            out[4] = Math.fma(a1, y0[j], out[4]);
+            out[5] = Math.fma(a1, y1[j], out[5]);
+            out[6] = Math.fma(a1, y2[j], out[6]);
+            out[7] = Math.fma(a1, y3[j], out[7]);
         }
     }
 

@@ -62,6 +62,7 @@ public class LikelihoodBenchmark {
         public Model model;
         public double[] x;
         public double[] g;
+        public double[][] h;
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -90,6 +91,20 @@ public class LikelihoodBenchmark {
                 }
                 s.end();
             }
+            // the shape factors normalised over reference events (a tenth as many; as in the end-to-end benchmark)
+            int nRef = events / 10;
+            java.util.Map<String, org.ratiofit.likelihood.SampleColumns> ref = new java.util.LinkedHashMap<>();
+            for (int p = 0; p < SAMPLES; p++) {
+                List<double[]> up = new ArrayList<>();
+                List<double[]> down = new ArrayList<>();
+                for (int k = 0; k < SHAPES; k++) {
+                    up.add(ratio(r, nRef, 0.05));
+                    down.add(ratio(r, nRef, 0.05));
+                }
+                ref.put("s" + p, new org.ratiofit.likelihood.SampleColumns(gauss(r, nRef, 0, 0.5), up, down, List.of()));
+            }
+            u.reference(new org.ratiofit.likelihood.EventSet(nRef, null, ref));
+            u.shapeNormalisation(org.ratiofit.likelihood.ShapeNormalisation.REFERENCE_AND_CLOSURE);
             u.end();
             model = b.float32("float32".equals(storage)).build();
             x = model.initialValues();
@@ -97,6 +112,7 @@ public class LikelihoodBenchmark {
                 x[k] = 0.7 * Math.sin(k); // inside |alpha| < 1: the polynomial branch, the costlier one
             }
             g = new double[x.length];
+            h = new double[x.length][x.length];
         }
     }
 
@@ -161,6 +177,12 @@ public class LikelihoodBenchmark {
     @Benchmark
     public double shapeCode4ValueAndGradient(ShapeState s) {
         return s.model.valueAndGradient(s.x, s.g);
+    }
+
+    /** The same pass with the exact Hessian (16 x 16 over the channel's parameters). */
+    @Benchmark
+    public double shapeCode4ValueGradientAndHessian(ShapeState s) {
+        return s.model.valueGradientAndHessian(s.x, s.g, s.h);
     }
 
     @Benchmark
