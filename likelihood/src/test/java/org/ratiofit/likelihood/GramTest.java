@@ -35,7 +35,7 @@ class GramTest {
         int off = r.nextInt(5);
         double[] out = new double[off + nc * nc];
         java.util.Arrays.fill(out, Double.NaN);
-        UnbinnedKernel.gram(wt, cols, nc, len, out, off, new double[8]);
+        GramSums.gram(wt, cols, nc, len, out, off, new double[8]);
         for (int l = 0; l < nc; l++) {
             for (int c = 0; c < nc; c++) {
                 if (c < l) {
@@ -52,7 +52,7 @@ class GramTest {
             }
         }
         double[] again = new double[nc * nc];
-        UnbinnedKernel.gram(wt, cols, nc, len, again, 0, new double[8]);
+        GramSums.gram(wt, cols, nc, len, again, 0, new double[8]);
         for (int l = 0; l < nc; l++) {
             for (int c = l; c < nc; c++) {
                 assertEquals(out[off + l * nc + c], again[l * nc + c], 0.0, "same bits at another offset");
