@@ -51,4 +51,20 @@ public final class DjlOffline {
     public static void ensure() {
         // the work is done by the static initialiser
     }
+
+    /**
+     * Sets PyTorch's intra-op thread count ({@code ai.djl.pytorch.num_threads}) on the calling
+     * thread. OpenMP's and MKL's counts are per thread and the engine sets them only on the thread
+     * that starts it; on any other thread the kernels would run with one thread per core, whose
+     * reductions (and MKL's dynamic choice of threads under load) change the last bits. Every
+     * trainer calls this first, so that a member is the same on whichever thread trains it.
+     */
+    public static void intraOpThreadsOnThisThread() {
+        ensure();
+        Integer threads = Integer.getInteger("ai.djl.pytorch.num_threads");
+        if (threads != null && threads > 0) {
+            ai.djl.engine.Engine.getEngine("PyTorch");
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+        }
+    }
 }

@@ -75,10 +75,7 @@ public final class DjlTrainer {
             JniUtils.setGradMode(false);
             // so are OpenMP's and MKL's thread counts, which the engine set on its own thread only:
             // the same intra-op threads here, so the kernels reduce in the same order on any thread
-            Integer threads = Integer.getInteger("ai.djl.pytorch.num_threads");
-            if (threads != null && threads > 0) {
-                JniUtils.setNumThreads(threads);
-            }
+            DjlOffline.intraOpThreadsOnThisThread();
             try {
                 return trainOnce(data, config, index, split, listener);
             } catch (NonFiniteLossException first) {

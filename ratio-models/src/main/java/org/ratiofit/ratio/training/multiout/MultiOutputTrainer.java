@@ -78,7 +78,7 @@ public final class MultiOutputTrainer {
      */
     public static Result train(float[] x, int d, float[] aux, int auxWidth, float[] xVal, int outputs, LossFunction loss,
             TrainingConfig config, long seed, int member, String task, DjlTrainer.EpochListener listener) {
-        DjlOffline.ensure();
+        DjlOffline.intraOpThreadsOnThisThread();
         int n = x.length / d;
         if (n == 0 || xVal.length == 0) {
             throw new IllegalArgumentException(task + ": no training or validation events");

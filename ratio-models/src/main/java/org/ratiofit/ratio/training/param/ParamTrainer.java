@@ -63,7 +63,7 @@ public final class ParamTrainer {
      */
     public static TrainedEstimator train(AugmentedData data, ParamTrainingConfig config, int index,
             double[] referenceTheta, EpochListener listener) {
-        DjlOffline.ensure();
+        DjlOffline.intraOpThreadsOnThisThread();
         EstimatorMethod method = config.method();
         checkData(data, method);
         long seed = DjlTrainer.memberSeed(config.seed(), index);
