@@ -16,16 +16,24 @@ import org.ratiofit.ratio.data.ReadOptions;
  * optional weight column. Methods read only what they need (SALLY: features and scores).
  */
 public record AugmentedColumns(List<String> features, List<String> parameters, List<String> theta0, String y,
-        String rxz, List<String> txz, String weight) {
+        String rxz, List<String> txz, String weight, List<String> theta1, List<String> txz1) {
 
-    /** MadMiner-like default names: theta0_P, y, r_xz, t_xz_P, no weights. */
+    /** Columns of singly parametrised data (no θ1 or t(x,z|θ1) columns). */
+    public AugmentedColumns(List<String> features, List<String> parameters, List<String> theta0, String y, String rxz,
+            List<String> txz, String weight) {
+        this(features, parameters, theta0, y, rxz, txz, weight, null, null);
+    }
+
+    /** MadMiner-like default names: theta0_P, y, r_xz, t_xz_P, theta1_P, t_xz1_P, no weights. */
     public static AugmentedColumns defaults(List<String> features, List<String> parameters) {
-        List<String> th = new ArrayList<>(), t = new ArrayList<>();
+        List<String> th = new ArrayList<>(), t = new ArrayList<>(), th1 = new ArrayList<>(), t1 = new ArrayList<>();
         for (String p : parameters) {
             th.add("theta0_" + p);
             t.add("t_xz_" + p);
+            th1.add("theta1_" + p);
+            t1.add("t_xz1_" + p);
         }
-        return new AugmentedColumns(features, parameters, th, "y", "r_xz", t, null);
+        return new AugmentedColumns(features, parameters, th, "y", "r_xz", t, null, th1, t1);
     }
 
     /** Reads the columns a method needs from a .csv/.npy/.npz/.h5 file; a missing column is named with the closest match. */
@@ -40,6 +48,12 @@ public record AugmentedColumns(List<String> features, List<String> parameters, L
         }
         if (method.usesJointScore()) {
             want.addAll(txz);
+        }
+        if (method.doubly()) {
+            want.addAll(need(theta1, "θ1", method));
+        }
+        if (method.usesJointScore1()) {
+            want.addAll(need(txz1, "t(x,z|θ1)", method));
         }
         if (weight != null) {
             want.add(weight);
@@ -70,7 +84,16 @@ public record AugmentedColumns(List<String> features, List<String> parameters, L
             }
         }
         return new AugmentedData(features, parameters, x, th, labels, method.usesJointRatio() ? t.column(rxz) : null,
-                method.usesJointScore() ? columns(t, txz) : null, weight == null ? null : t.column(weight));
+                method.usesJointScore() ? columns(t, txz) : null, weight == null ? null : t.column(weight),
+                method.doubly() ? columns(t, need(theta1, "θ1", method)) : null,
+                method.usesJointScore1() ? columns(t, need(txz1, "t(x,z|θ1)", method)) : null);
+    }
+
+    private static List<String> need(List<String> names, String what, EstimatorMethod method) {
+        if (names == null) {
+            throw new IllegalArgumentException(method + " needs the " + what + " column per parameter; none named");
+        }
+        return names;
     }
 
     private static double[][] columns(EventTable t, List<String> names) {
@@ -109,6 +132,16 @@ public record AugmentedColumns(List<String> features, List<String> parameters, L
         }
         if (weight != null && d.weights() != null) {
             m.put(weight, d.weights());
+        }
+        if (theta1 != null && d.theta1() != null) {
+            for (int j = 0; j < theta1.size(); j++) {
+                m.put(theta1.get(j), d.theta1()[j]);
+            }
+        }
+        if (txz1 != null && d.txz1() != null) {
+            for (int j = 0; j < txz1.size(); j++) {
+                m.put(txz1.get(j), d.txz1()[j]);
+            }
         }
         return new EventTable(source, m);
     }

@@ -16,9 +16,17 @@ import java.util.List;
  * @param rxz        joint ratios; null when no method needs them
  * @param txz        [parameter][event] joint scores; null when no method needs them
  * @param weights    event weights; null means all 1
+ * @param theta1     [parameter][event] the denominator θ1 of each event (doubly parametrised methods); null otherwise
+ * @param txz1       [parameter][event] the joint score t(x,z|θ1) (doubly parametrised score methods); null otherwise
  */
 public record AugmentedData(List<String> features, List<String> parameters, double[][] x, double[][] theta0, int[] y,
-        double[] rxz, double[][] txz, double[] weights) {
+        double[] rxz, double[][] txz, double[] weights, double[][] theta1, double[][] txz1) {
+
+    /** Singly parametrised data (no θ1 or t(x,z|θ1) columns). */
+    public AugmentedData(List<String> features, List<String> parameters, double[][] x, double[][] theta0, int[] y,
+            double[] rxz, double[][] txz, double[] weights) {
+        this(features, parameters, x, theta0, y, rxz, txz, weights, null, null);
+    }
 
     public AugmentedData {
         features = List.copyOf(features);
@@ -67,6 +75,22 @@ public record AugmentedData(List<String> features, List<String> parameters, doub
         if (weights != null) {
             checkColumn(weights, n, "weights");
         }
+        if (theta1 != null) {
+            if (theta1.length != parameters.size()) {
+                throw new IllegalArgumentException(theta1.length + " θ1 columns for parameters " + parameters);
+            }
+            for (int j = 0; j < theta1.length; j++) {
+                checkColumn(theta1[j], n, "θ1 column '" + parameters.get(j) + "'");
+            }
+        }
+        if (txz1 != null) {
+            if (txz1.length != parameters.size()) {
+                throw new IllegalArgumentException(txz1.length + " joint-score-at-θ1 columns for parameters " + parameters);
+            }
+            for (int j = 0; j < txz1.length; j++) {
+                checkColumn(txz1[j], n, "joint score t_xz1 of '" + parameters.get(j) + "'");
+            }
+        }
     }
 
     private static void checkColumn(double[] c, int n, String what) {
@@ -96,7 +120,8 @@ public record AugmentedData(List<String> features, List<String> parameters, doub
     public AugmentedData subset(int[] events) {
         return new AugmentedData(features, parameters, pick(x, events), theta0 == null ? null : pick(theta0, events),
                 y == null ? null : pickInt(y, events), rxz == null ? null : pick(rxz, events),
-                txz == null ? null : pick(txz, events), weights == null ? null : pick(weights, events));
+                txz == null ? null : pick(txz, events), weights == null ? null : pick(weights, events),
+                theta1 == null ? null : pick(theta1, events), txz1 == null ? null : pick(txz1, events));
     }
 
     private static double[][] pick(double[][] c, int[] ev) {

@@ -32,7 +32,27 @@ public final class EstimatorLoss {
      */
     public static double perEvent(EstimatorMethod method, double alpha, double z, double[] tHat, int y, double r,
             double[] t) {
-        double base = switch (method) {
+        if (method.doubly()) {
+            throw new IllegalArgumentException(method + " is doubly parametrised: use perEventDoubly");
+        }
+        double base = baseLoss(method, z, y, r);
+        if (method.scoreTerm() && y == 0) {
+            base += alpha * squaredDistance(tHat, t);
+        }
+        if (method == EstimatorMethod.SALLY) {
+            base = squaredDistance(tHat, t);
+        }
+        return base;
+    }
+
+    /**
+     * The loss without its score term (CARL, ROLR, ALICE, or the base of a score method; the same for
+     * the doubly parametrised methods). ROLR follows MadMiner ({@code ratio_mse}): events from θ0
+     * (y = 0) regress 1/r̂ on 1/r(x,z), events from θ1 (y = 1) r̂ on r(x,z) — the minimiser is the
+     * marginal ratio because E[r(x,z)|x, θ1] = r(x) and E[1/r(x,z)|x, θ0] = 1/r(x).
+     */
+    static double baseLoss(EstimatorMethod method, double z, int y, double r) {
+        return switch (method.single()) {
             // −[(1 − y) ln σ(z) + y ln σ(−z)] = softplus(z) − (1 − y) z
             case CARL, CASCAL -> softplus(z) - (1 - y) * z;
             case ALICE, ALICES -> {
@@ -41,16 +61,42 @@ public final class EstimatorLoss {
             }
             case ROLR, RASCAL -> {
                 double zc = Math.max(-ROLR_LOGIT_CLIP, Math.min(ROLR_LOGIT_CLIP, z));
-                double a = Math.exp(zc) - r, b = Math.exp(-zc) - 1 / r;
+                double a = Math.exp(-zc) - 1 / r, b = Math.exp(zc) - r;
                 yield (1 - y) * a * a + y * b * b;
             }
-            case SALLY -> 0;
+            default -> 0;
         };
-        if (method.scoreTerm() && y == 0) {
-            base += alpha * squaredDistance(tHat, t);
+    }
+
+    /**
+     * One event's loss for a doubly parametrised method (CARL2 … ALICES2): the base loss as for the
+     * singly parametrised method, plus for the score methods α(1 − y)|t̂0 − t(x,z|θ0)|² +
+     * αy|t̂1 − t(x,z|θ1)|² with t̂0 = ∇θ0 ln r̂ and t̂1 = −∇θ1 ln r̂ (the estimated score at θ1: ln r̂ =
+     * ln p̂(x|θ0) − ln p̂(x|θ1)). MadMiner's {@code ratio_score_mse_den} compares +∇θ1 ln r̂ with the
+     * joint score at θ1; the sign here is the one whose minimiser is the true ratio.
+     *
+     * @param dTheta0 ∇θ0 ln r̂ (raw θ units)
+     * @param dTheta1 ∇θ1 ln r̂ (raw θ units)
+     * @param t0      joint score t(x,z|θ0)
+     * @param t1      joint score t(x,z|θ1)
+     */
+    public static double perEventDoubly(EstimatorMethod method, double alpha, double z, double[] dTheta0,
+            double[] dTheta1, int y, double r, double[] t0, double[] t1) {
+        if (!method.doubly()) {
+            throw new IllegalArgumentException(method + " is not doubly parametrised");
         }
-        if (method == EstimatorMethod.SALLY) {
-            base = squaredDistance(tHat, t);
+        double base = baseLoss(method, z, y, r);
+        if (method.scoreTerm()) {
+            if (y == 0) {
+                base += alpha * squaredDistance(dTheta0, t0);
+            } else {
+                double s = 0;
+                for (int j = 0; j < dTheta1.length; j++) {
+                    double d = -dTheta1[j] - t1[j];
+                    s += d * d;
+                }
+                base += alpha * s;
+            }
         }
         return base;
     }
@@ -75,18 +121,19 @@ public final class EstimatorLoss {
      */
     public static NDArray perEvent(EstimatorMethod method, float alpha, NDArray z, NDArray tHat, NDArray y, NDArray r,
             NDArray t) {
-        NDArray base = switch (method) {
+        NDArray base = switch (method.single()) {
             case CARL, CASCAL -> softplus(z).sub(y.neg().add(1f).mul(z));
             case ALICE, ALICES -> softplus(z).sub(r.div(r.add(1f)).mul(z)); // 1 − s = r/(1 + r)
             case ROLR, RASCAL -> {
+                // MadMiner's ratio_mse: 1/r̂ against 1/r for events from θ0, r̂ against r for events from θ1
                 NDArray zc = z.clip(-ROLR_LOGIT_CLIP, ROLR_LOGIT_CLIP);
-                NDArray a = zc.exp().sub(r);
-                NDArray b = zc.neg().exp().sub(r.pow(-1f));
+                NDArray a = zc.neg().exp().sub(r.pow(-1f));
+                NDArray b = zc.exp().sub(r);
                 yield y.neg().add(1f).mul(a.square()).add(y.mul(b.square()));
             }
-            case SALLY -> tHat.sub(t).square().sum(new int[] {1});
+            default -> tHat.sub(t).square().sum(new int[] {1});
         };
-        if (method.scoreTerm()) {
+        if (method.scoreTerm() && !method.doubly()) {
             NDArray d = tHat.sub(t).square().sum(new int[] {1});
             base = base.add(d.mul(y.neg().add(1f)).mul(GraphConstants.scalar(d, alpha)));
         }

@@ -252,6 +252,50 @@ public final class GammaLatentSimulator {
         return new AugmentedData(FEATURE_NAMES, PARAMETER_NAMES, x, th, y, r, t, null);
     }
 
+    /**
+     * MadMiner-style augmented data for the doubly parametrised methods (CARL2 … ALICES2): n events,
+     * each with its own θ0 and θ1 drawn independently and uniformly in the box [low, high]; half drawn
+     * at θ0 (y = 0), half at θ1 (y = 1); the joint ratio r(x,z|θ0,θ1) and the joint scores t(x,z|θ0)
+     * and t(x,z|θ1).
+     */
+    public AugmentedData doublyRatioTrainingData(int n, double[] low, double[] high, RandomGenerator rng) {
+        double[][] x = new double[FEATURES][n];
+        double[][] th0 = new double[PARAMETERS][n];
+        double[][] th1 = new double[PARAMETERS][n];
+        int[] y = new int[n];
+        double[] r = new double[n];
+        double[][] t0 = new double[PARAMETERS][n];
+        double[][] t1 = new double[PARAMETERS][n];
+        double[] ev = new double[3];
+        double[] theta0 = new double[PARAMETERS];
+        double[] theta1 = new double[PARAMETERS];
+        double[] score = new double[PARAMETERS];
+        for (int e = 0; e < n; e++) {
+            for (int j = 0; j < PARAMETERS; j++) {
+                theta0[j] = low[j] + (high[j] - low[j]) * rng.nextDouble();
+                theta1[j] = low[j] + (high[j] - low[j]) * rng.nextDouble();
+                th0[j][e] = theta0[j];
+                th1[j][e] = theta1[j];
+            }
+            check(theta0);
+            check(theta1);
+            y[e] = e % 2;
+            sample(y[e] == 0 ? theta0 : theta1, rng, ev);
+            x[0][e] = ev[0];
+            x[1][e] = ev[1];
+            r[e] = Math.exp(logJointRatio(ev[2], theta0, theta1));
+            jointScore(ev[2], theta0, score);
+            for (int j = 0; j < PARAMETERS; j++) {
+                t0[j][e] = score[j];
+            }
+            jointScore(ev[2], theta1, score);
+            for (int j = 0; j < PARAMETERS; j++) {
+                t1[j][e] = score[j];
+            }
+        }
+        return new AugmentedData(FEATURE_NAMES, PARAMETER_NAMES, x, th0, y, r, t0, null, th1, t1);
+    }
+
     /** SALLY's data: n events at θ_ref with the joint score t(x,z|θ_ref). */
     public AugmentedData localScoreTrainingData(int n, double[] thetaRef, RandomGenerator rng) {
         check(thetaRef);

@@ -81,11 +81,11 @@ public final class ParamTrainer {
         }
         int d = data.numFeatures();
         int p = data.numParameters();
-        int pIn = method.localScore() ? 0 : p;
+        int pIn = inputParameters(method, p);
         int in = d + pIn;
         double[] mean = new double[in];
         double[] scale = new double[in];
-        fitScaling(data, tr, pIn, config.scaleInputs(), mean, scale);
+        fitScaling(data, tr, method, config.scaleInputs(), mean, scale);
         Batchable train = Batchable.of(data, tr, method, pIn, mean, scale);
         Batchable valid = nVal == 0 ? null : Batchable.of(data, val, method, pIn, mean, scale);
         if (config.shuffleLabels() && train.y != null) {
@@ -98,8 +98,10 @@ public final class ParamTrainer {
         float alpha = (float) config.alpha();
         float lambda = (float) config.xGradientPenalty();
         // the network's θ-derivative in raw θ units: ∂/∂θ = (1/scale_θ) ∂/∂θ_scaled
-        float[] invThetaScale = new float[Math.max(pIn, 1)];
-        for (int j = 0; j < pIn; j++) {
+        // (doubly parametrised: θ0 and θ1 share one scaling, so p values serve both)
+        int pScaled = Math.min(pIn, p);
+        float[] invThetaScale = new float[Math.max(pScaled, 1)];
+        for (int j = 0; j < pScaled; j++) {
             invThetaScale[j] = (float) (1 / scale[d + j]);
         }
 
@@ -123,20 +125,25 @@ public final class ParamTrainer {
             float[] by = new float[batch];
             float[] br = new float[batch];
             float[] bt = new float[batch * p];
+            float[] bt1 = method.usesJointScore1() ? new float[batch * p] : null;
             float[] bw = new float[batch];
+            boolean y0First = method.scoreTerm() && !method.doubly();
             for (int epoch = 0; epoch < config.epochs(); epoch++) {
                 shuffle(order, rng);
                 double sum = 0;
                 for (int s = 0; s < stepsPerEpoch; s++) {
                     int from = s * batch;
                     int m = Math.min(batch, n - from);
-                    int m0 = train.gather(order, from, m, bx, by, br, bt, bw, method.scoreTerm());
+                    int m0 = train.gather(order, from, m, bx, by, br, bt, bt1, bw, y0First);
                     double lr = config.learningRateAt((steps / (double) stepsPerEpoch));
                     try (NDManager sub = root.newSubManager()) {
                         NDArray loss;
                         try (GradientCollector gc = engine.newGradientCollector()) {
-                            loss = batchLoss(sub, net, method, alpha, lambda, invScale, bx, by, br, bt, bw, m, m0, in, p)
-                                    .div(m);
+                            loss = method.doubly()
+                                    ? batchLossDoubly(sub, net, method, alpha, invScale, bx, by, br, bt, bt1, bw, m, in, p)
+                                            .div(m)
+                                    : batchLoss(sub, net, method, alpha, lambda, invScale, bx, by, br, bt, bw, m, m0, in, p)
+                                            .div(m);
                             gc.backward(loss);
                         }
                         sum += loss.getFloat() * m;
@@ -172,7 +179,7 @@ public final class ParamTrainer {
             if (bestParams != null) {
                 net.assign(bestParams);
             }
-            ParamMlp mlp = toMlp(net, mean, scale, config);
+            ParamMlp mlp = method.doubly() ? toDoublyMlp(net, mean, scale, config) : toMlp(net, mean, scale, config);
             double seconds = (System.nanoTime() - t0) * 1e-9;
             ParamTrainingHistory history = new ParamTrainingHistory(java.util.Arrays.copyOf(trainLoss, epochsRun),
                     java.util.Arrays.copyOf(valLoss, epochsRun), bestEpoch, stoppedEarly, seconds, n, steps);
@@ -197,6 +204,9 @@ public final class ParamTrainer {
     public static StepProfile profileSteps(AugmentedData data, ParamTrainingConfig config, int warmup, int steps) {
         DjlOffline.ensure();
         EstimatorMethod method = config.method();
+        if (method.doubly()) {
+            throw new IllegalArgumentException("profileSteps does not profile the doubly parametrised method " + method);
+        }
         checkData(data, method);
         int d = data.numFeatures(), p = data.numParameters();
         int pIn = method.localScore() ? 0 : p;
@@ -205,7 +215,7 @@ public final class ParamTrainer {
         int[] all = permutation(n, null);
         double[] mean = new double[in];
         double[] scale = new double[in];
-        fitScaling(data, all, pIn, config.scaleInputs(), mean, scale);
+        fitScaling(data, all, method, config.scaleInputs(), mean, scale);
         Batchable train = Batchable.of(data, all, method, pIn, mean, scale);
         int batch = Math.min(config.batchSize(), n);
         float[] inv = new float[Math.max(pIn, 1)];
@@ -226,7 +236,7 @@ public final class ParamTrainer {
             for (int s = 0; s < warmup + steps; s++) {
                 int from = (s % stepsPerEpoch) * batch;
                 long a = System.nanoTime();
-                int m0 = train.gather(order, from, batch, bx, by, br, bt, bw, method.scoreTerm());
+                int m0 = train.gather(order, from, batch, bx, by, br, bt, null, bw, method.scoreTerm());
                 try (NDManager sub = root.newSubManager()) {
                     long b = System.nanoTime();
                     NDArray loss;
@@ -322,21 +332,35 @@ public final class ParamTrainer {
         float[] by = new float[batch];
         float[] br = new float[batch];
         float[] bt = new float[batch * p];
+        float[] bt1 = method.usesJointScore1() ? new float[batch * p] : null;
         float[] bw = new float[batch];
         double sum = 0;
         for (int from = 0; from < n; from += batch) {
             int m = Math.min(batch, n - from);
-            int m0 = b.gather(order, from, m, bx, by, br, bt, bw, method.scoreTerm());
+            int m0 = b.gather(order, from, m, bx, by, br, bt, bt1, bw, method.scoreTerm() && !method.doubly());
             try (NDManager sub = root.newSubManager()) {
-                sum += batchLoss(sub, net, method, alpha, lambda, invScale, bx, by, br, bt, bw, m, m0, in, p).getFloat();
+                sum += (method.doubly()
+                        ? batchLossDoubly(sub, net, method, alpha, invScale, bx, by, br, bt, bt1, bw, m, in, p)
+                        : batchLoss(sub, net, method, alpha, lambda, invScale, bx, by, br, bt, bw, m, m0, in, p)).getFloat();
             }
         }
         return sum / n;
     }
 
+    /** Network θ inputs: none for SALLY, θ0 for the singly, θ0 and θ1 for the doubly parametrised methods. */
+    static int inputParameters(EstimatorMethod method, int p) {
+        return method.localScore() ? 0 : method.doubly() ? 2 * p : p;
+    }
+
     private static void checkData(AugmentedData data, EstimatorMethod method) {
         if (data.size() == 0) {
             throw new IllegalArgumentException("no training events");
+        }
+        if (method.doubly() && data.theta1() == null) {
+            throw new IllegalArgumentException(method + " is doubly parametrised and needs the θ1 column per parameter");
+        }
+        if (method.usesJointScore1() && data.txz1() == null) {
+            throw new IllegalArgumentException(method + " needs the joint score at θ1, t_xz1, per parameter");
         }
         if (!method.localScore() && (data.theta0() == null || data.y() == null)) {
             throw new IllegalArgumentException(method + " needs θ0 columns and labels y");
@@ -349,25 +373,45 @@ public final class ParamTrainer {
         }
     }
 
-    private static void fitScaling(AugmentedData data, int[] tr, int pIn, boolean on, double[] mean, double[] scale) {
-        int d = data.numFeatures();
+    /**
+     * Standard scaling of the inputs on the training events. Doubly parametrised: θ0_j and θ1_j share
+     * one mean and scale, fitted on both columns together (as MadMiner), so that swapping θ0 and θ1
+     * in the scaled inputs swaps them in raw units too.
+     */
+    private static void fitScaling(AugmentedData data, int[] tr, EstimatorMethod method, boolean on, double[] mean,
+            double[] scale) {
+        int d = data.numFeatures(), p = data.numParameters();
+        int pIn = inputParameters(method, p);
         for (int j = 0; j < d + pIn; j++) {
-            double[] c = j < d ? data.x()[j] : data.theta0()[j - d];
             if (!on) {
                 mean[j] = 0;
                 scale[j] = 1;
                 continue;
             }
+            double[][] cs;
+            if (j < d) {
+                cs = new double[][] {data.x()[j]};
+            } else if (!method.doubly()) {
+                cs = new double[][] {data.theta0()[j - d]};
+            } else {
+                int q = (j - d) % p;
+                cs = new double[][] {data.theta0()[q], data.theta1()[q]};
+            }
             double s = 0;
-            for (int e : tr) {
-                s += c[e];
+            for (double[] c : cs) {
+                for (int e : tr) {
+                    s += c[e];
+                }
             }
-            double mu = s / tr.length;
+            double cnt = (double) tr.length * cs.length;
+            double mu = s / cnt;
             double v = 0;
-            for (int e : tr) {
-                v += (c[e] - mu) * (c[e] - mu);
+            for (double[] c : cs) {
+                for (int e : tr) {
+                    v += (c[e] - mu) * (c[e] - mu);
+                }
             }
-            double sd = Math.sqrt(v / tr.length);
+            double sd = Math.sqrt(v / cnt);
             mean[j] = mu;
             scale[j] = sd > 0 ? sd : 1;
         }
@@ -384,6 +428,107 @@ public final class ParamTrainer {
         }
         return new ParamMlp(ParamMlp.FORMAT_VERSION, net.features, net.parameters, net.widths, config.activation(), w,
                 b, mean.clone(), scale.clone());
+    }
+
+    /**
+     * The doubly parametrised network f as one plain MLP computing ln r̂ = f(x, θ0, θ1) − f(x, θ1, θ0):
+     * the first layer stacks f's weights and f's weights with the θ0 and θ1 columns swapped, the hidden
+     * layers are block-diagonal (two copies of f's), the output layer is [w, −w] with bias b − b = 0.
+     * Exactly the trained function (float32 weights copied, no arithmetic), exportable and
+     * differentiable by the ordinary MLP code ({@link ParamMlp#evaluate} gives ∇θ0 and ∇θ1 ln r̂).
+     */
+    static ParamMlp toDoublyMlp(ParamNetwork net, double[] mean, double[] scale, ParamTrainingConfig config) {
+        return doublyMlp(net.snapshot(), net.features, net.parameters / 2, net.widths, net.wOffset, net.bOffset,
+                net.inWidth, config.activation(), mean, scale);
+    }
+
+    static ParamMlp doublyMlp(float[] all, int d, int p, List<Integer> widths, int[] wOffset, int[] bOffset,
+            int[] inWidth, org.ratiofit.ratio.training.TrainingConfig.Activation activation, double[] mean,
+            double[] scale) {
+        int layers = widths.size();
+        List<float[]> w = new ArrayList<>();
+        List<float[]> b = new ArrayList<>();
+        List<Integer> bigWidths = new ArrayList<>();
+        for (int k = 0; k < layers; k++) {
+            int out = widths.get(k), in = inWidth[k];
+            boolean last = k == layers - 1;
+            int bigOut = last ? out : 2 * out;
+            int bigIn = k == 0 ? in : 2 * in;
+            float[] bw = new float[bigOut * bigIn];
+            float[] bb = new float[bigOut];
+            for (int o = 0; o < out; o++) {
+                for (int i = 0; i < in; i++) {
+                    float v = all[wOffset[k] + o * in + i];
+                    if (k == 0) {
+                        bw[o * bigIn + i] = v;
+                        // f(x, θ1, θ0): the weight of input θ0_j (column d + j) acts on θ1_j (column d + p + j)
+                        int swapped = i < d ? i : i < d + p ? i + p : i - p;
+                        bw[(out + o) * bigIn + swapped] = v;
+                    } else if (last) {
+                        bw[o * bigIn + i] = v;
+                        bw[o * bigIn + in + i] = -v;
+                    } else {
+                        bw[o * bigIn + i] = v;
+                        bw[(out + o) * bigIn + in + i] = v;
+                    }
+                }
+                float bias = all[bOffset[k] + o];
+                if (last) {
+                    bb[o] = 0; // b − b
+                } else {
+                    bb[o] = bias;
+                    bb[out + o] = bias;
+                }
+            }
+            w.add(bw);
+            b.add(bb);
+            bigWidths.add(bigOut);
+        }
+        return new ParamMlp(ParamMlp.FORMAT_VERSION, d, 2 * p, bigWidths, activation, w, b, mean.clone(),
+                scale.clone());
+    }
+
+    /**
+     * The weighted loss of a doubly parametrised method summed over a batch (first m rows of the
+     * float arrays, inputs [x, θ0, θ1] scaled), a scalar. The network f runs once on the rows and
+     * once on the rows with θ0 and θ1 swapped (stacked into one pass of 2m rows); ln r̂ = f(x, θ0, θ1)
+     * − f(x, θ1, θ0). For the score methods the θ-tangents of both passes give ∇θ0 ln r̂ and ∇θ1 ln r̂
+     * ({@link EstimatorLoss#perEventDoubly}).
+     */
+    static NDArray batchLossDoubly(NDManager sub, ParamNetwork net, EstimatorMethod method, float alpha,
+            NDArray invScale, float[] bx, float[] by, float[] br, float[] bt, float[] bt1, float[] bw, int m, int in,
+            int p) {
+        int d = net.features;
+        float[] both = new float[2 * m * in];
+        System.arraycopy(bx, 0, both, 0, m * in);
+        for (int k = 0; k < m; k++) {
+            int src = k * in, dst = (m + k) * in;
+            System.arraycopy(bx, src, both, dst, d);
+            System.arraycopy(bx, src + d + p, both, dst + d, p);
+            System.arraycopy(bx, src + d, both, dst + d + p, p);
+        }
+        NDArray x = sub.create(both, new Shape(2L * m, in));
+        boolean score = method.scoreTerm();
+        ParamNetwork.Forward f = net.forward(sub, x, score ? 2 * m : 0, d, d + 2 * p);
+        NDArray out = f.output().reshape(2L * m);
+        NDArray z = out.get("0:" + m).sub(out.get(m + ":"));
+        NDArray y = sub.create(head(by, m), new Shape(m));
+        NDArray w = sub.create(head(bw, m), new Shape(m));
+        NDArray r = method.usesJointRatio() ? sub.create(head(br, m), new Shape(m)) : null;
+        NDArray loss = EstimatorLoss.perEvent(method.base(), alpha, z, null, y, r, null).mul(w).sum();
+        if (score) {
+            NDArray tan = f.tangent(); // [2m, 2p], scaled θ units
+            NDArray ta = tan.get("0:" + m), tb = tan.get(m + ":");
+            NDArray d0 = ta.get(":, 0:" + p).sub(tb.get(":, " + p + ":")).mul(invScale); // ∇θ0 ln r̂
+            NDArray d1 = ta.get(":, " + p + ":").sub(tb.get(":, 0:" + p)).mul(invScale); // ∇θ1 ln r̂
+            NDArray t0 = sub.create(head(bt, m * p), new Shape(m, p));
+            NDArray t1 = sub.create(head(bt1, m * p), new Shape(m, p));
+            NDArray s0 = d0.sub(t0).square().sum(new int[] {1});
+            NDArray s1 = d1.add(t1).square().sum(new int[] {1}); // |−∇θ1 ln r̂ − t(x,z|θ1)|²
+            NDArray term = s0.mul(y.neg().add(1f)).add(s1.mul(y));
+            loss = loss.add(term.mul(org.ratiofit.ratio.training.GraphConstants.scalar(term, alpha)).mul(w).sum());
+        }
+        return loss;
     }
 
     static int[] permutation(int n, SplittableRandom rng) {
@@ -428,15 +573,17 @@ public final class ParamTrainer {
         final float[] y;
         final float[] r;
         final float[] t;
+        final float[] t1;
         final float[] w;
 
-        private Batchable(int in, int p, float[] x, float[] y, float[] r, float[] t, float[] w) {
+        private Batchable(int in, int p, float[] x, float[] y, float[] r, float[] t, float[] t1, float[] w) {
             this.in = in;
             this.p = p;
             this.x = x;
             this.y = y;
             this.r = r;
             this.t = t;
+            this.t1 = t1;
             this.w = w;
         }
 
@@ -450,6 +597,7 @@ public final class ParamTrainer {
             float[] y = new float[n];
             float[] r = new float[n];
             float[] t = new float[n * p];
+            float[] t1 = method.usesJointScore1() ? new float[n * p] : null;
             float[] w = new float[n];
             double sw = 0;
             for (int k = 0; k < n; k++) {
@@ -458,8 +606,13 @@ public final class ParamTrainer {
             for (int k = 0; k < n; k++) {
                 int e = ev[k];
                 for (int j = 0; j < in; j++) {
-                    double v = j < d ? data.x()[j][e] : data.theta0()[j - d][e];
+                    double v = j < d ? data.x()[j][e] : j < d + p ? data.theta0()[j - d][e] : data.theta1()[j - d - p][e];
                     x[k * in + j] = (float) ((v - mean[j]) / scale[j]);
+                }
+                if (t1 != null) {
+                    for (int j = 0; j < p; j++) {
+                        t1[k * p + j] = (float) data.txz1()[j][e];
+                    }
                 }
                 y[k] = data.y() == null ? 0 : data.y()[e];
                 r[k] = data.rxz() == null ? 1 : (float) data.rxz()[e];
@@ -469,7 +622,7 @@ public final class ParamTrainer {
                 // weights normalised to mean 1 over the sample
                 w[k] = (float) ((data.weights() == null ? 1 : data.weights()[e]) * n / sw);
             }
-            return new Batchable(in, p, x, y, r, t, w);
+            return new Batchable(in, p, x, y, r, t, t1, w);
         }
 
         /**
@@ -477,8 +630,8 @@ public final class ParamTrainer {
          * with y = 0 come first (in their order), then the others. Returns how many have y = 0
          * ({@code m} when not partitioned).
          */
-        int gather(int[] order, int from, int m, float[] bx, float[] by, float[] br, float[] bt, float[] bw,
-                boolean y0First) {
+        int gather(int[] order, int from, int m, float[] bx, float[] by, float[] br, float[] bt, float[] bt1,
+                float[] bw, boolean y0First) {
             int k = 0;
             for (int pass = 0; pass < (y0First ? 2 : 1); pass++) {
                 for (int q = 0; q < m; q++) {
@@ -490,6 +643,9 @@ public final class ParamTrainer {
                     by[k] = y[e];
                     br[k] = r[e];
                     System.arraycopy(t, e * p, bt, k * p, p);
+                    if (bt1 != null) {
+                        System.arraycopy(t1, e * p, bt1, k * p, p);
+                    }
                     bw[k] = w[e];
                     k++;
                 }

@@ -62,6 +62,10 @@ public record ParamTrainingConfig(
             throw new IllegalArgumentException("xGradientPenalty applies to ratio methods (ln r̂); " + method
                     + " outputs a score: set it to 0");
         }
+        if (xGradientPenalty > 0 && method != null && method.doubly()) {
+            throw new IllegalArgumentException("xGradientPenalty is not implemented for the doubly parametrised method "
+                    + method + ": set it to 0");
+        }
     }
 
     /** The settings without the regulariser on |∇ₓ ln r̂| (format version 1's fields). */
