@@ -35,6 +35,9 @@ import java.util.Map;
  *                         means [1e-9, 1 − 1e-9]
  * @param calibration      calibration of the ratio (binary models), or null
  * @param multiclass       classes of a softmax model, or null for binary models
+ * @param denominatorParameters names of the θ1 inputs of a doubly parametrised model r(x|θ0, θ1)
+ *                         (format version 2, null otherwise): they follow {@code parameters} (θ0)
+ *                         in the input; {@link #parameterList()} lists both
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelSidecar(
@@ -54,10 +57,22 @@ public record ModelSidecar(
         ClassPriors classPriors,
         double[] clip,
         Calibration calibration,
-        Multiclass multiclass) {
+        Multiclass multiclass,
+        List<String> denominatorParameters) {
 
     public static final String FORMAT = "ratiofit-ratio-model";
     public static final int FORMAT_VERSION = 1;
+    /** The version of a sidecar with {@code denominator_parameters} (a doubly parametrised model); others stay version 1. */
+    public static final int FORMAT_VERSION_DOUBLY = 2;
+
+    /** A sidecar without θ1 inputs (every model but the doubly parametrised estimators). */
+    public ModelSidecar(String format, int formatVersion, String name, String onnx, String inputName,
+            String outputName, List<String> features, List<String> parameters, String parameterInputName,
+            List<Scaler> scaling, OutputConvention output, String numerator, String denominator,
+            ClassPriors classPriors, double[] clip, Calibration calibration, Multiclass multiclass) {
+        this(format, formatVersion, name, onnx, inputName, outputName, features, parameters, parameterInputName,
+                scaling, output, numerator, denominator, classPriors, clip, calibration, multiclass, null);
+    }
     public static final double[] DEFAULT_CLIP = {1e-9, 1 - 1e-9};
 
     /** Minimal binary sidecar: no scaling, no θ, default clip, no calibration. */
@@ -69,46 +84,58 @@ public record ModelSidecar(
 
     public ModelSidecar withScaling(List<Scaler> s) {
         return new ModelSidecar(format, formatVersion, name, onnx, inputName, outputName, features, parameters,
-                parameterInputName, s, output, numerator, denominator, classPriors, clip, calibration, multiclass);
+                parameterInputName, s, output, numerator, denominator, classPriors, clip, calibration, multiclass, denominatorParameters);
     }
 
     public ModelSidecar withCalibration(Calibration c) {
         return new ModelSidecar(format, formatVersion, name, onnx, inputName, outputName, features, parameters,
-                parameterInputName, scaling, output, numerator, denominator, classPriors, clip, c, multiclass);
+                parameterInputName, scaling, output, numerator, denominator, classPriors, clip, c, multiclass, denominatorParameters);
     }
 
     public ModelSidecar withClassPriors(ClassPriors p) {
         return new ModelSidecar(format, formatVersion, name, onnx, inputName, outputName, features, parameters,
-                parameterInputName, scaling, output, numerator, denominator, p, clip, calibration, multiclass);
+                parameterInputName, scaling, output, numerator, denominator, p, clip, calibration, multiclass, denominatorParameters);
     }
 
     public ModelSidecar withParameters(List<String> params, String paramInput) {
         return new ModelSidecar(format, formatVersion, name, onnx, inputName, outputName, features, params,
-                paramInput, scaling, output, numerator, denominator, classPriors, clip, calibration, multiclass);
+                paramInput, scaling, output, numerator, denominator, classPriors, clip, calibration, multiclass, denominatorParameters);
     }
 
     public ModelSidecar withMulticlass(Multiclass m) {
         return new ModelSidecar(format, formatVersion, name, onnx, inputName, outputName, features, parameters,
-                parameterInputName, scaling, output, numerator, denominator, classPriors, clip, calibration, m);
+                parameterInputName, scaling, output, numerator, denominator, classPriors, clip, calibration, m, denominatorParameters);
     }
 
     public ModelSidecar withClip(double[] c) {
         return new ModelSidecar(format, formatVersion, name, onnx, inputName, outputName, features, parameters,
-                parameterInputName, scaling, output, numerator, denominator, classPriors, c, calibration, multiclass);
+                parameterInputName, scaling, output, numerator, denominator, classPriors, c, calibration, multiclass, denominatorParameters);
     }
 
     public ModelSidecar withOnnx(String path) {
         return new ModelSidecar(format, formatVersion, name, path, inputName, outputName, features, parameters,
-                parameterInputName, scaling, output, numerator, denominator, classPriors, clip, calibration, multiclass);
+                parameterInputName, scaling, output, numerator, denominator, classPriors, clip, calibration, multiclass, denominatorParameters);
     }
 
     public ModelSidecar withName(String n) {
         return new ModelSidecar(format, formatVersion, n, onnx, inputName, outputName, features, parameters,
-                parameterInputName, scaling, output, numerator, denominator, classPriors, clip, calibration, multiclass);
+                parameterInputName, scaling, output, numerator, denominator, classPriors, clip, calibration, multiclass, denominatorParameters);
     }
 
+    /** Every θ input in input order: the parameters θ0 and, for a doubly parametrised model, the θ1 inputs. */
     public List<String> parameterList() {
-        return parameters == null ? List.of() : parameters;
+        List<String> p = parameters == null ? List.of() : parameters;
+        if (denominatorParameters == null || denominatorParameters.isEmpty()) {
+            return p;
+        }
+        List<String> all = new java.util.ArrayList<>(p);
+        all.addAll(denominatorParameters);
+        return List.copyOf(all);
+    }
+
+    /** The θ1 inputs of a doubly parametrised model (empty otherwise). */
+    public List<String> denominatorParameterList() {
+        return denominatorParameters == null ? List.of() : denominatorParameters;
     }
 
     public List<Scaler> scalingList() {

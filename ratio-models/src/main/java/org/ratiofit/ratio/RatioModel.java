@@ -94,8 +94,23 @@ public final class RatioModel implements AutoCloseable {
         return sidecar.features();
     }
 
+    /** Every θ input in order (for a doubly parametrised model θ0's names, then θ1's). */
     public List<String> parameters() {
         return sidecar.parameterList();
+    }
+
+    /**
+     * Whether this is a doubly parametrised model r(x|θ0, θ1) (MadMiner's methods with suffix 2):
+     * {@link #parameters()} then lists θ0's names followed by the θ1 inputs'
+     * ({@link #denominatorParameters()}), and every θ given to it has θ0's values then θ1's.
+     */
+    public boolean isDoublyParametrised() {
+        return !sidecar.denominatorParameterList().isEmpty();
+    }
+
+    /** The θ1 inputs of a doubly parametrised model, in input order (empty otherwise). */
+    public List<String> denominatorParameters() {
+        return sidecar.denominatorParameterList();
     }
 
     /** Whether θ is a network input (not the case for SALLY models, whose parameters label outputs). */

@@ -65,9 +65,10 @@ public final class Sidecars {
             throw new RatioModelException("ratio model sidecar " + file + ": field 'format_version' is missing or not an integer");
         }
         int version = tree.get("format_version").asInt();
-        if (version != ModelSidecar.FORMAT_VERSION) {
+        if (version != ModelSidecar.FORMAT_VERSION && version != ModelSidecar.FORMAT_VERSION_DOUBLY) {
             throw new RatioModelException("ratio model sidecar " + file + ": unknown format_version " + version
-                    + " (this ratiofit reads version " + ModelSidecar.FORMAT_VERSION + ")");
+                    + " (this ratiofit reads versions " + ModelSidecar.FORMAT_VERSION + " and "
+                    + ModelSidecar.FORMAT_VERSION_DOUBLY + ")");
         }
         ModelSidecar s;
         try {
@@ -107,7 +108,22 @@ public final class Sidecars {
     public static void validate(ModelSidecar s, String where) {
         String p = "ratio model sidecar " + where + ": ";
         if (!ModelSidecar.FORMAT.equals(s.format())) throw new RatioModelException(p + "field 'format' must be '" + ModelSidecar.FORMAT + "'");
-        if (s.formatVersion() != ModelSidecar.FORMAT_VERSION) throw new RatioModelException(p + "unknown format_version " + s.formatVersion());
+        boolean doubly = !s.denominatorParameterList().isEmpty();
+        if (s.formatVersion() != ModelSidecar.FORMAT_VERSION && s.formatVersion() != ModelSidecar.FORMAT_VERSION_DOUBLY) {
+            throw new RatioModelException(p + "unknown format_version " + s.formatVersion());
+        }
+        if (doubly != (s.formatVersion() == ModelSidecar.FORMAT_VERSION_DOUBLY)) {
+            throw new RatioModelException(p + (doubly ? "'denominator_parameters' (a doubly parametrised model) needs format_version "
+                    + ModelSidecar.FORMAT_VERSION_DOUBLY : "format_version " + ModelSidecar.FORMAT_VERSION_DOUBLY
+                    + " is the doubly parametrised model's and needs 'denominator_parameters'") + ", got format_version " + s.formatVersion());
+        }
+        if (doubly) {
+            require(s.parameters() != null && s.parameters().size() == s.denominatorParameterList().size(),
+                    p + "'denominator_parameters' " + s.denominatorParameterList() + " needs one θ1 input per parameter in 'parameters' "
+                    + s.parameters());
+            require(s.output() == OutputConvention.LOG_RATIO || s.output() == OutputConvention.LOGIT,
+                    p + "'denominator_parameters' needs a binary log_ratio or logit output, not " + s.output());
+        }
         require(s.onnx() != null && !s.onnx().isBlank(), p + "field 'onnx' is missing");
         require(s.inputName() != null && !s.inputName().isBlank(), p + "field 'input_name' is missing");
         require(s.output() != null, p + "field 'output' is missing (score, logit, log_ratio, softmax, softmax_logits or local_score)");

@@ -15,7 +15,10 @@ import org.ratiofit.ratio.Sidecars;
  * parameter names in input order, the scaling of θ (mean and scale: the network sees (θ − mean)/scale;
  * also in the model sidecar's {@code scaling}), whether the output is ln r̂ or a score vector, and
  * the reference point θ1 (ratio methods) or θ_ref (SALLY), and λ of the regulariser on |∇ₓ ln r̂|
- * (version 2; a version-1 file has none: 0).
+ * (version 2; a version-1 file has none: 0). A doubly parametrised estimator (methods with suffix 2)
+ * is format version 3 with {@code doubly_parametrised: true} and {@code theta1_inputs}, the names of
+ * the θ1 inputs that follow θ0 in the network input ({@code parameter_mean}/{@code parameter_scale}
+ * serve θ0 and θ1 alike: they share one scaling); singly parametrised files stay version 2.
  *
  * @param model           the model sidecar's file name (same folder)
  * @param output          {@code log_ratio} or {@code local_score}
@@ -29,10 +32,26 @@ import org.ratiofit.ratio.Sidecars;
 public record EstimatorSidecar(String format, int formatVersion, String model, String method, double alpha,
         List<String> features, List<String> parameters, String output, double[] parameterMean,
         double[] parameterScale, double[] referenceTheta, int trainingEvents, int epochs, int bestEpoch,
-        Double xGradientPenalty) {
+        Double xGradientPenalty, Boolean doublyParametrised, List<String> theta1Inputs) {
 
     public static final String FORMAT = "ratiofit-estimator";
     public static final int FORMAT_VERSION = 2;
+    /** Version of a doubly parametrised estimator's file (θ1 a network input); singly parametrised files stay version 2. */
+    public static final int FORMAT_VERSION_DOUBLY = 3;
+
+    /** A singly parametrised estimator's record (format version 2 or older). */
+    public EstimatorSidecar(String format, int formatVersion, String model, String method, double alpha,
+            List<String> features, List<String> parameters, String output, double[] parameterMean,
+            double[] parameterScale, double[] referenceTheta, int trainingEvents, int epochs, int bestEpoch,
+            Double xGradientPenalty) {
+        this(format, formatVersion, model, method, alpha, features, parameters, output, parameterMean, parameterScale,
+                referenceTheta, trainingEvents, epochs, bestEpoch, xGradientPenalty, null, null);
+    }
+
+    /** Whether θ1 is a network input (format version 3, methods with suffix 2). */
+    public boolean isDoublyParametrised() {
+        return Boolean.TRUE.equals(doublyParametrised);
+    }
 
     public static EstimatorSidecar read(Path file) {
         EstimatorSidecar s;
@@ -45,9 +64,20 @@ public record EstimatorSidecar(String format, int formatVersion, String model, S
             throw new RatioModelException("estimator sidecar " + file + ": field 'format' is " + s.format()
                     + ", expected '" + FORMAT + "'");
         }
-        if (s.formatVersion() < 1 || s.formatVersion() > FORMAT_VERSION) {
+        if (s.formatVersion() < 1 || s.formatVersion() > FORMAT_VERSION_DOUBLY) {
             throw new RatioModelException("estimator sidecar " + file + ": unknown format_version "
-                    + s.formatVersion() + " (this ratiofit reads versions 1 to " + FORMAT_VERSION + ")");
+                    + s.formatVersion() + " (this ratiofit reads versions 1 to " + FORMAT_VERSION_DOUBLY + ")");
+        }
+        boolean doubly = s.isDoublyParametrised();
+        if (doubly != (s.formatVersion() == FORMAT_VERSION_DOUBLY)) {
+            throw new RatioModelException("estimator sidecar " + file + ": format_version " + s.formatVersion()
+                    + (doubly ? " with 'doubly_parametrised': true (needs version " + FORMAT_VERSION_DOUBLY + ")"
+                            : " needs 'doubly_parametrised': true"));
+        }
+        if (doubly && (s.theta1Inputs() == null || s.parameters() == null
+                || s.theta1Inputs().size() != s.parameters().size())) {
+            throw new RatioModelException("estimator sidecar " + file + ": field 'theta1_inputs' " + s.theta1Inputs()
+                    + " needs one θ1 input per parameter " + s.parameters());
         }
         if (s.xGradientPenalty() != null && !(s.xGradientPenalty() >= 0 && s.xGradientPenalty() < Double.POSITIVE_INFINITY)) {
             throw new RatioModelException("estimator sidecar " + file + ": field 'x_gradient_penalty' is "

@@ -49,6 +49,44 @@ public record GammaLatentValidation(double mseLogRatio, double mseScore, double 
         }
     }
 
+    /**
+     * A doubly parametrised estimator over pairs (θ0, θ1): for every θ1 of {@code theta1Grid}, n
+     * held-out events drawn at θ1 and every θ0 of {@code theta0Grid}, the mean of (ln r̂(x|θ0, θ1) −
+     * ln r(x|θ0, θ1))² ({@code mseLogRatio}) and of (ln r)² ({@code varianceLogRatio}); the score
+     * entries are ∇θ0 ln r̂ at θ0 = θ1 against the exact score t(x|θ1), averaged over the θ1 grid.
+     */
+    public static GammaLatentValidation ofDoubly(TrainedEstimator est, GammaLatentSimulator sim, int n,
+            double[][] theta0Grid, double[][] theta1Grid, long seed) {
+        if (!est.method().doubly()) {
+            throw new IllegalArgumentException(est.method() + " is not doubly parametrised");
+        }
+        double mse = 0, var = 0, ms = 0, ss = 0;
+        for (int b = 0; b < theta1Grid.length; b++) {
+            double[] theta1 = theta1Grid[b];
+            Reference ref = Reference.of(sim, n, theta0Grid, theta1, seed + b);
+            for (int g = 0; g < theta0Grid.length; g++) {
+                double[] l = est.logRatios(ref.x(), theta0Grid[g], theta1);
+                for (int e = 0; e < n; e++) {
+                    double d = l[e] - ref.logRatio()[g][e];
+                    mse += d * d;
+                    var += ref.logRatio()[g][e] * ref.logRatio()[g][e];
+                }
+            }
+            double[][] t = est.thetaGradients(ref.x(), theta1, theta1);
+            for (int e = 0; e < n; e++) {
+                for (int j = 0; j < ref.score().length; j++) {
+                    double d = t[j][e] - ref.score()[j][e];
+                    ms += d * d;
+                    ss += ref.score()[j][e] * ref.score()[j][e];
+                }
+            }
+        }
+        double cells = (double) n * theta0Grid.length * theta1Grid.length;
+        double events = (double) n * theta1Grid.length;
+        return new GammaLatentValidation(mse / cells, ms / events, var / cells, ss / events, n * theta1Grid.length,
+                theta0Grid.length * theta1Grid.length);
+    }
+
     public static GammaLatentValidation of(TrainedEstimator est, Reference ref) {
         int n = ref.x()[0].length;
         double mse = Double.NaN, var = 0;
