@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ratiofit train-estimator}: a MadMiner-style estimator ensemble (CARL … ALICES, SALLY) from augmented data files. */
 @Command(name = "train-estimator", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "Train a MadMiner-style estimator ensemble (CARL, ROLR, ALICE, CASCAL, RASCAL, ALICES, SALLY) from augmented data.",
+        header = "Train a MadMiner-style estimator ensemble (CARL, ROLR, ALICE, CASCAL, RASCAL, ALICES, SALLY; CARL2 ... ALICES2) from augmented data.",
         description = {
             "Train an ensemble of parametrised ratio estimators ln r(x|theta0, theta1)",
             "(theta1 fixed) or of SALLY score estimators t(x|theta_ref) from augmented",
@@ -39,20 +39,26 @@ import picocli.CommandLine.Parameters;
             "(NAME-K.onnx, NAME-K.json, NAME-K.estimator.json, ensemble.json,",
             "NAME.training.json) whole or not at all, and prints per member the epochs,",
             "the best epoch and loss, and the expectation check on held-out events:",
-            "E[r] = 1 over the events drawn at theta1 (ratio methods), E[t] = 0 (SALLY)."},
+            "E[r] = 1 over the events drawn at theta1 (ratio methods), E[t] = 0 (SALLY).",
+            "The doubly parametrised methods carl2, rolr2, alice2, cascal2, rascal2,",
+            "alices2 take theta1 as a network input too: they read theta1 per event",
+            "(default theta1_NAME) and, for the score methods, the joint score at",
+            "theta1 (default t_xz1_NAME)."},
         footer = {"", "Examples:",
             "  ratiofit train-estimator alices.yml",
             "  ratiofit train-estimator alices.yml --members 3 --seed 7 --overwrite",
             "  ratiofit train-estimator --method sally --data sally.csv \\",
             "      --features x1,x2 --parameters k,lambda \\",
-            "      --reference-theta k=2,lambda=1 -o models/sally --json"})
+            "      --reference-theta k=2,lambda=1 -o models/sally --json",
+            "  ratiofit train-estimator --method alices2 --data doubly.npz \\",
+            "      --features x1,x2 --parameters k,lambda -o models/alices2"})
 public final class TrainEstimatorCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG",
             description = "The estimator configuration (YAML with Version and a Training block); optional when the options name everything.")
     Path config;
 
-    @Option(names = "--method", paramLabel = "METHOD", description = "carl, rolr, alice, cascal, rascal, alices or sally (Training.Method).")
+    @Option(names = "--method", paramLabel = "METHOD", description = "carl, rolr, alice, cascal, rascal, alices, sally, or the doubly parametrised carl2, rolr2, alice2, cascal2, rascal2, alices2 (Training.Method).")
     String method;
 
     @Option(names = "--data", split = ",", paramLabel = "FILE", description = "Data files, in look-up order (Training.Data).")
@@ -67,7 +73,7 @@ public final class TrainEstimatorCommand implements Callable<Integer> {
     @Option(names = "--theta0", split = ",", paramLabel = "COLUMN", description = "The theta0 column per parameter (default theta0_NAME).")
     List<String> theta0;
 
-    @Option(names = "--theta1", split = ",", paramLabel = "COLUMN", description = "The theta1 column per parameter (optional; must be constant).")
+    @Option(names = "--theta1", split = ",", paramLabel = "COLUMN", description = "The theta1 column per parameter: optional and constant for the singly parametrised methods; per event for the methods with suffix 2 (default theta1_NAME).")
     List<String> theta1;
 
     @Option(names = "--reference-theta", split = ",", paramLabel = "NAME=VALUE",
@@ -82,6 +88,10 @@ public final class TrainEstimatorCommand implements Callable<Integer> {
 
     @Option(names = "--joint-score0", split = ",", paramLabel = "COLUMN", description = "The joint score column per parameter (default t_xz_NAME).")
     List<String> jointScore0;
+
+    @Option(names = "--joint-score1", split = ",", paramLabel = "COLUMN",
+            description = "The joint score at theta1 per parameter, for cascal2, rascal2, alices2 (default t_xz1_NAME; Training.JointScore1).")
+    List<String> jointScore1;
 
     @Option(names = "--weight", paramLabel = "COLUMN", description = "An event-weight column.")
     String weight;
@@ -246,6 +256,7 @@ public final class TrainEstimatorCommand implements Callable<Integer> {
         put(o, options, "Label", "--label", label == null ? null : f.textNode(label));
         put(o, options, "JointRatio", "--joint-ratio", jointRatio == null ? null : f.textNode(jointRatio));
         put(o, options, "JointScore0", "--joint-score0", strings(jointScore0));
+        put(o, options, "JointScore1", "--joint-score1", strings(jointScore1));
         put(o, options, "Weight", "--weight", weight == null ? null : f.textNode(weight));
         put(o, options, "Alpha", "--alpha", alpha == null ? null : f.numberNode(alpha));
         ArrayNode widths = null;

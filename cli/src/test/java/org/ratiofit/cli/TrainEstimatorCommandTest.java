@@ -70,6 +70,39 @@ class TrainEstimatorCommandTest {
         noRatio.remove("r_xz");
         noRatio.put("x2", t.column("x2"));
         EventFiles.write(data.resolve("noratio.csv"), new EventTable("noratio.csv", noRatio), ReadOptions.DEFAULT);
+        // doubly parametrised data (θ0 and θ1 per event), and the same without the joint score at θ1
+        AugmentedData doubly = sim.doublyRatioTrainingData(N, new double[] {1.5, 0.7}, new double[] {3, 1.4}, rng);
+        EventFiles.write(data.resolve("doubly.npz"), cols.toTable(doubly, "doubly.npz"), ReadOptions.DEFAULT);
+        Map<String, double[]> noT1 = new LinkedHashMap<>();
+        EventTable dt = cols.toTable(doubly, "doubly-not1.csv");
+        for (String c : dt.columnNames()) {
+            if (!c.startsWith("t_xz1_")) {
+                noT1.put(c, dt.column(c));
+            }
+        }
+        EventFiles.write(data.resolve("doubly-not1.csv"), new EventTable("doubly-not1.csv", noT1), ReadOptions.DEFAULT);
+    }
+
+    /** A doubly parametrised ALICES2 from the command line alone: θ1 and t(x,z|θ1) per event, θ1 an input of the exported model. */
+    @Test
+    void trainsAlices2WithTheta1AsAnInput(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("alices2");
+        String[] r = run("train-estimator", "--method", "alices2", "--data", data.resolve("doubly.npz").toString(),
+                "--features", "x1,x2", "--parameters", "k,lambda", "--hidden", "8", "--epochs", "2", "--members", "1",
+                "-o", out.toString(), "--json");
+        assertEquals("0", r[0], r[2]);
+        JsonNode j = new ObjectMapper().readTree(r[1]).get("training");
+        assertEquals("alices2", j.get("method").asText());
+        assertEquals("E[r]-1", j.get("ensemble").get("quantity").asText());
+        EstimatorSidecar sc = EstimatorSidecar.read(out.resolve("alices2-0.estimator.json"));
+        assertTrue(sc.isDoublyParametrised());
+        assertEquals(List.of("theta1_k", "theta1_lambda"), sc.theta1Inputs());
+        try (Ensemble e = Ensemble.load(out)) {
+            assertEquals(List.of("k", "lambda", "theta1_k", "theta1_lambda"), e.parameters());
+            double[] lr = e.logRatios(new double[][] {{0.1, 0.5}, {1.2, 1.5}}, new double[] {2.2, 0.9, 2.2, 0.9});
+            assertEquals(0, lr[0], 1e-5); // ln r̂(x|θ, θ) = 0
+            assertEquals(0, lr[1], 1e-5);
+        }
     }
 
     private static String[] run(String... args) {
@@ -219,9 +252,15 @@ class TrainEstimatorCommandTest {
                         List.of("Training.Features[1]", "column 'x2'", "is NaN in row 7")),
                 Arguments.of("a misspelt key", "Epoch: 3", List.of(), List.of("Training.Epoch", "did you mean 'Epochs'")),
                 Arguments.of("a non-constant theta1", "Theta1: [theta0_k, theta0_lambda]", List.of(),
-                        List.of("Training.Theta1[0]", "doubly parametrised methods are not available")),
+                        List.of("Training.Theta1[0]", "one fixed reference point for alices", "alices2")),
                 Arguments.of("a doubly parametrised method's t_xz1", "JointScore1: [t1_k, t1_lambda]", List.of(),
-                        List.of("Training.JointScore1", "doubly parametrised methods")),
+                        List.of("Training.JointScore1", "doubly parametrised score methods", "alices does not read it")),
+                Arguments.of("a doubly parametrised method without theta1 columns", "", List.of("--method", "alices2"),
+                        List.of("Training.Theta1[0]", "ALICES2 is doubly parametrised and needs θ1 per event",
+                                "no data file has a column 'theta1_k'")),
+                Arguments.of("a doubly parametrised score method without t_xz1", "Data: [NOT1]", List.of("--method", "cascal2"),
+                        List.of("Training.JointScore1[0]", "CASCAL2 needs the joint score t(x,z|θ1)",
+                                "no data file has a column 't_xz1_k'")),
                 Arguments.of("a missing column named on the command line", "", List.of("--joint-ratio", "rxz"),
                         List.of("--joint-ratio: ALICES needs the joint ratio", "'rxz' (did you mean 'r_xz'?)")),
                 Arguments.of("a bad option value", "", List.of("--validation-fraction", "1.5"),
@@ -238,7 +277,8 @@ class TrainEstimatorCommandTest {
         String extra = yaml.isEmpty() ? "" : "  " + yaml.replace("SHORT", data.resolve("short.csv").toString())
                 .replace("NORATIO", data.resolve("noratio.csv").toString())
                 .replace("RATIO", data.resolve("ratio.npz").toString())
-                .replace("NAN", data.resolve("nan.csv").toString()) + "\n";
+                .replace("NAN", data.resolve("nan.csv").toString())
+                .replace("NOT1", data.resolve("doubly-not1.csv").toString()) + "\n";
         Path cfg = config(dir, "bad.yml", "");
         String text = Files.readString(cfg);
         for (String line : extra.split("\n")) {

@@ -19,11 +19,15 @@ import org.ratiofit.ratio.training.param.ParamTrainingConfig;
  * @param features       the x columns, in the network's input order
  * @param parameters     the parameter names θ, in order
  * @param theta0         per parameter, the column of θ0 (ratio methods)
- * @param theta1         per parameter, the column of θ1 (optional; must be constant: θ1 is the fixed reference)
+ * @param theta1         per parameter, the column of θ1: for the singly parametrised methods optional and
+ *                       constant (θ1 is the fixed reference); for the doubly parametrised methods (suffix 2)
+ *                       θ1 per event, a network input (default {@code theta1_P})
  * @param referenceTheta θ1 (ratio methods) or θ_ref (SALLY), recorded in the sidecars; null when not known
  * @param label          the label column y (0 = drawn at θ0, 1 = drawn at θ1; ratio methods)
  * @param jointRatio     the joint ratio column r(x,z|θ0,θ1) (ROLR, ALICE, RASCAL, ALICES)
  * @param jointScore0    per parameter, the joint score column t(x,z|θ0) (CASCAL, RASCAL, ALICES, SALLY)
+ * @param jointScore1    per parameter, the joint score column t(x,z|θ1) (CASCAL2, RASCAL2, ALICES2;
+ *                       default {@code t_xz1_P}); empty for the other methods
  * @param weight         the event-weight column, or null
  * @param training       the trainer's settings (method, α, network, optimiser, epochs, …, seed)
  * @param members        ensemble members
@@ -36,7 +40,7 @@ import org.ratiofit.ratio.training.param.ParamTrainingConfig;
 public record EstimatorConfig(int formatVersion, Path file, List<Path> data, List<String> features,
         List<String> parameters, List<String> theta0, List<String> theta1, double[] referenceTheta, String label,
         String jointRatio, List<String> jointScore0, String weight, ParamTrainingConfig training, int members,
-        double holdoutFraction, Double expectationBeta, Path output, String name) {
+        double holdoutFraction, Double expectationBeta, Path output, String name, List<String> jointScore1) {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -58,6 +62,9 @@ public record EstimatorConfig(int formatVersion, Path file, List<Path> data, Lis
         }
         if (m.usesJointScore()) {
             c.addAll(jointScore0);
+        }
+        if (m.usesJointScore1()) {
+            c.addAll(jointScore1);
         }
         if (weight != null) {
             c.add(weight);

@@ -181,8 +181,9 @@ public final class EstimatorConfigLoader {
         unique(r, parameters, "Training.Parameters");
         unique(r, features, "Training.Features");
         List<String> theta0 = perParameter(r, b, "Theta0", parameters, "theta0_", !method.localScore());
-        List<String> theta1 = r.stringList(b, "Theta1", p, false, true);
-        if (!theta1.isEmpty() && theta1.size() != parameters.size()) {
+        List<String> theta1 = method.doubly() ? perParameter(r, b, "Theta1", parameters, "theta1_", true)
+                : r.stringList(b, "Theta1", p, false, true);
+        if (!method.doubly() && !theta1.isEmpty() && theta1.size() != parameters.size()) {
             r.problem("Training.Theta1", countMessage(theta1.size(), parameters));
         }
         if (!theta1.isEmpty() && method.localScore()) {
@@ -193,9 +194,12 @@ public final class EstimatorConfigLoader {
         String label = orDefault(r.string(b, "Label", p, false), "y");
         String jointRatio = orDefault(r.string(b, "JointRatio", p, false), "r_xz");
         List<String> score0 = perParameter(r, b, "JointScore0", parameters, "t_xz_", method.usesJointScore());
-        if (b.has("JointScore1") && !b.get("JointScore1").isNull()) {
-            r.problem("Training.JointScore1", "t(x,z|θ1) is used by MadMiner's doubly parametrised methods (θ1 as a "
-                    + "network input), which ratiofit does not train; θ1 is a fixed reference here: remove JointScore1");
+        List<String> score1 = List.of();
+        if (method.usesJointScore1()) {
+            score1 = perParameter(r, b, "JointScore1", parameters, "t_xz1_", true);
+        } else if (b.has("JointScore1") && !b.get("JointScore1").isNull()) {
+            r.problem("Training.JointScore1", "t(x,z|θ1) is used only by the doubly parametrised score methods "
+                    + "(cascal2, rascal2, alices2: θ1 a network input); " + method.label() + " does not read it: remove JointScore1");
         }
         String weight = r.string(b, "Weight", p, false);
 
@@ -258,6 +262,11 @@ public final class EstimatorConfigLoader {
         if (lambda > 0 && method.localScore()) {
             r.problem("Training.XGradientPenalty", "applies to ratio methods (ln r̂); SALLY outputs a score: remove it");
         }
+        if (lambda > 0 && method.doubly()) {
+            r.problem("Training.XGradientPenalty", "is not implemented for the doubly parametrised method "
+                    + method.label() + ": remove it");
+            lambda = 0;
+        }
         Path output = r.path(b, "Output", p, true);
         String name = orDefault(r.string(b, "Name", p, false), method.label());
         if (!name.matches("[A-Za-z0-9_.+-]+")) {
@@ -272,7 +281,8 @@ public final class EstimatorConfigLoader {
             r.problem("Training", e.getMessage());
         }
         return new EstimatorConfig(version, file == null ? null : file.toAbsolutePath(), data, features, parameters,
-                theta0, theta1, reference, label, jointRatio, score0, weight, training, members, holdout, beta, output, name);
+                theta0, theta1, reference, label, jointRatio, score0, weight, training, members, holdout, beta, output, name,
+                score1);
     }
 
     private static List<String> perParameter(Reader r, ObjectNode b, String key, List<String> parameters,

@@ -22,7 +22,8 @@ import org.ratiofit.workspace.config.EstimatorConfig;
  * that has it. Every problem is reported with the configuration key that names the column: a
  * column no file has (each file's columns listed), columns of different lengths, a NaN or infinite
  * value (with its row), a label other than 0 or 1, a joint ratio that is not positive, a θ1 column
- * that is not constant (θ1 is the fixed reference; doubly parametrised training is not available).
+ * that is not constant for a singly parametrised method (θ1 is its fixed reference; the doubly
+ * parametrised methods, suffix 2, read θ1 and, for the score methods, t(x,z|θ1) per event).
  */
 public final class AugmentedFiles {
     private AugmentedFiles() {
@@ -59,6 +60,11 @@ public final class AugmentedFiles {
         if (m.usesJointScore()) {
             for (int i = 0; i < c.jointScore0().size(); i++) {
                 wanted.add(new Wanted("Training.JointScore0[" + i + "]", c.jointScore0().get(i)));
+            }
+        }
+        if (m.usesJointScore1()) {
+            for (int i = 0; i < c.jointScore1().size(); i++) {
+                wanted.add(new Wanted("Training.JointScore1[" + i + "]", c.jointScore1().get(i)));
             }
         }
         if (c.weight() != null) {
@@ -166,7 +172,7 @@ public final class AugmentedFiles {
                 }
                 y[k] = (int) lab[k];
             }
-            if (!c.theta1().isEmpty()) {
+            if (!c.theta1().isEmpty() && !m.doubly()) {
                 double[] th1 = new double[c.theta1().size()];
                 for (int j = 0; j < th1.length; j++) {
                     double[] v = col.get(c.theta1().get(j));
@@ -175,7 +181,8 @@ public final class AugmentedFiles {
                         if (v[k] != v[0]) {
                             problems.add(new ConfigProblem("Training.Theta1[" + j + "]", "column '" + c.theta1().get(j)
                                     + "' is " + v[0] + " in row 0 but " + v[k] + " in row " + k + "; θ1 is one fixed "
-                                    + "reference point here (MadMiner's doubly parametrised methods are not available)"));
+                                    + "reference point for " + m.label() + " (the doubly parametrised methods, suffix 2, e.g. "
+                                    + m.label() + "2, take θ1 per event as a network input)"));
                             break;
                         }
                     }
@@ -201,10 +208,12 @@ public final class AugmentedFiles {
         }
         double[][] t = m.usesJointScore() ? columns(col, c.jointScore0()) : null;
         double[] w = c.weight() == null ? null : col.get(c.weight());
+        double[][] th1 = m.doubly() ? columns(col, c.theta1()) : null;
+        double[][] t1 = m.usesJointScore1() ? columns(col, c.jointScore1()) : null;
         if (!problems.isEmpty()) {
             throw new ConfigException(where, problems);
         }
-        AugmentedData d = new AugmentedData(c.features(), c.parameters(), x, th0, y, r, t, w);
+        AugmentedData d = new AugmentedData(c.features(), c.parameters(), x, th0, y, r, t, w, th1, t1);
         return new Result(d, reference, source);
     }
 
@@ -215,6 +224,8 @@ public final class AugmentedFiles {
             case "Training.JointScore0" -> m + " needs the joint score t(x,z|θ" + (m.localScore() ? "_ref" : "0")
                     + ") per event and parameter: ";
             case "Training.Theta0" -> m + " needs θ0 per event and parameter: ";
+            case "Training.Theta1" -> m.doubly() ? m + " is doubly parametrised and needs θ1 per event and parameter: " : "";
+            case "Training.JointScore1" -> m + " needs the joint score t(x,z|θ1) per event and parameter: ";
             case "Training.Label" -> m + " needs the label y per event: ";
             default -> "";
         };

@@ -116,7 +116,8 @@ public final class EstimatorTraining {
         int d = held.numFeatures(), p = held.numParameters();
         int outs = sally ? p : 1;
         double[] row = new double[d];
-        double[] th = new double[p];
+        boolean doubly = first.method().doubly();
+        double[] th = new double[doubly ? 2 * p : p];
         double[] sw = new double[1];
         double[] sww = new double[1];
         double[] s1 = new double[outs];
@@ -132,6 +133,9 @@ public final class EstimatorTraining {
             if (!sally) {
                 for (int j = 0; j < p; j++) {
                     th[j] = held.theta0()[j][k];
+                    if (doubly) {
+                        th[p + j] = held.theta1()[j][k]; // E over x ~ p(x|θ1) of r(x|θ0, θ1) is 1
+                    }
                 }
             }
             double[] v = new double[outs];

@@ -122,6 +122,37 @@ class EstimatorConfigLoaderTest {
         assertEquals(List.of("a", "b", "c", "score_p", "w"), c.neededColumns());
     }
 
+    /** The doubly parametrised methods read θ1 and (score methods) t(x,z|θ1) per event, by default theta1_P and t_xz1_P. */
+    @Test
+    void doublyParametrisedMethodsReadTheta1AndJointScore1(@TempDir Path dir) throws Exception {
+        EstimatorConfig c = EstimatorConfigLoader.load(write(dir, """
+                Version: 1
+                Training:
+                  Method: alices2
+                  Data: [a.npz]
+                  Features: [x1, x2]
+                  Parameters: [k, lambda]
+                  Output: models/alices2
+                """), Map.of(), Map.of());
+        assertEquals(EstimatorMethod.ALICES2, c.method());
+        assertEquals(List.of("theta1_k", "theta1_lambda"), c.theta1());
+        assertEquals(List.of("t_xz1_k", "t_xz1_lambda"), c.jointScore1());
+        assertEquals(List.of("x1", "x2", "theta0_k", "theta0_lambda", "y", "theta1_k", "theta1_lambda", "r_xz", "t_xz_k",
+                "t_xz_lambda", "t_xz1_k", "t_xz1_lambda"), c.neededColumns());
+        EstimatorConfig carl2 = EstimatorConfigLoader.load(write(dir, """
+                Version: 1
+                Training:
+                  Method: carl2
+                  Data: [a.npz]
+                  Features: [x1]
+                  Parameters: [k]
+                  Theta1: [th1]
+                  Output: models/carl2
+                """), Map.of(), Map.of());
+        assertEquals(List.of("x1", "theta0_k", "y", "th1"), carl2.neededColumns());
+        assertEquals(List.of(), carl2.jointScore1());
+    }
+
     @Test
     void everyProblemIsListedWithItsPathOrOption(@TempDir Path dir) throws Exception {
         Path f = write(dir, """
@@ -145,7 +176,7 @@ class EstimatorConfigLoaderTest {
         for (String s : List.of("Version: format version 2 is not supported", "Training.Features: 'x1' is listed twice",
                 "Training.Theta0: 1 column for the 2 parameters [k, lambda]",
                 "Training.ReferenceTheta.lamda: not one of the parameters [k, lambda] (did you mean 'lambda'?)",
-                "Training.JointScore1: t(x,z|θ1) is used by MadMiner's doubly parametrised methods",
+                "Training.JointScore1: t(x,z|θ1) is used only by the doubly parametrised score methods",
                 "Training.Epochs: must be at least 1, found 0", "Training.Patience: expected an integer, found 2.5",
                 "--batch-size: must be at least 1, found -1")) {
             assertTrue(m.contains(s), "expected '" + s + "' in: " + m);
