@@ -86,6 +86,12 @@ public final class FisherCommand implements Callable<Integer> {
         boolean isEnsemble = Files.isDirectory(model) || model.getFileName().toString().equals(EnsembleManifest.FILE_NAME);
         try (Ensemble ens = isEnsemble ? Ensemble.load(model) : single(model)) {
             List<String> params = ens.parameters();
+            List<String> theta1Inputs = ens.members().get(0).denominatorParameters();
+            if (!theta1Inputs.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "'" + model + "' is a doubly parametrised "
+                        + "estimator r(x|θ0, θ1) (θ1 inputs " + theta1Inputs + "): fisher takes a SALLY score model or a "
+                        + "singly parametrised ratio model (θ0 inputs only); its θ-derivative would mix θ0 and θ1");
+            }
             double[] th = parseTheta(params);
             List<String> cols = new ArrayList<>(ens.features());
             if (weight != null) {

@@ -234,6 +234,19 @@ public final class ValidateCommand implements Callable<Integer> {
         return failed.isEmpty() && checked > 0 ? 0 : 3;
     }
 
+    /**
+     * For a doubly parametrised ensemble r(x|θ0, θ1): how to fix θ1 (the denominator sample must be
+     * drawn at that θ1 for E[r] = 1 to hold).
+     */
+    private static String doublyHint(Ensemble e) {
+        List<String> th1 = e.members().get(0).denominatorParameters();
+        if (th1.isEmpty()) {
+            return "";
+        }
+        return "; the ensemble is doubly parametrised (θ1 inputs " + th1 + "): fix θ1 at the point the denominator "
+                + "sample was drawn at with a one-point axis per θ1 input, e.g. " + th1.get(0) + "=2:3:1 (N = 1 takes FROM)";
+    }
+
     private EnsembleClosure validateEnsemble(ClosureSettings settings, Output out) throws IOException {
         if (!Files.exists(ensemble)) {
             throw new IOException("ensemble '" + ensemble + "' does not exist");
@@ -248,7 +261,7 @@ public final class ValidateCommand implements Callable<Integer> {
                 if (thetaGrid == null || thetaGrid.isEmpty()) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "ensemble '" + e.name() + "' is parametrised by "
                             + e.parameters() + ": check its normalisation over a grid of theta with --theta-grid NAME=FROM:TO:N,... "
-                            + "(one entry per parameter)");
+                            + "(one entry per parameter)" + doublyHint(e));
                 }
                 double[][] den = new double[e.features().size()][];
                 double[] wDen = read(denominator, e.features(), den);
@@ -356,7 +369,7 @@ public final class ValidateCommand implements Callable<Integer> {
         for (String name : names) {
             if (!axes.containsKey(name)) {
                 throw new CommandLine.ParameterException(cl, "--theta-grid needs every parameter of ensemble '" + e.name() + "': " + names
-                        + "; '" + name + "' is missing");
+                        + "; '" + name + "' is missing" + doublyHint(e));
             }
         }
         int[] idx = new int[names.size()];

@@ -103,6 +103,26 @@ class TrainEstimatorCommandTest {
             assertEquals(0, lr[0], 1e-5); // ln r̂(x|θ, θ) = 0
             assertEquals(0, lr[1], 1e-5);
         }
+        // fisher refuses a doubly parametrised model with a message naming its θ1 inputs
+        String[] f = run("fisher", out.toString(), "--events", data.resolve("sally.csv").toString(), "--theta",
+                "k=2,lambda=1,theta1_k=2,theta1_lambda=1");
+        assertNotEquals("0", f[0]);
+        assertTrue(f[2].contains("doubly parametrised") && f[2].contains("theta1_k"), f[2]);
+        // validate --theta-grid: θ1 fixed by a one-point axis per θ1 input (the sample is drawn at θ1 = (2, 1))
+        Path x1 = dir.resolve("theta1.csv");
+        double[][] xs = new GammaLatentSimulator().sampleFeatures(400, new double[] {2, 1}, new SplittableRandom(9));
+        Map<String, double[]> xc = new LinkedHashMap<>();
+        xc.put("x1", xs[0]);
+        xc.put("x2", xs[1]);
+        EventFiles.write(x1, new EventTable("theta1.csv", xc), ReadOptions.DEFAULT);
+        String[] v = run("validate", out.toString(), "--denominator", x1.toString(), "--theta-grid",
+                "k=1.8:2.2:2,lambda=1:1.1:1,theta1_k=2:3:1,theta1_lambda=1:2:1", "--json");
+        assertTrue(v[0].equals("0") || v[0].equals("3"), v[2]); // runs (a 2-epoch network need not pass)
+        assertEquals(2, new ObjectMapper().readTree(v[1]).get("thetaGrid").size(), v[1]);
+        String[] noAxis = run("validate", out.toString(), "--denominator", x1.toString(), "--theta-grid",
+                "k=1.8:2.2:2,lambda=1:1.1:1");
+        assertNotEquals("0", noAxis[0]);
+        assertTrue(noAxis[2].contains("doubly parametrised") && noAxis[2].contains("one-point axis"), noAxis[2]);
     }
 
     private static String[] run(String... args) {
