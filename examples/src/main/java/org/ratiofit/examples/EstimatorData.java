@@ -25,7 +25,11 @@ import org.ratiofit.ratio.training.param.GammaLatentSimulator;
  *   <li>{@code sally.csv}: events at θ_ref = (2, 1) with x1, x2, t_xz_k, t_xz_lambda;</li>
  *   <li>{@code reference.csv}, {@code theta1.csv}: features only, at θ_ref = θ1 (for {@code fisher}
  *       and {@code validate}), from other random numbers;</li>
- *   <li>{@code alices.yml}, {@code sally.yml}: the estimator configurations.</li>
+ *   <li>{@code doubly.npz}: for the doubly parametrised methods (alices2 …): every event with its own
+ *       θ0 and θ1, both uniform in the box, half drawn at θ0 (y = 0), half at θ1 (y = 1), with x1, x2,
+ *       theta0_k, theta0_lambda, theta1_k, theta1_lambda, y, r_xz, t_xz_k, t_xz_lambda (the joint
+ *       score at θ0), t_xz1_k, t_xz1_lambda (at θ1);</li>
+ *   <li>{@code alices.yml}, {@code sally.yml}, {@code alices2.yml}: the estimator configurations.</li>
  * </ul>
  *
  * <pre>examples/run estimator-data [OUT_DIR [EVENTS]]</pre>
@@ -63,6 +67,8 @@ public final class EstimatorData {
             m.put(features.get(1), x[1]);
             EventFiles.write(out.resolve(f), new EventTable(f, m), ReadOptions.DEFAULT);
         }
+        AugmentedData doubly = sim.doublyRatioTrainingData(n, LOW, HIGH, rng);
+        EventFiles.write(out.resolve("doubly.npz"), cols.toTable(doubly, "doubly.npz"), ReadOptions.DEFAULT);
         AtomicFiles.writeString(out.resolve("alices.yml"), """
                 Version: 1
                 Training:
@@ -97,7 +103,25 @@ public final class EstimatorData {
                   Members: 3
                   Output: models/sally
                 """);
-        log.printf("wrote %d-event augmented data (ratio.npz, sally.csv), reference.csv, theta1.csv, alices.yml and sally.yml to %s%n",
+        AtomicFiles.writeString(out.resolve("alices2.yml"), """
+                Version: 1
+                Training:
+                  Method: alices2             # doubly parametrised: theta1 is a network input
+                  Data: [doubly.npz]
+                  Features: [x1, x2]
+                  Parameters: [k, lambda]
+                  Theta0: [theta0_k, theta0_lambda]
+                  Theta1: [theta1_k, theta1_lambda]
+                  JointScore0: [t_xz_k, t_xz_lambda]
+                  JointScore1: [t_xz1_k, t_xz1_lambda]
+                  HiddenLayers: [32, 32]
+                  Epochs: 20
+                  BatchSize: 128
+                  Members: 3
+                  Seed: 1
+                  Output: models/alices2
+                """);
+        log.printf("wrote %d-event augmented data (ratio.npz, sally.csv, doubly.npz), reference.csv, theta1.csv, alices.yml, sally.yml and alices2.yml to %s%n",
                 n, out.toAbsolutePath());
         log.printf("next: cd %s && ratiofit train-estimator alices.yml && ratiofit train-estimator sally.yml%n", out);
     }
