@@ -208,6 +208,40 @@ class DoublyParametrisedTest {
     }
 
     /**
+     * The doubly parametrised data: θ0 ≠ θ1 per event; E[r(x,z)] = 1 over the events drawn at θ1,
+     * E[1/r(x,z)] = 1 over those drawn at θ0, and the joint scores have mean 0 at the point the event
+     * was drawn at (t(x,z|θ0) for y = 0, t(x,z|θ1) for y = 1), each within 4 standard errors.
+     */
+    @Test
+    void doublyTrainingDataHaveTheExpectedMoments() {
+        AugmentedData d = new GammaLatentSimulator().doublyRatioTrainingData(20000, new double[] {1.5, 0.7},
+                new double[] {3, 1.4}, new SplittableRandom(8));
+        int n = d.size();
+        double[][] sums = new double[6][2]; // r | y=1, 1/r | y=0, t0_k, t0_λ | y=0, t1_k, t1_λ | y=1
+        int distinct = 0;
+        for (int e = 0; e < n; e++) {
+            if (d.theta0()[0][e] != d.theta1()[0][e]) {
+                distinct++;
+            }
+            double[] v = d.y()[e] == 1
+                    ? new double[] {d.rxz()[e] - 1, Double.NaN, Double.NaN, Double.NaN, d.txz1()[0][e], d.txz1()[1][e]}
+                    : new double[] {Double.NaN, 1 / d.rxz()[e] - 1, d.txz()[0][e], d.txz()[1][e], Double.NaN, Double.NaN};
+            for (int k = 0; k < 6; k++) {
+                if (!Double.isNaN(v[k])) {
+                    sums[k][0] += v[k];
+                    sums[k][1] += v[k] * v[k];
+                }
+            }
+        }
+        assertEquals(n, distinct);
+        for (int k = 0; k < 6; k++) {
+            double m = sums[k][0] / (n / 2.0);
+            double se = Math.sqrt((sums[k][1] / (n / 2.0) - m * m) / (n / 2.0));
+            assertTrue(Math.abs(m) < 4 * se, "moment " + k + ": " + m + " ± " + se);
+        }
+    }
+
+    /**
      * The sign of the θ1 score term: on simulated events, with the exact marginal ratio the expected
      * θ1 term E_θ1|−∇θ1 ln r(x) − t(x,z|θ1)|² (the irreducible variance) is far smaller than
      * MadMiner's literal E_θ1|∇θ1 ln r(x) − t(x,z|θ1)|²: the exact ratio minimises this loss, not that.
