@@ -315,8 +315,10 @@ public final class TrainEstimatorCommand implements Callable<Integer> {
                 r.members(), r.members() == 1 ? "" : "s", r.method().toUpperCase(Locale.ROOT),
                 sally ? "score t(x|theta_ref)" : "ln r(x|theta0, theta1)", r.trainingEvents(), r.holdoutEvents(),
                 r.seconds(), r.folder());
+        boolean doubly = r.method().endsWith("2");
         out.printf(Locale.ROOT, "features %s, parameters %s%s%n", r.features(), r.parameters(),
-                r.referenceTheta() == null ? "" : ", " + (sally ? "theta_ref " : "theta1 ")
+                doubly ? ", theta1 a network input (theta1_NAME after theta0 in the ONNX input)"
+                        : r.referenceTheta() == null ? "" : ", " + (sally ? "theta_ref " : "theta1 ")
                         + java.util.Arrays.toString(r.referenceTheta()));
         List<String> h = new ArrayList<>(List.of("member", "epochs", "best epoch", "stopped early", "final train loss",
                 "best val. loss"));

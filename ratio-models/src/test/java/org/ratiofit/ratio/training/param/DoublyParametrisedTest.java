@@ -82,7 +82,7 @@ class DoublyParametrisedTest {
             mean[d + j] = mean[d + p + j] = 1 + 0.5 * j;
             scale[d + j] = scale[d + p + j] = 0.4 + 0.2 * j;
         }
-        ParamMlp mlp = ParamTrainer.doublyMlp(w, d, p, net.widths, net.wOffset, net.bOffset, net.inWidth, act, mean,
+        ParamMlp mlp = DoublyParametrised.doublyMlp(w, d, p, net.widths, net.wOffset, net.bOffset, net.inWidth, act, mean,
                 scale);
         return new Net(net, w, mlp, mean, scale);
     }
@@ -199,7 +199,7 @@ class DoublyParametrisedTest {
             float got;
             try (NDManager sub = root.newSubManager()) {
                 NDArray invScale = sub.create(inv, new Shape(1, p));
-                got = ParamTrainer.batchLossDoubly(sub, nt.net, method, 0.8f, invScale, bx, by, br, bt, bt1, bw, m, in, p)
+                got = DoublyParametrised.batchLoss(sub, nt.net, method, 0.8f, invScale, bx, by, br, bt, bt1, bw, m, in, p)
                         .getFloat();
             }
             assertEquals(want, got, 2e-5 * Math.abs(want), method.toString());
