@@ -133,7 +133,26 @@ public final class BatchedThetaGradient {
             axF = null;
         }
         this.work = ThreadLocal.withInitial(Work::new);
+        if (precision == Precision.FLOAT32) warmUpFloat();
     }
+
+    /**
+     * Has the JIT compile the float SIMD kernels on this network's shapes before the first real
+     * call ({@link FloatKernels#warmUp}): value and θ-gradient over the first few events (a block
+     * of 4 rows and a tail row) at θ's first-layer part 0, repeated.
+     */
+    private void warmUpFloat() {
+        int m = Math.min(n, 5);
+        if (m == 0) return;
+        float[] c = new float[h1];
+        double[] g1 = new double[h1];
+        long fmas = 0;
+        for (int l = 1; l < layers.length; l++) fmas += 2L * layers[l].in() * layers[l].out(); // forward and reverse
+        FloatKernels.warmUp(() -> blockFloat(0, m, c, null, null, null, g1, null, 0), m * fmas, WARM_UP_MILLIS);
+    }
+
+    /** Upper bound of the SIMD warm-up's time (it ends sooner once the time per call stops improving). */
+    static final long WARM_UP_MILLIS = 5000;
 
     /**
      * The fast path for {@code model} over the observations {@code featureColumns} ([feature][event]

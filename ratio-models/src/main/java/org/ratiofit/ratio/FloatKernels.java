@@ -15,8 +15,11 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors of accumulators, the epilogue applied to each block of 4 rows while it is in the L1 cache) when the JVM runs with
  * {@code --add-modules jdk.incubator.vector}, plain loops otherwise, both computing every output
  * element as the same chain of operations (bias, then fused multiply-adds over k = 0, 1, ... in
- * order, then the same epilogue operations), so they agree bit for bit; the SIMD kernel is switched
- * on by a low-priority warm-up thread once it is faster than the plain loop.
+ * order, then the same epilogue operations), so they agree bit for bit. The SIMD kernel is switched
+ * on by {@link #warmUp(Runnable, long)}, which {@link BatchedThetaGradient} calls when it is built
+ * with the network's own shapes (before the JIT has compiled it, vector code runs hundreds of
+ * times slower than plain loops; before this warm-up, the plain loops ran the first second or
+ * more of a NUTS run at ~10 ms per call instead of ~0.1 ms).
  *
  * <p>The exponential in swish is {@link #expNeg} (e^−x): the float analogue of
  * {@link DenseKernels#expNonPositive} (range reduction by ln 2, a degree-7 Taylor polynomial) on
@@ -35,48 +38,79 @@ final class FloatKernels {
     static final boolean SIMD = VectorLog.SIMD && !Boolean.getBoolean("ratiofit.scalarKernels"); // as DenseKernels.SIMD (not read from there: that would start its warm-up)
 
     private static volatile boolean simdHot;
+    /** The thread running {@link #warmUp(Runnable)}: it uses the SIMD kernels before they are switched on for all. */
+    private static volatile Thread warming;
 
-    static {
-        if (SIMD) {
-            Thread t = new Thread(FloatKernels::warmUp, "ratiofit-simd-float-warmup");
-            t.setDaemon(true);
-            t.setPriority(Thread.MIN_PRIORITY);
-            t.start();
+    private static boolean simd() {
+        return SIMD && (simdHot || Thread.currentThread() == warming);
+    }
+
+    /**
+     * Runs {@code call} (a small evaluation through the kernels of this class, with the shapes of
+     * the real work, {@code fmas} fused multiply-adds) on the calling thread with the SIMD kernels
+     * until the JIT has compiled them, then switches the SIMD kernels on for every thread. Returns
+     * at once when they are on already or absent.
+     *
+     * <p>Why on the real shapes: the JIT compiles code from the profile of its first calls, so
+     * every branch the real work takes is compiled (a warm-up on other shapes leaves branches as
+     * uncommon traps, and the first real call throws the compiled code away: a second or more at
+     * ~10 ms per call). "Compiled" is read from the calling thread's CPU time per call: below
+     * {@code fmas} / {@value #COMPILED_FMAS_PER_NS} ns (compiled SIMD code does 10–30 multiply-adds
+     * per ns on a current core, the interpreter and the first JIT tier, which box every vector,
+     * below 0.2), and then {@value #STABLE_ROUNDS} rounds (of ≥ 1 ms) in a row without a gain of
+     * 10% on the fastest (C2 compiles loops first, whole methods later); at most {@code maxMillis}
+     * of wall time.
+     *
+     * @return whether the compiled speed was reached (the SIMD kernels are switched on either way)
+     */
+    static synchronized boolean warmUp(Runnable call, long fmas, long maxMillis) {
+        if (!SIMD || simdHot) return simdHot;
+        warming = Thread.currentThread();
+        java.lang.management.ThreadMXBean tmx = java.lang.management.ManagementFactory.getThreadMXBean();
+        boolean cpuTime = tmx.isCurrentThreadCpuTimeSupported();
+        boolean log = Boolean.getBoolean("ratiofit.logWarmUp");
+        try {
+            long start = System.nanoTime();
+            long deadline = start + maxMillis * 1_000_000L;
+            double target = fmas / COMPILED_FMAS_PER_NS;
+            int reps = 1, fast = 0;
+            double best = Double.POSITIVE_INFINITY;
+            while (true) {
+                long c0 = cpuTime ? tmx.getCurrentThreadCpuTime() : System.nanoTime();
+                for (int r = 0; r < reps; r++) call.run();
+                long c1 = cpuTime ? tmx.getCurrentThreadCpuTime() : System.nanoTime();
+                double per = (double) (c1 - c0) / reps;
+                long now = System.nanoTime();
+                if (log) System.err.printf(java.util.Locale.ROOT, "warm-up %.1f ms: %d calls, %.1f us CPU per call (target %.1f)%n", (now - start) * 1e-6, reps, per * 1e-3, target * 1e-3);
+                if (per < target) {
+                    if (per < 0.9 * best) { // still improving: C2 replaces the first compilations (loops first, then whole methods)
+                        best = per;
+                        fast = 0;
+                    } else {
+                        fast++;
+                    }
+                }
+                if (fast >= STABLE_ROUNDS) {
+                    simdHot = true;
+                    return true;
+                }
+                if (now > deadline) break;
+                if (c1 - c0 < 1_000_000L) reps *= 2; // rounds of at least ~1 ms
+            }
+            simdHot = true;
+            return false;
+        } finally {
+            warming = null;
         }
     }
+
+    /** {@link #warmUp}: fused multiply-adds per ns of CPU time that mean "compiled". */
+    static final double COMPILED_FMAS_PER_NS = 2;
+    static final int STABLE_ROUNDS = 3;
 
     /** Whether the SIMD kernel is in use now. */
     static boolean simdInUse() {
         return simdHot;
-    }
-
-    private static void warmUp() {
-        int m = 8, p = 32, n = 32;
-        java.util.Random r = new java.util.Random(1);
-        float[] a = new float[m * p], b = new float[p * n], bias = new float[n], c = new float[m * n], der = new float[m * n];
-        for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
-        for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
-        float[] base = new float[m * n];
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            long t0 = System.nanoTime();
-            for (int rep = 0; rep < 20; rep++) {
-                Simd.product(a, m, p, b, n, bias, SWISH, c, der);
-                Simd.product(c, m, n, b, n, null, TIMES_DER, base, der);
-                Simd.shiftSwish(base, m, bias, n, c, der);
-            }
-            long t1 = System.nanoTime();
-            for (int rep = 0; rep < 20; rep++) {
-                plain(a, m, p, b, n, bias, SWISH, c, der);
-                plain(c, m, n, b, n, null, TIMES_DER, base, der);
-                plainShiftSwish(base, 0, m, bias, n, c, der);
-            }
-            long t2 = System.nanoTime();
-            if (t1 - t0 < t2 - t1) {
-                simdHot = true;
-                return;
-            }
-        }
     }
 
     /**
@@ -84,13 +118,13 @@ final class FloatKernels {
      * derivative into der; TIMES_DER multiplies by der[m×n].
      */
     static void product(float[] a, int m, int p, float[] b, int n, float[] bias, int epilogue, float[] c, float[] der) {
-        if (SIMD && simdHot) Simd.product(a, m, p, b, n, bias, epilogue, c, der);
+        if (simd()) Simd.product(a, m, p, b, n, bias, epilogue, c, der);
         else plain(a, m, p, b, n, bias, epilogue, c, der);
     }
 
     /** c[i×n + o] = swish(base[i×n + o] + shift[o]) for i in [0, m), its derivative into der. */
     static void shiftSwish(float[] base, int m, float[] shift, int n, float[] c, float[] der) {
-        if (SIMD && simdHot) Simd.shiftSwish(base, m, shift, n, c, der);
+        if (simd()) Simd.shiftSwish(base, m, shift, n, c, der);
         else plainShiftSwish(base, 0, m, shift, n, c, der);
     }
 
