@@ -214,6 +214,34 @@ class BatchedThetaGradientTest {
         }
     }
 
+    /**
+     * Loading a model and evaluating it through the Java kernels opens no ONNX Runtime session;
+     * the first ONNX Runtime evaluation opens one, and it agrees with the kernels. Building a
+     * FLOAT32 path switches the float SIMD kernels on (its warm-up) where the vector module is there.
+     */
+    @Test
+    void theJavaKernelsNeedNoOnnxRuntimeSession() {
+        int n = 50;
+        double[][] cols = TestModels.randomColumns(77, 3, n, 1.0, 0.2);
+        double[] theta = {0.4, -0.3};
+        try (RatioModel m = model(77, true, OutputConvention.LOGIT, 20)) {
+            assertTrue(!m.sessionOpen(), "loading opened a session");
+            BatchedThetaGradient f32 = BatchedThetaGradient.of(m, cols, BatchedThetaGradient.Precision.FLOAT32);
+            assertEquals(FloatKernels.SIMD, BatchedThetaGradient.floatSimdInUse(), "the warm-up switches the SIMD kernels on");
+            double[] g = new double[2];
+            f32.sum(theta, null, g);
+            double[][] tc = {new double[n], new double[n]};
+            java.util.Arrays.fill(tc[0], theta[0]);
+            java.util.Arrays.fill(tc[1], theta[1]);
+            double[] lr = new double[n];
+            f32.perEvent(tc, 0, n, lr, new double[2][n]);
+            assertTrue(!m.sessionOpen(), "the Java kernels opened a session");
+            double[] ort = m.logRatios(cols, theta);
+            assertTrue(m.sessionOpen());
+            for (int i = 0; i < n; i++) assertEquals(ort[i], lr[i], 1e-4 * (1 + Math.abs(ort[i])), "row " + i);
+        }
+    }
+
     @Test
     void nonChainGraphIsRecognisedAsSuch() {
         // the exact Gaussian-shift ratio θx − θ²/2: Mul/Sub nodes, not a dense chain
