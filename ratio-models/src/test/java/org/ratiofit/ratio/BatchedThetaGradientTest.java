@@ -304,4 +304,24 @@ class BatchedThetaGradientTest {
             assertThrows(NonFiniteOutputException.class, () -> fast.sum(new double[] {Double.NaN, 0}, null, new double[2]));
         }
     }
+
+    /**
+     * A network whose float32 output overflows (weights ~1e19: finite in double, infinite in
+     * float) still builds with FLOAT32 — the kernels' warm-up on its first events does not report
+     * it — and the first real call does.
+     */
+    @Test
+    void float32WarmUpOnAnOverflowingNetworkLeavesTheReportToTheRealCall() {
+        List<Layer> layers = TestModels.randomLayers(4, new int[] {3, 8, 8, 1}, new Activation[] {Activation.IDENTITY, Activation.IDENTITY, Activation.IDENTITY}, 1e19);
+        OnnxGraphBuilder.write(OnnxMlpWriter.mlp(List.of(new Input("x", 3)), "y", layers), dir.resolve("o.onnx"));
+        Sidecars.write(ModelSidecar.binary("o", "o.onnx", "x", List.of("a"), OutputConvention.LOG_RATIO, "p", "q")
+                .withParameters(List.of("s", "t"), null), dir.resolve("o.json"));
+        try (RatioModel m = RatioModel.load(dir.resolve("o.json"))) {
+            double[][] cols = {{0.5, 1.0, -0.3, 0.8, 0.1, 2.0}};
+            BatchedThetaGradient f32 = BatchedThetaGradient.of(m, cols, BatchedThetaGradient.Precision.FLOAT32);
+            assertThrows(NonFiniteOutputException.class, () -> f32.sum(new double[] {0.2, 0.1}, null, new double[2]));
+            double v64 = BatchedThetaGradient.of(m, cols, BatchedThetaGradient.Precision.FLOAT64).sum(new double[] {0.2, 0.1}, null, new double[2]);
+            assertTrue(Double.isFinite(v64), "finite in double: " + v64);
+        }
+    }
 }
