@@ -11,12 +11,12 @@ import jdk.incubator.vector.VectorSpecies;
  * activation derivative (reverse) — on float arrays, so a SIMD register holds twice the lanes of
  * the double kernels ({@link DenseKernels}).
  *
- * <p>As there: a SIMD kernel (the JDK's vector API, fused multiply-add, 4 rows × 3 (then 4 × 2)
- * vectors of accumulators, the epilogue applied to each block of 4 rows while it is in the L1 cache) when the JVM runs with
+ * <p>As there: a SIMD kernel (the JDK's vector API, fused multiply-add, 4 rows × 4 vectors of
+ * accumulators on 512-bit vectors, then 4 × 3, 4 × 2, 4 × 1, the epilogue applied to each block of 4 rows while it is in the L1 cache) when the JVM runs with
  * {@code --add-modules jdk.incubator.vector}, plain loops otherwise, both computing every output
  * element as the same chain of operations (bias, then fused multiply-adds over k = 0, 1, ... in
  * order, then the same epilogue operations), so they agree bit for bit. The SIMD kernel is switched
- * on by {@link #warmUp(Runnable, long)}, which {@link BatchedThetaGradient} calls when it is built
+ * on by {@link #warmUp(Runnable, long, long)}, which {@link BatchedThetaGradient} calls when it is built
  * with the network's own shapes (before the JIT has compiled it, vector code runs hundreds of
  * times slower than plain loops; before this warm-up, the plain loops ran the first second or
  * more of a NUTS run at ~10 ms per call instead of ~0.1 ms).
