@@ -38,7 +38,7 @@ final class FloatKernels {
     static final boolean SIMD = VectorLog.SIMD && !Boolean.getBoolean("ratiofit.scalarKernels"); // as DenseKernels.SIMD (not read from there: that would start its warm-up)
 
     private static volatile boolean simdHot;
-    /** The thread running {@link #warmUp(Runnable)}: it uses the SIMD kernels before they are switched on for all. */
+    /** The thread running {@link #warmUp(Runnable, long, long)}: it uses the SIMD kernels before they are switched on for all. */
     private static volatile Thread warming;
 
     private static boolean simd() {
