@@ -134,6 +134,18 @@ public final class BatchedThetaGradient {
         }
         this.work = ThreadLocal.withInitial(Work::new);
         if (precision == Precision.FLOAT32) warmUpFloat();
+        else warmUpDouble();
+    }
+
+    /** {@link #warmUpFloat} for the double kernels ({@link DenseKernels#warmUp}). */
+    private void warmUpDouble() {
+        int m = Math.min(n, 5);
+        if (m == 0) return;
+        double[] c = new double[h1];
+        double[] g1 = new double[h1];
+        long fmas = 0;
+        for (int l = 1; l < layers.length; l++) fmas += 2L * layers[l].in() * layers[l].out();
+        DenseKernels.warmUp(() -> block(0, m, c, null, null, null, g1, null, 0), m * fmas, WARM_UP_MILLIS);
     }
 
     /**

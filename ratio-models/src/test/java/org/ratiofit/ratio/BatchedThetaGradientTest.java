@@ -228,6 +228,8 @@ class BatchedThetaGradientTest {
             assertTrue(!m.sessionOpen(), "loading opened a session");
             BatchedThetaGradient f32 = BatchedThetaGradient.of(m, cols, BatchedThetaGradient.Precision.FLOAT32);
             assertEquals(FloatKernels.SIMD, BatchedThetaGradient.floatSimdInUse(), "the warm-up switches the SIMD kernels on");
+            BatchedThetaGradient.of(m, cols, BatchedThetaGradient.Precision.FLOAT64);
+            assertEquals(DenseKernels.SIMD, BatchedThetaGradient.simdInUse(), "the warm-up switches the double SIMD kernels on");
             double[] g = new double[2];
             f32.sum(theta, null, g);
             double[][] tc = {new double[n], new double[n]};
