@@ -133,7 +133,38 @@ public final class BatchedThetaGradient {
             axF = null;
         }
         this.work = ThreadLocal.withInitial(Work::new);
+        if (precision == Precision.FLOAT32) warmUpFloat();
+        else warmUpDouble();
     }
+
+    /** {@link #warmUpFloat} for the double kernels ({@link DenseKernels#warmUp}). */
+    private void warmUpDouble() {
+        int m = Math.min(n, 5);
+        if (m == 0) return;
+        double[] c = new double[h1];
+        double[] g1 = new double[h1];
+        long fmas = 0;
+        for (int l = 1; l < layers.length; l++) fmas += 2L * layers[l].in() * layers[l].out();
+        DenseKernels.warmUp(() -> block(0, m, c, null, null, null, g1, null, 0), m * fmas, WARM_UP_MILLIS);
+    }
+
+    /**
+     * Has the JIT compile the float SIMD kernels on this network's shapes before the first real
+     * call ({@link FloatKernels#warmUp}): value and θ-gradient over the first few events (a block
+     * of 4 rows and a tail row) at θ's first-layer part 0, repeated.
+     */
+    private void warmUpFloat() {
+        int m = Math.min(n, 5);
+        if (m == 0) return;
+        float[] c = new float[h1];
+        double[] g1 = new double[h1];
+        long fmas = 0;
+        for (int l = 1; l < layers.length; l++) fmas += 2L * layers[l].in() * layers[l].out(); // forward and reverse
+        FloatKernels.warmUp(() -> blockFloat(0, m, c, null, null, null, g1, null, 0), m * fmas, WARM_UP_MILLIS);
+    }
+
+    /** Upper bound of the SIMD warm-up's time (it ends sooner once the time per call stops improving). */
+    static final long WARM_UP_MILLIS = 5000;
 
     /**
      * The fast path for {@code model} over the observations {@code featureColumns} ([feature][event]
@@ -203,8 +234,11 @@ public final class BatchedThetaGradient {
     private double sum(double[] theta, double[] weights, double[] gradient, boolean withGradient) {
         if (theta.length != np) throw new IllegalArgumentException("θ needs " + np + " values, got " + theta.length);
         if (weights != null && weights.length != n) throw new IllegalArgumentException("weights have " + weights.length + " values for " + n + " events");
-        double[] c = new double[h1];
-        double[] dz = new double[np];
+        // per-call arrays from the calling thread's work space: no allocation per step
+        Work wk = work.get();
+        double[] c = wk.c;
+        double[] dz = wk.dzt;
+        java.util.Arrays.fill(c, 0);
         FeatureScaler sc = separate ? model.paramScaler() : model.mainScaler();
         int off = separate ? 0 : nf;
         for (int j = 0; j < np; j++) {
@@ -213,23 +247,26 @@ public final class BatchedThetaGradient {
             for (int o = 0; o < h1; o++) c[o] += wt1[j * h1 + o] * zt;
         }
         int blocks = (n + block - 1) / block;
-        double[] values = new double[blocks];
-        double[][] g1 = withGradient ? new double[blocks][h1] : new double[blocks][];
-        float[] cf = precision == Precision.FLOAT32 ? toFloat(c) : null;
-        IntStream range = IntStream.range(0, blocks);
-        if (n > PARALLEL_THRESHOLD) range = range.parallel();
-        range.forEach(b -> {
-            int from = b * block;
-            int count = Math.min(block, n - from);
-            values[b] = cf != null ? blockFloat(from, count, cf, null, weights, null, g1[b], null, 0)
-                    : block(from, count, c, null, weights, null, g1[b], null, 0);
-        });
+        double[] values = wk.values;
+        double[][] g1 = withGradient ? wk.g1 : new double[blocks][];
+        float[] cf = null;
+        if (precision == Precision.FLOAT32) {
+            cf = wk.cf;
+            for (int o = 0; o < h1; o++) cf[o] = (float) c[o];
+        }
+        float[] cff = cf;
+        if (n > PARALLEL_THRESHOLD) {
+            IntStream.range(0, blocks).parallel().forEach(b -> sumBlock(b, c, cff, weights, values, g1));
+        } else {
+            for (int b = 0; b < blocks; b++) sumBlock(b, c, cff, weights, values, g1);
+        }
         double total = 0;
         if (!withGradient) {
             for (int b = 0; b < blocks; b++) total += values[b];
             return total;
         }
-        double[] g = new double[h1];
+        double[] g = wk.g;
+        java.util.Arrays.fill(g, 0);
         for (int b = 0; b < blocks; b++) {
             total += values[b];
             for (int o = 0; o < h1; o++) g[o] += g1[b][o];
@@ -240,6 +277,15 @@ public final class BatchedThetaGradient {
             gradient[j] = s * dz[j];
         }
         return total;
+    }
+
+    /** Block b of {@link #sum}: its value into values[b], its first-layer adjoint sums into g1[b] (zeroed first; g1[b] null: no gradient). */
+    private void sumBlock(int b, double[] c, float[] cf, double[] weights, double[] values, double[][] g1) {
+        int from = b * block;
+        int count = Math.min(block, n - from);
+        if (g1[b] != null) java.util.Arrays.fill(g1[b], 0);
+        values[b] = cf != null ? blockFloat(from, count, cf, null, weights, null, g1[b], null, 0)
+                : block(from, count, c, null, weights, null, g1[b], null, 0);
     }
 
     /**
@@ -268,9 +314,14 @@ public final class BatchedThetaGradient {
         final double[] dz = precision == Precision.FLOAT64 ? new double[BLOCK * maxWidth] : null;
         final double[] seed = new double[BLOCK];
         final double[] dOut = new double[1];
-        final double[] zt = new double[np];
         final double[] dzt = new double[np];
         final long[] clipped = new long[2];
+        // sum's per-call arrays: θ's first-layer part (double and float), dz/dθ of the scaling, per-block values and adjoint sums
+        final double[] c = new double[h1];
+        final float[] cf = new float[h1];
+        final double[] values = new double[(n + block - 1) / block];
+        final double[][] g1 = new double[(n + block - 1) / block][h1];
+        final double[] g = new double[h1];
         // FLOAT32
         final float[][] actF = new float[layers.length][];
         final float[][] derF = new float[layers.length][];

@@ -10,10 +10,11 @@ package org.ratiofit.ratio;
  *
  * <p>Vector-API code is very slow until the JIT's C2 compiler has compiled it (each vector
  * operation allocates in the interpreter), and on a loaded machine that can take many seconds.
- * So the SIMD kernel is switched on only once it is fast: a daemon thread started at first use
- * runs it on small matrices and compares its time with the plain loop's, then sets a flag (or
- * gives up after a minute and the plain loops stay). Since both kernels agree bit for bit, the
- * moment of the switch does not affect results.
+ * So the SIMD kernel is switched on only once it is compiled: {@link #warmUp(Runnable, long, long)},
+ * called by {@link BatchedThetaGradient} when it is built, runs it on the network's own shapes
+ * until then (before: a daemon thread ran it on other shapes, whose compiled code the JIT threw
+ * away at the first real call). Since both kernels agree bit for bit, the moment of the switch
+ * does not affect results.
  */
 final class DenseKernels {
     private DenseKernels() {}
@@ -23,43 +24,72 @@ final class DenseKernels {
 
     private static volatile boolean simdHot;
 
-    static {
-        if (SIMD) {
-            Thread t = new Thread(DenseKernels::warmUp, "ratiofit-simd-warmup");
-            t.setDaemon(true);
-            t.setPriority(Thread.MIN_PRIORITY);
-            t.start();
-        }
-    }
+    /** The thread running {@link #warmUp(Runnable, long, long)}: it uses the SIMD kernels before they are switched on for all. */
+    private static volatile Thread warming;
 
     /** Whether the SIMD kernel is in use now. */
     static boolean simdInUse() {
         return simdHot;
     }
 
-    private static void warmUp() {
-        int m = 8, p = 32, n = 32;
-        java.util.Random r = new java.util.Random(1);
-        double[] a = new double[m * p], b = new double[p * n], bias = new double[n], c = new double[m * n];
-        for (int i = 0; i < a.length; i++) a[i] = r.nextGaussian();
-        for (int i = 0; i < b.length; i++) b[i] = r.nextGaussian();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            long t0 = System.nanoTime();
-            for (int rep = 0; rep < 200; rep++) Simd.multiply(a, m, p, b, n, bias, c);
-            long t1 = System.nanoTime();
-            for (int rep = 0; rep < 200; rep++) scalar(a, 0, m, p, b, n, bias, c);
-            long t2 = System.nanoTime();
-            if (t1 - t0 < t2 - t1) {
-                simdHot = true;
-                return;
+    private static boolean simd() {
+        return SIMD && (simdHot || Thread.currentThread() == warming);
+    }
+
+    /**
+     * As {@link FloatKernels#warmUp}: runs {@code call} (the real network's shapes, {@code fmas}
+     * multiply-adds) on the calling thread with the SIMD kernels until its CPU time per call shows
+     * compiled code (below fmas / {@value #COMPILED_FMAS_PER_NS} ns, then
+     * {@value FloatKernels#STABLE_ROUNDS} rounds without a 10% gain; at most {@code maxMillis}),
+     * then switches them on for every thread. {@link BatchedThetaGradient} calls it when built.
+     */
+    static synchronized boolean warmUp(Runnable call, long fmas, long maxMillis) {
+        if (!SIMD || simdHot) return simdHot;
+        warming = Thread.currentThread();
+        java.lang.management.ThreadMXBean tmx = java.lang.management.ManagementFactory.getThreadMXBean();
+        boolean cpuTime = tmx.isCurrentThreadCpuTimeSupported();
+        try {
+            long deadline = System.nanoTime() + maxMillis * 1_000_000L;
+            double target = fmas / COMPILED_FMAS_PER_NS, best = Double.POSITIVE_INFINITY;
+            int reps = 1, fast = 0;
+            while (true) {
+                long c0 = cpuTime ? tmx.getCurrentThreadCpuTime() : System.nanoTime();
+                try {
+                    for (int r = 0; r < reps; r++) call.run();
+                } catch (RuntimeException e) { // an output the conversion rejects: the real calls report it
+                    simdHot = true;
+                    return false;
+                }
+                long c1 = cpuTime ? tmx.getCurrentThreadCpuTime() : System.nanoTime();
+                double per = (double) (c1 - c0) / reps;
+                if (per < target) {
+                    if (per < 0.9 * best) {
+                        best = per;
+                        fast = 0;
+                    } else {
+                        fast++;
+                    }
+                }
+                if (fast >= FloatKernels.STABLE_ROUNDS) {
+                    simdHot = true;
+                    return true;
+                }
+                if (System.nanoTime() > deadline) break;
+                if (c1 - c0 < 1_000_000L) reps *= 2;
             }
+            simdHot = true;
+            return false;
+        } finally {
+            warming = null;
         }
     }
 
+    /** {@link #warmUp}: fused multiply-adds per ns of CPU time that mean "compiled" (half the float figure: half the lanes). */
+    static final double COMPILED_FMAS_PER_NS = 1;
+
     /** c[m×n] = a[m×p] · b[p×n] (+ bias[n] on every row when bias is not null); row-major. */
     static void multiply(double[] a, int m, int p, double[] b, int n, double[] bias, double[] c) {
-        if (SIMD && simdHot && n >= 4) {
+        if (n >= 4 && simd()) {
             Simd.multiply(a, m, p, b, n, bias, c);
             return;
         }
@@ -81,7 +111,7 @@ final class DenseKernels {
 
     /** Swish in place, z·σ(z), with its derivative σ(1 + z(1 − σ)) into der. */
     static void swish(double[] z, double[] der, int len) {
-        int q = SIMD && simdHot ? Simd.swish(z, der, len) : 0;
+        int q = simd() ? Simd.swish(z, der, len) : 0;
         for (; q < len; q++) {
             double x = z[q];
             double e = expNonPositive(-Math.abs(x));

@@ -11,12 +11,15 @@ import jdk.incubator.vector.VectorSpecies;
  * activation derivative (reverse) — on float arrays, so a SIMD register holds twice the lanes of
  * the double kernels ({@link DenseKernels}).
  *
- * <p>As there: a SIMD kernel (the JDK's vector API, fused multiply-add, 4 rows × 3 (then 4 × 2)
- * vectors of accumulators, the epilogue applied to each block of 4 rows while it is in the L1 cache) when the JVM runs with
+ * <p>As there: a SIMD kernel (the JDK's vector API, fused multiply-add, 4 rows × 4 vectors of
+ * accumulators on 512-bit vectors, then 4 × 3, 4 × 2, 4 × 1, the epilogue applied to each block of 4 rows while it is in the L1 cache) when the JVM runs with
  * {@code --add-modules jdk.incubator.vector}, plain loops otherwise, both computing every output
  * element as the same chain of operations (bias, then fused multiply-adds over k = 0, 1, ... in
- * order, then the same epilogue operations), so they agree bit for bit; the SIMD kernel is switched
- * on by a low-priority warm-up thread once it is faster than the plain loop.
+ * order, then the same epilogue operations), so they agree bit for bit. The SIMD kernel is switched
+ * on by {@link #warmUp(Runnable, long, long)}, which {@link BatchedThetaGradient} calls when it is built
+ * with the network's own shapes (before the JIT has compiled it, vector code runs hundreds of
+ * times slower than plain loops; before this warm-up, the plain loops ran the first second or
+ * more of a NUTS run at ~10 ms per call instead of ~0.1 ms).
  *
  * <p>The exponential in swish is {@link #expNeg} (e^−x): the float analogue of
  * {@link DenseKernels#expNonPositive} (range reduction by ln 2, a degree-7 Taylor polynomial) on
@@ -35,48 +38,86 @@ final class FloatKernels {
     static final boolean SIMD = VectorLog.SIMD && !Boolean.getBoolean("ratiofit.scalarKernels"); // as DenseKernels.SIMD (not read from there: that would start its warm-up)
 
     private static volatile boolean simdHot;
+    /** The thread running {@link #warmUp(Runnable, long, long)}: it uses the SIMD kernels before they are switched on for all. */
+    private static volatile Thread warming;
 
-    static {
-        if (SIMD) {
-            Thread t = new Thread(FloatKernels::warmUp, "ratiofit-simd-float-warmup");
-            t.setDaemon(true);
-            t.setPriority(Thread.MIN_PRIORITY);
-            t.start();
+    private static boolean simd() {
+        return SIMD && (simdHot || Thread.currentThread() == warming);
+    }
+
+    /**
+     * Runs {@code call} (a small evaluation through the kernels of this class, with the shapes of
+     * the real work, {@code fmas} fused multiply-adds) on the calling thread with the SIMD kernels
+     * until the JIT has compiled them, then switches the SIMD kernels on for every thread. Returns
+     * at once when they are on already or absent.
+     *
+     * <p>Why on the real shapes: the JIT compiles code from the profile of its first calls, so
+     * every branch the real work takes is compiled (a warm-up on other shapes leaves branches as
+     * uncommon traps, and the first real call throws the compiled code away: a second or more at
+     * ~10 ms per call). "Compiled" is read from the calling thread's CPU time per call: below
+     * {@code fmas} / {@value #COMPILED_FMAS_PER_NS} ns (compiled SIMD code does 10–30 multiply-adds
+     * per ns on a current core, the interpreter and the first JIT tier, which box every vector,
+     * below 0.2), and then {@value #STABLE_ROUNDS} rounds (of ≥ 1 ms) in a row without a gain of
+     * 10% on the fastest (C2 compiles loops first, whole methods later); at most {@code maxMillis}
+     * of wall time.
+     *
+     * @return whether the compiled speed was reached (the SIMD kernels are switched on either way)
+     */
+    static synchronized boolean warmUp(Runnable call, long fmas, long maxMillis) {
+        if (!SIMD || simdHot) return simdHot;
+        warming = Thread.currentThread();
+        java.lang.management.ThreadMXBean tmx = java.lang.management.ManagementFactory.getThreadMXBean();
+        boolean cpuTime = tmx.isCurrentThreadCpuTimeSupported();
+        boolean log = Boolean.getBoolean("ratiofit.logWarmUp");
+        try {
+            long start = System.nanoTime();
+            long deadline = start + maxMillis * 1_000_000L;
+            double target = fmas / COMPILED_FMAS_PER_NS;
+            int reps = 1, fast = 0;
+            double best = Double.POSITIVE_INFINITY;
+            while (true) {
+                long c0 = cpuTime ? tmx.getCurrentThreadCpuTime() : System.nanoTime();
+                try {
+                    for (int r = 0; r < reps; r++) call.run();
+                } catch (RuntimeException e) {
+                    // the warm-up's input gave an output the conversion rejects (a saturated score, say):
+                    // not this method's to report (the real calls will, at their own θ); switch on and stop
+                    simdHot = true;
+                    return false;
+                }
+                long c1 = cpuTime ? tmx.getCurrentThreadCpuTime() : System.nanoTime();
+                double per = (double) (c1 - c0) / reps;
+                long now = System.nanoTime();
+                if (log) System.err.printf(java.util.Locale.ROOT, "warm-up %.1f ms: %d calls, %.1f us CPU per call (target %.1f)%n", (now - start) * 1e-6, reps, per * 1e-3, target * 1e-3);
+                if (per < target) {
+                    if (per < 0.9 * best) { // still improving: C2 replaces the first compilations (loops first, then whole methods)
+                        best = per;
+                        fast = 0;
+                    } else {
+                        fast++;
+                    }
+                }
+                if (fast >= STABLE_ROUNDS) {
+                    simdHot = true;
+                    return true;
+                }
+                if (now > deadline) break;
+                if (c1 - c0 < 1_000_000L) reps *= 2; // rounds of at least ~1 ms
+            }
+            simdHot = true;
+            return false;
+        } finally {
+            warming = null;
         }
     }
+
+    /** {@link #warmUp}: fused multiply-adds per ns of CPU time that mean "compiled". */
+    static final double COMPILED_FMAS_PER_NS = 2;
+    static final int STABLE_ROUNDS = 3;
 
     /** Whether the SIMD kernel is in use now. */
     static boolean simdInUse() {
         return simdHot;
-    }
-
-    private static void warmUp() {
-        int m = 8, p = 32, n = 32;
-        java.util.Random r = new java.util.Random(1);
-        float[] a = new float[m * p], b = new float[p * n], bias = new float[n], c = new float[m * n], der = new float[m * n];
-        for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
-        for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
-        float[] base = new float[m * n];
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            long t0 = System.nanoTime();
-            for (int rep = 0; rep < 20; rep++) {
-                Simd.product(a, m, p, b, n, bias, SWISH, c, der);
-                Simd.product(c, m, n, b, n, null, TIMES_DER, base, der);
-                Simd.shiftSwish(base, m, bias, n, c, der);
-            }
-            long t1 = System.nanoTime();
-            for (int rep = 0; rep < 20; rep++) {
-                plain(a, m, p, b, n, bias, SWISH, c, der);
-                plain(c, m, n, b, n, null, TIMES_DER, base, der);
-                plainShiftSwish(base, 0, m, bias, n, c, der);
-            }
-            long t2 = System.nanoTime();
-            if (t1 - t0 < t2 - t1) {
-                simdHot = true;
-                return;
-            }
-        }
     }
 
     /**
@@ -84,13 +125,13 @@ final class FloatKernels {
      * derivative into der; TIMES_DER multiplies by der[m×n].
      */
     static void product(float[] a, int m, int p, float[] b, int n, float[] bias, int epilogue, float[] c, float[] der) {
-        if (SIMD && simdHot) Simd.product(a, m, p, b, n, bias, epilogue, c, der);
+        if (simd()) Simd.product(a, m, p, b, n, bias, epilogue, c, der);
         else plain(a, m, p, b, n, bias, epilogue, c, der);
     }
 
     /** c[i×n + o] = swish(base[i×n + o] + shift[o]) for i in [0, m), its derivative into der. */
     static void shiftSwish(float[] base, int m, float[] shift, int n, float[] c, float[] der) {
-        if (SIMD && simdHot) Simd.shiftSwish(base, m, shift, n, c, der);
+        if (simd()) Simd.shiftSwish(base, m, shift, n, c, der);
         else plainShiftSwish(base, 0, m, shift, n, c, der);
     }
 
@@ -168,6 +209,8 @@ final class FloatKernels {
     /** Loaded only when the module is present. */
     static final class Simd {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+        /** 512-bit vectors, so 32 vector registers: room for 16 accumulators. */
+        private static final boolean WIDE = S.vectorBitSize() >= 512;
 
         /**
          * The epilogue over c[from, to) in place: swish lane by lane with
@@ -244,6 +287,37 @@ final class FloatKernels {
                 int a0 = i * p, a1 = a0 + p, a2 = a1 + p, a3 = a2 + p;
                 int c0 = i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
                 int o = 0;
+                // 512-bit vectors (32 registers): 4 rows × 4 vectors, 16 accumulators, 4 loads + 4 broadcasts per 16
+                // multiply-adds (a 64-wide layer in one pass; with 3 + 1 vectors the last vector did 4 per 5)
+                if (WIDE) for (; o + 4 * l <= nv; o += 4 * l) {
+                    var x0 = bias == null ? zero : FloatVector.fromArray(S, bias, o);
+                    var y0 = bias == null ? zero : FloatVector.fromArray(S, bias, o + l);
+                    var u0 = bias == null ? zero : FloatVector.fromArray(S, bias, o + 2 * l);
+                    var v0 = bias == null ? zero : FloatVector.fromArray(S, bias, o + 3 * l);
+                    var x1 = x0; var x2 = x0; var x3 = x0;
+                    var y1 = y0; var y2 = y0; var y3 = y0;
+                    var u1 = u0; var u2 = u0; var u3 = u0;
+                    var v1 = v0; var v2 = v0; var v3 = v0;
+                    for (int k = 0; k < p; k++) {
+                        int rb = k * n + o;
+                        var w = FloatVector.fromArray(S, b, rb);
+                        var v = FloatVector.fromArray(S, b, rb + l);
+                        var z = FloatVector.fromArray(S, b, rb + 2 * l);
+                        var q = FloatVector.fromArray(S, b, rb + 3 * l);
+                        var e = FloatVector.broadcast(S, a[a0 + k]);
+                        x0 = e.fma(w, x0); y0 = e.fma(v, y0); u0 = e.fma(z, u0); v0 = e.fma(q, v0);
+                        e = FloatVector.broadcast(S, a[a1 + k]);
+                        x1 = e.fma(w, x1); y1 = e.fma(v, y1); u1 = e.fma(z, u1); v1 = e.fma(q, v1);
+                        e = FloatVector.broadcast(S, a[a2 + k]);
+                        x2 = e.fma(w, x2); y2 = e.fma(v, y2); u2 = e.fma(z, u2); v2 = e.fma(q, v2);
+                        e = FloatVector.broadcast(S, a[a3 + k]);
+                        x3 = e.fma(w, x3); y3 = e.fma(v, y3); u3 = e.fma(z, u3); v3 = e.fma(q, v3);
+                    }
+                    x0.intoArray(c, c0 + o); y0.intoArray(c, c0 + o + l); u0.intoArray(c, c0 + o + 2 * l); v0.intoArray(c, c0 + o + 3 * l);
+                    x1.intoArray(c, c1 + o); y1.intoArray(c, c1 + o + l); u1.intoArray(c, c1 + o + 2 * l); v1.intoArray(c, c1 + o + 3 * l);
+                    x2.intoArray(c, c2 + o); y2.intoArray(c, c2 + o + l); u2.intoArray(c, c2 + o + 2 * l); v2.intoArray(c, c2 + o + 3 * l);
+                    x3.intoArray(c, c3 + o); y3.intoArray(c, c3 + o + l); u3.intoArray(c, c3 + o + 2 * l); v3.intoArray(c, c3 + o + 3 * l);
+                }
                 for (; o + 3 * l <= nv; o += 3 * l) { // 12 accumulators: fewer loads per fused multiply-add than 4 × 2
                     var x0 = bias == null ? zero : FloatVector.fromArray(S, bias, o);
                     var y0 = bias == null ? zero : FloatVector.fromArray(S, bias, o + l);

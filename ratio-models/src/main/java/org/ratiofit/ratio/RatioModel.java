@@ -13,7 +13,10 @@ import java.util.Map;
 /**
  * An ONNX ratio model with its sidecar: columns of features in, per-event log-ratios out.
  * Evaluation runs through ONNX Runtime on float32 tensors in chunks of
- * {@link InferenceOptions#chunkRows()} events. Close it to release the ONNX Runtime session.
+ * {@link InferenceOptions#chunkRows()} events. Loading checks the graph against the sidecar from
+ * the ONNX file's declarations ({@link OnnxGraphCheck}); the ONNX Runtime session is opened at the
+ * first evaluation that needs it (never, where {@link BatchedThetaGradient} evaluates the network).
+ * Close it to release the session.
  * Not thread-safe: use one instance per thread.
  *
  * <p>The parts live in files of their own: {@link ModelInputs} (columns, θ and scaling),
@@ -32,7 +35,11 @@ public final class RatioModel implements AutoCloseable {
     private final ModelSidecar sidecar;
     private final InferenceOptions options;
     private final ModelInputs inputs;
-    private final ModelSession session;
+    /** Opened on first use (loading checks the graph's declarations without it): null until then. */
+    private ModelSession session;
+    private boolean closed;
+    private final String outputName;
+    private final int outWidth;
     private final BinaryOutput binary;
     /** Null unless a softmax model. */
     private final MulticlassOutput multiclass;
@@ -46,13 +53,36 @@ public final class RatioModel implements AutoCloseable {
         this.sidecarPath = sidecarPath;
         this.onnxPath = onnxPath;
         this.options = options;
+        ModelInputs in = new ModelInputs(name, sc);
+        OnnxGraphCheck.Result declared = null;
+        if (java.nio.file.Files.isRegularFile(onnxPath)) {
+            ai.onnx.proto.OnnxMl.ModelProto proto = null;
+            try {
+                proto = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(java.nio.file.Files.readAllBytes(onnxPath));
+            } catch (java.io.IOException e) {
+                // not readable as ONNX protobuf: ONNX Runtime, below, reports it
+            }
+            if (proto != null && proto.hasGraph()) declared = OnnxGraphCheck.check(proto, sc, in, name, where());
+        }
+        inputs = in;
+        binary = new BinaryOutput(sc, name, where());
+        multiclass = MulticlassOutput.of(sc, name, binary.clipLo(), binary.clipHi());
+        if (declared == null) {
+            session = openSession(); // the session's own checks and messages
+            outputName = session.outputName;
+            outWidth = session.outWidth;
+        } else {
+            outputName = declared.outputName();
+            outWidth = declared.outWidth();
+        }
+    }
+
+    /** Opens the ONNX Runtime session and checks it against the sidecar. */
+    private ModelSession openSession() {
         var env = OnnxRuntimes.environment();
         OrtSession ort = ModelSession.open(env, onnxPath, options, name, where());
         try {
-            inputs = new ModelInputs(name, sc);
-            session = new ModelSession(env, ort, sc, inputs, name, where());
-            binary = new BinaryOutput(sc, name, where());
-            multiclass = MulticlassOutput.of(sc, name, binary.clipLo(), binary.clipHi());
+            return new ModelSession(env, ort, sidecar, inputs, name, where());
         } catch (RuntimeException | OrtException e) {
             ModelSession.closeQuietly(ort);
             if (e instanceof RatioModelException r) throw r;
@@ -128,7 +158,7 @@ public final class RatioModel implements AutoCloseable {
 
     /** Number of values the network outputs per event. */
     public int outputWidth() {
-        return session.outWidth;
+        return outWidth;
     }
 
     // ------------------------------------------------------------------ binary log-ratios
@@ -179,7 +209,7 @@ public final class RatioModel implements AutoCloseable {
     public MulticlassEvaluation evaluateMulticlass(double[][] columns, double[] theta) {
         if (!isMulticlass()) throw new RatioModelException("ratio model '" + name + "' is not a softmax model");
         int n = checkColumns(columns, theta);
-        return multiclass.convert(run(columns, theta, n), n, session.outWidth);
+        return multiclass.convert(run(columns, theta, n), n, outWidth);
     }
 
     /**
@@ -192,7 +222,6 @@ public final class RatioModel implements AutoCloseable {
         }
         int n = checkColumns(columns, null);
         float[] raw = run(columns, null, n);
-        int outWidth = session.outWidth;
         double[][] t = new double[outWidth][n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < outWidth; j++) {
@@ -294,7 +323,15 @@ public final class RatioModel implements AutoCloseable {
         return inputs;
     }
 
-    ModelSession session() {
+    /** Whether the ONNX Runtime session has been opened (for tests). */
+    synchronized boolean sessionOpen() {
+        return session != null;
+    }
+
+    /** The ONNX Runtime session, opened on first use. */
+    synchronized ModelSession session() {
+        if (closed) throw new RatioModelException("ratio model '" + name + "' is closed");
+        if (session == null) session = openSession();
         return session;
     }
 
@@ -312,7 +349,7 @@ public final class RatioModel implements AutoCloseable {
     }
 
     String outputName() {
-        return session.outputName;
+        return outputName;
     }
 
     boolean separateParams() {
@@ -375,8 +412,10 @@ public final class RatioModel implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        session.close();
+    public synchronized void close() {
+        closed = true;
+        if (session != null) session.close();
+        session = null;
     }
 
     @Override

@@ -214,6 +214,36 @@ class BatchedThetaGradientTest {
         }
     }
 
+    /**
+     * Loading a model and evaluating it through the Java kernels opens no ONNX Runtime session;
+     * the first ONNX Runtime evaluation opens one, and it agrees with the kernels. Building a
+     * FLOAT32 path switches the float SIMD kernels on (its warm-up) where the vector module is there.
+     */
+    @Test
+    void theJavaKernelsNeedNoOnnxRuntimeSession() {
+        int n = 50;
+        double[][] cols = TestModels.randomColumns(77, 3, n, 1.0, 0.2);
+        double[] theta = {0.4, -0.3};
+        try (RatioModel m = model(77, true, OutputConvention.LOGIT, 20)) {
+            assertTrue(!m.sessionOpen(), "loading opened a session");
+            BatchedThetaGradient f32 = BatchedThetaGradient.of(m, cols, BatchedThetaGradient.Precision.FLOAT32);
+            assertEquals(FloatKernels.SIMD, BatchedThetaGradient.floatSimdInUse(), "the warm-up switches the SIMD kernels on");
+            BatchedThetaGradient.of(m, cols, BatchedThetaGradient.Precision.FLOAT64);
+            assertEquals(DenseKernels.SIMD, BatchedThetaGradient.simdInUse(), "the warm-up switches the double SIMD kernels on");
+            double[] g = new double[2];
+            f32.sum(theta, null, g);
+            double[][] tc = {new double[n], new double[n]};
+            java.util.Arrays.fill(tc[0], theta[0]);
+            java.util.Arrays.fill(tc[1], theta[1]);
+            double[] lr = new double[n];
+            f32.perEvent(tc, 0, n, lr, new double[2][n]);
+            assertTrue(!m.sessionOpen(), "the Java kernels opened a session");
+            double[] ort = m.logRatios(cols, theta);
+            assertTrue(m.sessionOpen());
+            for (int i = 0; i < n; i++) assertEquals(ort[i], lr[i], 1e-4 * (1 + Math.abs(ort[i])), "row " + i);
+        }
+    }
+
     @Test
     void nonChainGraphIsRecognisedAsSuch() {
         // the exact Gaussian-shift ratio θx − θ²/2: Mul/Sub nodes, not a dense chain
@@ -274,6 +304,26 @@ class BatchedThetaGradientTest {
         try (RatioModel m = RatioModel.load(dir.resolve("n.json"))) {
             BatchedThetaGradient fast = BatchedThetaGradient.of(m, new double[][] {{0.5, 1.0}});
             assertThrows(NonFiniteOutputException.class, () -> fast.sum(new double[] {Double.NaN, 0}, null, new double[2]));
+        }
+    }
+
+    /**
+     * A network whose float32 output overflows (weights ~1e19: finite in double, infinite in
+     * float) still builds with FLOAT32 — the kernels' warm-up on its first events does not report
+     * it — and the first real call does.
+     */
+    @Test
+    void float32WarmUpOnAnOverflowingNetworkLeavesTheReportToTheRealCall() {
+        List<Layer> layers = TestModels.randomLayers(4, new int[] {3, 8, 8, 1}, new Activation[] {Activation.IDENTITY, Activation.IDENTITY, Activation.IDENTITY}, 1e19);
+        OnnxGraphBuilder.write(OnnxMlpWriter.mlp(List.of(new Input("x", 3)), "y", layers), dir.resolve("o.onnx"));
+        Sidecars.write(ModelSidecar.binary("o", "o.onnx", "x", List.of("a"), OutputConvention.LOG_RATIO, "p", "q")
+                .withParameters(List.of("s", "t"), null), dir.resolve("o.json"));
+        try (RatioModel m = RatioModel.load(dir.resolve("o.json"))) {
+            double[][] cols = {{0.5, 1.0, -0.3, 0.8, 0.1, 2.0}};
+            BatchedThetaGradient f32 = BatchedThetaGradient.of(m, cols, BatchedThetaGradient.Precision.FLOAT32);
+            assertThrows(NonFiniteOutputException.class, () -> f32.sum(new double[] {0.2, 0.1}, null, new double[2]));
+            double v64 = BatchedThetaGradient.of(m, cols, BatchedThetaGradient.Precision.FLOAT64).sum(new double[] {0.2, 0.1}, null, new double[2]);
+            assertTrue(Double.isFinite(v64), "finite in double: " + v64);
         }
     }
 }

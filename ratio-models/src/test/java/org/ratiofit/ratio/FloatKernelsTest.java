@@ -19,7 +19,9 @@ class FloatKernelsTest {
     }
 
     @ParameterizedTest(name = "{0}×{1} · {1}×{2}")
-    @CsvSource({"1,3,4", "4,64,64", "7,64,64", "13,5,9", "64,64,64", "6,1,64", "9,17,3", "5,20,20", "8,64,1", "3,64,1", "11,33,40"})
+    // widths that take every column path of the SIMD kernel for 8 and 16 lanes: 4, 3, 2, 1 vectors and scalar tails
+    @CsvSource({"1,3,4", "4,64,64", "7,64,64", "13,5,9", "64,64,64", "6,1,64", "9,17,3", "5,20,20", "8,64,1", "3,64,1", "11,33,40",
+            "4,64,128", "6,9,80", "7,5,112", "5,20,115", "9,3,131"})
     void simdAndPlainAreBitIdenticalAndRight(int m, int p, int n) {
         Random r = new Random(m * 1000L + p * 10L + n);
         float[] a = random(r, m * p, 0.2), b = random(r, p * n, 0), bias = random(r, n, 0), derIn = random(r, m * n, 0.1);

@@ -50,8 +50,8 @@ public final class Ddm {
 
     /** What a run produced. */
     public record Report(int formatVersion, String example, int trials, long dataSeed, double[] truth, Map<String, double[]> exact,
-                         Map<String, double[]> nre, List<Row> rows, double exactSeconds, double nreSeconds, String nreModel,
-                         String nrePrecision, List<String> plots) {}
+                         Map<String, double[]> nre, List<Row> rows, double exactSeconds, double nreSeconds, double nreSetupSeconds,
+                         String nreModel, String nrePrecision, List<String> plots, Map<String, double[]> simulatorExact) {}
 
     static Map<String, Prior> priors(double tMax) {
         Map<String, Prior> p = new LinkedHashMap<>();
@@ -64,6 +64,45 @@ public final class Ddm {
 
     /** The exact-likelihood model: Model API, closed-form WFPT gradient. */
     static Model exactModel(double[] rt, double[] choice) {
+        return exactModel(rt, choice, 0);
+    }
+
+    /** β = −ζ(1/2)/√(2π): a boundary watched every dt acts as one moved outward by β√dt (Broadie–Glasserman–Kou). */
+    static final double BGK_BETA = 0.5825971579390106;
+
+    /**
+     * The exact density of the continuous DDM as the likelihood of a simulator that sees crossings
+     * only every {@code dt} (the tutorial's Euler–Maruyama; dt = 0: the plain exact density): the
+     * boundaries moved outward by c = β√dt, so a' = a + 2c and z' = (za + c)/a', and the response
+     * half a step earlier (rt − dt/2). Chain rule into (v, a, z, t) for the gradient.
+     */
+    static Model exactModel(double[] rt, double[] choice, double dt) {
+        if (dt == 0) return plainExactModel(rt, choice);
+        double minRt = java.util.Arrays.stream(rt).min().orElseThrow();
+        Map<String, Prior> pr = priors(minRt);
+        Model.Builder b = Model.builder();
+        for (String n : PARAMS) b.bounded(n, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, pr.get(n));
+        return b.logLikelihood((x, g) -> simulatorLogLikelihood(rt, choice, dt, x, g)).build();
+    }
+
+    /** Log-likelihood of {@link #exactModel(double[], double[], double)} at x = (v, a, z, t), its gradient into g. */
+    static double simulatorLogLikelihood(double[] rt, double[] choice, double dt, double[] x, double[] g) {
+        double c = BGK_BETA * Math.sqrt(dt);
+        double a2 = x[1] + 2 * c, z2 = (x[2] * x[1] + c) / a2;
+        double ll = 0;
+        double[] gi = new double[4];
+        java.util.Arrays.fill(g, 0, 4, 0);
+        for (int i = 0; i < rt.length; i++) {
+            ll += WienerFpt.logDensity(rt[i] - dt / 2, (int) choice[i], x[0], a2, z2, x[3], gi);
+            g[0] += gi[0];
+            g[1] += gi[1] + gi[2] * c * (2 * x[2] - 1) / (a2 * a2);
+            g[2] += gi[2] * x[1] / a2;
+            g[3] += gi[3];
+        }
+        return ll;
+    }
+
+    private static Model plainExactModel(double[] rt, double[] choice) {
         double minRt = java.util.Arrays.stream(rt).min().orElseThrow();
         for (int i = 0; i < rt.length; i++) {
             String bad = WienerFpt.check(i, rt[i], (int) choice[i], 0);
@@ -90,6 +129,17 @@ public final class Ddm {
 
     /** {@link #run(int, long, NutsSettings, Path, Path)} with the NRE's layers in {@code precision}. */
     public static Report run(int trials, long dataSeed, NutsSettings nuts, Path nreSidecar, BatchedThetaGradient.Precision precision, Path out) {
+        return run(trials, dataSeed, nuts, nreSidecar, precision, out, false);
+    }
+
+    /**
+     * {@link #run(int, long, NutsSettings, Path, BatchedThetaGradient.Precision, Path)}; with
+     * {@code simulatorExact} also NUTS with {@link #exactModel(double[], double[], double)} at the
+     * tutorial's dt: the exact likelihood of the simulator the NRE was trained on (mean and sd in
+     * the report's {@code simulatorExact}).
+     */
+    public static Report run(int trials, long dataSeed, NutsSettings nuts, Path nreSidecar, BatchedThetaGradient.Precision precision, Path out,
+                             boolean simulatorExact) {
         double[][] data = DdmSimulator.tutorial().simulate(TRUE[0], TRUE[1], TRUE[2], TRUE[3], trials, dataSeed);
         double[] rt = data[0], choice = data[1];
         double minRt = java.util.Arrays.stream(rt).min().orElseThrow();
@@ -99,9 +149,10 @@ public final class Ddm {
         Map<String, double[]> exactDraws = new LinkedHashMap<>();
         for (String n : PARAMS) exactDraws.put(n, exact.pooled(n));
         Map<String, double[]> nreDraws = new LinkedHashMap<>();
-        double nreSeconds = Double.NaN;
+        double nreSeconds = Double.NaN, nreSetupSeconds = Double.NaN;
         List<Row> rows = new ArrayList<>();
         if (nreSidecar != null) {
+            long t1 = System.nanoTime(); // the NRE's own start-up counts: loading, the first layer's data part, the kernels' JIT warm-up
             try (RatioModel m = RatioModel.load(nreSidecar)) {
                 List<ParameterSpec> specs = new ArrayList<>();
                 for (int j = 0; j < 4; j++) {
@@ -110,9 +161,10 @@ public final class Ddm {
                 }
                 // float32: the precision the network was trained in, about twice as fast as double
                 RatioLikelihood lik = RatioLikelihood.iid(m, new double[][] {rt, choice}, null, specs).withPrecision(precision);
-                long t1 = System.nanoTime();
+                long t2 = System.nanoTime();
+                nreSetupSeconds = (t2 - t1) * 1e-9;
                 NutsResult r = NutsSampler.sample(lik, priors(minRt), nuts.copy());
-                nreSeconds = (System.nanoTime() - t1) * 1e-9;
+                nreSeconds = (System.nanoTime() - t2) * 1e-9;
                 for (String n : PARAMS) nreDraws.put(n, r.pooled(n));
             }
             for (String n : PARAMS) {
@@ -121,9 +173,16 @@ public final class Ddm {
                 rows.add(new Row(n, em, es, qm, qs, (qm - em) / es, qs / es));
             }
         }
+        Map<String, double[]> simExact = null;
+        if (simulatorExact) {
+            ModelFit f = exactModel(rt, choice, 0.001).sample(nuts.copy());
+            Map<String, double[]> d = new LinkedHashMap<>();
+            for (String n : PARAMS) d.put(n, f.pooled(n));
+            simExact = summaryOf(d);
+        }
         List<String> plots = plot(exactDraws, nreDraws, out);
-        Report rep = new Report(1, "ddm", trials, dataSeed, TRUE.clone(), summaryOf(exactDraws), summaryOf(nreDraws), rows, exactSeconds, nreSeconds,
-                nreSidecar == null ? null : nreSidecar.toString(), nreSidecar == null ? null : precision.name().toLowerCase(Locale.ROOT), plots);
+        Report rep = new Report(1, "ddm", trials, dataSeed, TRUE.clone(), summaryOf(exactDraws), summaryOf(nreDraws), rows, exactSeconds, nreSeconds, nreSetupSeconds,
+                nreSidecar == null ? null : nreSidecar.toString(), nreSidecar == null ? null : precision.name().toLowerCase(Locale.ROOT), plots, simExact);
         PosteriorCheck.writeJson(rep, out.resolve("summary.json"));
         return rep;
     }
@@ -182,6 +241,16 @@ public final class Ddm {
                         row.nreSd(), row.shiftInSd(), row.sdRatio()));
             }
         }
+        if (r.simulatorExact() != null) {
+            b.append(String.format(Locale.ROOT, "%nexact density of the Euler–Maruyama simulator (boundaries moved out by 0.5826·√dt, rt − dt/2):%n"));
+            for (int j = 0; j < 4; j++) {
+                String n = PARAMS.get(j);
+                double[] e = r.simulatorExact().get(n);
+                b.append(String.format(Locale.ROOT, "%-4s %6.2f %12.4f %10.4f", n, TRUE[j], e[0], e[1]));
+                if (!r.rows().isEmpty()) b.append(String.format(Locale.ROOT, "   NRE shift / sd %7.3f", (r.rows().get(j).nreMean() - e[0]) / e[1]));
+                b.append('\n');
+            }
+        }
         return b.toString();
     }
 
@@ -196,6 +265,7 @@ public final class Ddm {
                 .option("nre-model", "examples/models/ddm/ddm-nre.json",
                         "sidecar of a trained DDM NRE (features rt, choice; parameters v, a, z, t; default: the committed model); none: exact only")
                 .option("precision", "float32", "arithmetic of the NRE's layers: float32 (as trained; faster) or float64")
+                .option("simulator-exact", "false", "also sample with the exact density of the tutorial's Euler–Maruyama simulator (boundaries moved out by 0.5826·√dt)")
                 .option("out", "target/ddm", "output folder (plots, summary.json)");
         try {
             if (!a.parse(args)) return;
@@ -215,12 +285,15 @@ public final class Ddm {
                 case "float64" -> BatchedThetaGradient.Precision.FLOAT64;
                 default -> throw new IllegalArgumentException("--precision " + a.string("precision") + ": expected float32 or float64");
             };
-            Report r = run(a.integer("trials"), a.integer("data-seed"), nuts, nre.isEmpty() ? null : Path.of(nre), precision, out);
+            Report r = run(a.integer("trials"), a.integer("data-seed"), nuts, nre.isEmpty() ? null : Path.of(nre), precision, out,
+                    a.flag("simulator-exact"));
             System.out.printf(Locale.ROOT, "DDM: %d trials (Euler–Maruyama, dt = 0.001) at v = 0.5, a = 1.5, z = 0.5, t = 0.3%n%n", r.trials());
             System.out.print(table(r));
-            System.out.printf(Locale.ROOT, "%nNUTS (%d chains × %d + %d) seconds: exact WFPT %.1f%s; whole run %.1f s%n", a.integer("chains"), a.integer("warmup"),
+            System.out.printf(Locale.ROOT, "%nNUTS (%d chains × %d + %d) seconds: exact WFPT %.2f%s; whole run %.1f s%n", a.integer("chains"), a.integer("warmup"),
                     a.integer("samples"), r.exactSeconds(), Double.isNaN(r.nreSeconds()) ? ""
-                            : String.format(Locale.ROOT, ", NRE (%s) %.1f (%.1f× the exact)", r.nrePrecision(), r.nreSeconds(), r.nreSeconds() / r.exactSeconds()),
+                            : String.format(Locale.ROOT, ", NRE (%s) %.2f + %.2f loading and warm-up = %.2f (%.2f× the exact; NUTS alone %.2f×)", r.nrePrecision(),
+                                    r.nreSeconds(), r.nreSetupSeconds(), r.nreSeconds() + r.nreSetupSeconds(),
+                                    (r.nreSeconds() + r.nreSetupSeconds()) / r.exactSeconds(), r.nreSeconds() / r.exactSeconds()),
                     (System.nanoTime() - t0) * 1e-9);
             System.out.println("plots: " + r.plots());
             System.out.println("summary: " + out.resolve("summary.json"));
