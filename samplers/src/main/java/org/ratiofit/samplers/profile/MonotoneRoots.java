@@ -179,15 +179,39 @@ final class MonotoneRoots {
             if (p2 != null) {
                 slope = (p2[1] - p1[1]) / (p2[0] - p1[0]);
             }
-            if (!(slope > 0 && Double.isFinite(slope))) {
+            boolean measured = slope > 0 && Double.isFinite(slope);
+            if (!measured) {
                 slope = priorSlope;
             }
             double x;
             boolean interpolated = p1 != null && slope > 0 && Double.isFinite(slope);
             if (interpolated) {
                 x = p1[0] + (target - p1[1]) / slope;
-                // converged: the step from an evaluated point of the secant line is shorter than the tolerance
-                if (Math.abs(x - p1[0]) <= tol(x) || p2 != null && Math.abs(x - p2[0]) <= tol(x)) {
+                boolean converged = Math.abs(x - p1[0]) <= tol(x) || measured && Math.abs(x - p2[0]) <= tol(x);
+                if (converged && !measured) {
+                    // the assumed slope says p1 is the root: measure the slope with a point 20 tolerances across the estimate
+                    double probe = clamp(x + (p1[1] < target ? 20 : -20) * tol(x));
+                    if (!points.containsKey(probe)) {
+                        value(probe);
+                        continue;
+                    }
+                    converged = false;
+                }
+                if (!converged && measured) {
+                    // the parabola through the three points nearest the secant's estimate, where it corrects that estimate a little
+                    double[][] nodes = nearest3(finite, x);
+                    if (nodes != null) {
+                        double xq = parabolaRoot(nodes, target, x);
+                        if (Double.isFinite(xq) && Math.abs(xq - x) <= 0.5 * Math.abs(x - p1[0])) {
+                            x = xq;
+                            for (double[] n : nodes) {
+                                converged |= Math.abs(x - n[0]) <= tol(x);
+                            }
+                        }
+                    }
+                }
+                // converged: the step from an evaluated point of the interpolating line (or parabola) is shorter than the tolerance
+                if (converged) {
                     if (!Double.isNaN(a)) {
                         x = Math.max(x, a);
                     }
@@ -230,6 +254,52 @@ final class MonotoneRoots {
                 return lo;
             }
         }
+    }
+
+    /** The three points nearest {@code x} in mu, at least 10 tolerances apart; null when there are not three such. */
+    private double[][] nearest3(List<double[]> finite, double x) {
+        List<double[]> sorted = new ArrayList<>(finite);
+        sorted.sort((u, v) -> Double.compare(Math.abs(u[0] - x), Math.abs(v[0] - x)));
+        List<double[]> nodes = new ArrayList<>(3);
+        for (double[] q : sorted) {
+            boolean apart = true;
+            for (double[] n : nodes) {
+                apart &= Math.abs(q[0] - n[0]) >= 10 * tol(n[0]) && q[1] != n[1];
+            }
+            if (apart) {
+                nodes.add(q);
+                if (nodes.size() == 3) {
+                    return nodes.toArray(new double[3][]);
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The root of y = target on the parabola through {@code nodes} (Newton's divided differences),
+     * by Newton's method from {@code x}; NaN where the parabola is not increasing on the way.
+     */
+    static double parabolaRoot(double[][] nodes, double target, double x) {
+        double x0 = nodes[0][0];
+        double x1 = nodes[1][0];
+        double x2 = nodes[2][0];
+        double d01 = (nodes[1][1] - nodes[0][1]) / (x1 - x0);
+        double d12 = (nodes[2][1] - nodes[1][1]) / (x2 - x1);
+        double d012 = (d12 - d01) / (x2 - x0);
+        for (int i = 0; i < 8; i++) {
+            double y = nodes[0][1] + d01 * (x - x0) + d012 * (x - x0) * (x - x1);
+            double dy = d01 + d012 * (2 * x - x0 - x1);
+            if (!(dy > 0)) {
+                return Double.NaN;
+            }
+            double step = (target - y) / dy;
+            x += step;
+            if (Math.abs(step) <= 1e-15 * Math.max(1, Math.abs(x))) {
+                break;
+            }
+        }
+        return x;
     }
 
     private double clamp(double x) {
