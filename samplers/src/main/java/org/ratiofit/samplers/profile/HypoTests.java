@@ -192,10 +192,10 @@ public final class HypoTests {
         private final java.util.Map<TestStatistic, java.util.TreeMap<Double, Double>> qAsimovMemo = new java.util.EnumMap<>(TestStatistic.class);
         private final java.util.Map<TestStatistic, java.util.TreeMap<Double, Double>> qObservedMemo = new java.util.EnumMap<>(TestStatistic.class);
 
-        Context(StatisticalModel model) {
+        Context(StatisticalModel model, FitResult free) {
             this.model = model;
             this.p = poi(model);
-            this.free = fit(model);
+            this.free = free;
             FitResult bOnly = fitAt(model, free, 0);
             dataFits.put(key(0), bOnly);
             this.asimov = model.asimov(bOnly.values());
@@ -276,7 +276,19 @@ public final class HypoTests {
     }
 
     public Context context(StatisticalModel model) {
-        return new Context(model);
+        return new Context(model, fit(model));
+    }
+
+    /**
+     * The context of {@code model} from its free fit {@code free}, made by the caller (with this
+     * object's minimiser, e.g. followed by HESSE): the fit is not repeated.
+     */
+    public Context context(StatisticalModel model, FitResult free) {
+        if (free.values().length != model.parameters().size()) {
+            throw new IllegalArgumentException("the free fit has " + free.values().length + " parameters, the model "
+                    + model.parameters().size());
+        }
+        return new Context(model, free);
     }
 
     /** CLs+b, CLb, CLs and expected CLs at {@code mu}; {@code ts} is q_mu or q~_mu. */
@@ -308,7 +320,18 @@ public final class HypoTests {
         if (!(muMax > 0)) {
             throw new IllegalArgumentException("muMax must be positive, got " + muMax);
         }
-        Context c = context(model);
+        return upperLimit(context(model), ts, cl, muMax);
+    }
+
+    /** {@link #upperLimit(StatisticalModel, TestStatistic, double, double)} on a context made before (its fits reused). */
+    public LimitResult upperLimit(Context c, TestStatistic ts, double cl, double muMax) {
+        if (!(cl > 0 && cl < 1)) {
+            throw new IllegalArgumentException("confidence level must lie in (0, 1), got " + cl);
+        }
+        if (!(muMax > 0)) {
+            throw new IllegalArgumentException("muMax must be positive, got " + muMax);
+        }
+        StatisticalModel model = c.model;
         if (!bracketingLimits) {
             return new LimitSearch(c, ts, cl, muMax).run();
         }
