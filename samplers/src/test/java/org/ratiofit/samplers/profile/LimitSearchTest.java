@@ -31,6 +31,29 @@ class LimitSearchTest {
         return LongStream.rangeClosed(1, 10).mapToObj(s -> Arguments.of(s, s % 2 == 0 ? TestStatistic.Q_MU : TestStatistic.Q_TILDE_MU));
     }
 
+    @ParameterizedTest(name = "alpha {0}")
+    @org.junit.jupiter.params.provider.ValueSource(doubles = {0.05, 0.1, 0.32, 0.01})
+    void theBandsConstantInvertsTheExpectedCls(double alpha) {
+        for (int k = -2; k <= 2; k++) {
+            double c = Asymptotics.expectedRootQAsimov(alpha, k);
+            assertEquals(alpha, Asymptotics.expectedCls(c * c, k), 1e-12 * alpha, "band " + k);
+            // decreasing in q_A: a larger sqrt(q_A) excludes
+            assertTrue(Asymptotics.expectedCls((c + 0.01) * (c + 0.01), k) < alpha);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aLimitBeyondTheUpperBoundIsAnErrorInBothPaths() {
+        // a signal of 0.01 events on 10: the limit (~ 600) lies beyond the bound 100 of mu
+        CountingModel m = new CountingModel(0.01, 10, 0, 10, 0);
+        IllegalStateException fast = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> FAST.upperLimit(m, TestStatistic.Q_TILDE_MU, 0.95, 10));
+        assertTrue(fast.getMessage().contains("CLs stays above the target up to mu = 100"), fast.getMessage());
+        IllegalStateException brent = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> BRENT.upperLimit(m, TestStatistic.Q_TILDE_MU, 0.95, 10));
+        assertTrue(brent.getMessage().contains("CLs stays above the target up to mu = 100"), brent.getMessage());
+    }
+
     /** A random correlated Gaussian measurement of 2 to 5 parameters, the POI's measured value within [-2, 2] sigma. */
     static MeasuredGaussianModel gaussian(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
