@@ -14,7 +14,7 @@ import org.ratiofit.samplers.fit.Json;
  * five bands are roots of the same function, found by {@link MonotoneRoots} on one shared set of
  * evaluated points. The observed limit is where the normal quantile of CLs, −Φ⁻¹(CLs(μ)), reaches
  * −Φ⁻¹(α): also close to linear in μ. Each search starts from the asymptotic (Wald) estimate,
- * with σ the width of μ̂ from the Asimov fit's covariance (for q) and the data's (for q_obs), and
+ * with σ the width of μ̂ from the free fit's covariance (the Asimov fit's where it has none), and
  * that estimate's slope; the q_A values the observed search computed are reused by the bands.
  * The limits are found to a relative {@value #RELATIVE_TOLERANCE} (absolute
  * {@value #RELATIVE_TOLERANCE} σ_A near zero). The definitions (q~_μ or q_μ, CLs, the bands)
@@ -69,8 +69,10 @@ final class LimitSearch {
     }
 
     LimitResult run() {
-        double sigmaA = positive(c.asimovFree().errors()[p], positive(c.free().errors()[p], Double.NaN));
-        double sigmaObs = positive(c.free().errors()[p], sigmaA);
+        // the data's free fit gives the width: the Asimov fit starts from the fit at mu = 0 (no variance
+        // of mu in its seed) and may stop before its covariance has learnt mu's
+        double sigmaA = positive(c.free().errors()[p], positive(c.asimovFree().errors()[p], Double.NaN));
+        double sigmaObs = sigmaA;
         double muHat = c.free().values()[p];
         double muHatA = c.asimovFree().values()[p];
         double absTol = RELATIVE_TOLERANCE * (Double.isFinite(sigmaA) ? sigmaA : muMax);
@@ -86,6 +88,7 @@ final class LimitSearch {
             double[] start = estimate(wald, target, sigmaA);
             observed = obs.solve(target, start[0], start[1]);
         } catch (MonotoneRoots.NotConverged e) {
+            trace("observed", e);
             fallbacks++;
             observed = HypoTests.bracketing(mu -> Asymptotics.cls(ts, c.qObserved(ts, mu), c.qAsimov(ts, mu)) - alpha, muMax, upper);
         }
@@ -106,6 +109,7 @@ final class LimitSearch {
                     expected[k + 2] = bands.solve(ck, start[0], start[1]);
                     continue;
                 } catch (MonotoneRoots.NotConverged e) {
+                    trace("band " + k, e);
                     bandsFailed = true;
                 }
             }
@@ -140,6 +144,12 @@ final class LimitSearch {
         double h = Math.min(1e-4 * sigma, 0.5 * (x - lo));
         double slope = (m.applyAsDouble(x + h) - m.applyAsDouble(x - h)) / (2 * h);
         return new double[] {x, slope > 0 && Double.isFinite(slope) ? slope : Double.NaN};
+    }
+
+    private static void trace(String what, MonotoneRoots.NotConverged e) {
+        if (MonotoneRoots.TRACE) {
+            System.err.println("LimitSearch: " + what + " falls back to Brent: " + e.getMessage());
+        }
     }
 
     private static double positive(double v, double otherwise) {

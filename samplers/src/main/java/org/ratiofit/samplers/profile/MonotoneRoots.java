@@ -17,8 +17,11 @@ import java.util.function.DoubleUnaryOperator;
  * a step that leaves it is replaced by bisection; without one, extrapolation at most doubles (or
  * halves) the range of evaluated μ. The answer is a μ whose secant step from an evaluated point
  * is shorter than the tolerance max(relTol |μ|, absTol), or the middle of a bracket narrower than
- * twice it. A function seen to decrease (beyond its fits' noise) or a search that takes too many
- * evaluations throws {@link NotConverged}: the caller then falls back to a bracketing solver.
+ * twice it. A function seen to cross the target downwards (a point at or above it left of one
+ * below it: several crossings), a NaN, or a search that takes too many evaluations throws
+ * {@link NotConverged}: the caller then falls back to a bracketing solver. Decreases that do not
+ * cross the target are not checked: far below it (μ near 0, q of the order of the fits'
+ * precision) the statistic's noise is no sign of a second crossing.
  */
 final class MonotoneRoots {
 
@@ -33,8 +36,9 @@ final class MonotoneRoots {
 
     /** Evaluations per target before giving up. */
     static final int MAX_EVALUATIONS = 30;
-    /** A decrease larger than this (in y, relative to max(1, |y|)) is no noise of the fits: the function is not monotone. */
-    static final double MONOTONE_NOISE = 1e-4;
+
+    /** -Dratiofit.limit.trace=true: every evaluation and every fallback on standard error. */
+    static final boolean TRACE = Boolean.getBoolean("ratiofit.limit.trace");
 
     private final DoubleUnaryOperator f;
     private final double lo;
@@ -80,33 +84,19 @@ final class MonotoneRoots {
         if (y == null) {
             evaluations++;
             y = f.applyAsDouble(mu);
+            if (TRACE) {
+                System.err.println("MonotoneRoots: f(" + mu + ") = " + y);
+            }
             if (Double.isNaN(y)) {
                 throw new NotConverged("the function is NaN at mu = " + mu);
             }
             points.put(mu, y);
-            checkMonotone();
         }
         return y;
     }
 
     private double tol(double mu) {
         return Math.max(relTol * Math.abs(mu), absTol);
-    }
-
-    private void checkMonotone() {
-        Double prevMu = null;
-        double prev = Double.NEGATIVE_INFINITY;
-        for (Map.Entry<Double, Double> e : points.entrySet()) {
-            double y = e.getValue();
-            if (Double.isFinite(prev) && Double.isFinite(y) && y < prev - MONOTONE_NOISE * Math.max(1, Math.abs(prev))) {
-                throw new NotConverged("not increasing: f(" + prevMu + ") = " + prev + " > f(" + e.getKey() + ") = " + y);
-            }
-            if (y == Double.NEGATIVE_INFINITY && prev > Double.NEGATIVE_INFINITY || prev == Double.POSITIVE_INFINITY && y < prev) {
-                throw new NotConverged("not increasing at mu = " + e.getKey());
-            }
-            prevMu = e.getKey();
-            prev = y;
-        }
     }
 
     /**
@@ -135,6 +125,11 @@ final class MonotoneRoots {
                 } else if (Double.isNaN(b)) {
                     b = e.getKey();
                 }
+            }
+            if (!Double.isNaN(a) && !Double.isNaN(b) && b < a) {
+                // a point at or above the target left of one below it: more than one crossing, or noise larger than the steps
+                throw new NotConverged("not increasing through " + target + ": f(" + b + ") = " + points.get(b) + " >= target > f("
+                        + a + ") = " + points.get(a));
             }
             if (!Double.isNaN(b) && b == lo) {
                 return lo;

@@ -54,6 +54,64 @@ class LimitSearchTest {
         assertTrue(brent.getMessage().contains("CLs stays above the target up to mu = 100"), brent.getMessage());
     }
 
+    /**
+     * A one-parameter Gaussian measurement of mu (width 1) whose Asimov likelihood drops by 1/2 above
+     * mu = 1.5: q_A = mu^2 below, mu^2 - 1 above, so sqrt(q_A) falls from 1.5 to 1.12 there.
+     */
+    static StatisticalModel stepInQAsimov(double measured, boolean step) {
+        return new StatisticalModel() {
+            @Override
+            public java.util.List<org.ratiofit.objective.ParameterSpec> parameters() {
+                return java.util.List.of(org.ratiofit.objective.ParameterSpec.free("mu", 1, 0.5));
+            }
+
+            @Override
+            public double value(double[] x) {
+                double d = x[0] - measured;
+                return 0.5 * d * d - (step && x[0] > 1.5 ? 0.5 : 0);
+            }
+
+            @Override
+            public double errorDef() {
+                return 0.5;
+            }
+
+            @Override
+            public java.util.OptionalInt parameterOfInterest() {
+                return java.util.OptionalInt.of(0);
+            }
+
+            @Override
+            public StatisticalModel asimov(double[] point) {
+                return stepInQAsimov(point[0], true);
+            }
+        };
+    }
+
+    @org.junit.jupiter.api.Test
+    void aStepInQAsimovStillGivesACrossingForEachBand() {
+        StatisticalModel m = stepInQAsimov(0.3, false);
+        LimitSearch search = new LimitSearch(FAST.context(m), TestStatistic.Q_TILDE_MU, 1 - ALPHA, 5);
+        LimitResult a = search.run();
+        LimitResult b = BRENT.upperLimit(m, TestStatistic.Q_TILDE_MU, 1 - ALPHA, 5);
+        // the bands with one crossing: sqrt(q_A) = c_k on one side of the step only
+        double[] exact = new double[5];
+        for (int k = -2; k <= 2; k++) {
+            double c = Asymptotics.expectedRootQAsimov(ALPHA, k);
+            exact[k + 2] = c < 1.118 ? c : c > 1.5 ? Math.sqrt(c * c + 1) : Double.NaN;
+        }
+        for (int k : new int[] {0, 2, 3, 4}) {
+            assertEquals(exact[k], a.expected()[k], 2e-5 * exact[k], "band " + (k - 2) + ": " + a.toJson());
+        }
+        // band -1 (c = 1.41) crosses at 1.41, at the step and at 1.73: either path may give any of them
+        double c = Asymptotics.expectedRootQAsimov(ALPHA, -1);
+        for (double found : new double[] {a.expected()[1], b.expected()[1]}) {
+            assertTrue(Math.abs(found - c) < 2e-5 * c || Math.abs(found - 1.5) < 1e-6 || Math.abs(found - Math.sqrt(c * c + 1)) < 2e-5 * c,
+                    "band -1 at a crossing: " + found);
+        }
+        assertEquals(b.observed(), a.observed(), 2e-5 * b.observed(), a.toJson() + " vs " + b.toJson());
+    }
+
     /** A random correlated Gaussian measurement of 2 to 5 parameters, the POI's measured value within [-2, 2] sigma. */
     static MeasuredGaussianModel gaussian(long seed) {
         SplittableRandom r = new SplittableRandom(seed);

@@ -60,10 +60,28 @@ class MonotoneRootsTest {
     }
 
     @Test
-    void aDecreasingFunctionGivesUpForTheFallback() {
-        // rises to 1 at mu = 2 and falls after: the target 2 is never reached, and the fall is seen
+    void aDownwardCrossingGivesUpForTheFallback() {
+        // y = mu below 1.5, mu - 1 above: the target 1.2 is crossed at 1.2, at the step and at 2.2
+        MonotoneRoots roots = new MonotoneRoots(mu -> mu < 1.5 ? mu : mu - 1, 1e-3, 100, 1e-5, 1e-8);
+        roots.know(1.45, 1.45);
+        roots.know(1.6, 0.6);
+        assertThrows(MonotoneRoots.NotConverged.class, () -> roots.solve(1.2, 1, 1));
+    }
+
+    @Test
+    void noiseFarBelowTheTargetIsNoCrossing() {
+        // near mu = 0 the statistic is of the order of the fits' precision: its wiggles there do not matter
+        MonotoneRoots roots = new MonotoneRoots(mu -> mu < 0.01 ? -2.7 + 30 * Math.sin(1e4 * mu) * 1e-2 : mu, 1e-4, 100, 1e-6, 1e-9);
+        roots.know(0.0013, -2.65);
+        roots.know(0.0027, -2.72);
+        assertEquals(1.6449, roots.solve(1.6449, 0.02, Double.NaN), 1e-6 * 1.6449);
+    }
+
+    @Test
+    void aFunctionThatNeverReachesTheTargetBelowTheBoundIsAnError() {
+        // rises to 1 at mu = 2 and falls after: the target 2 is not reached up to the bound
         MonotoneRoots roots = new MonotoneRoots(mu -> 1 - (mu - 2) * (mu - 2), 1e-3, 100, 1e-5, 1e-8);
-        assertThrows(MonotoneRoots.NotConverged.class, () -> roots.solve(2, 1, 1));
+        assertThrows(IllegalStateException.class, () -> roots.solve(2, 1, 1));
     }
 
     @Test
