@@ -14,8 +14,8 @@ import org.ratiofit.samplers.fit.Json;
  * five bands are roots of the same function, found by {@link MonotoneRoots} on one shared set of
  * evaluated points. The observed limit is where the normal quantile of CLs, −Φ⁻¹(CLs(μ)), reaches
  * −Φ⁻¹(α): also close to linear in μ. Each search starts from the asymptotic (Wald) estimate,
- * with σ the width of μ̂ from the free fit's covariance (the Asimov fit's where it has none), and
- * that estimate's slope; the q_A values the observed search computed are reused by the bands.
+ * with σ_A measured on one point of √q_A (at μ̂_A + 2σ from the free fit's covariance; again
+ * where that point is off by more than a factor of a few), and that estimate's slope; the q_A values the observed search computed are reused by the bands.
  * The limits are found to a relative {@value #RELATIVE_TOLERANCE} (absolute
  * {@value #RELATIVE_TOLERANCE} σ_A near zero). The definitions (q~_μ or q_μ, CLs, the bands)
  * are those of {@link Asymptotics}, unchanged. Where a search does not converge or its function
@@ -38,6 +38,7 @@ final class LimitSearch {
     private int fallbacks;
     private int observedEvaluations;
     private int expectedEvaluations;
+    private int calibration;
 
     LimitSearch(HypoTests.Context c, TestStatistic ts, double cl, double muMax) {
         if (ts != TestStatistic.Q_MU && ts != TestStatistic.Q_TILDE_MU) {
@@ -63,18 +64,23 @@ final class LimitSearch {
         return observedEvaluations;
     }
 
-    /** Points the expected bands' search evaluated (beyond those of the observed search): one conditional Asimov fit each. */
+    /** Points the expected bands' search evaluated (beyond those of the observed search and σ_A's): one conditional Asimov fit each. */
     int expectedEvaluations() {
         return expectedEvaluations;
     }
 
     LimitResult run() {
-        // the data's free fit gives the width: the Asimov fit starts from the fit at mu = 0 (no variance
-        // of mu in its seed) and may stop before its covariance has learnt mu's
-        double sigmaA = positive(c.free().errors()[p], positive(c.asimovFree().errors()[p], Double.NaN));
-        double sigmaObs = sigmaA;
         double muHat = c.free().values()[p];
         double muHatA = c.asimovFree().values()[p];
+        double muA = Math.max(muHatA, 0);
+        // expected: sqrt(q_A) increases through c_k; every band on the same points, the observed search's q_A among them
+        DoubleUnaryOperator rootQA = mu -> Math.sqrt(Math.max(c.qAsimov(ts, mu), 0));
+        // the width of mu-hat from the free fit (the Asimov fit's where it has none), checked on one point of q_A
+        double sigma0 = positive(c.free().errors()[p], positive(c.asimovFree().errors()[p], Double.NaN));
+        MonotoneRoots bands = new MonotoneRoots(rootQA, lo, upper, RELATIVE_TOLERANCE,
+                RELATIVE_TOLERANCE * (Double.isFinite(sigma0) ? sigma0 : muMax));
+        final double sigmaA = calibrate(bands, sigma0, muA);
+        final double sigmaObs = sigmaA;
         double absTol = RELATIVE_TOLERANCE * (Double.isFinite(sigmaA) ? sigmaA : muMax);
 
         // observed: -Phi^-1(CLs) increases through -Phi^-1(alpha)
@@ -95,9 +101,7 @@ final class LimitSearch {
         observedEvaluations = obs.evaluations();
 
         // expected: sqrt(q_A) increases through c_k; every band on the same points, the observed search's q_A among them
-        DoubleUnaryOperator rootQA = mu -> Math.sqrt(Math.max(c.qAsimov(ts, mu), 0));
         DoubleUnaryOperator rootWald = mu -> Math.sqrt(Asymptotics.wald(ts, mu, muHatA, sigmaA));
-        MonotoneRoots bands = new MonotoneRoots(rootQA, lo, upper, RELATIVE_TOLERANCE, absTol);
         c.qAsimovValues(ts).forEach((mu, q) -> bands.know(mu, Math.sqrt(Math.max(q, 0))));
         double[] expected = new double[5];
         boolean bandsFailed = false;
@@ -117,8 +121,37 @@ final class LimitSearch {
             final int band = k;
             expected[k + 2] = HypoTests.bracketing(mu -> Asymptotics.expectedCls(c.qAsimov(ts, mu), band) - alpha, muMax, upper);
         }
-        expectedEvaluations = bands.evaluations();
+        expectedEvaluations = bands.evaluations() - calibration;
         return new LimitResult(Json.FORMAT_VERSION, ts, cl, observed, expected);
+    }
+
+    /**
+     * σ_A measured on q_A: √q_A(μ) ≈ (μ − μ̂_A)/σ_A from one point, at μ̂_A + 2σ from the fit's σ;
+     * where that point lies outside 0.5…5 σ_A (a fit covariance that had not learnt μ's variance),
+     * once or twice more at the new μ̂_A + 2σ_A. The points are the bands' too. NaN: no width known.
+     */
+    private double calibrate(MonotoneRoots bands, double sigma, double muA) {
+        double x = Double.isFinite(sigma) ? muA + 2 * sigma : 0.5 * Math.min(muMax, upper);
+        for (int i = 0; i < 3; i++) {
+            x = Math.min(Math.max(x, lo), upper);
+            int before = bands.evaluations();
+            double r = bands.value(x);
+            calibration += bands.evaluations() - before;
+            if (!(r > 0 && Double.isFinite(r))) {
+                // q_A = 0: below the Asimov fit's mu-hat or no sensitivity yet
+                x = 4 * Math.max(x, muA);
+                continue;
+            }
+            double s = (x - muA) / r;
+            if (s > 0 && Double.isFinite(s)) {
+                sigma = s;
+            }
+            if (r >= 0.5 && r <= 5) {
+                break;
+            }
+            x = muA + 2 * sigma;
+        }
+        return sigma;
     }
 
     /**
