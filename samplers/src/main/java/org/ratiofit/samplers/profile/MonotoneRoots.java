@@ -110,7 +110,7 @@ final class MonotoneRoots {
     double solve(double target, double guess, double priorSlope) {
         int budget = evaluations + MAX_EVALUATIONS;
         if (points.isEmpty()) {
-            value(clamp(Double.isFinite(guess) ? guess : 0.5 * (lo + hi)));
+            value(clamp(Double.isFinite(guess) ? guess : Double.isFinite(hi) ? 0.5 * (lo + hi) : Math.max(1, 2 * lo)));
         }
         while (true) {
             if (evaluations > budget) {
