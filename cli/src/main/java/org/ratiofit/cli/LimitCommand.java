@@ -121,10 +121,11 @@ public final class LimitCommand implements Callable<Integer> {
                 StatisticalModel counted = new CountingModel(model, progress);
                 best = Hesse.compute(counted, tests.fit(counted), minimiser.strategy, true);
                 double hi = muMax != null ? muMax : defaultMuMax(best, poi, p);
-                limit = tests.upperLimit(counted, statistic, level.probability(), hi);
+                // the limit and the plotted curve on the best fit and one set of conditional fits
+                HypoTests.Context ctx = tests.context(counted, best);
+                limit = tests.upperLimit(ctx, statistic, level.probability(), hi);
                 closure = tests.asimovClosure(counted, 0);
                 if (out.plotting() && plotPoints > 0) {
-                    HypoTests.Context ctx = tests.context(counted);
                     double top = 1.3 * Math.max(limit.observed(), limit.expected()[4]);
                     top = Math.min(top, p.upper());
                     for (int i = 1; i <= plotPoints; i++) {

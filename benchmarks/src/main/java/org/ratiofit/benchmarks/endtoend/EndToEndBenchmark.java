@@ -144,6 +144,8 @@ public final class EndToEndBenchmark {
                     Math.max(fit.values()[mu], 0) + 5 * fit.errors()[mu]);
             rows.add(row("asymptotic CLs limit (95%)", t0, timed.seconds(), String.format(Locale.ROOT,
                     "observed %.4f, median expected %.4f, %s", limit.observed(), limit.expected()[2], timed.callText())));
+            System.out.printf(Locale.ROOT, "  limits: observed %.6f, expected -2..+2 sigma %s%n", limit.observed(),
+                    java.util.Arrays.stream(limit.expected()).mapToObj(v -> String.format(Locale.ROOT, "%.6f", v)).toList());
 
             System.out.println("analytic Hessian: " + (model.hasHessian() ? "on" : "off (-D" + Model.NO_HESSIAN_PROPERTY + "=true)"));
             System.out.printf(Locale.ROOT, "workspace column bytes (float64 .npy files) %.0f MiB%n", columnBytes / 1048576.0);

@@ -96,6 +96,36 @@ public final class Asymptotics {
         return tail(ra - k) / clb;
     }
 
+    /**
+     * The √q_A at which the expected CLs of band {@code k} equals {@code alpha}: the inverse of
+     * {@link #expectedCls} in √q_A (which it decreases), k + Φ⁻¹(1 − α Φ(k)).
+     */
+    public static double expectedRootQAsimov(double alpha, double k) {
+        if (!(alpha > 0 && alpha < 1)) {
+            throw new IllegalArgumentException("alpha must lie in (0, 1), got " + alpha);
+        }
+        return k + significance(alpha * phi(k));
+    }
+
+    /**
+     * The statistic's asymptotic (Wald) value at {@code mu} for a Gaussian estimator mu-hat of width
+     * {@code sigma}: (mu − mu-hat)² / σ² for q_mu, with q~_mu's (mu² − 2 mu mu-hat) / σ² when
+     * mu-hat &lt; 0, and 0 where mu-hat &gt; mu (arXiv:1007.1727, eqs. 14 and 16).
+     */
+    static double wald(TestStatistic ts, double mu, double muHat, double sigma) {
+        if (ts != TestStatistic.Q_MU && ts != TestStatistic.Q_TILDE_MU) {
+            throw new IllegalArgumentException("the Wald approximation here is for q_mu or q~_mu, got " + ts);
+        }
+        if (muHat > mu) {
+            return 0;
+        }
+        if (ts == TestStatistic.Q_TILDE_MU && muHat < 0) {
+            return (mu * mu - 2 * mu * muHat) / (sigma * sigma);
+        }
+        double d = (mu - muHat) / sigma;
+        return d * d;
+    }
+
     /** The Gaussian significance of a one-sided p-value. */
     public static double significance(double p) {
         return -N.inverseCumulativeProbability(p);

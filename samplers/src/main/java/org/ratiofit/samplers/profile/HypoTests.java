@@ -28,6 +28,12 @@ public final class HypoTests {
 
     private final Minimiser migrad;
     private final boolean asimovAtGeneratingPoint;
+    private final boolean bracketingLimits;
+
+    /** -Dratiofit.limit.brent=true: every limit by the bracketing solver alone (the former path), for comparisons. */
+    static final boolean BRENT_LIMITS = Boolean.getBoolean("ratiofit.limit.brent");
+    /** -Dratiofit.limit.freeFitStart=true: conditional fits predicted from the free fit only, not from the nearest fitted mu. */
+    static final boolean NEAREST_START = !Boolean.getBoolean("ratiofit.limit.freeFitStart");
 
     public HypoTests(Migrad migrad) {
         this(migrad, false);
@@ -39,8 +45,27 @@ public final class HypoTests {
     }
 
     private HypoTests(Minimiser migrad, boolean asimovAtGeneratingPoint) {
+        this(migrad, asimovAtGeneratingPoint, BRENT_LIMITS);
+    }
+
+    private HypoTests(Minimiser migrad, boolean asimovAtGeneratingPoint, boolean bracketingLimits) {
         this.migrad = migrad;
         this.asimovAtGeneratingPoint = asimovAtGeneratingPoint;
+        this.bracketingLimits = bracketingLimits;
+    }
+
+    /**
+     * {@code true}: find every limit by Brent's bracketing solver from (10⁻⁶ muMax, muMax] to
+     * 10⁻⁸ in mu (the former path, six separate root finds); {@code false} (the default): by
+     * {@link LimitSearch}, secant steps from the asymptotic estimate shared by the five expected
+     * bands, to a relative 10⁻⁵, with the bracketing solver as its fallback.
+     */
+    public HypoTests withBracketingLimits(boolean bracketing) {
+        return new HypoTests(migrad, asimovAtGeneratingPoint, bracketing);
+    }
+
+    public boolean bracketingLimits() {
+        return bracketingLimits;
     }
 
     /**
@@ -48,7 +73,7 @@ public final class HypoTests {
      * interest held there, nuisance parameters fitted) instead of fitting it freely (the default).
      */
     public HypoTests withAsimovAtGeneratingPoint(boolean atGeneratingPoint) {
-        return new HypoTests(migrad, atGeneratingPoint);
+        return new HypoTests(migrad, atGeneratingPoint, bracketingLimits);
     }
 
     public boolean asimovAtGeneratingPoint() {
@@ -93,33 +118,46 @@ public final class HypoTests {
 
     /** The fit with the parameter of interest held at {@code mu}, warm-started from {@code from}. */
     public FitResult fitAt(StatisticalModel model, FitResult from, double mu) {
+        return fitAt(model, from, from, mu);
+    }
+
+    /**
+     * The fit with the parameter of interest held at {@code mu}, its nuisance parameters started
+     * from {@code base} (a free or conditional fit of the same model) moved along {@code free}'s
+     * covariance.
+     */
+    private FitResult fitAt(StatisticalModel model, FitResult free, FitResult base, double mu) {
         int p = poi(model);
-        List<ParameterSpec> specs = new ArrayList<>(from.parameters());
+        List<ParameterSpec> specs = new ArrayList<>(free.parameters());
         ParameterSpec s = specs.get(p);
         if (mu < s.lower() || mu > s.upper()) {
             throw new IllegalArgumentException("signal strength " + mu + " lies outside the bounds of '" + s.name()
                     + "' [" + s.lower() + ", " + s.upper() + "]");
         }
         // the nuisance parameters predicted along the free fit's covariance, with the conditional covariance as metric
-        ConditionalStart.Start predicted = ConditionalStart.of(from.parameters(), from, from.values(), new int[] {p}, new double[] {mu});
+        ConditionalStart.Start predicted = ConditionalStart.of(free.parameters(), free, base.values(), new int[] {p}, new double[] {mu});
         try {
             return migrad.minimise(model, predicted.parameters(), predicted.covariance());
         } catch (org.ratiofit.samplers.fit.NonFiniteStartException e) {
             // not finite at the prediction: from the free fit's values
         }
         specs.set(p, new ParameterSpec(s.name(), mu, s.step(), s.lower(), s.upper(), true));
-        return migrad.minimise(model, specs, from.covariance());
+        return migrad.minimise(model, specs, free.covariance());
     }
 
     /** The value of {@code ts} at {@code mu}, given the unconditional fit {@code free} of {@code model}. */
     public double statistic(StatisticalModel model, FitResult free, TestStatistic ts, double mu) {
-        int p = poi(model);
+        return statistic(free, ts, mu, at -> fitAt(model, free, at), poi(model));
+    }
+
+    /** The statistic from the free fit and the conditional fits that {@code fitAt} makes (or recalls). */
+    private static double statistic(FitResult free, TestStatistic ts, double mu, java.util.function.DoubleFunction<FitResult> fitAt, int p) {
         double up = free.errorDef();
         double muHat = free.values()[p];
         double fHat = free.minimumValue();
         switch (ts) {
             case Q_0:
-                return muHat < 0 ? 0 : Math.max(0, (fitAt(model, free, 0).minimumValue() - fHat) / up);
+                return muHat < 0 ? 0 : Math.max(0, (fitAt.apply(0).minimumValue() - fHat) / up);
             case Q_MU:
             case Q_TILDE_MU:
                 if (muHat > mu) {
@@ -129,25 +167,37 @@ public final class HypoTests {
             default:
                 break;
         }
-        double fMu = fitAt(model, free, mu).minimumValue();
+        double fMu = fitAt.apply(mu).minimumValue();
         boolean tilde = ts == TestStatistic.T_TILDE_MU || ts == TestStatistic.Q_TILDE_MU;
         if (tilde && muHat < 0) {
-            return Math.max(0, (fMu - fitAt(model, free, 0).minimumValue()) / up);
+            return Math.max(0, (fMu - fitAt.apply(0).minimumValue()) / up);
         }
         return Math.max(0, (fMu - fHat) / up);
     }
 
-    /** The model's background-only Asimov data set and its fit, reused across tested mu values. */
+    /**
+     * The model's background-only Asimov data set and its fit, reused across tested mu values. The
+     * conditional fits of the data and of the Asimov data set are kept per mu (the tilde statistic's
+     * fit at mu = 0 is made once), and each new one starts from the nearest mu already fitted,
+     * its nuisance parameters moved along the free fit's covariance ({@link ConditionalStart}).
+     */
     public final class Context {
         final StatisticalModel model;
         final FitResult free;
         final StatisticalModel asimov;
         final FitResult asimovFree;
+        private final int p;
+        private final java.util.TreeMap<Double, FitResult> dataFits = new java.util.TreeMap<>();
+        private final java.util.TreeMap<Double, FitResult> asimovFits = new java.util.TreeMap<>();
+        private final java.util.Map<TestStatistic, java.util.TreeMap<Double, Double>> qAsimovMemo = new java.util.EnumMap<>(TestStatistic.class);
+        private final java.util.Map<TestStatistic, java.util.TreeMap<Double, Double>> qObservedMemo = new java.util.EnumMap<>(TestStatistic.class);
 
-        Context(StatisticalModel model) {
+        Context(StatisticalModel model, FitResult free) {
             this.model = model;
-            this.free = fit(model);
+            this.p = poi(model);
+            this.free = free;
             FitResult bOnly = fitAt(model, free, 0);
+            dataFits.put(key(0), bOnly);
             this.asimov = model.asimov(bOnly.values());
             this.asimovFree = fitAsimov(asimov, bOnly);
         }
@@ -156,23 +206,89 @@ public final class HypoTests {
             return free;
         }
 
-        /** q_A at mu, computed once per statistic and mu: the band limits' root finds share their brackets. */
-        private final java.util.Map<String, Double> qAsimovMemo = new java.util.concurrent.ConcurrentHashMap<>();
+        /** The Asimov data set's free fit. */
+        FitResult asimovFree() {
+            return asimovFree;
+        }
 
-        public double qAsimov(TestStatistic ts, double mu) {
-            return qAsimovMemo.computeIfAbsent(ts + "@" + Double.doubleToLongBits(mu), k -> statistic(asimov, asimovFree, ts, mu));
+        /** The data's fit with mu held at {@code mu}, made once. */
+        synchronized FitResult dataFitAt(double mu) {
+            return conditional(model, free, dataFits, mu);
+        }
+
+        /** The Asimov data set's fit with mu held at {@code mu}, made once. */
+        synchronized FitResult asimovFitAt(double mu) {
+            return conditional(asimov, asimovFree, asimovFits, mu);
+        }
+
+        private FitResult conditional(StatisticalModel m, FitResult freeFit, java.util.TreeMap<Double, FitResult> fits, double mu) {
+            double k = key(mu);
+            FitResult done = fits.get(k);
+            if (done != null) {
+                return done;
+            }
+            FitResult base = freeFit;
+            if (NEAREST_START) {
+                double dist = Math.abs(freeFit.values()[p] - mu);
+                for (java.util.Map.Entry<Double, FitResult> e : new java.util.Map.Entry[] {fits.floorEntry(k), fits.ceilingEntry(k)}) {
+                    if (e != null && Math.abs(e.getKey() - mu) < dist) {
+                        dist = Math.abs(e.getKey() - mu);
+                        base = e.getValue();
+                    }
+                }
+            }
+            FitResult r = fitAt(m, freeFit, base, mu);
+            fits.put(k, r);
+            return r;
+        }
+
+        /** q_A at mu, computed once per statistic and mu: the band limits share their points. */
+        public synchronized double qAsimov(TestStatistic ts, double mu) {
+            java.util.TreeMap<Double, Double> memo = qAsimovMemo.computeIfAbsent(ts, t -> new java.util.TreeMap<>());
+            Double q = memo.get(key(mu));
+            if (q == null) {
+                q = statistic(asimovFree, ts, mu, this::asimovFitAt, p);
+                memo.put(key(mu), q);
+            }
+            return q;
+        }
+
+        /** The values of q_A computed so far for {@code ts}, by mu. */
+        synchronized java.util.SortedMap<Double, Double> qAsimovValues(TestStatistic ts) {
+            return new java.util.TreeMap<>(qAsimovMemo.getOrDefault(ts, new java.util.TreeMap<>()));
         }
 
         /** The observed statistic at mu, computed once per statistic and mu (a root find revisits its last points). */
-        private final java.util.Map<String, Double> qObservedMemo = new java.util.concurrent.ConcurrentHashMap<>();
-
-        public double qObserved(TestStatistic ts, double mu) {
-            return qObservedMemo.computeIfAbsent(ts + "@" + Double.doubleToLongBits(mu), k -> statistic(model, free, ts, mu));
+        public synchronized double qObserved(TestStatistic ts, double mu) {
+            java.util.TreeMap<Double, Double> memo = qObservedMemo.computeIfAbsent(ts, t -> new java.util.TreeMap<>());
+            Double q = memo.get(key(mu));
+            if (q == null) {
+                q = statistic(free, ts, mu, this::dataFitAt, p);
+                memo.put(key(mu), q);
+            }
+            return q;
         }
     }
 
+    /** mu as a map key: -0 and 0 are the same hypothesis. */
+    private static double key(double mu) {
+        return mu == 0 ? 0.0 : mu;
+    }
+
     public Context context(StatisticalModel model) {
-        return new Context(model);
+        return new Context(model, fit(model));
+    }
+
+    /**
+     * The context of {@code model} from its free fit {@code free}, made by the caller (with this
+     * object's minimiser, e.g. followed by HESSE): the fit is not repeated.
+     */
+    public Context context(StatisticalModel model, FitResult free) {
+        if (free.values().length != model.parameters().size()) {
+            throw new IllegalArgumentException("the free fit has " + free.values().length + " parameters, the model "
+                    + model.parameters().size());
+        }
+        return new Context(model, free);
     }
 
     /** CLs+b, CLb, CLs and expected CLs at {@code mu}; {@code ts} is q_mu or q~_mu. */
@@ -192,27 +308,46 @@ public final class HypoTests {
     }
 
     /**
-     * Observed and expected CLs upper limits at confidence level {@code cl} (0.95: CLs = 0.05),
-     * by Brent root finding on CLs(mu) in (0, muMax], muMax doubled until it brackets.
+     * Observed and expected CLs upper limits at confidence level {@code cl} (0.95: CLs = 0.05):
+     * by {@link LimitSearch} (secant steps from the asymptotic estimate, to a relative 10⁻⁵, Brent
+     * as its fallback) or, {@link #withBracketingLimits(boolean) if asked}, by Brent root finding
+     * on CLs(mu) in (10⁻⁶ muMax, muMax], muMax doubled until it brackets.
      */
     public LimitResult upperLimit(StatisticalModel model, TestStatistic ts, double cl, double muMax) {
         if (!(cl > 0 && cl < 1)) {
             throw new IllegalArgumentException("confidence level must lie in (0, 1), got " + cl);
         }
-        Context c = context(model);
+        if (!(muMax > 0)) {
+            throw new IllegalArgumentException("muMax must be positive, got " + muMax);
+        }
+        return upperLimit(context(model), ts, cl, muMax);
+    }
+
+    /** {@link #upperLimit(StatisticalModel, TestStatistic, double, double)} on a context made before (its fits reused). */
+    public LimitResult upperLimit(Context c, TestStatistic ts, double cl, double muMax) {
+        if (!(cl > 0 && cl < 1)) {
+            throw new IllegalArgumentException("confidence level must lie in (0, 1), got " + cl);
+        }
+        if (!(muMax > 0)) {
+            throw new IllegalArgumentException("muMax must be positive, got " + muMax);
+        }
+        StatisticalModel model = c.model;
+        if (!bracketingLimits) {
+            return new LimitSearch(c, ts, cl, muMax).run();
+        }
         double alpha = 1 - cl;
-        double observed = solve(mu -> Asymptotics.cls(ts, c.qObserved(ts, mu), c.qAsimov(ts, mu)) - alpha,
-                muMax, model);
+        double upper = model.parameters().get(poi(model)).upper();
+        double observed = bracketing(mu -> Asymptotics.cls(ts, c.qObserved(ts, mu), c.qAsimov(ts, mu)) - alpha, muMax, upper);
         double[] expected = new double[5];
         for (int k = -2; k <= 2; k++) {
             final int band = k;
-            expected[k + 2] = solve(mu -> Asymptotics.expectedCls(c.qAsimov(ts, mu), band) - alpha, muMax, model);
+            expected[k + 2] = bracketing(mu -> Asymptotics.expectedCls(c.qAsimov(ts, mu), band) - alpha, muMax, upper);
         }
         return new LimitResult(Json.FORMAT_VERSION, ts, cl, observed, expected);
     }
 
-    private double solve(DoubleUnaryOperator f, double muMax, StatisticalModel model) {
-        double upper = model.parameters().get(poi(model)).upper();
+    /** The root of the decreasing {@code f} by Brent's method in (10⁻⁶ muMax, muMax], muMax doubled up to {@code upper} until it brackets. */
+    static double bracketing(DoubleUnaryOperator f, double muMax, double upper) {
         double lo = 1e-6 * muMax;
         double hi = Math.min(muMax, upper);
         if (!(f.applyAsDouble(lo) > 0)) {
