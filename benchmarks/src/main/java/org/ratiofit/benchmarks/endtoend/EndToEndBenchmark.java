@@ -178,6 +178,15 @@ public final class EndToEndBenchmark {
     /** Calls and nanoseconds by kind over all Timed models: value, value + gradient, + Hessian (for -DfitOnly's breakdown). */
     static final java.util.concurrent.atomic.AtomicLongArray KINDS = new java.util.concurrent.atomic.AtomicLongArray(6);
 
+    static final boolean CALL_TRACE = Boolean.getBoolean("callTrace");
+
+    /** -DcallTrace=true: each likelihood call's kind (v value, g gradient, H Hessian) and milliseconds, on one line per fit. */
+    static void trace(String kind, long t0) {
+        if (CALL_TRACE) {
+            System.out.printf(Locale.ROOT, "%s%.0f ", kind, (System.nanoTime() - t0) * 1e-6);
+        }
+    }
+
     /** Counters of the coarse copies' calls (their time is inside the fit's wall time, not in its likelihood share). */
     static final Timed COARSE = new Timed(null, new AtomicLong(), new AtomicLong());
 
@@ -250,6 +259,7 @@ public final class EndToEndBenchmark {
             hessians.incrementAndGet();
             KINDS.addAndGet(4, 1);
             KINDS.addAndGet(5, System.nanoTime() - t);
+            trace("H", t);
             return v;
         }
 
@@ -276,6 +286,7 @@ public final class EndToEndBenchmark {
             calls.incrementAndGet();
             KINDS.addAndGet(0, 1);
             KINDS.addAndGet(1, System.nanoTime() - t);
+            trace("v", t);
             return v;
         }
 
@@ -292,6 +303,7 @@ public final class EndToEndBenchmark {
             calls.incrementAndGet();
             KINDS.addAndGet(2, 1);
             KINDS.addAndGet(3, System.nanoTime() - t);
+            trace("g", t);
             return v;
         }
 
