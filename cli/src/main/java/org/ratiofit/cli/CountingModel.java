@@ -68,6 +68,12 @@ final class CountingModel implements StatisticalModel {
         return new CountingModel(m.asimov(point), progress);
     }
 
+    /** The coarse copy of a fit's first iterations (MIGRAD's coarse to fine), reporting to the same bar. */
+    @Override
+    public org.ratiofit.objective.Objective coarse() {
+        return m.coarse() instanceof StatisticalModel c ? new CountingModel(c, progress) : null;
+    }
+
     @Override
     public boolean supportsPseudoExperiments() {
         return m.supportsPseudoExperiments();

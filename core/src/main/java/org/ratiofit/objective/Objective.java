@@ -81,6 +81,17 @@ public interface Objective {
     }
 
     /**
+     * A cheaper cost with about the same minimum, for a minimiser's first iterations (coarse to
+     * fine): for an unbinned likelihood, the same model on every k-th event with weight k. Its
+     * minimum is only a start: the minimiser finishes, and checks convergence, on this cost. Null
+     * (the default) when the cost has none or is too small for one to save time. Same parameters,
+     * in the same order.
+     */
+    default Objective coarse() {
+        return null;
+    }
+
+    /**
      * The rise of the cost that corresponds to one standard deviation: 0.5 for a negative
      * log-likelihood, 1 for a chi-square or -2 ln L. The log-density for sampling is
      * {@code -value / (2 * errorDef)}.
@@ -137,6 +148,12 @@ public interface Objective {
             @Override
             public String whyNotFinite(double[] x) {
                 return f.whyNotFinite(x);
+            }
+
+            @Override
+            public Objective coarse() {
+                Objective c = f.coarse();
+                return c == null ? null : c.withParameters(copy);
             }
         };
     }

@@ -100,8 +100,25 @@ public final class EndToEndBenchmark {
             rows.add(row("fit (MIGRAD + HESSE)", t0, timed.seconds(), String.format(Locale.ROOT, "mu = %.4f +- %.4f, %s, -lnL %.4f, EDM %.2g, %s",
                     fit.values()[mu], fit.errors()[mu], timed.callText(), fit.minimumValue(), fit.edm(), fit.status())));
 
+            System.out.println("  calls by kind: " + kindText());
+            // -DfitRepeat=N: the same fit N - 1 times more in this JVM (its first run includes the JIT's compilation),
+            // alternately without and with MIGRAD's coarse-to-fine start (warm, back to back: their ratio under the same load)
+            for (int rep = 1; rep < Integer.getInteger("fitRepeat", 1); rep++) {
+                boolean coarse = rep % 2 == 0;
+                Migrad m = migrad.toBuilder().coarseToFine(coarse).build();
+                resetPeaks();
+                timed.reset();
+                t0 = System.nanoTime();
+                FitResult again = Hesse.compute(timed, m.minimise(timed), 1, true);
+                rows.add(row("fit again (" + (rep + 1) + ", coarse to fine " + (coarse ? "on" : "off") + ")", t0, timed.seconds(),
+                        String.format(Locale.ROOT, "mu = %.4f +- %.4f, %s, -lnL %.4f, EDM %.2g, valid %b",
+                        again.values()[mu], again.errors()[mu], timed.callText(), again.minimumValue(), again.edm(), again.status().validMinimum())));
+                System.out.println("  calls by kind: " + kindText());
+            }
             if (Boolean.getBoolean("fitOnly")) {
                 // -DfitOnly=true: the free fit alone (MIGRAD's call counts, for comparing minimiser changes)
+                System.out.printf(Locale.ROOT, "workspace column bytes %.0f MiB; peak heap / columns per row:%n", columnBytes / 1048576.0);
+                rows.forEach(r -> System.out.printf(Locale.ROOT, "  %s: %.2f%n", r[0], Double.parseDouble(r[3]) * 1048576.0 / columnBytes));
                 rows.forEach(r -> System.out.println(String.join(" | ", r)));
                 return;
             }
@@ -158,6 +175,31 @@ public final class EndToEndBenchmark {
         } finally {
             deleteTree(dir);
         }
+    }
+
+    /** Calls and nanoseconds by kind over all Timed models: value, value + gradient, + Hessian (for -DfitOnly's breakdown). */
+    static final java.util.concurrent.atomic.AtomicLongArray KINDS = new java.util.concurrent.atomic.AtomicLongArray(6);
+
+    static final boolean CALL_TRACE = Boolean.getBoolean("callTrace");
+
+    /** -DcallTrace=true: each likelihood call's kind (v value, g gradient, H Hessian) and milliseconds, on one line per fit. */
+    static void trace(String kind, long t0) {
+        if (CALL_TRACE) {
+            System.out.printf(Locale.ROOT, "%s%.0f ", kind, (System.nanoTime() - t0) * 1e-6);
+        }
+    }
+
+    /** Counters of the coarse copies' calls (their time is inside the fit's wall time, not in its likelihood share). */
+    static final Timed COARSE = new Timed(null, new AtomicLong(), new AtomicLong());
+
+    /** "value 12 in 0.41 s, gradient 30 in 1.7 s, Hessian 9 in 1.6 s" since the last reset of {@link #KINDS}. */
+    static String kindText() {
+        String t = String.format(Locale.ROOT, "value %d in %.2f s, gradient %d in %.2f s, Hessian %d in %.2f s (of which coarse: %s in %.2f s)",
+                KINDS.get(0), KINDS.get(1) * 1e-9, KINDS.get(2), KINDS.get(3) * 1e-9, KINDS.get(4), KINDS.get(5) * 1e-9,
+                COARSE.callText(), COARSE.seconds());
+        COARSE.reset();
+        for (int i = 0; i < 6; i++) KINDS.set(i, 0);
+        return t;
     }
 
     /** A row: step, wall, likelihood share, peak heap MiB (of the step), result. */
@@ -217,6 +259,9 @@ public final class EndToEndBenchmark {
             nanos.addAndGet(System.nanoTime() - t);
             calls.incrementAndGet();
             hessians.incrementAndGet();
+            KINDS.addAndGet(4, 1);
+            KINDS.addAndGet(5, System.nanoTime() - t);
+            trace("H", t);
             return v;
         }
 
@@ -241,6 +286,9 @@ public final class EndToEndBenchmark {
             double v = m.value(x);
             nanos.addAndGet(System.nanoTime() - t);
             calls.incrementAndGet();
+            KINDS.addAndGet(0, 1);
+            KINDS.addAndGet(1, System.nanoTime() - t);
+            trace("v", t);
             return v;
         }
 
@@ -255,6 +303,9 @@ public final class EndToEndBenchmark {
             double v = m.valueAndGradient(x, gradient);
             nanos.addAndGet(System.nanoTime() - t);
             calls.incrementAndGet();
+            KINDS.addAndGet(2, 1);
+            KINDS.addAndGet(3, System.nanoTime() - t);
+            trace("g", t);
             return v;
         }
 
@@ -271,6 +322,12 @@ public final class EndToEndBenchmark {
         @Override
         public StatisticalModel asimov(double[] point) {
             return new Timed(m.asimov(point), nanos, calls, hessians);
+        }
+
+        /** The coarse copy (MIGRAD's coarse-to-fine start), its calls counted apart: {@link #COARSE}. */
+        @Override
+        public org.ratiofit.objective.Objective coarse() {
+            return m.coarse() instanceof StatisticalModel c ? new Timed(c, COARSE.nanos, COARSE.calls, COARSE.hessians) : null;
         }
     }
 
