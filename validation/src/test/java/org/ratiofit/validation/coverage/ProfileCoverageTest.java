@@ -53,13 +53,17 @@ class ProfileCoverageTest {
     }
 
     /**
-     * Toys whose fit throws (here every third seed) are reported both ways: left out of the
+     * Toys whose fit throws (here every third toy) are reported both ways: left out of the
      * coverage, and counted as not covering in the all-toys coverage, each with its own error.
      */
     @Test
     void failedToysAreReportedBothWays() {
+        java.util.Set<Long> failing = new java.util.HashSet<>();
+        for (int i = 0; i < 30; i += 3) {
+            failing.add(ProfileCoverage.toySeed(1, i));
+        }
         java.util.function.LongFunction<org.ratiofit.objective.Objective> toy = s -> {
-            if (s % 3 == 0) {
+            if (failing.contains(s)) {
                 throw new IllegalStateException("a failed toy fit");
             }
             double[] events = TOY.generate(new double[] {1, 0, 0}, s);
@@ -76,6 +80,61 @@ class ProfileCoverageTest {
         }
         String table = CoverageRunner.table(r);
         assertTrue(table.contains("the 10 invalid toys counted as not covering"), table);
+    }
+
+    /**
+     * Studies with different seeds draw different pseudo-experiments: toy i of the study seeded s
+     * must not be a toy of the study seeded s + 1 (with seed + i as the toy's seed, the studies of
+     * seeds 1 and 2 shared 999 of their 1000 toys, and their coverages were one measurement).
+     * Within a study every toy has its own seed, and the seeds do not depend on the thread count.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {0, 1, 41, 1_000_000_007L})
+    void studiesWithDifferentSeedsShareNoToys(long seed) {
+        int n = 1000;
+        java.util.Set<Long> first = toySeeds(seed, n, 2);
+        java.util.Set<Long> next = toySeeds(seed + 1, n, 1);
+        assertEquals(n, first.size(), "every toy of a study has its own seed");
+        assertEquals(first, toySeeds(seed, n, 1), "the same toys on 1 and 2 threads");
+        java.util.Set<Long> shared = new java.util.HashSet<>(first);
+        shared.retainAll(next);
+        assertEquals(0, shared.size(), "toys shared by the studies of " + n + " toys seeded " + seed + " and " + (seed + 1));
+        // nor with a study seeded n further on (seed + i made seed s + n continue seed s's toys)
+        shared = new java.util.HashSet<>(first);
+        shared.retainAll(toySeeds(seed + n - 1, n, 2));
+        assertEquals(0, shared.size(), "toys shared by the studies seeded " + seed + " and " + (seed + n - 1));
+    }
+
+    /** The seeds with which a coverage study of {@code n} toys calls the toy generator and the interval method. */
+    private static java.util.Set<Long> toySeeds(long seed, int n, int threads) {
+        java.util.Set<Long> generated = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.Set<Long> methodSeeds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        IntervalMethod fixed = new IntervalMethod() {
+            @Override
+            public String name() {
+                return "fixed";
+            }
+
+            @Override
+            public String describe() {
+                return "the interval [0, 2] at every level";
+            }
+
+            @Override
+            public ToyInterval interval(Objective nll, String poiName, java.util.List<org.ratiofit.samplers.fit.ConfidenceLevel> levels,
+                                        long toySeed) {
+                methodSeeds.add(toySeed);
+                return ToyInterval.of(1, 1, new double[] {0, 0}, new double[] {2, 2});
+            }
+        };
+        Objective nll = TOY.exactNll(new double[] {125}, null);
+        ProfileCoverage.Result r = ProfileCoverage.run("seeds", "mu", new double[] {1, 0, 0}, n, seed, threads, 3, null, s -> {
+            generated.add(s);
+            return nll;
+        }, fixed);
+        assertEquals(n, r.covered()[0]);
+        assertEquals(generated, methodSeeds, "the method gets the toy's seed");
+        return generated;
     }
 
     @Test
