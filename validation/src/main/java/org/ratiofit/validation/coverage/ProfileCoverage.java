@@ -33,9 +33,8 @@ public final class ProfileCoverage {
     }
 
     /**
-     * The stream of {@link ToySeeds} that coverage studies draw their toys from: the one of the
-     * coverage ensemble of {@code NeymanCoverage}, so that every method covers the same
-     * pseudo-experiments of a model at a given seed.
+     * The stream of {@link ToySeeds} that coverage studies draw their toys' seeds from (the stream
+     * number {@code NeymanCoverage} gives its coverage ensemble).
      */
     public static final long TOY_STREAM = 1;
 
