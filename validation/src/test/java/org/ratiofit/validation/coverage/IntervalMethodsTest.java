@@ -111,7 +111,7 @@ class IntervalMethodsTest {
         for (int l = 0; l < 2; l++) {
             int direct = 0;
             for (int i = 0; i < n; i++) {
-                double[] d = data(100 + i);
+                double[] d = data(ProfileCoverage.toySeed(100, i));
                 direct += Math.abs(d[0] - d[1] - TRUE_MU) <= (l + 1) * SIGMA ? 1 : 0;
             }
             // a toy within the fit tolerance of an interval end may fall either way

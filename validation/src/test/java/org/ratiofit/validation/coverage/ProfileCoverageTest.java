@@ -53,13 +53,17 @@ class ProfileCoverageTest {
     }
 
     /**
-     * Toys whose fit throws (here every third seed) are reported both ways: left out of the
+     * Toys whose fit throws (here every third toy) are reported both ways: left out of the
      * coverage, and counted as not covering in the all-toys coverage, each with its own error.
      */
     @Test
     void failedToysAreReportedBothWays() {
+        java.util.Set<Long> failing = new java.util.HashSet<>();
+        for (int i = 0; i < 30; i += 3) {
+            failing.add(ProfileCoverage.toySeed(1, i));
+        }
         java.util.function.LongFunction<org.ratiofit.objective.Objective> toy = s -> {
-            if (s % 3 == 0) {
+            if (failing.contains(s)) {
                 throw new IllegalStateException("a failed toy fit");
             }
             double[] events = TOY.generate(new double[] {1, 0, 0}, s);
@@ -76,6 +80,61 @@ class ProfileCoverageTest {
         }
         String table = CoverageRunner.table(r);
         assertTrue(table.contains("the 10 invalid toys counted as not covering"), table);
+    }
+
+    /**
+     * Studies with different seeds draw different pseudo-experiments: toy i of the study seeded s
+     * must not be a toy of the study seeded s + 1 (with seed + i as the toy's seed, the studies of
+     * seeds 1 and 2 shared 999 of their 1000 toys, and their coverages were one measurement).
+     * Within a study every toy has its own seed, and the seeds do not depend on the thread count.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {0, 1, 41, 1_000_000_007L})
+    void studiesWithDifferentSeedsShareNoToys(long seed) {
+        int n = 1000;
+        java.util.Set<Long> first = toySeeds(seed, n, 2);
+        java.util.Set<Long> next = toySeeds(seed + 1, n, 1);
+        assertEquals(n, first.size(), "every toy of a study has its own seed");
+        assertEquals(first, toySeeds(seed, n, 1), "the same toys on 1 and 2 threads");
+        java.util.Set<Long> shared = new java.util.HashSet<>(first);
+        shared.retainAll(next);
+        assertEquals(0, shared.size(), "toys shared by the studies of " + n + " toys seeded " + seed + " and " + (seed + 1));
+        // nor with a study seeded n further on (seed + i made seed s + n continue seed s's toys)
+        shared = new java.util.HashSet<>(first);
+        shared.retainAll(toySeeds(seed + n - 1, n, 2));
+        assertEquals(0, shared.size(), "toys shared by the studies seeded " + seed + " and " + (seed + n - 1));
+    }
+
+    /** The seeds with which a coverage study of {@code n} toys calls the toy generator and the interval method. */
+    private static java.util.Set<Long> toySeeds(long seed, int n, int threads) {
+        java.util.Set<Long> generated = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.Set<Long> methodSeeds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        IntervalMethod fixed = new IntervalMethod() {
+            @Override
+            public String name() {
+                return "fixed";
+            }
+
+            @Override
+            public String describe() {
+                return "the interval [0, 2] at every level";
+            }
+
+            @Override
+            public ToyInterval interval(Objective nll, String poiName, java.util.List<org.ratiofit.samplers.fit.ConfidenceLevel> levels,
+                                        long toySeed) {
+                methodSeeds.add(toySeed);
+                return ToyInterval.of(1, 1, new double[] {0, 0}, new double[] {2, 2});
+            }
+        };
+        Objective nll = TOY.exactNll(new double[] {125}, null);
+        ProfileCoverage.Result r = ProfileCoverage.run("seeds", "mu", new double[] {1, 0, 0}, n, seed, threads, 3, null, s -> {
+            generated.add(s);
+            return nll;
+        }, fixed);
+        assertEquals(n, r.covered()[0]);
+        assertEquals(generated, methodSeeds, "the method gets the toy's seed");
+        return generated;
     }
 
     @Test
@@ -107,6 +166,72 @@ class ProfileCoverageTest {
         // sample (0.9% more signal weight, 0.5% more background under the peak than the densities)
         // μ̂ moves by ~0.04, a sixth of its error; the intervals still cover
         assertEquals(1, r.meanMuHat(), 0.25 * r.sdMuHat());
+    }
+
+    /**
+     * The workspace of the cli tests (reference: a 4000-point midpoint quadrature of the background
+     * density, so the toys' events are resampled grid points, many of them repeated): 4000 toys at
+     * mu = 1 cover at the nominal levels, and the spread of the best fits and the mean HESSE error are
+     * the inverse expected Fisher information at the truth, computed here by quadrature of the
+     * generator's densities (scipy's quad of the same integrals: 0.26891). Its README figure of 0.715
+     * at 68.3% was the first 1000 toys of seed 1 (and, with seed + i as the toy seed, of seed 2).
+     */
+    @Test
+    @Tag("slow")
+    void quadratureWorkspaceCoversWithTheFisherInformationsError() {
+        double[] truth = {1, 0, 0};
+        org.ratiofit.likelihood.Model m = org.ratiofit.validation.toys.ToyWorkspaces.gaussianOnExponentialQuadrature(TOY,
+                TOY.generate(new double[] {0.3, 0, 0}, 21), 4000, false);
+        int n = 4000;
+        ProfileCoverage.Result r = ProfileCoverage.run("quadrature workspace", m, truth, n, 1, Runtime.getRuntime().availableProcessors(), 3,
+                null);
+        System.out.print(CoverageRunner.table(r));
+        double sigma = fisherError(truth);
+        assertEquals(0.26891, sigma, 2e-5, "inverse Fisher information by quadrature");
+        assertEquals(n, r.validToys());
+        for (int l = 0; l < r.nominal().length; l++) {
+            assertEquals(r.nominal()[l], r.coverage()[l], 3 * r.binomialError()[l], "level " + r.nominal()[l]);
+        }
+        // the spread of n Gaussian best fits has the standard error sigma / sqrt(2 (n - 1))
+        assertEquals(sigma, r.sdMuHat(), 3.5 * sigma / Math.sqrt(2.0 * (n - 1)), "spread of the best fits");
+        assertEquals(sigma, r.meanHesseError(), 0.02 * sigma, "mean HESSE error");
+        assertEquals(1, r.meanMuHat(), 4 * sigma / Math.sqrt(n), "mean best fit");
+    }
+
+    /**
+     * sqrt((I^-1)_mu,mu) of the toy's extended unbinned likelihood with its two unit Gaussian
+     * constraints: I_jk = integral of d_j nu d_k nu / nu over the window (nu(x) = mu S f_S(x; alpha_shift)
+     * + B kappa^alpha_bkg f_B(x)) plus 1 on the nuisance parameters' diagonal; 200k-point midpoint rule,
+     * the peak's shift derivative by central differences of the signal density.
+     */
+    static double fisherError(double[] p) {
+        GaussianOnExponential.Config c = TOY.config();
+        int points = 200_000;
+        double h = (c.hi() - c.lo()) / points;
+        double d = 1e-4;
+        double[][] info = new double[3][3];
+        double[] g = new double[3];
+        for (int i = 0; i < points; i++) {
+            double x = c.lo() + (i + 0.5) * h;
+            double fs = TOY.signalPdf(x, p[GaussianOnExponential.ALPHA_SHIFT]);
+            double fb = TOY.backgroundPdf(x);
+            double nu = TOY.signalYield(p[GaussianOnExponential.MU]) * fs + TOY.backgroundYield(p[GaussianOnExponential.ALPHA_BKG]) * fb;
+            g[0] = c.signalYield() * fs;
+            g[1] = TOY.signalYield(p[GaussianOnExponential.MU])
+                    * (TOY.signalPdf(x, p[GaussianOnExponential.ALPHA_SHIFT] + d) - TOY.signalPdf(x, p[GaussianOnExponential.ALPHA_SHIFT] - d)) / (2 * d);
+            g[2] = Math.log(c.kappa()) * TOY.backgroundYield(p[GaussianOnExponential.ALPHA_BKG]) * fb;
+            for (int j = 0; j < 3; j++) {
+                for (int k = 0; k < 3; k++) {
+                    info[j][k] += g[j] * g[k] / nu * h;
+                }
+            }
+        }
+        info[1][1] += 1;
+        info[2][2] += 1;
+        double det = info[0][0] * (info[1][1] * info[2][2] - info[1][2] * info[2][1])
+                - info[0][1] * (info[1][0] * info[2][2] - info[1][2] * info[2][0])
+                + info[0][2] * (info[1][0] * info[2][1] - info[1][1] * info[2][0]);
+        return Math.sqrt((info[1][1] * info[2][2] - info[1][2] * info[2][1]) / det);
     }
 
     /** At least 1000 toys: the intervals cover at their nominal levels within 3 binomial errors. */
