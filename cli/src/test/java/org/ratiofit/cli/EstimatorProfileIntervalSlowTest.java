@@ -33,7 +33,9 @@ import org.ratiofit.samplers.fit.MinosError;
  * interval (same MIGRAD, HESSE and MINOS) from the exact marginal likelihood of the simulator
  * (quadrature, with its exact score as the gradient). The issue's goal is 0.1 σ; the events and
  * the ensemble's settings are those of ratio-models' ProfileIntervalSlowTest but with fewer
- * training events (system property {@code ratiofit.profile.events}, default 30000). Slow: trains three members.
+ * training events (system properties {@code ratiofit.profile.events}, default 10^5, and
+ * {@code ratiofit.profile.members}, default 3). Slow: about 4 minutes on 2 shared cores. The
+ * assertion is 0.3 σ; measured figures in the root README ("Fits over θ").
  */
 @Tag("slow")
 class EstimatorProfileIntervalSlowTest {
@@ -42,13 +44,14 @@ class EstimatorProfileIntervalSlowTest {
 
     @Test
     void estimatorIntervalAgainstTheExactOne(@TempDir Path dir) throws Exception {
-        int n = Integer.getInteger("ratiofit.profile.events", 30000);
+        int n = Integer.getInteger("ratiofit.profile.events", 100000);
+        int members = Integer.getInteger("ratiofit.profile.members", 3);
         long t0 = System.nanoTime();
         AugmentedData data = SIM.ratioTrainingData(n, LO, HI, TH1, new SplittableRandom(31));
         ParamTrainingConfig c = ParamTrainingConfig.defaults(EstimatorMethod.ALICES)
                 .withNetwork(List.of(64, 64), TrainingConfig.Activation.SWISH)
                 .withOptimizer(ParamTrainingConfig.Optimizer.ADAM, 1e-3, 1e-4).withEpochs(30, 256, 5).withQuiet(true);
-        EstimatorEnsembleTrainer.trainAndExport(data, c, 3, TH1, dir.resolve("alices"), "alices");
+        EstimatorEnsembleTrainer.trainAndExport(data, c, members, TH1, dir.resolve("alices"), "alices");
         double trainSeconds = (System.nanoTime() - t0) * 1e-9;
         double[][] x = SIM.sampleFeatures(1000, TRUE, new SplittableRandom(32));
         StringBuilder csv = new StringBuilder("x1,x2\n");
@@ -116,7 +119,7 @@ class EstimatorProfileIntervalSlowTest {
         MinosError me = FitCommand.minos(exact, migrad, best, List.of("k"), ConfidenceLevel.sigma(1), false).get(0);
         double eHat = best.values()[0], eLo = eHat + me.lower(), eHi = eHat + me.upper();
         double sigma = 0.5 * (eHi - eLo);
-        System.out.printf(Locale.ROOT, "training: 3 members on %d events in %.0f s%n", n, trainSeconds);
+        System.out.printf(Locale.ROOT, "training: %d members on %d events in %.0f s%n", members, n, trainSeconds);
         System.out.printf(Locale.ROOT, "exact: k = %.4f, 68%% [%.4f, %.4f]; ALICES ensemble (CLI): k = %.4f, [%.4f, %.4f]; sigma = %.4f%n",
                 eHat, eLo, eHi, kHat, lo, hi, sigma);
         System.out.printf(Locale.ROOT, "differences in sigma: best fit %.3f, lower end %.3f, upper end %.3f%n",
