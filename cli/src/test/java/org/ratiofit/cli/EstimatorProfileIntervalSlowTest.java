@@ -68,7 +68,7 @@ class EstimatorProfileIntervalSlowTest {
         JsonNode j = new ObjectMapper().readTree(r[1]);
         double kHat = j.get("fit").get("values").get(0).asDouble();
         double lo = kHat + j.get("minos").get(0).get("lower").asDouble(), hi = kHat + j.get("minos").get(0).get("upper").asDouble();
-        JsonNode members = j.get("estimator").get("memberFits");
+        JsonNode memberFits = j.get("estimator").get("memberFits");
 
         // the exact likelihood through the same fit steps
         Objective exact = new Objective() {
@@ -124,7 +124,7 @@ class EstimatorProfileIntervalSlowTest {
                 eHat, eLo, eHi, kHat, lo, hi, sigma);
         System.out.printf(Locale.ROOT, "differences in sigma: best fit %.3f, lower end %.3f, upper end %.3f%n",
                 (kHat - eHat) / sigma, (lo - eLo) / sigma, (hi - eHi) / sigma);
-        for (JsonNode m : members) {
+        for (JsonNode m : memberFits) {
             System.out.printf(Locale.ROOT, "member %s alone: k = %.4f (%.3f sigma from exact)%n", m.get("member").asText(),
                     m.get("values").get(0).asDouble(), (m.get("values").get(0).asDouble() - eHat) / sigma);
         }
