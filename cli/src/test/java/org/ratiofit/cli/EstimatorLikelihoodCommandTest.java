@@ -90,10 +90,11 @@ class EstimatorLikelihoodCommandTest {
             FitResult m = Migrad.builder().strategy(1).tolerance(0.01).build().minimise(lik);
             FitResult h = Hesse.compute(lik, m, 1, true);
             assertTrue(h.status().validMinimum());
-            assertEquals(h.minimumValue(), fit.get("minimumValue").asDouble(), 1e-9 * Math.abs(h.minimumValue()));
+            // the same objective, minimiser and settings: the same numbers to the last bit
+            assertEquals(h.minimumValue(), fit.get("minimumValue").asDouble(), 0.0);
             for (int k = 0; k < 2; k++) {
-                assertEquals(h.values()[k], fit.get("values").get(k).asDouble(), 1e-9 * Math.abs(h.values()[k]), "value " + k);
-                assertEquals(h.errors()[k], fit.get("errors").get(k).asDouble(), 1e-9 * h.errors()[k], "HESSE error " + k);
+                assertEquals(h.values()[k], fit.get("values").get(k).asDouble(), 0.0, "value " + k);
+                assertEquals(h.errors()[k], fit.get("errors").get(k).asDouble(), 0.0, "HESSE error " + k);
             }
             // the ensemble's member 0 fitted alone is the same fit
             String[] e = run("fit", dir.resolve("ensemble.json").toString(), "--json");

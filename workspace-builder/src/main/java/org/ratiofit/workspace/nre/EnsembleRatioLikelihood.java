@@ -176,8 +176,9 @@ public final class EnsembleRatioLikelihood implements Objective {
 
     /** Whether the θ-gradient is exact for every member (not finite differences). */
     public boolean exactGradient() {
+        if (single != null) return single.fastPath() || single.exactGradient();
         for (int m = 0; m < members.size(); m++) {
-            if ((fast[m] == null && (single == null || !single.fastPath())) && members.get(m).graphEvaluator() == null) return false;
+            if (fast[m] == null && members.get(m).graphEvaluator() == null) return false;
         }
         return true;
     }
