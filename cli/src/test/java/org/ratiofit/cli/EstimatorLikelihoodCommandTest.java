@@ -155,6 +155,51 @@ class EstimatorLikelihoodCommandTest {
     }
 
     @Test
+    void theManifestsBetaWeightsTheMembersByTheirHeldOutDeviations() throws Exception {
+        Path beta = Files.createDirectories(dir.resolve("beta"));
+        try (var files = Files.list(dir.resolve("alices"))) {
+            for (Path f : files.toList()) Files.copy(f, beta.resolve(f.getFileName()));
+        }
+        Files.writeString(beta.resolve("ensemble.json"), Files.readString(beta.resolve("ensemble.json"))
+                .replace("\"aggregation\"", "\"beta\" : 2.0,\n  \"aggregation\""));
+        Files.writeString(dir.resolve("beta.json"), spec("beta", "[\"obs_x1\", \"obs_x2\"]", "k", 2.2, 1.0));
+        // without the training summary the deviations are unknown
+        String[] r = run("fit", dir.resolve("beta.json").toString());
+        assertEquals("1", r[0], r[1] + r[2]);
+        assertTrue(r[2].contains("beta = 2.0") && r[2].contains("training summary"), r[2]);
+        double[] dev = {0.05, -0.20, 0.01};
+        StringBuilder members = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            members.append(i == 0 ? "" : ",").append("{\"sidecar\": \"alices-").append(i).append(".json\", \"expectation\": {\"deviation\": [")
+                    .append(dev[i]).append("]}}");
+        }
+        Files.writeString(beta.resolve("alices.training.json"), "{\"format\": \"ratiofit-estimator-training\", \"format_version\": 1, "
+                + "\"member_results\": [" + members + "]}");
+        r = run("fit", dir.resolve("beta.json").toString(), "--json");
+        assertEquals("0", r[0], r[2]);
+        JsonNode est = JSON.readTree(r[1]).get("estimator");
+        double[] want = org.ratiofit.ratio.Ensemble.expectationWeights(dev, 2.0);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(want[i], est.get("memberWeights").get(i).asDouble(), 1e-15);
+            assertEquals(dev[i], est.get("heldOutDeviations").get(i).asDouble(), 0.0);
+        }
+        assertTrue(want[1] < want[2] && want[0] < want[2], "the member closest to E[r] = 1 weighs most");
+        // the weighted likelihood is the weighted mean ratio
+        try (EstimatorLikelihood lik = EstimatorLikelihood.load(dir.resolve("beta.json"), BatchedThetaGradient.Precision.FLOAT64)) {
+            double[] th = {2.3, 1.1};
+            double v = 0;
+            double[][] lr = new double[3][];
+            for (int m = 0; m < 3; m++) lr[m] = lik.likelihood().members().get(m).logRatioGradient(x, th).logRatio();
+            for (int i = 0; i < x[0].length; i++) {
+                double s = 0;
+                for (int m = 0; m < 3; m++) s += want[m] * Math.exp(lr[m][i]);
+                v -= Math.log(s);
+            }
+            assertEquals(v, lik.value(th), 1e-10 * Math.abs(v));
+        }
+    }
+
+    @Test
     void badInputNamesTheFileFieldAndValue() throws Exception {
         // a folder that is not an estimator
         Files.createDirectories(dir.resolve("empty"));
