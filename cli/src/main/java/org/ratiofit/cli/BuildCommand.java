@@ -68,6 +68,10 @@ public final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
+        if (org.ratiofit.workspace.nre.EstimatorLikelihood.isEstimatorLikelihood(config)) {
+            throw new CommandLine.ParameterException(cl, "'" + config + "' is an estimator likelihood (format '"
+                    + org.ratiofit.workspace.nre.EstimatorLikelihood.FORMAT + "'): it needs no build; fit, scan and sample read it directly");
+        }
         if (threads != null && threads < 1) {
             throw new CommandLine.ParameterException(cl, "--threads must be at least 1, got " + threads);
         }

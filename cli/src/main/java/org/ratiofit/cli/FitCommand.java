@@ -80,8 +80,11 @@ public final class FitCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
         Migrad migrad = minimiser.migrad(cl, MinimiserOptions.DEFAULT_TOLERANCE);
-        Model model = workspace.load(cl);
+        org.ratiofit.objective.StatisticalModel model = workspace.loadModel(cl);
         try {
+            WorkspaceOptions.refuseForEstimator(cl, model, prefitYields, "--prefit-yields");
+            WorkspaceOptions.refuseForEstimator(cl, model, postfitYields, "--postfit-yields");
+            WorkspaceOptions.refuseForEstimator(cl, model, sumW2, "--sumw2");
             List<String> minosNames = minosParameters(cl, model);
             Output out = new Output(cl.getOut(), output, "ratiofit fit " + workspace.workspace, workspace.workspace);
             if (eval || model.parameters().stream().allMatch(org.ratiofit.objective.ParameterSpec::fixed)) {
@@ -95,10 +98,13 @@ public final class FitCommand implements Callable<Integer> {
             report(out, model, fit, hesse, errors);
             fits.report(out);
             Map<String, Object> json = Output.result("fit", workspace.workspace);
+            if (model instanceof org.ratiofit.workspace.nre.EstimatorLikelihood est) {
+                json.put("estimator", EstimatorFitReport.report(out, est, hesse, fitted.migrad(), minimiser.strategy, migrad, !output.json));
+            }
             if (sumW2) {
                 double[][] c;
                 try {
-                    c = org.ratiofit.samplers.fit.SumW2Covariance.of(hesse, model.withSquaredDataWeights());
+                    c = org.ratiofit.samplers.fit.SumW2Covariance.of(hesse, ((Model) model).withSquaredDataWeights());
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(cl, "--sumw2: " + e.getMessage());
                 }
@@ -119,18 +125,18 @@ public final class FitCommand implements Callable<Integer> {
                 json.put("sumW2", sw);
             }
             if (prefitYields) {
-                FitYields y = FitYields.prefit(model);
+                FitYields y = FitYields.prefit((Model) model);
                 YieldReport.write(out, y);
                 json.put("prefitYields", y);
             }
             if (postfitYields) {
-                FitYields y = FitYields.postfit(model, hesse);
+                FitYields y = FitYields.postfit((Model) model, hesse);
                 YieldReport.write(out, y);
                 json.put("postfitYields", y);
             }
             json.put("fits", fits.json());
             if (workspace.pyhf.fullLogpdf) {
-                double full = hesse.minimumValue() + org.ratiofit.likelihood.histfactory.LogPdf.constant(model);
+                double full = hesse.minimumValue() + org.ratiofit.likelihood.histfactory.LogPdf.constant((Model) model);
                 out.paragraph("-ln L with every constant (pyhf's -logpdf) at the minimum: " + Output.plain(full));
                 json.put("fullNll", full);
             }
@@ -155,7 +161,7 @@ public final class FitCommand implements Callable<Integer> {
      * The fit step of {@code ratiofit fit} (and of the demo): MIGRAD through the escalating
      * minimiser of {@code fits}, then HESSE with {@code strategy}.
      */
-    static Fitted fit(Model model, FitLog fits, int strategy) {
+    static Fitted fit(org.ratiofit.objective.Objective model, FitLog fits, int strategy) {
         FitResult fit = fits.minimiser.minimise(model);
         return new Fitted(fit, Hesse.compute(model, fit, strategy, true));
     }
@@ -165,7 +171,7 @@ public final class FitCommand implements Callable<Integer> {
      * parameters at {@code level} from the HESSE result {@code hesse}, with a progress bar on
      * standard error when {@code progress}.
      */
-    static List<MinosError> minos(Model model, Migrad migrad, FitResult hesse, List<String> names, ConfidenceLevel level,
+    static List<MinosError> minos(org.ratiofit.objective.Objective model, Migrad migrad, FitResult hesse, List<String> names, ConfidenceLevel level,
             boolean progress) {
         List<MinosError> errors = new ArrayList<>();
         if (names.isEmpty()) {
@@ -182,7 +188,7 @@ public final class FitCommand implements Callable<Integer> {
         return errors;
     }
 
-    private List<String> minosParameters(CommandLine cl, Model model) {
+    private List<String> minosParameters(CommandLine cl, org.ratiofit.objective.Objective model) {
         if (minos == null) {
             return List.of();
         }
@@ -208,7 +214,7 @@ public final class FitCommand implements Callable<Integer> {
         return List.copyOf(minos);
     }
 
-    private void report(Output out, Model model, FitResult migrad, FitResult fit, List<MinosError> errors) throws IOException {
+    private void report(Output out, org.ratiofit.objective.Objective model, FitResult migrad, FitResult fit, List<MinosError> errors) throws IOException {
         out.paragraph("ratiofit fit " + workspace.workspace + ": MIGRAD (strategy " + minimiser.strategy + ") + HESSE"
                 + (errors.isEmpty() ? "" : " + MINOS at " + Levels.label(level)));
         List<String> header = new ArrayList<>(List.of("parameter", "value", "error"));
@@ -219,7 +225,8 @@ public final class FitCommand implements Callable<Integer> {
         header.add("global cc");
         header.add("note");
         List<List<String>> rows = new ArrayList<>();
-        List<Parameter> params = model.modelParameters();
+        List<Parameter> params = model instanceof Model m ? m.modelParameters() : null;
+        int poiIndex = model instanceof org.ratiofit.objective.StatisticalModel sm ? sm.parameterOfInterest().orElse(-1) : -1;
         for (int i = 0; i < fit.names().size(); i++) {
             String name = fit.names().get(i);
             List<String> row = new ArrayList<>(List.of(name, Output.num(fit.values()[i]),
@@ -230,7 +237,7 @@ public final class FitCommand implements Callable<Integer> {
                 row.add(me == null ? "" : "+" + Output.num4(me.upper()) + (me.upperAtLimit() ? " (limit)" : "") + (me.upperValid() ? "" : " !"));
             }
             row.add(fit.fixed()[i] ? "-" : String.format(java.util.Locale.ROOT, "%.3f", fit.globalCorrelation()[i]));
-            row.add(note(params.get(i), fit, i));
+            row.add(note(model.parameters().get(i), params != null ? params.get(i).kind() == Parameter.Kind.POI : i == poiIndex, fit, i));
             rows.add(row);
         }
         out.table(header, rows);
@@ -272,7 +279,7 @@ public final class FitCommand implements Callable<Integer> {
                 out.table(ch, cr);
             }
         }
-        if (out.plotting()) {
+        if (out.plotting() && params != null) {
             pulls(out, params, fit);
         }
     }
@@ -306,9 +313,9 @@ public final class FitCommand implements Callable<Integer> {
         out.figure(c, "pulls", "Pulls and post-fit errors of the constrained nuisance parameters (" + names + ")");
     }
 
-    private static String note(Parameter p, FitResult fit, int i) {
+    private static String note(org.ratiofit.objective.ParameterSpec p, boolean poi, FitResult fit, int i) {
         List<String> n = new ArrayList<>();
-        if (p.kind() == Parameter.Kind.POI) {
+        if (poi) {
             n.add("poi");
         }
         if (fit.fixed()[i]) {

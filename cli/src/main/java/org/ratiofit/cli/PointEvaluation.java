@@ -19,10 +19,20 @@ final class PointEvaluation {
 
     private PointEvaluation() {}
 
-    static int run(Output out, Model model, Path workspace, boolean asked) throws IOException {
-        List<ParameterSpec> specs = model.parameters();
-        double[] x = model.initialValues();
-        Evaluation e = model.evaluate(x, true);
+    static int run(Output out, org.ratiofit.objective.StatisticalModel statisticalModel, Path workspace, boolean asked) throws IOException {
+        List<ParameterSpec> specs = statisticalModel.parameters();
+        double[] x = statisticalModel.initialValues();
+        Evaluation e;
+        if (statisticalModel instanceof Model model) {
+            e = model.evaluate(x, true);
+        } else {
+            // an estimator likelihood: -ln L and its exact gradient from the networks' theta-gradients
+            double[] g = new double[specs.size()];
+            double v = statisticalModel.valueAndGradient(x, g);
+            String why = statisticalModel.whyNotFinite(x);
+            e = new Evaluation(v, g, 0, Double.isFinite(v) ? null : why != null ? why
+                    : "a parameter is outside its bounds or a network's ln r is not finite there");
+        }
         boolean finite = Double.isFinite(e.value());
         out.paragraph("ratiofit fit " + workspace + ": -ln L at " + (asked ? "the start point (--eval)"
                 : "the given point: every parameter is fixed, so there is nothing to minimise") + "; no fit");

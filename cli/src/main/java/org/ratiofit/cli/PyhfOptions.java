@@ -68,6 +68,16 @@ public final class PyhfOptions {
     }
 
     /** A usage error when pyhf-only options are given for a ratiofit workspace directory. */
+    /** Refuses the pyhf options for an estimator-likelihood file (they apply to pyhf JSON workspaces only). */
+    void refuseForEstimatorLikelihood(CommandLine cl, Path file) {
+        String given = measurement != null ? "--measurement" : patch != null ? "--patch" : patchName != null ? "--patch-name"
+                : interp != null ? "--interp" : fullLogpdf ? "--full-logpdf" : null;
+        if (given != null) {
+            throw new CommandLine.ParameterException(cl, given + " applies to pyhf JSON workspaces; '" + file
+                    + "' is an estimator likelihood");
+        }
+    }
+
     void refuseForDirectory(CommandLine cl, Path dir) {
         String given = measurement != null ? "--measurement" : patch != null ? "--patch" : patchName != null ? "--patch-name"
                 : interp != null ? "--interp" : null;

@@ -97,7 +97,7 @@ public final class SampleCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
         NutsSettings settings = settings(cl);
-        Model model = workspace.load(cl);
+        org.ratiofit.objective.StatisticalModel model = workspace.loadModel(cl);
         try {
             Map<String, Prior> pr = priors(cl, model);
             Output o = new Output(cl.getOut(), output, "ratiofit sample " + workspace.workspace, workspace.workspace);
@@ -143,9 +143,10 @@ public final class SampleCommand implements Callable<Integer> {
      * MIGRAD fit's minimum (cheap next to the sampling), with a progress bar on standard error
      * when {@code progress}.
      */
-    static NutsResult sample(Model model, Map<String, Prior> priors, NutsSettings settings, boolean progress) {
+    static NutsResult sample(org.ratiofit.objective.StatisticalModel model, Map<String, Prior> priors, NutsSettings settings,
+                             boolean progress) {
         FitResult start = org.ratiofit.samplers.fit.Migrad.defaults().minimise(model);
-        Model from = model.withInitial(start.values());
+        org.ratiofit.objective.StatisticalModel from = WorkspaceOptions.withInitial(model, start.values());
         long total = (long) settings.getChains() * (settings.getWarmup() + settings.getSamples());
         try (Progress p = Progress.start(progress, "NUTS " + settings.getChains() + " chains", total)) {
             return NutsSampler.sample(new PosteriorDensity(from, priors), settings, (done, all) -> p.stepTo(done));
@@ -174,14 +175,17 @@ public final class SampleCommand implements Callable<Integer> {
         return s;
     }
 
-    private Map<String, Prior> priors(CommandLine cl, Model model) {
+    private Map<String, Prior> priors(CommandLine cl, org.ratiofit.objective.StatisticalModel model) {
         Map<String, Prior> out = new LinkedHashMap<>();
-        List<Parameter> params = model.modelParameters();
+        List<org.ratiofit.objective.ParameterSpec> params = model.parameters();
         for (Map.Entry<String, String> e : priors.entrySet()) {
-            Parameter p = params.stream().filter(q -> q.name().equals(e.getKey())).findFirst().orElseThrow(() ->
-                    new CommandLine.ParameterException(cl, "--prior: unknown parameter '" + e.getKey() + "'; the workspace has "
-                            + model.parameterNames()));
-            if (p.kind() == Parameter.Kind.CONSTRAINED) {
+            int index = model.parameterNames().indexOf(e.getKey());
+            if (index < 0) {
+                throw new CommandLine.ParameterException(cl, "--prior: unknown parameter '" + e.getKey() + "'; the workspace has "
+                        + model.parameterNames());
+            }
+            org.ratiofit.objective.ParameterSpec p = params.get(index);
+            if (model instanceof Model ws && ws.modelParameters().get(index).kind() == Parameter.Kind.CONSTRAINED) {
                 throw new CommandLine.ParameterException(cl, "--prior " + p.name() + ": a constrained nuisance parameter already "
                         + "carries its constraint in the likelihood; a prior would count it twice");
             }

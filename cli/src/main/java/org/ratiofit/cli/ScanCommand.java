@@ -103,7 +103,7 @@ public final class ScanCommand implements Callable<Integer> {
         if (poi2 == null && range2 != null) {
             throw new CommandLine.ParameterException(cl, "--range2 needs --poi2");
         }
-        Model model = workspace.load(cl);
+        org.ratiofit.objective.StatisticalModel model = workspace.loadModel(cl);
         try {
             String x = poi != null ? poi : model.parameterOfInterest().stream()
                     .mapToObj(i -> model.parameterNames().get(i)).findFirst()
@@ -114,10 +114,11 @@ public final class ScanCommand implements Callable<Integer> {
             FitResult best = Hesse.compute(model, migrad.minimise(model), minimiser.strategy, true);
             double[] gx = grid(cl, model, best, ix, range, points, "--range");
             if (neyman) {
+                WorkspaceOptions.refuseForEstimator(cl, model, true, "--neyman");
                 if (poi2 != null || model.parameterOfInterest().orElse(-1) != ix) {
                     throw new CommandLine.ParameterException(cl, "--neyman scans the parameter of interest alone (no --poi2)");
                 }
-                return ToyCommands.neyman(cl, workspace, toys, minimiser, output, model, gx,
+                return ToyCommands.neyman(cl, workspace, toys, minimiser, output, (Model) model, gx,
                         levels.stream().mapToDouble(ConfidenceLevel::probability).toArray(), physicalBoundary);
             }
             if (poi2 == null) {
@@ -134,7 +135,7 @@ public final class ScanCommand implements Callable<Integer> {
         }
     }
 
-    private static int parameter(CommandLine cl, Model model, String name, String option) {
+    private static int parameter(CommandLine cl, org.ratiofit.objective.Objective model, String name, String option) {
         int i = model.parameterNames().indexOf(name);
         if (i < 0) {
             throw new CommandLine.ParameterException(cl, option + ": unknown parameter '" + name + "'; the workspace has "
@@ -146,7 +147,7 @@ public final class ScanCommand implements Callable<Integer> {
         return i;
     }
 
-    private static double[] grid(CommandLine cl, Model model, FitResult best, int i, Range r, int n, String option) {
+    private static double[] grid(CommandLine cl, org.ratiofit.objective.Objective model, FitResult best, int i, Range r, int n, String option) {
         ParameterSpec p = model.parameters().get(i);
         if (r == null) {
             return defaultGrid(model, best, i, n);
@@ -159,7 +160,7 @@ public final class ScanCommand implements Callable<Integer> {
     }
 
     /** The scan's grid without --range: n points over the best fit +- 3 HESSE errors, inside the parameter's bounds. */
-    static double[] defaultGrid(Model model, FitResult best, int i, int n) {
+    static double[] defaultGrid(org.ratiofit.objective.Objective model, FitResult best, int i, int n) {
         ParameterSpec p = model.parameters().get(i);
         double e = best.errors()[i] > 0 && Double.isFinite(best.errors()[i]) ? best.errors()[i] : p.step();
         double lo = Math.max(p.lower(), best.values()[i] - 3 * e);
@@ -176,7 +177,7 @@ public final class ScanCommand implements Callable<Integer> {
      * profiled and, when {@code statOnly}, stat-only, with a progress bar on standard error when
      * {@code progress}.
      */
-    static Scans scan1D(Model model, Migrad migrad, FitResult best, String x, double[] grid, boolean statOnly, boolean progress) {
+    static Scans scan1D(org.ratiofit.objective.Objective model, Migrad migrad, FitResult best, String x, double[] grid, boolean statOnly, boolean progress) {
         Scan1D prof;
         Scan1D stat = null;
         try (Progress p = Progress.start(progress, "scan " + x, (statOnly ? 2L : 1L) * grid.length)) {
@@ -190,7 +191,7 @@ public final class ScanCommand implements Callable<Integer> {
         return new Scans(prof, stat);
     }
 
-    private int scan1(Output out, Model model, Migrad migrad, FitResult best, String x, double[] gx) throws IOException {
+    private int scan1(Output out, org.ratiofit.objective.Objective model, Migrad migrad, FitResult best, String x, double[] gx) throws IOException {
         Scans scans = scan1D(model, migrad, best, x, gx, !noStatOnly, !output.json);
         Scan1D prof = scans.profiled();
         Scan1D stat = scans.statOnly();
@@ -273,7 +274,7 @@ public final class ScanCommand implements Callable<Integer> {
         return allValid(prof.valid()) && best.status().validMinimum() ? 0 : 3;
     }
 
-    private int scan2(Output out, Model model, Migrad migrad, FitResult best, String x, double[] gx, String y, double[] gy)
+    private int scan2(Output out, org.ratiofit.objective.Objective model, Migrad migrad, FitResult best, String x, double[] gx, String y, double[] gy)
             throws IOException {
         Scan2D s;
         try (Progress p = Progress.start(!output.json, "scan " + x + " x " + y, (long) gx.length * gy.length)) {

@@ -12,6 +12,10 @@ import org.ratiofit.likelihood.Model;
 import org.ratiofit.likelihood.Parameter;
 import org.ratiofit.likelihood.workspace.Workspace;
 import org.ratiofit.likelihood.workspace.WorkspaceReader;
+import org.ratiofit.objective.ParameterSpec;
+import org.ratiofit.objective.StatisticalModel;
+import org.ratiofit.ratio.BatchedThetaGradient;
+import org.ratiofit.workspace.nre.EstimatorLikelihood;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,7 +28,8 @@ public final class WorkspaceOptions {
 
     @Parameters(index = "0", paramLabel = "WORKSPACE_DIR",
             description = "Workspace directory (holding workspace.json and the .npy columns), or a pyhf JSON workspace "
-                    + "(.json or .json.gz; see --measurement, --patch, --interp).")
+                    + "(.json or .json.gz; see --measurement, --patch, --interp); fit, scan and sample also take an estimator "
+                    + "likelihood (a .json file of format 'ratiofit-estimator-likelihood': a parametrised estimator, events and θ ranges).")
     Path workspace;
 
     @CommandLine.Mixin
@@ -48,6 +53,7 @@ public final class WorkspaceOptions {
     boolean float32;
 
     private ForkJoinPool ownPool;
+    private EstimatorLikelihood estimator;
 
     /** Reads the workspace and applies --set, --fix, --threads and --float32. */
     /**
@@ -64,7 +70,64 @@ public final class WorkspaceOptions {
         return poi;
     }
 
+    /** Whether the positional argument is an estimator-likelihood file rather than a workspace. */
+    boolean isEstimatorLikelihood() {
+        return workspace != null && EstimatorLikelihood.isEstimatorLikelihood(workspace);
+    }
+
+    /**
+     * The workspace ({@link #load}) or, for an estimator-likelihood file, the likelihood over the
+     * estimator's θ; --set and --fix apply to both, --float32 runs the estimator's layers in float.
+     */
+    StatisticalModel loadModel(CommandLine cl) throws IOException {
+        if (!isEstimatorLikelihood()) {
+            return load(cl);
+        }
+        pyhf.refuseForEstimatorLikelihood(cl, workspace);
+        if (threads != null) {
+            throw new CommandLine.ParameterException(cl, "--threads applies to workspaces; the estimator likelihood '" + workspace
+                    + "' evaluates its networks on the common pool");
+        }
+        EstimatorLikelihood lik = EstimatorLikelihood.load(workspace,
+                float32 ? BatchedThetaGradient.Precision.FLOAT32 : BatchedThetaGradient.Precision.FLOAT64);
+        estimator = lik;
+        List<ParameterSpec> params = new ArrayList<>(lik.parameters());
+        List<String> names = params.stream().map(ParameterSpec::name).toList();
+        for (Map.Entry<String, Double> e : set.entrySet()) {
+            int i = find(cl, names, e.getKey(), "--set");
+            params.set(i, withValue(cl, params.get(i), e.getValue(), "--set"));
+        }
+        for (Map.Entry<String, Double> e : fix.entrySet()) {
+            int i = find(cl, names, e.getKey(), "--fix");
+            params.set(i, withValue(cl, params.get(i), e.getValue(), "--fix").withFixed(true));
+        }
+        return lik.withParameters(params);
+    }
+
+    /** The same model started at {@code point}: a workspace's {@code withInitial}, or the estimator likelihood's. */
+    static StatisticalModel withInitial(StatisticalModel model, double[] point) {
+        if (model instanceof Model m) {
+            return m.withInitial(point);
+        }
+        if (model instanceof EstimatorLikelihood e) {
+            return e.withInitial(point);
+        }
+        throw new IllegalStateException("no start values for " + model.getClass().getSimpleName());
+    }
+
+    /** A usage error when {@code option} (given) does not apply to an estimator likelihood. */
+    static void refuseForEstimator(CommandLine cl, StatisticalModel model, boolean given, String option) {
+        if (given && model instanceof EstimatorLikelihood e) {
+            throw new CommandLine.ParameterException(cl, option + " applies to workspaces; '" + e.file()
+                    + "' is an estimator likelihood (a likelihood over the estimator's θ, without yields or toys)");
+        }
+    }
+
     Model load(CommandLine cl) throws IOException {
+        if (isEstimatorLikelihood()) {
+            throw new CommandLine.ParameterException(cl, "'" + workspace + "' is an estimator likelihood (format '"
+                    + EstimatorLikelihood.FORMAT + "'): fit, scan and sample take it; this command needs a workspace");
+        }
         boolean pyhfFile = PyhfOptions.isPyhf(workspace);
         if (!Files.exists(workspace)) {
             throw new IOException((pyhfFile ? "pyhf JSON file '" : "workspace directory '") + workspace + "' does not exist");
@@ -104,6 +167,10 @@ public final class WorkspaceOptions {
 
     /** Ends the event loop's own pool, if --threads made one. */
     void close() {
+        if (estimator != null) {
+            estimator.close();
+            estimator = null;
+        }
         if (ownPool != null) {
             ownPool.shutdown();
         }
@@ -116,6 +183,14 @@ public final class WorkspaceOptions {
                     + "'; the workspace has " + names);
         }
         return i;
+    }
+
+    private static ParameterSpec withValue(CommandLine cl, ParameterSpec p, double v, String option) {
+        if (!Double.isFinite(v) || v < p.lower() || v > p.upper()) {
+            throw new CommandLine.ParameterException(cl, option + " " + p.name() + "=" + v + ": outside its bounds ["
+                    + p.lower() + ", " + p.upper() + "]");
+        }
+        return p.withInitial(v);
     }
 
     private static Parameter withValue(CommandLine cl, Parameter p, double v, String option) {

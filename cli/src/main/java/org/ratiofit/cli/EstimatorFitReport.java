@@ -1,0 +1,128 @@
+package org.ratiofit.cli;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.ratiofit.samplers.fit.FitResult;
+import org.ratiofit.samplers.fit.Hesse;
+import org.ratiofit.samplers.fit.Migrad;
+import org.ratiofit.workspace.nre.EstimatorLikelihood;
+
+/**
+ * What {@code ratiofit fit} adds for an estimator likelihood: the ensemble (members, weights, how
+ * they were set, the events) and, for more than one member, every member fitted alone from the
+ * ensemble's minimum, with the members' spread of the best-fit values beside HESSE's errors. HESSE's
+ * errors are the data's statistical uncertainty given the ensemble's ln r̂; the spread of the
+ * members' minima estimates how much the estimator itself (its training) moves the result, which
+ * those errors do not contain.
+ */
+final class EstimatorFitReport {
+
+    private EstimatorFitReport() {}
+
+    static Map<String, Object> report(Output out, EstimatorLikelihood est, FitResult hesse, FitResult migradResult, int strategy,
+                                      Migrad migrad, boolean progress) throws IOException {
+        EstimatorLikelihood.MemberWeighting w = est.weighting();
+        int m = w.members().size();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("estimator", est.estimator().toString());
+        json.put("events", est.eventsFile().toString());
+        json.put("eventCount", est.likelihood().events());
+        json.put("aggregation", est.likelihood().aggregation().name().toLowerCase(Locale.ROOT));
+        json.put("members", w.members());
+        json.put("memberWeights", est.likelihood().memberWeights());
+        json.put("weighting", w.source());
+        if (w.beta() != null) {
+            json.put("beta", w.beta());
+            json.put("heldOutDeviations", w.deviations());
+        }
+        json.put("exactGradient", est.likelihood().exactGradient());
+        json.put("precision", est.likelihood().precision().name().toLowerCase(Locale.ROOT));
+        out.paragraph("estimator " + est.estimator() + " (" + m + " member" + (m == 1 ? "" : "s") + ", "
+                + est.likelihood().aggregation().name().toLowerCase(Locale.ROOT) + ", weights " + w.source() + ") on "
+                + est.likelihood().events() + " events of " + est.eventsFile() + "; gradient "
+                + (est.likelihood().exactGradient() ? "exact (the networks' theta-gradients)" : "by finite differences"));
+        if (m < 2) {
+            return json;
+        }
+        List<String> names = hesse.names();
+        double[][] values = new double[m][];
+        double[][] errors = new double[m][];
+        boolean[] valid = new boolean[m];
+        try (Progress p = Progress.start(progress, "member fits", m)) {
+            for (int i = 0; i < m; i++) {
+                EstimatorLikelihood one = est.member(i).withInitial(hesse.values());
+                FitResult f = Hesse.compute(one, migrad.minimise(one), strategy, true);
+                values[i] = f.values();
+                errors[i] = f.errors();
+                valid[i] = f.status().validMinimum();
+                p.step();
+            }
+        }
+        double[] weights = est.likelihood().memberWeights();
+        List<String> header = new ArrayList<>(List.of("member", "weight"));
+        if (w.deviations() != null) {
+            header.add("held-out E[r]-1");
+        }
+        List<Integer> free = new ArrayList<>();
+        for (int k = 0; k < names.size(); k++) {
+            if (!hesse.fixed()[k]) {
+                free.add(k);
+                header.add(names.get(k));
+            }
+        }
+        header.add("valid");
+        List<List<String>> rows = new ArrayList<>();
+        List<Map<String, Object>> memberJson = new ArrayList<>();
+        for (int i = 0; i < m; i++) {
+            List<String> r = new ArrayList<>(List.of(w.members().get(i), String.format(Locale.ROOT, "%.3f", weights[i])));
+            if (w.deviations() != null) {
+                r.add(String.format(Locale.ROOT, "%+.4f", w.deviations()[i]));
+            }
+            for (int k : free) {
+                r.add(Output.num(values[i][k]) + " +- " + Output.num4(errors[i][k]));
+            }
+            r.add(valid[i] ? "yes" : "no");
+            rows.add(r);
+            Map<String, Object> mj = new LinkedHashMap<>();
+            mj.put("member", w.members().get(i));
+            mj.put("values", values[i]);
+            mj.put("errors", errors[i]);
+            mj.put("validMinimum", valid[i]);
+            memberJson.add(mj);
+        }
+        double[] spread = new double[names.size()];
+        List<String> sr = new ArrayList<>(List.of("spread (sd)", ""));
+        List<String> ratio = new ArrayList<>(List.of("spread / HESSE error", ""));
+        if (w.deviations() != null) {
+            sr.add("");
+            ratio.add("");
+        }
+        for (int k = 0; k < names.size(); k++) {
+            double mean = 0;
+            for (int i = 0; i < m; i++) mean += values[i][k] / m;
+            double ss = 0;
+            for (int i = 0; i < m; i++) ss += (values[i][k] - mean) * (values[i][k] - mean);
+            spread[k] = Math.sqrt(ss / (m - 1));
+        }
+        for (int k : free) {
+            sr.add(Output.num4(spread[k]));
+            ratio.add(String.format(Locale.ROOT, "%.3f", spread[k] / hesse.errors()[k]));
+        }
+        sr.add("");
+        ratio.add("");
+        rows.add(sr);
+        rows.add(ratio);
+        out.heading("members fitted alone (the estimator's own uncertainty; not in the errors above)");
+        out.table(header, rows);
+        out.paragraph("The errors above are statistical: the data's, with the ensemble's ln r taken as exact. The spread of the members'"
+                + " best fits (sample sd) measures how much the estimator's training moves the result; a spread comparable to the"
+                + " errors means the estimator, not the data, limits the measurement (train more members, more events or epochs).");
+        json.put("memberFits", memberJson);
+        json.put("memberSpread", spread);
+        return json;
+    }
+}

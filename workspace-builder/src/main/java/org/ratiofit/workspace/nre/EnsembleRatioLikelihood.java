@@ -1,0 +1,294 @@
+package org.ratiofit.workspace.nre;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ratiofit.objective.Objective;
+import org.ratiofit.objective.ParameterSpec;
+import org.ratiofit.ratio.BatchedThetaGradient;
+import org.ratiofit.ratio.EnsembleManifest.Aggregation;
+import org.ratiofit.ratio.NonFiniteOutputException;
+import org.ratiofit.ratio.RatioModel;
+import org.ratiofit.ratio.RatioModelException;
+import org.ratiofit.ratio.ThetaGradient;
+
+/**
+ * The likelihood of i.i.d. observations under an ensemble of parametrised ratio models with member
+ * weights a_m (Σ a_m = 1), combined per event as the ensembles combine ratios:
+ * −ln L(θ) = −Σ_i w_i ln Σ_m a_m r_m(x_i | θ) ({@code MEAN_RATIO}, the default) or
+ * −Σ_i w_i Σ_m a_m ln r_m(x_i | θ) ({@code MEAN_LOG_RATIO}); errordef 0.5, exact gradient from
+ * the members' θ-gradients (for the mean ratio Σ_m a_m r_m ∇ln r_m / Σ_m a_m r_m per event).
+ *
+ * <p>One member is exactly {@link RatioLikelihood#iid} (this class delegates to it), so a
+ * one-member ensemble fits bit for bit as the Java likelihood does. The likelihood's parameters are
+ * the members' θ, matched by name. Events go in batches through each member's
+ * {@link BatchedThetaGradient#perEvent} (a chain of dense layers) or
+ * {@link RatioModel#logRatioGradient}. Outside a parameter's bounds, or where a member's output is
+ * not finite, the value is +∞. Thread-safe (NUTS chains call it concurrently).
+ */
+public final class EnsembleRatioLikelihood implements Objective {
+
+    private final List<RatioModel> members;
+    private final double[] memberWeights;
+    private final Aggregation aggregation;
+    private final double[][] features;
+    private final double[] weights;
+    private final List<ParameterSpec> parameters;
+    private final int[] thetaIndex;
+    private final int n;
+    private final int batch;
+    private final BatchedThetaGradient.Precision precision;
+    private final BatchedThetaGradient[] fast; // per member; null entries: the general path
+    private final double[][][] blocks; // [batch][feature][event in batch] for the general path
+    private final RatioLikelihood single; // one member: the same objective as RatioLikelihood.iid
+
+    private EnsembleRatioLikelihood(List<RatioModel> members, double[] memberWeights, Aggregation aggregation, double[][] features,
+                                    double[] weights, List<ParameterSpec> parameters, int batch, BatchedThetaGradient.Precision precision,
+                                    BatchedThetaGradient[] fast, RatioLikelihood single) {
+        this.members = members;
+        this.memberWeights = memberWeights;
+        this.aggregation = aggregation;
+        this.features = features;
+        this.weights = weights;
+        this.parameters = List.copyOf(parameters);
+        this.n = features.length == 0 ? 0 : features[0].length;
+        this.batch = batch;
+        this.precision = precision;
+        List<String> names = this.parameters.stream().map(ParameterSpec::name).toList();
+        List<String> modelParams = members.get(0).parameters();
+        this.thetaIndex = new int[modelParams.size()];
+        for (int j = 0; j < thetaIndex.length; j++) thetaIndex[j] = names.indexOf(modelParams.get(j));
+        this.fast = fast;
+        this.single = single;
+        this.blocks = new double[(n + batch - 1) / batch][features.length][];
+        for (int b = 0; b < blocks.length; b++) {
+            int from = b * batch;
+            for (int f = 0; f < features.length; f++) {
+                blocks[b][f] = blocks.length == 1 ? features[f] : java.util.Arrays.copyOfRange(features[f], from, Math.min(n, from + batch));
+            }
+        }
+    }
+
+    /**
+     * Every event at the same θ.
+     *
+     * @param members        parametrised ratio models with the same features and parameters
+     * @param memberWeights  a_m, non-negative, normalised here (null: equal weights)
+     * @param aggregation    {@code MEAN_RATIO} or {@code MEAN_LOG_RATIO} (null: mean ratio)
+     * @param featureColumns the observations, [feature][event] in the members' feature order
+     * @param weights        per-event weights, or null for 1
+     * @param parameters     the likelihood's parameters: exactly the members' θ, by name, any order
+     */
+    public static EnsembleRatioLikelihood iid(List<RatioModel> members, double[] memberWeights, Aggregation aggregation,
+                                              double[][] featureColumns, double[] weights, List<ParameterSpec> parameters,
+                                              BatchedThetaGradient.Precision precision) {
+        if (members == null || members.isEmpty()) throw new IllegalArgumentException("an ensemble likelihood needs at least one member");
+        RatioModel first = members.get(0);
+        for (RatioModel m : members) {
+            if (!m.features().equals(first.features()) || !m.parameters().equals(first.parameters())) {
+                throw new IllegalArgumentException("member '" + m.name() + "' has features " + m.features() + " and parameters " + m.parameters()
+                        + ", member '" + first.name() + "' has " + first.features() + " and " + first.parameters());
+            }
+        }
+        Aggregation how = aggregation == null ? Aggregation.MEAN_RATIO : aggregation;
+        if (how == Aggregation.MEDIAN_RATIO) {
+            throw new IllegalArgumentException("aggregation 'median_ratio' has no gradient in θ; a likelihood over θ needs 'mean_ratio' or 'mean_log_ratio'");
+        }
+        double[] a = normalise(memberWeights, members.size());
+        BatchedThetaGradient.Precision p = precision == null ? BatchedThetaGradient.Precision.FLOAT64 : precision;
+        // RatioLikelihood checks the model, the columns, the weights and the parameter names
+        RatioLikelihood one = RatioLikelihood.iid(first, featureColumns, weights, parameters).withPrecision(p);
+        double[][] cols = new double[featureColumns.length][];
+        for (int j = 0; j < cols.length; j++) cols[j] = featureColumns[j].clone();
+        BatchedThetaGradient[] fast = new BatchedThetaGradient[members.size()];
+        if (members.size() > 1) {
+            for (int m = 0; m < fast.length; m++) fast[m] = BatchedThetaGradient.of(members.get(m), cols, p);
+        }
+        return new EnsembleRatioLikelihood(List.copyOf(members), a, how, cols, weights == null ? null : weights.clone(), parameters,
+                RatioLikelihood.DEFAULT_BATCH, p, fast, members.size() == 1 ? one : null);
+    }
+
+    private static double[] normalise(double[] w, int m) {
+        double[] a = new double[m];
+        if (w == null) {
+            java.util.Arrays.fill(a, 1.0 / m);
+            return a;
+        }
+        if (w.length != m) throw new IllegalArgumentException(w.length + " member weights for " + m + " members");
+        double s = 0;
+        for (double v : w) {
+            if (!(v >= 0) || !Double.isFinite(v)) throw new IllegalArgumentException("member weights must be finite and >= 0, got " + java.util.Arrays.toString(w));
+            s += v;
+        }
+        if (!(s > 0)) throw new IllegalArgumentException("member weights sum to 0");
+        for (int i = 0; i < m; i++) a[i] = w[i] / s;
+        return a;
+    }
+
+    /** The same likelihood with other parameter settings (start values, steps, bounds, fixed): the same names in any order. */
+    public EnsembleRatioLikelihood withParameters(List<ParameterSpec> specs) {
+        List<String> now = parameters.stream().map(ParameterSpec::name).sorted().toList();
+        List<String> asked = specs.stream().map(ParameterSpec::name).sorted().toList();
+        if (!now.equals(asked)) throw new IllegalArgumentException("parameters " + asked + " differ from the likelihood's " + now);
+        RatioLikelihood one = single == null ? null
+                : RatioLikelihood.iid(members.get(0), features, weights, specs).withPrecision(precision);
+        return new EnsembleRatioLikelihood(members, memberWeights, aggregation, features, weights, specs, batch, precision, fast, one);
+    }
+
+    /** The same parameters with start values {@code point} (in {@link #parameters()} order). */
+    public EnsembleRatioLikelihood withInitial(double[] point) {
+        List<ParameterSpec> s = new ArrayList<>();
+        for (int k = 0; k < parameters.size(); k++) s.add(parameters.get(k).withInitial(point[k]));
+        return withParameters(s);
+    }
+
+    /** Member {@code m} alone, with weight 1 (for the spread of the members' fits). */
+    public EnsembleRatioLikelihood member(int m) {
+        return iid(List.of(members.get(m)), null, aggregation, features, weights, parameters, precision);
+    }
+
+    public List<RatioModel> members() {
+        return members;
+    }
+
+    /** a_m, summing to 1. */
+    public double[] memberWeights() {
+        return memberWeights.clone();
+    }
+
+    public Aggregation aggregation() {
+        return aggregation;
+    }
+
+    public int events() {
+        return n;
+    }
+
+    public BatchedThetaGradient.Precision precision() {
+        return precision;
+    }
+
+    /** Whether every member goes through the batched dense-layer path (else the graph evaluator or finite differences). */
+    public boolean fastPath() {
+        if (single != null) return single.fastPath();
+        for (BatchedThetaGradient f : fast) if (f == null) return false;
+        return true;
+    }
+
+    /** Whether the θ-gradient is exact for every member (not finite differences). */
+    public boolean exactGradient() {
+        if (single != null) return single.fastPath() || single.exactGradient();
+        for (int m = 0; m < members.size(); m++) {
+            if (fast[m] == null && members.get(m).graphEvaluator() == null) return false;
+        }
+        return true;
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public double errorDef() {
+        return 0.5;
+    }
+
+    @Override
+    public boolean hasGradient() {
+        return true;
+    }
+
+    @Override
+    public double value(double[] phi) {
+        return valueAndGradient(phi, new double[parameters.size()]);
+    }
+
+    @Override
+    public double valueAndGradient(double[] phi, double[] gradient) {
+        if (single != null) return single.valueAndGradient(phi, gradient);
+        java.util.Arrays.fill(gradient, 0, parameters.size(), 0.0);
+        for (int k = 0; k < parameters.size(); k++) {
+            ParameterSpec s = parameters.get(k);
+            if (!(phi[k] >= s.lower() && phi[k] <= s.upper())) return Double.POSITIVE_INFINITY;
+        }
+        int p = thetaIndex.length;
+        int mCount = members.size();
+        double[] theta = new double[p];
+        for (int j = 0; j < p; j++) theta[j] = phi[thetaIndex[j]];
+        int size = Math.min(batch, Math.max(1, n));
+        double[][] thetaCols = new double[p][size];
+        for (int j = 0; j < p; j++) java.util.Arrays.fill(thetaCols[j], theta[j]);
+        double[][] lr = new double[mCount][size];
+        double[][][] d = new double[mCount][p][size];
+        double[] sumGrad = new double[p];
+        double[] gi = new double[p];
+        double total = 0;
+        try {
+            for (int from = 0; from < n; from += batch) {
+                int count = Math.min(batch, n - from);
+                for (int m = 0; m < mCount; m++) {
+                    if (fast[m] != null) {
+                        fast[m].perEvent(thetaCols, from, count, lr[m], d[m]);
+                    } else {
+                        RatioModel model = members.get(m);
+                        ThetaGradient tg;
+                        if (model.graphEvaluator() != null) {
+                            tg = model.logRatioGradient(blocks[from / batch], theta);
+                        } else {
+                            synchronized (model) {
+                                tg = model.logRatioGradient(blocks[from / batch], theta);
+                            }
+                        }
+                        System.arraycopy(tg.logRatio(), 0, lr[m], 0, count);
+                        for (int j = 0; j < p; j++) System.arraycopy(tg.gradient()[j], 0, d[m][j], 0, count);
+                    }
+                }
+                for (int i = 0; i < count; i++) {
+                    double w = weights == null ? 1 : weights[from + i];
+                    double agg;
+                    java.util.Arrays.fill(gi, 0.0);
+                    if (aggregation == Aggregation.MEAN_LOG_RATIO) {
+                        agg = 0;
+                        for (int m = 0; m < mCount; m++) {
+                            double a = memberWeights[m];
+                            agg += a * lr[m][i];
+                            for (int j = 0; j < p; j++) gi[j] += a * d[m][j][i];
+                        }
+                    } else {
+                        double max = Double.NEGATIVE_INFINITY;
+                        for (int m = 0; m < mCount; m++) if (memberWeights[m] > 0) max = Math.max(max, lr[m][i]);
+                        double s = 0;
+                        for (int m = 0; m < mCount; m++) {
+                            if (memberWeights[m] > 0) {
+                                double e = memberWeights[m] * Math.exp(lr[m][i] - max);
+                                s += e;
+                                for (int j = 0; j < p; j++) gi[j] += e * d[m][j][i];
+                            }
+                        }
+                        agg = max + Math.log(s);
+                        for (int j = 0; j < p; j++) gi[j] /= s;
+                    }
+                    total -= w * agg;
+                    for (int j = 0; j < p; j++) sumGrad[j] -= w * gi[j];
+                }
+            }
+        } catch (NonFiniteOutputException e) {
+            java.util.Arrays.fill(gradient, 0, parameters.size(), 0.0);
+            return Double.POSITIVE_INFINITY;
+        } catch (RatioModelException e) {
+            throw new RatioModelException("likelihood of the ensemble of " + members.get(0).name() + " ... at " + describe(phi) + ": " + e.getMessage(), e);
+        }
+        if (!Double.isFinite(total)) {
+            java.util.Arrays.fill(gradient, 0, parameters.size(), 0.0);
+            return Double.POSITIVE_INFINITY;
+        }
+        for (int j = 0; j < p; j++) gradient[thetaIndex[j]] += sumGrad[j];
+        return total;
+    }
+
+    private String describe(double[] phi) {
+        List<String> parts = new ArrayList<>();
+        for (int k = 0; k < parameters.size(); k++) parts.add(parameters.get(k).name() + " = " + phi[k]);
+        return String.join(", ", parts);
+    }
+}
