@@ -25,7 +25,8 @@ import org.ratiofit.ratio.data.EventTable;
 
 /**
  * {@code ratiofit train --master}: ensemble members trained as Spark tasks in local mode (two at
- * once in one JVM, the first attempt of task 0 failing on purpose and retried) give the folders the
+ * once in one JVM, the first attempt of task 0 failing on purpose and retried), of binary
+ * ensembles and of a multiclass and a PNN ensemble, give the folders the
  * local path writes, file for file and byte for byte (ONNX files, sidecars, manifests, figures;
  * the training records and diagnostics reports differ only in the wall-clock time and speed they
  * record); an unreachable master is a clear error, quickly.
