@@ -105,6 +105,11 @@ public final class ConfigTraining {
         return new Plan(c, jobs, skipped);
     }
 
+    /** How many ensembles {@code train} trains for this plan: binary, shared multiclass and PNN ones. */
+    public static int ensembleCount(Plan plan) {
+        return plan.jobs().size() + MulticlassTraining.plan(plan.config()).size() + PnnTraining.plan(plan.config()).size();
+    }
+
     private static void addVariations(FitConfig c, FitConfig.Systematic sy, List<FitConfig.Variation> vars, String dir,
             List<EnsembleJob> jobs) {
         for (FitConfig.Variation v : vars) {
