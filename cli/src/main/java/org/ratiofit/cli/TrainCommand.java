@@ -126,18 +126,18 @@ public final class TrainCommand implements Callable<Integer> {
 
     /**
      * As {@link #train(Path, TrainingSettings, boolean, boolean, PrintWriter)}, with the members of
-     * the binary ensembles trained by {@code runner} (null: here); the bar then counts finished members.
+     * every ensemble (binary, multiclass, PNN) trained by {@code runner} (null: here); the bar then counts finished members.
      */
     static TrainingReport train(Path config, TrainingSettings s, boolean overwrite, boolean progress, PrintWriter lines,
             MemberRunner runner) throws java.io.IOException {
         ConfigTraining.Plan plan = ConfigTraining.plan(config);
         if (runner != null) {
             try (Progress p = Progress.start(progress, "training members (" + runner.describe() + ")",
-                    (long) plan.jobs().size() * s.members())) {
+                    (long) ConfigTraining.ensembleCount(plan) * s.members())) {
                 return ConfigTraining.train(config, s, overwrite, memberListener(p, lines), runner);
             }
         }
-        long totalEpochs = (long) plan.jobs().size() * s.members() * s.epochs();
+        long totalEpochs = (long) ConfigTraining.ensembleCount(plan) * s.members() * s.epochs();
         try (Progress p = Progress.start(progress, "training", totalEpochs)) {
             return ConfigTraining.train(config, s, overwrite, listener(p, s, lines));
         }

@@ -90,6 +90,24 @@ public final class DjlTrainer {
         }
     }
 
+    /**
+     * Runs {@code body} (a training with its own gradient collector: the multi-output trainers')
+     * as a member's training runs: alone in this JVM, with PyTorch's grad mode off and the intra-op
+     * threads set on this thread, so that trainings asked for at once (Spark tasks in one executor)
+     * run one after the other and give what they give on the main thread.
+     */
+    public static <T> T exclusively(java.util.function.Supplier<T> body) {
+        TRAINING.lock();
+        try {
+            Engine.getEngine("PyTorch");
+            JniUtils.setGradMode(false);
+            DjlOffline.intraOpThreadsOnThisThread();
+            return body.get();
+        } finally {
+            TRAINING.unlock();
+        }
+    }
+
     /** A training or validation loss that is NaN or infinite. */
     public static final class NonFiniteLossException extends IllegalStateException {
         NonFiniteLossException(String message) {

@@ -105,6 +105,11 @@ public final class ConfigTraining {
         return new Plan(c, jobs, skipped);
     }
 
+    /** How many ensembles {@code train} trains for this plan: binary, shared multiclass and PNN ones. */
+    public static int ensembleCount(Plan plan) {
+        return plan.jobs().size() + MulticlassTraining.plan(plan.config()).size() + PnnTraining.plan(plan.config()).size();
+    }
+
     private static void addVariations(FitConfig c, FitConfig.Systematic sy, List<FitConfig.Variation> vars, String dir,
             List<EnsembleJob> jobs) {
         for (FitConfig.Variation v : vars) {
@@ -137,12 +142,12 @@ public final class ConfigTraining {
     }
 
     /**
-     * As {@link #train(Path, TrainingSettings, boolean, TrainingListener)}, with the members of the
-     * binary ensembles trained by {@code runner} (Spark tasks, one per member; null: here, one
-     * after the other): all members of all ensembles at once, each from its own seed, each record
-     * back to this JVM, which writes every folder exactly as the local path does. An ensemble
-     * whose loss became NaN is trained again with the retry seed, as locally. Multiclass and
-     * PNN ensembles train here either way.
+     * As {@link #train(Path, TrainingSettings, boolean, TrainingListener)}, with the members of
+     * every ensemble (binary, multiclass and PNN) trained by {@code runner} (Spark tasks, one per
+     * member; null: here, one after the other): all members of all ensembles at once, each from
+     * its own seed, each record back to this JVM, which writes every folder exactly as the local
+     * path does. A binary ensemble whose loss became NaN is trained again with the retry seed, as
+     * locally; a NaN loss of a multiclass or PNN member fails the command, as locally.
      */
     public static TrainingReport train(Path configFile, TrainingSettings settings, boolean overwrite,
             TrainingListener listener, MemberRunner runner) throws IOException {
@@ -188,14 +193,14 @@ public final class ConfigTraining {
                 EnsembleJob job = plan.jobs().get(k);
                 results.add(trainOne(c, job, settings, overwrite, k, count, l));
             }
+            for (int k = 0; k < multiclass.size(); k++) {
+                results.add(MulticlassTraining.train(c, multiclass.get(k), settings, overwrite, plan.jobs().size() + k, count, l));
+            }
+            for (int k = 0; k < pnn.size(); k++) {
+                results.add(PnnTraining.train(c, pnn.get(k), settings, overwrite, plan.jobs().size() + multiclass.size() + k, count, l));
+            }
         } else {
-            results.addAll(trainMembersElsewhere(configFile, plan, settings, overwrite, count, l, runner));
-        }
-        for (int k = 0; k < multiclass.size(); k++) {
-            results.add(MulticlassTraining.train(c, multiclass.get(k), settings, overwrite, plan.jobs().size() + k, count, l));
-        }
-        for (int k = 0; k < pnn.size(); k++) {
-            results.add(PnnTraining.train(c, pnn.get(k), settings, overwrite, plan.jobs().size() + multiclass.size() + k, count, l));
+            results.addAll(trainMembersElsewhere(configFile, plan, multiclass, pnn, settings, overwrite, count, l, runner));
         }
         return new TrainingReport(TrainingReport.FORMAT_VERSION, configFile.toAbsolutePath(), settings, results,
                 plan.skipped(), (System.nanoTime() - t0) * 1e-9);
@@ -255,39 +260,52 @@ public final class ConfigTraining {
     }
 
     /**
-     * The members of every binary ensemble trained by {@code runner}, then each folder written here.
+     * The members of every ensemble trained by {@code runner} (binary ensembles first, then the
+     * multiclass ones, then the PNN ones, as locally), then each folder written here.
      */
-    private static List<TrainingReport.EnsembleResult> trainMembersElsewhere(Path configFile, Plan plan, TrainingSettings settings,
-            boolean overwrite, int count, TrainingListener l, MemberRunner runner) throws IOException {
+    private static List<TrainingReport.EnsembleResult> trainMembersElsewhere(Path configFile, Plan plan, List<MulticlassTraining.Job> multiclass,
+            List<PnnTraining.Job> pnn, TrainingSettings settings, boolean overwrite, int count, TrainingListener l, MemberRunner runner)
+            throws IOException {
         int jobs = plan.jobs().size();
+        int members = settings.members();
         List<TrainingReport.EnsembleResult> results = new ArrayList<>();
-        if (jobs == 0) {
+        if (count == 0) {
             return results;
         }
         long t0 = System.nanoTime();
         long[] seeds = new long[jobs];
         java.util.Arrays.fill(seeds, settings.seed());
+        // task (ensemble e, member m) at e * members + m, the ensembles numbered binary, multiclass, PNN
         List<MemberTask> tasks = new ArrayList<>();
-        for (int j = 0; j < jobs; j++) {
-            for (int m = 0; m < settings.members(); m++) {
-                tasks.add(MemberTraining.task(configFile, j, m, settings));
+        for (int e = 0; e < count; e++) {
+            MemberTask.Kind kind = e < jobs ? MemberTask.Kind.BINARY
+                    : e < jobs + multiclass.size() ? MemberTask.Kind.MULTICLASS : MemberTask.Kind.PNN;
+            int j = e < jobs ? e : e < jobs + multiclass.size() ? e - jobs : e - jobs - multiclass.size();
+            for (int m = 0; m < members; m++) {
+                tasks.add(MemberTraining.task(configFile, kind, j, m, settings));
             }
         }
-        long total = (long) jobs * settings.members();
+        long total = (long) count * members;
         l.membersDone(0, total);
         List<MemberOutcome> outcomes = new ArrayList<>(runner.run(tasks, d -> l.membersDone(d, total)));
-        // an ensemble with a NaN loss trains again, all its members, with the retry seed (as trainOne does)
+        // a multiclass or PNN member whose loss became NaN fails the command, as locally (no retry there)
+        for (int i = jobs * members; i < outcomes.size(); i++) {
+            if (outcomes.get(i).nanFailure() != null) {
+                throw new IllegalStateException(outcomes.get(i).nanFailure());
+            }
+        }
+        // a binary ensemble with a NaN loss trains again, all its members, with the retry seed (as trainOne does)
         List<MemberTask> again = new ArrayList<>();
         for (int j = 0; j < jobs; j++) {
             String nan = null;
-            for (int m = 0; m < settings.members(); m++) {
-                MemberOutcome o = outcomes.get(j * settings.members() + m);
+            for (int m = 0; m < members; m++) {
+                MemberOutcome o = outcomes.get(j * members + m);
                 nan = nan == null ? o.nanFailure() : nan;
             }
             if (nan != null) {
                 seeds[j] = settings.seed() + RETRY_SEED_STEP;
                 l.retry(plan.jobs().get(j), nan, seeds[j]);
-                for (int m = 0; m < settings.members(); m++) {
+                for (int m = 0; m < members; m++) {
                     again.add(MemberTraining.task(configFile, j, m, settings.withSeed(seeds[j])));
                 }
             }
@@ -299,22 +317,53 @@ public final class ConfigTraining {
                 if (o.nanFailure() != null) {
                     throw new IllegalStateException(plan.jobs().get(o.job()).yamlPath() + ": " + o.nanFailure());
                 }
-                outcomes.set(o.job() * settings.members() + o.member(), o);
+                outcomes.set(o.job() * members + o.member(), o);
             }
         }
         l.membersDone(total, total);
-        double each = (System.nanoTime() - t0) * 1e-9 / jobs;
+        double each = (System.nanoTime() - t0) * 1e-9 / count;
+        FitConfig c = plan.config();
         for (int j = 0; j < jobs; j++) {
             EnsembleJob job = plan.jobs().get(j);
             long w0 = System.nanoTime();
-            Prepared p = prepare(plan.config(), job);
+            Prepared p = prepare(c, job);
             l.ensembleStarted(j, count, job, p.a().size, p.b().size);
-            List<TrainedMember> members = new ArrayList<>();
-            for (int m = 0; m < settings.members(); m++) {
-                members.add(MemberTraining.member(outcomes.get(j * settings.members() + m)));
+            List<TrainedMember> ms = new ArrayList<>();
+            for (int m = 0; m < members; m++) {
+                ms.add(MemberTraining.member(outcomes.get(j * members + m)));
             }
-            TrainedEnsemble ens = new TrainedEnsemble(TrainedEnsemble.FORMAT_VERSION, members);
+            TrainedEnsemble ens = new TrainedEnsemble(TrainedEnsemble.FORMAT_VERSION, ms);
             results.add(write(job, settings, overwrite, p, ens, seeds[j], each * 1e9 + (System.nanoTime() - w0), l));
+        }
+        TrainingConfig config = settings.toTrainingConfig();
+        for (int k = 0; k < multiclass.size(); k++) {
+            int e = jobs + k;
+            MulticlassTraining.Job job = multiclass.get(k);
+            long w0 = System.nanoTime();
+            MulticlassTraining.Prepared p = MulticlassTraining.prepare(c, job);
+            l.ensembleStarted(e, count, job.asEnsembleJob(), p.data().size() - p.referenceSize(), p.referenceSize());
+            List<org.ratiofit.ratio.training.multiclass.MulticlassTrainer.Member> ms = new ArrayList<>();
+            for (int m = 0; m < members; m++) {
+                ms.add(MemberTraining.multiclassMember(outcomes.get(e * members + m)));
+            }
+            var cal = settings.multiclassCalibration();
+            var result = org.ratiofit.ratio.training.multiclass.MulticlassTrainer.result(p.data(), MulticlassTraining.CLASS_WEIGHTS, cal,
+                    org.ratiofit.ratio.training.multiclass.MulticlassTrainer.split(p.data(), config, cal), ms);
+            results.add(MulticlassTraining.write(job, settings, overwrite, p, result, each * 1e9 + (System.nanoTime() - w0), l));
+        }
+        for (int k = 0; k < pnn.size(); k++) {
+            int e = jobs + multiclass.size() + k;
+            PnnTraining.Job job = pnn.get(k);
+            long w0 = System.nanoTime();
+            PnnTraining.Prepared p = PnnTraining.prepare(c, job);
+            l.ensembleStarted(e, count, job.asEnsembleJob(c), p.varied(), p.nominal());
+            List<org.ratiofit.ratio.training.pnn.PnnTrainer.Member> ms = new ArrayList<>();
+            for (int m = 0; m < members; m++) {
+                ms.add(MemberTraining.pnnMember(outcomes.get(e * members + m)));
+            }
+            var result = org.ratiofit.ratio.training.pnn.PnnTrainer.result(p.data(),
+                    org.ratiofit.ratio.training.pnn.PnnTrainer.split(p.data(), config), ms).withYieldFit(p.yieldFit());
+            results.add(PnnTraining.write(c, job, settings, overwrite, p, result, each * 1e9 + (System.nanoTime() - w0), l));
         }
         return results;
     }

@@ -11,6 +11,9 @@ import org.ratiofit.ratio.training.TrainedMember;
 import org.ratiofit.ratio.training.TrainingConfig;
 import org.ratiofit.ratio.training.TrainingData;
 import org.ratiofit.ratio.training.TrainingRecords;
+import org.ratiofit.ratio.training.multiclass.ClassCalibration;
+import org.ratiofit.ratio.training.multiclass.MulticlassTrainer;
+import org.ratiofit.ratio.training.pnn.PnnTrainer;
 import org.ratiofit.workspace.config.FitConfig;
 
 /**
@@ -18,7 +21,10 @@ import org.ratiofit.workspace.config.FitConfig;
  * inside an ensemble: the configuration's plan gives the ensemble, its events are read from their
  * paths into the same training data, the split is drawn from the split seed shared by all members,
  * and {@code DjlTrainer} trains member K from the member seed derived from the configuration's seed
- * and K. The same task therefore gives the member the local path gives. A JVM keeps the training
+ * and K. The same task therefore gives the member the local path gives. Multiclass and PNN members
+ * train the same way, through {@code MulticlassTrainer.member} and {@code PnnTrainer.member} on the
+ * split their ensemble shares (the PNN ensemble's normalisation, which needs every member, is
+ * done by the driver when it joins them). A JVM keeps the training
  * data of its last few ensembles, so the members of one ensemble that land on one executor read
  * the events once.
  */
@@ -27,9 +33,9 @@ public final class MemberTraining {
     /** Ensembles whose training data an executor JVM keeps. */
     static final int CACHED_ENSEMBLES = 4;
 
-    private static final Map<String, TrainingData> DATA = new LinkedHashMap<>(8, 0.75f, true) {
+    private static final Map<String, Object> DATA = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, TrainingData> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
             return size() > CACHED_ENSEMBLES;
         }
     };
@@ -37,11 +43,17 @@ public final class MemberTraining {
     private MemberTraining() {
     }
 
-    /** The task of member {@code member} of ensemble {@code job}, trained with {@code settings} (its seed included). */
+    /** The task of member {@code member} of binary ensemble {@code job}, trained with {@code settings} (its seed included). */
     public static MemberTask task(Path configFile, int job, int member, TrainingSettings settings) {
+        return task(configFile, MemberTask.Kind.BINARY, job, member, settings);
+    }
+
+    /** The task of member {@code member} of ensemble {@code job} of its kind, trained with {@code settings} (its seed included). */
+    public static MemberTask task(Path configFile, MemberTask.Kind kind, int job, int member, TrainingSettings settings) {
         try {
-            return new MemberTask(configFile.toAbsolutePath().normalize().toString(), job, member,
-                    TrainingRecords.JSON.writeValueAsString(settings.toTrainingConfig()), settings.threads());
+            return new MemberTask(configFile.toAbsolutePath().normalize().toString(), kind, job, member,
+                    TrainingRecords.JSON.writeValueAsString(settings.toTrainingConfig()), settings.threads(),
+                    settings.multiclassCalibration().name());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -59,11 +71,25 @@ public final class MemberTraining {
         } catch (IOException e) {
             throw new UncheckedIOException("member task of " + t.configFile() + ": unreadable training configuration", e);
         }
-        TrainingData data = data(t.configFile(), t.job());
-        DataSplit split = DataSplit.draw(data.size(), config.splitSeed(), config.trainFraction(), config.validationFraction());
-        TrainedMember m;
+        Object m;
         try {
-            m = DjlTrainer.train(data, config, t.member(), split, null);
+            m = switch (t.kind()) {
+                case BINARY -> {
+                    TrainingData data = (TrainingData) data(t.configFile(), t.kind(), t.job());
+                    DataSplit split = DataSplit.draw(data.size(), config.splitSeed(), config.trainFraction(), config.validationFraction());
+                    yield DjlTrainer.train(data, config, t.member(), split, null);
+                }
+                case MULTICLASS -> {
+                    MulticlassTraining.Prepared p = (MulticlassTraining.Prepared) data(t.configFile(), t.kind(), t.job());
+                    ClassCalibration cal = ClassCalibration.valueOf(t.calibration());
+                    DataSplit split = MulticlassTrainer.split(p.data(), config, cal);
+                    yield MulticlassTrainer.member(p.data(), config, t.member(), split, MulticlassTraining.CLASS_WEIGHTS, cal, null);
+                }
+                case PNN -> {
+                    PnnTraining.Prepared p = (PnnTraining.Prepared) data(t.configFile(), t.kind(), t.job());
+                    yield PnnTrainer.member(p.data(), config, t.member(), PnnTrainer.split(p.data(), config), null);
+                }
+            };
         } catch (IllegalStateException nan) {
             if (nan.getMessage() == null || !nan.getMessage().contains("NaN")) {
                 throw nan;
@@ -77,35 +103,67 @@ public final class MemberTraining {
         }
     }
 
-    /** The trained member an outcome carries. */
+    /** The trained member of a binary ensemble an outcome carries. */
     public static TrainedMember member(MemberOutcome o) {
+        TrainedMember m = member(o, TrainedMember.class);
+        checkVersion(m.formatVersion(), TrainedMember.FORMAT_VERSION);
+        return m;
+    }
+
+    /** The trained member of a multiclass ensemble an outcome carries. */
+    static MulticlassTrainer.Member multiclassMember(MemberOutcome o) {
+        MulticlassTrainer.Member m = member(o, MulticlassTrainer.Member.class);
+        checkVersion(m.formatVersion(), MulticlassTrainer.Member.FORMAT_VERSION);
+        return m;
+    }
+
+    /** The trained member of a PNN ensemble an outcome carries (before the ensemble's normalisation). */
+    static PnnTrainer.Member pnnMember(MemberOutcome o) {
+        PnnTrainer.Member m = member(o, PnnTrainer.Member.class);
+        checkVersion(m.formatVersion(), PnnTrainer.Member.FORMAT_VERSION);
+        return m;
+    }
+
+    private static void checkVersion(int got, int reads) {
+        if (got != reads) {
+            throw new IllegalArgumentException("a member record has formatVersion " + got + "; this version reads "
+                    + reads + " (driver and executors must run the same ratiofit)");
+        }
+    }
+
+    private static <T> T member(MemberOutcome o, Class<T> type) {
         if (o.record() == null) {
             throw new IllegalArgumentException("member " + o.member() + " of ensemble " + o.job() + " did not train: " + o.nanFailure());
         }
         try {
-            TrainedMember m = TrainingRecords.JSON.readValue(o.record(), TrainedMember.class);
-            if (m.formatVersion() != TrainedMember.FORMAT_VERSION) {
-                throw new IllegalArgumentException("a member record has formatVersion " + m.formatVersion() + "; this version reads "
-                        + TrainedMember.FORMAT_VERSION + " (driver and executors must run the same ratiofit)");
-            }
-            return m;
+            return TrainingRecords.JSON.readValue(o.record(), type);
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable member record of ensemble " + o.job() + ", member " + o.member(), e);
         }
     }
 
-    private static synchronized TrainingData data(String configFile, int job) {
-        String key = configFile + "#" + job;
-        TrainingData d = DATA.get(key);
+    /** The training data of ensemble {@code job} of its kind: TrainingData, MulticlassTraining.Prepared or PnnTraining.Prepared. */
+    private static synchronized Object data(String configFile, MemberTask.Kind kind, int job) {
+        String key = configFile + "#" + kind + "#" + job;
+        Object d = DATA.get(key);
         if (d == null) {
             try {
                 ConfigTraining.Plan plan = ConfigTraining.plan(Path.of(configFile));
-                if (job < 0 || job >= plan.jobs().size()) {
-                    throw new IllegalStateException(configFile + " names " + plan.jobs().size() + " ensembles here, no ensemble " + job
-                            + ": the configuration must be the same file on the driver and every executor");
-                }
                 FitConfig c = plan.config();
-                d = ConfigTraining.prepare(c, plan.jobs().get(job)).data();
+                int n = switch (kind) {
+                    case BINARY -> plan.jobs().size();
+                    case MULTICLASS -> MulticlassTraining.plan(c).size();
+                    case PNN -> PnnTraining.plan(c).size();
+                };
+                if (job < 0 || job >= n) {
+                    throw new IllegalStateException(configFile + " names " + n + " " + kind.name().toLowerCase(java.util.Locale.ROOT)
+                            + " ensembles here, no ensemble " + job + ": the configuration must be the same file on the driver and every executor");
+                }
+                d = switch (kind) {
+                    case BINARY -> ConfigTraining.prepare(c, plan.jobs().get(job)).data();
+                    case MULTICLASS -> MulticlassTraining.prepare(c, MulticlassTraining.plan(c).get(job));
+                    case PNN -> PnnTraining.prepare(c, PnnTraining.plan(c).get(job));
+                };
             } catch (IOException e) {
                 throw new UncheckedIOException(configFile + ": " + e.getMessage()
                         + " (the configuration and its event files must lie at the same path on every executor)", e);

@@ -23,6 +23,9 @@ import org.ratiofit.workspace.io.AtomicDirectory;
  * sample its class's log-ratio ln(P(c|x)/P(ref|x)) + ln(π_ref/π_c).
  */
 final class MulticlassTraining {
+    /** How the class totals are normalised in the loss (balanced classes). */
+    static final MulticlassTrainer.ClassWeights CLASS_WEIGHTS = MulticlassTrainer.ClassWeights.EQUAL;
+
     private MulticlassTraining() {
     }
 
@@ -74,33 +77,53 @@ final class MulticlassTraining {
         return s;
     }
 
-    static TrainingReport.EnsembleResult train(FitConfig c, Job job, TrainingSettings settings, boolean overwrite, int index, int count,
-            TrainingListener l) throws IOException {
-        long t0 = System.nanoTime();
+    /** A shared ensemble's events, read into its training data. */
+    record Prepared(MulticlassData data, int referenceSize) {
+    }
+
+    /** Reads the classes' and the reference's events into the ensemble's training data. */
+    static Prepared prepare(FitConfig c, Job job) throws IOException {
         List<String> features = c.trainingFeatures();
         List<Map<String, double[]>> samples = new ArrayList<>();
         List<double[]> weights = new ArrayList<>();
-        List<Integer> sizes = new ArrayList<>();
         for (FitConfig.Sample s : job.classSamples()) {
             ConfigTraining.Events ev = ConfigTraining.read(List.of(s.events()), features, job.yamlPath() + " (class " + s.name() + ")");
             samples.add(ev.columns());
             weights.add(ev.weights());
-            sizes.add(ev.size());
         }
         ConfigTraining.Events ref = ConfigTraining.read(job.referenceEvents(), features, job.yamlPath() + " (reference " + job.reference() + ")");
         samples.add(ref.columns());
         weights.add(ref.weights());
         List<String> scaled = c.trainingFeaturesToStandardize() == null ? List.of() : c.trainingFeaturesToStandardize();
-        MulticlassData data;
         try {
-            data = MulticlassData.of(job.classes(), job.reference(), samples, weights, features, new LinkedHashSet<>(scaled));
+            return new Prepared(MulticlassData.of(job.classes(), job.reference(), samples, weights, features, new LinkedHashSet<>(scaled)),
+                    ref.size());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(job.yamlPath() + ": " + e.getMessage(), e);
         }
+    }
+
+    static TrainingReport.EnsembleResult train(FitConfig c, Job job, TrainingSettings settings, boolean overwrite, int index, int count,
+            TrainingListener l) throws IOException {
+        long t0 = System.nanoTime();
+        Prepared p = prepare(c, job);
         EnsembleJob ej = job.asEnsembleJob();
-        l.ensembleStarted(index, count, ej, data.size() - ref.size(), ref.size());
-        MulticlassTrainer.Result result = MulticlassTrainer.train(data, settings.toTrainingConfig(), settings.members(),
-                MulticlassTrainer.ClassWeights.EQUAL, settings.multiclassCalibration(), (member, epoch, tl, vl) -> l.epochDone(ej, member, epoch, tl, vl));
+        l.ensembleStarted(index, count, ej, p.data().size() - p.referenceSize(), p.referenceSize());
+        MulticlassTrainer.Result result = MulticlassTrainer.train(p.data(), settings.toTrainingConfig(), settings.members(),
+                CLASS_WEIGHTS, settings.multiclassCalibration(), (member, epoch, tl, vl) -> l.epochDone(ej, member, epoch, tl, vl));
+        return write(job, settings, overwrite, p, result, System.nanoTime() - t0, l);
+    }
+
+    /**
+     * Writes the ensemble's folder, whole or not at all, and tells the listener.
+     *
+     * @param nanos time spent on the ensemble before writing
+     */
+    static TrainingReport.EnsembleResult write(Job job, TrainingSettings settings, boolean overwrite, Prepared p,
+            MulticlassTrainer.Result result, double nanos, TrainingListener l) throws IOException {
+        long t0 = System.nanoTime();
+        MulticlassData data = p.data();
+        EnsembleJob ej = job.asEnsembleJob();
         double worst = Double.NaN;
         Path diagnostics = null;
         try (AtomicDirectory out = AtomicDirectory.create(job.folder(), overwrite)) {
@@ -115,8 +138,8 @@ final class MulticlassTraining {
         List<TrainingReport.Member> members = result.members().stream().map(m -> new TrainingReport.Member(m.index(), m.history().epochs(),
                 m.history().bestEpoch(), m.history().validationLoss()[m.history().bestEpoch()], m.history().stoppedEarly())).toList();
         TrainingReport.EnsembleResult r = new TrainingReport.EnsembleResult(job.yamlPath(), ej.name(), ej.numerator(), job.reference(),
-                job.folder(), data.size() - ref.size(), ref.size(), settings.seed(), members, null, worst, diagnostics,
-                (System.nanoTime() - t0) * 1e-9);
+                job.folder(), data.size() - p.referenceSize(), p.referenceSize(), settings.seed(), members, null, worst, diagnostics,
+                (nanos + System.nanoTime() - t0) * 1e-9);
         l.ensembleDone(r);
         return r;
     }

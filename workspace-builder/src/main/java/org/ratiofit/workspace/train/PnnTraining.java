@@ -87,9 +87,14 @@ final class PnnTraining {
         return nu;
     }
 
-    static TrainingReport.EnsembleResult train(FitConfig c, Job job, TrainingSettings settings, boolean overwrite, int index, int count,
-            TrainingListener l) throws IOException {
-        long t0 = System.nanoTime();
+    /**
+     * A polynomial model's events read into its training data: the points not held out, those held
+     * out (for the diagnostics), the yield fit (with the configuration's splines), the output order.
+     */
+    record Prepared(PnnData data, List<PnnData.Point> heldOut, YieldFit.Result yieldFit, int[] order, int varied, int nominal) {
+    }
+
+    static Prepared prepare(FitConfig c, Job job) throws IOException {
         int[] order = outputOrder(c, job);
         List<String> features = c.trainingFeatures();
         List<String> params = job.systematic().parameters();
@@ -133,16 +138,38 @@ final class PnnTraining {
             throw new ConfigException(c.configFile(), List.of(new ConfigProblem(at + (m.yieldSpline().isEmpty() ? ".Variations" : ".YieldSpline"),
                     e.getMessage())));
         }
+        return new Prepared(data, heldOut, yieldFit, order, varied, nominal.size());
+    }
+
+    static TrainingReport.EnsembleResult train(FitConfig c, Job job, TrainingSettings settings, boolean overwrite, int index, int count,
+            TrainingListener l) throws IOException {
+        long t0 = System.nanoTime();
+        Prepared p = prepare(c, job);
         EnsembleJob ej = job.asEnsembleJob(c);
-        l.ensembleStarted(index, count, ej, varied, nominal.size());
-        PnnTrainer.Result result = PnnTrainer.train(data, settings.toTrainingConfig(), settings.members(),
-                (member, epoch, tl, vl) -> l.epochDone(ej, member, epoch, tl, vl)).withYieldFit(yieldFit);
+        l.ensembleStarted(index, count, ej, p.varied(), p.nominal());
+        PnnTrainer.Result result = PnnTrainer.train(p.data(), settings.toTrainingConfig(), settings.members(),
+                (member, epoch, tl, vl) -> l.epochDone(ej, member, epoch, tl, vl)).withYieldFit(p.yieldFit());
+        return write(c, job, settings, overwrite, p, result, System.nanoTime() - t0, l);
+    }
+
+    /**
+     * Writes the model's folder, whole or not at all, and tells the listener.
+     *
+     * @param result the trained ensemble with the prepared yield fit
+     * @param nanos  time spent on the ensemble before writing
+     */
+    static TrainingReport.EnsembleResult write(FitConfig c, Job job, TrainingSettings settings, boolean overwrite, Prepared p,
+            PnnTrainer.Result result, double nanos, TrainingListener l) throws IOException {
+        long t0 = System.nanoTime();
+        FitConfig.PolynomialModel m = job.model();
+        EnsembleJob ej = job.asEnsembleJob(c);
+        List<PnnData.Point> heldOut = p.heldOut();
         double worst = Double.NaN;
         Path diagnostics = null;
         try (AtomicDirectory out = AtomicDirectory.create(m.ensemble(), overwrite)) {
-            PnnExport.write(result, out.path(), ej.name(), order);
+            PnnExport.write(result, out.path(), ej.name(), p.order());
             if (settings.diagnostics()) {
-                PnnDiagnostics.Report d = PnnDiagnostics.run(result, data, heldOut, out.path().resolve("diagnostics"));
+                PnnDiagnostics.Report d = PnnDiagnostics.run(result, p.data(), heldOut, out.path().resolve("diagnostics"));
                 worst = Math.max(d.worstChi2PerNdf(true), heldOut.isEmpty() ? Double.NEGATIVE_INFINITY : d.worstChi2PerNdf(false));
                 diagnostics = m.ensemble().resolve("diagnostics");
             }
@@ -151,8 +178,8 @@ final class PnnTraining {
         List<TrainingReport.Member> members = result.members().stream().map(mm -> new TrainingReport.Member(mm.index(), mm.history().epochs(),
                 mm.history().bestEpoch(), mm.history().validationLoss()[mm.history().bestEpoch()], mm.history().stoppedEarly())).toList();
         TrainingReport.EnsembleResult r = new TrainingReport.EnsembleResult(ej.yamlPath(), ej.name(), ej.numerator(), ej.denominator(),
-                m.ensemble(), varied, nominal.size(), settings.seed(), members, null, worst, diagnostics, (System.nanoTime() - t0) * 1e-9,
-                yieldFit);
+                m.ensemble(), p.varied(), p.nominal(), settings.seed(), members, null, worst, diagnostics,
+                (nanos + System.nanoTime() - t0) * 1e-9, result.yieldFit());
         l.ensembleDone(r);
         return r;
     }

@@ -121,21 +121,46 @@ public final class MulticlassTrainer {
 
     public static Result train(MulticlassData data, TrainingConfig config, int members, ClassWeights classWeights,
             ClassCalibration calibration, DjlTrainer.EpochListener listener) {
-        boolean calibrate = calibration != ClassCalibration.NONE;
         if (members < 1) {
             throw new IllegalArgumentException("an ensemble needs at least one member, got " + members);
         }
-        DataSplit split = DataSplit.draw(data.size(), config.splitSeed(), config.trainFraction(), config.validationFraction());
-        checkSplit(data, split.train(), "training");
-        checkSplit(data, split.validation(), "validation");
-        if (calibrate) {
-            checkSplit(data, split.holdout(), "holdout (calibration)");
-        }
+        DataSplit split = split(data, config, calibration);
         List<Member> out = new ArrayList<>();
         for (int i = 0; i < members; i++) {
             out.add(trainMember(data, config, i, split, classWeights, calibration, listener));
         }
-        return new Result(Result.FORMAT_VERSION, data.classes(), data.classes().get(data.reference()), classWeights, calibration, split, out);
+        return result(data, classWeights, calibration, split, out);
+    }
+
+    /**
+     * The split all members share (drawn from the configuration's split seed), checked to hold
+     * every class in its training and validation parts (and holdout, when calibrating).
+     */
+    public static DataSplit split(MulticlassData data, TrainingConfig config, ClassCalibration calibration) {
+        DataSplit split = DataSplit.draw(data.size(), config.splitSeed(), config.trainFraction(), config.validationFraction());
+        checkSplit(data, split.train(), "training");
+        checkSplit(data, split.validation(), "validation");
+        if (calibration != ClassCalibration.NONE) {
+            checkSplit(data, split.holdout(), "holdout (calibration)");
+        }
+        return split;
+    }
+
+    /**
+     * Member {@code index} alone (its seed derived from the configuration's and the index), on the
+     * shared {@code split}: what {@link #train} gives as that member, so that members can train
+     * apart (one task each) and be joined by {@link #result}.
+     */
+    public static Member member(MulticlassData data, TrainingConfig config, int index, DataSplit split, ClassWeights classWeights,
+            ClassCalibration calibration, DjlTrainer.EpochListener listener) {
+        return trainMember(data, config, index, split, classWeights, calibration, listener);
+    }
+
+    /** The ensemble of members trained apart ({@link #member}), in index order. */
+    public static Result result(MulticlassData data, ClassWeights classWeights, ClassCalibration calibration, DataSplit split,
+            List<Member> members) {
+        return new Result(Result.FORMAT_VERSION, data.classes(), data.classes().get(data.reference()), classWeights, calibration, split,
+                List.copyOf(members));
     }
 
     private static void checkSplit(MulticlassData data, int[] events, String part) {

@@ -78,6 +78,12 @@ public final class MultiOutputTrainer {
      */
     public static Result train(float[] x, int d, float[] aux, int auxWidth, float[] xVal, int outputs, LossFunction loss,
             TrainingConfig config, long seed, int member, String task, DjlTrainer.EpochListener listener) {
+        // one training at a time per JVM (DJL's PyTorch engine allows one gradient collector), as DjlTrainer's members
+        return DjlTrainer.exclusively(() -> trainAlone(x, d, aux, auxWidth, xVal, outputs, loss, config, seed, member, task, listener));
+    }
+
+    private static Result trainAlone(float[] x, int d, float[] aux, int auxWidth, float[] xVal, int outputs, LossFunction loss,
+            TrainingConfig config, long seed, int member, String task, DjlTrainer.EpochListener listener) {
         DjlOffline.intraOpThreadsOnThisThread();
         int n = x.length / d;
         if (n == 0 || xVal.length == 0) {

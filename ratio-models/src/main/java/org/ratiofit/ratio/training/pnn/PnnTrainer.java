@@ -134,12 +134,31 @@ public final class PnnTrainer {
             throw new IllegalArgumentException("an ensemble needs at least one member, got " + members);
         }
         Layout lay = new Layout(data);
-        DataSplit split = DataSplit.draw(lay.total, config.splitSeed(), config.trainFraction(), config.validationFraction());
+        DataSplit split = split(data, config);
         List<Member> out = new ArrayList<>();
         for (int i = 0; i < members; i++) {
             out.add(trainMember(data, lay, config, i, split, listener));
         }
-        out = normalised(out, data);
+        return result(data, split, out);
+    }
+
+    /** The split all members share (over the nominal's events, then each point's), drawn from the configuration's split seed. */
+    public static DataSplit split(PnnData data, TrainingConfig config) {
+        return DataSplit.draw(new Layout(data).total, config.splitSeed(), config.trainFraction(), config.validationFraction());
+    }
+
+    /**
+     * Member {@code index} alone (its seed derived from the configuration's and the index), on the
+     * shared {@code split}, before the ensemble's normalisation: members trained apart (one task
+     * each) and joined by {@link #result} give what {@link #train} gives.
+     */
+    public static Member member(PnnData data, TrainingConfig config, int index, DataSplit split, DjlTrainer.EpochListener listener) {
+        return trainMember(data, new Layout(data), config, index, split, listener);
+    }
+
+    /** The ensemble of members trained apart ({@link #member}, in index order): normalised together, with the yield fit. */
+    public static Result result(PnnData data, DataSplit split, List<Member> members) {
+        List<Member> out = normalised(members, data);
         List<double[]> pts = data.points().stream().map(p -> p.nu().clone()).toList();
         return new Result(Result.FORMAT_VERSION, data.parameters(), PnnMonomials.names(data.parameters()), pts, split, out,
                 YieldFit.fit(data));

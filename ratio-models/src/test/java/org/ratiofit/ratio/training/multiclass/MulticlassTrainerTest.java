@@ -147,6 +147,28 @@ class MulticlassTrainerTest {
         }
     }
 
+    /** Members trained apart (as Spark tasks do: on two threads at once, in reverse order) and joined give the ensemble train gives. */
+    @Test
+    void membersTrainedApartOnTwoThreadsGiveTheSameEnsemble(@TempDir Path dir) throws Exception {
+        MulticlassData d = data(new int[] {600, 600, 600}, 3);
+        TrainingConfig c = config(3);
+        ClassCalibration cal = ClassCalibration.ISOTONIC;
+        MulticlassExport.write(MulticlassTrainer.train(d, c, 2, MulticlassTrainer.ClassWeights.EQUAL, cal, null), dir.resolve("a"), "x");
+        org.ratiofit.ratio.training.DataSplit split = MulticlassTrainer.split(d, c, cal);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var m1 = pool.submit(() -> MulticlassTrainer.member(d, c, 1, split, MulticlassTrainer.ClassWeights.EQUAL, cal, null));
+            var m0 = pool.submit(() -> MulticlassTrainer.member(d, c, 0, split, MulticlassTrainer.ClassWeights.EQUAL, cal, null));
+            MulticlassExport.write(MulticlassTrainer.result(d, MulticlassTrainer.ClassWeights.EQUAL, cal, split, List.of(m0.get(), m1.get())),
+                    dir.resolve("b"), "x");
+        } finally {
+            pool.shutdown();
+        }
+        for (String f : List.of("member-0.onnx", "member-1.onnx", "member-0.json", "member-1.json", "ensemble.json")) {
+            assertArrayEquals(Files.readAllBytes(dir.resolve("a").resolve(f)), Files.readAllBytes(dir.resolve("b").resolve(f)), f);
+        }
+    }
+
     @Test
     void rerunWithTheSameSeedGivesIdenticalOnnx(@TempDir Path dir) throws Exception {
         MulticlassData d = data(new int[] {600, 600, 600}, 3);

@@ -85,6 +85,29 @@ class PnnTrainerTest {
                 .withEpochs(epochs, 512, 6).withQuiet(true);
     }
 
+    /**
+     * Members trained apart (as Spark tasks do: on two threads at once, in reverse order) and joined
+     * (normalised together) give the ensemble train gives, file for file.
+     */
+    @Test
+    void membersTrainedApartOnTwoThreadsGiveTheSameEnsemble(@TempDir Path dir) throws Exception {
+        PnnData d = data(1500, 600, POINTS, 2);
+        TrainingConfig c = config(3);
+        PnnExport.write(PnnTrainer.train(d, c, 2, null), dir.resolve("a"), "x");
+        org.ratiofit.ratio.training.DataSplit split = PnnTrainer.split(d, c);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var m1 = pool.submit(() -> PnnTrainer.member(d, c, 1, split, null));
+            var m0 = pool.submit(() -> PnnTrainer.member(d, c, 0, split, null));
+            PnnExport.write(PnnTrainer.result(d, split, List.of(m0.get(), m1.get())), dir.resolve("b"), "x");
+        } finally {
+            pool.shutdown();
+        }
+        for (String f : List.of("member-0.onnx", "member-1.onnx", "member-0.json", "member-1.json", "ensemble.json", PnnExport.YIELD_FIT_FILE)) {
+            assertArrayEquals(Files.readAllBytes(dir.resolve("a").resolve(f)), Files.readAllBytes(dir.resolve("b").resolve(f)), f);
+        }
+    }
+
     @Test
     void learnsTheExactCoefficientsAndExportsThem(@TempDir Path dir) throws Exception {
         PnnData d = data(6000, 2500, POINTS, 1);
