@@ -16,8 +16,17 @@ public final class DdmTraining {
     private DdmTraining() {}
 
     public static ContrastiveNre.Result train(int pairs, int epochs, long seed, List<Integer> hidden, Path out, boolean quiet) {
+        return train(pairs, epochs, seed, hidden, DdmSimulator.tutorial(), out, quiet);
+    }
+
+    /**
+     * As {@link #train(int, int, long, List, Path, boolean)} with another simulator: {@code new
+     * DdmSimulator(0.001, true)} (bridge-corrected) makes trials that follow the exact Wiener density,
+     * so the estimator learns the continuous-time model rather than the tutorial's discretely monitored
+     * boundary (examples/README.md, "ddm").
+     */
+    public static ContrastiveNre.Result train(int pairs, int epochs, long seed, List<Integer> hidden, DdmSimulator sim, Path out, boolean quiet) {
         ContrastiveNre.Problem problem = new ContrastiveNre.Problem(List.of("rt", "choice"), Ddm.PARAMS, DdmSimulator.LOWER, DdmSimulator.UPPER);
-        DdmSimulator sim = DdmSimulator.tutorial();
         ContrastiveNre.Simulator s = (theta, rng, o) -> sim.simulate(theta[0], theta[1], theta[2], theta[3], rng, o);
         return ContrastiveNre.train(problem, s, pairs, ContrastiveNre.defaultConfig(hidden, epochs, seed).withQuiet(quiet), seed, out, "ddm-nre");
     }
@@ -28,10 +37,17 @@ public final class DdmTraining {
                 .option("epochs", "40", "training epochs (early stopping with patience 5)")
                 .option("hidden", "64,64,64", "hidden-layer widths")
                 .option("seed", "19", "seed of the simulations and the network")
+                .option("simulator", "tutorial", "tutorial (Euler–Maruyama, dt = 0.001, as the tutorial) or bridge (the same with the Brownian-bridge crossing test: trials follow the exact Wiener density)")
                 .option("out", "target/ddm-nre", "output folder");
         if (!a.parse(args)) return;
-        ContrastiveNre.Result r = train(a.integer("pairs"), a.integer("epochs"), a.integer("seed"), a.widths("hidden"), Path.of(a.string("out")), false);
-        System.out.printf(Locale.ROOT, "DDM NRE: %d pairs, seed %d, hidden %s, %d epochs (best %d), validation loss %.4f (ln 2 = %.4f), %.1f s%nmodel: %s%n",
-                r.pairs(), a.integer("seed"), a.widths("hidden"), r.epochs(), r.bestEpoch() + 1, r.validationLoss(), Math.log(2), r.seconds(), r.sidecar());
+        String simName = a.string("simulator");
+        DdmSimulator sim = switch (simName) {
+            case "tutorial" -> DdmSimulator.tutorial();
+            case "bridge" -> new DdmSimulator(0.001, true);
+            default -> throw new IllegalArgumentException("--simulator must be tutorial or bridge, got '" + simName + "'");
+        };
+        ContrastiveNre.Result r = train(a.integer("pairs"), a.integer("epochs"), a.integer("seed"), a.widths("hidden"), sim, Path.of(a.string("out")), false);
+        System.out.printf(Locale.ROOT, "DDM NRE: %d pairs, simulator %s, seed %d, hidden %s, %d epochs (best %d), validation loss %.4f (ln 2 = %.4f), %.1f s%nmodel: %s%n",
+                r.pairs(), simName, a.integer("seed"), a.widths("hidden"), r.epochs(), r.bestEpoch() + 1, r.validationLoss(), Math.log(2), r.seconds(), r.sidecar());
     }
 }
