@@ -16,25 +16,27 @@ public final class DdmTraining {
     private DdmTraining() {}
 
     public static ContrastiveNre.Result train(int pairs, int epochs, long seed, List<Integer> hidden, Path out, boolean quiet) {
-        return train(pairs, epochs, seed, hidden, DdmSimulator.tutorial(), out, quiet);
+        return train(pairs, epochs, 5, seed, hidden, DdmSimulator.tutorial(), out, quiet);
     }
 
     /**
-     * As {@link #train(int, int, long, List, Path, boolean)} with another simulator: {@code new
+     * As {@link #train(int, int, long, List, Path, boolean)} with the early-stopping patience (epochs)
+     * and another simulator: {@code new
      * DdmSimulator(0.001, true)} (bridge-corrected) makes trials that follow the exact Wiener density,
      * so the estimator learns the continuous-time model rather than the tutorial's discretely monitored
      * boundary (examples/README.md, "ddm").
      */
-    public static ContrastiveNre.Result train(int pairs, int epochs, long seed, List<Integer> hidden, DdmSimulator sim, Path out, boolean quiet) {
+    public static ContrastiveNre.Result train(int pairs, int epochs, int patience, long seed, List<Integer> hidden, DdmSimulator sim, Path out, boolean quiet) {
         ContrastiveNre.Problem problem = new ContrastiveNre.Problem(List.of("rt", "choice"), Ddm.PARAMS, DdmSimulator.LOWER, DdmSimulator.UPPER);
         ContrastiveNre.Simulator s = (theta, rng, o) -> sim.simulate(theta[0], theta[1], theta[2], theta[3], rng, o);
-        return ContrastiveNre.train(problem, s, pairs, ContrastiveNre.defaultConfig(hidden, epochs, seed).withQuiet(quiet), seed, out, "ddm-nre");
+        return ContrastiveNre.train(problem, s, pairs, ContrastiveNre.defaultConfig(hidden, epochs, seed).withEpochs(epochs, 1024, patience).withQuiet(quiet), seed, out, "ddm-nre");
     }
 
     public static void main(String[] args) {
         ExampleArgs a = new ExampleArgs("ddm-training", "Trains the DDM neural ratio estimator (contrastive, DJL)")
                 .option("pairs", "1000000", "simulated (trial, θ) pairs")
-                .option("epochs", "40", "training epochs (early stopping with patience 5)")
+                .option("epochs", "40", "training epochs (Adam 2e-3, cosine decay over these epochs)")
+                .option("patience", "5", "early stopping: epochs without a better validation loss")
                 .option("hidden", "64,64,64", "hidden-layer widths")
                 .option("seed", "19", "seed of the simulations and the network")
                 .option("simulator", "tutorial", "tutorial (Euler–Maruyama, dt = 0.001, as the tutorial) or bridge (the same with the Brownian-bridge crossing test: trials follow the exact Wiener density)")
@@ -46,8 +48,8 @@ public final class DdmTraining {
             case "bridge" -> new DdmSimulator(0.001, true);
             default -> throw new IllegalArgumentException("--simulator must be tutorial or bridge, got '" + simName + "'");
         };
-        ContrastiveNre.Result r = train(a.integer("pairs"), a.integer("epochs"), a.integer("seed"), a.widths("hidden"), sim, Path.of(a.string("out")), false);
-        System.out.printf(Locale.ROOT, "DDM NRE: %d pairs, simulator %s, seed %d, hidden %s, %d epochs (best %d), validation loss %.4f (ln 2 = %.4f), %.1f s%nmodel: %s%n",
-                r.pairs(), simName, a.integer("seed"), a.widths("hidden"), r.epochs(), r.bestEpoch() + 1, r.validationLoss(), Math.log(2), r.seconds(), r.sidecar());
+        ContrastiveNre.Result r = train(a.integer("pairs"), a.integer("epochs"), a.integer("patience"), a.integer("seed"), a.widths("hidden"), sim, Path.of(a.string("out")), false);
+        System.out.printf(Locale.ROOT, "DDM NRE: %d pairs, simulator %s, seed %d, hidden %s, %d epochs (patience %d, best %d), validation loss %.4f (ln 2 = %.4f), %.1f s%nmodel: %s%n",
+                r.pairs(), simName, a.integer("seed"), a.widths("hidden"), r.epochs(), a.integer("patience"), r.bestEpoch() + 1, r.validationLoss(), Math.log(2), r.seconds(), r.sidecar());
     }
 }
