@@ -7,8 +7,10 @@ import org.ratiofit.validation.ddm.DdmSimulator;
 
 /**
  * Trains the DDM's neural ratio estimator with {@link ContrastiveNre}: θ = (v, a, z, t) uniform in
- * ssm-simulators' box, one trial (rt, choice) per θ from the tutorial's simulator (Euler–Maruyama,
- * dt = 0.001), a 3×64 swish classifier against shuffled pairs; exported as {@code ddm-nre.onnx} +
+ * ssm-simulators' box, one trial (rt, choice) per θ from the bridge-corrected Euler–Maruyama
+ * simulator (dt = 0.001, {@code new DdmSimulator(0.001, true)}, trials that follow the exact Wiener
+ * density; {@code --simulator tutorial}: the tutorial's plain scheme), a 3×64 swish classifier
+ * against shuffled pairs; exported as {@code ddm-nre.onnx} +
  * {@code ddm-nre.json} into {@code --out}. The settings are printed and are the defaults below:
  * {@code examples/run ddm-training} reproduces the model in {@code examples/models/ddm/}.
  */
@@ -39,7 +41,7 @@ public final class DdmTraining {
                 .option("patience", "5", "early stopping: epochs without a better validation loss")
                 .option("hidden", "64,64,64", "hidden-layer widths")
                 .option("seed", "19", "seed of the simulations and the network")
-                .option("simulator", "tutorial", "tutorial (Euler–Maruyama, dt = 0.001, as the tutorial) or bridge (the same with the Brownian-bridge crossing test: trials follow the exact Wiener density)")
+                .option("simulator", "bridge", "bridge: Euler–Maruyama, dt = 0.001, with the Brownian-bridge crossing test (trials follow the exact Wiener density; the committed model); tutorial: the tutorial's plain scheme")
                 .option("out", "target/ddm-nre", "output folder");
         if (!a.parse(args)) return;
         String simName = a.string("simulator");
