@@ -17,16 +17,16 @@ import org.ratiofit.validation.ddm.DdmSimulator;
 public final class DdmTraining {
     private DdmTraining() {}
 
+    /** Trains on the bridge-corrected simulator with early-stopping patience 5 (the CLI's defaults). */
     public static ContrastiveNre.Result train(int pairs, int epochs, long seed, List<Integer> hidden, Path out, boolean quiet) {
-        return train(pairs, epochs, 5, seed, hidden, DdmSimulator.tutorial(), out, quiet);
+        return train(pairs, epochs, 5, seed, hidden, new DdmSimulator(0.001, true), out, quiet);
     }
 
     /**
-     * As {@link #train(int, int, long, List, Path, boolean)} with the early-stopping patience (epochs)
-     * and another simulator: {@code new
+     * Trains with the early-stopping patience (epochs) and simulator given: {@code new
      * DdmSimulator(0.001, true)} (bridge-corrected) makes trials that follow the exact Wiener density,
-     * so the estimator learns the continuous-time model rather than the tutorial's discretely monitored
-     * boundary (examples/README.md, "ddm").
+     * so the estimator learns the continuous-time model; {@link DdmSimulator#tutorial()} the tutorial's
+     * discretely monitored boundary, effectively widened by 0.58·√dt (examples/README.md, "ddm").
      */
     public static ContrastiveNre.Result train(int pairs, int epochs, int patience, long seed, List<Integer> hidden, DdmSimulator sim, Path out, boolean quiet) {
         ContrastiveNre.Problem problem = new ContrastiveNre.Problem(List.of("rt", "choice"), Ddm.PARAMS, DdmSimulator.LOWER, DdmSimulator.UPPER);
