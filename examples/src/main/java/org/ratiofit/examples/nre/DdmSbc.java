@@ -65,10 +65,16 @@ public final class DdmSbc {
      */
     public static Result run(int replicates, int trials, int rankDraws, int thin, int warmup, int bins, long seed, int threads,
                              Path nreSidecar, Path out, boolean quiet) {
-        // the data come from the simulator the likelihood describes: the tutorial's (what the NRE was
-        // trained on) for the NRE; for the exact Wiener density, Euler–Maruyama with the Brownian-bridge
-        // correction (plain dt = 0.001 responds late by O(√dt), which would show as miscalibrated t)
-        DdmSimulator simulator = nreSidecar == null ? new DdmSimulator(0.001, true) : DdmSimulator.tutorial();
+        // the data come from the simulator the likelihood describes: Euler–Maruyama with the
+        // Brownian-bridge correction, whose trials follow the exact Wiener density (plain dt = 0.001
+        // responds late by O(√dt), which would show as miscalibrated t) and on which the committed NRE
+        // was trained; an NRE trained on the tutorial's plain scheme needs that scheme's data instead
+        return run(replicates, trials, rankDraws, thin, warmup, bins, seed, threads, nreSidecar, new DdmSimulator(0.001, true), out, quiet);
+    }
+
+    /** As above with the simulator of the data sets: the one the likelihood (the NRE's training) describes. */
+    public static Result run(int replicates, int trials, int rankDraws, int thin, int warmup, int bins, long seed, int threads,
+                             Path nreSidecar, DdmSimulator simulator, Path out, boolean quiet) {
         if (replicates < 1 || trials < 1 || rankDraws < 1 || thin < 1 || warmup < 1 || bins < 1 || (rankDraws + 1) % bins != 0) {
             throw new IllegalArgumentException("replicates, trials, rank draws, thin and warm-up must be >= 1 and the bins must divide L + 1 = "
                     + (rankDraws + 1) + "; got replicates " + replicates + ", trials " + trials + ", rank draws " + rankDraws + ", thin " + thin
@@ -199,6 +205,7 @@ public final class DdmSbc {
                 .option("threads", "2", "replicates in parallel")
                 .option("likelihood", "nre", "nre (the model of --nre-model) or exact (the Wiener likelihood: a check of the procedure)")
                 .option("nre-model", "examples/models/ddm/ddm-nre.json", "sidecar of the DDM NRE")
+                .option("simulator", "bridge", "simulator of the data sets: bridge (Euler–Maruyama with the Brownian-bridge test: the exact density's model, on which the committed NRE was trained) or tutorial (the plain scheme: for an NRE trained with ddm-training --simulator tutorial)")
                 .option("out", "target/ddm-sbc", "output folder (rank plots, sbc.json)");
         try {
             if (!a.parse(args)) return;
@@ -208,12 +215,18 @@ public final class DdmSbc {
             if (nre != null && !Files.isRegularFile(nre)) {
                 throw new IllegalArgumentException("--nre-model " + nre + " does not exist (train one with examples/run ddm-training)");
             }
+            String simName = a.string("simulator");
+            DdmSimulator sim = switch (simName) {
+                case "bridge" -> new DdmSimulator(0.001, true);
+                case "tutorial" -> DdmSimulator.tutorial();
+                default -> throw new IllegalArgumentException("--simulator must be bridge or tutorial, got '" + simName + "'");
+            };
             Path out = Path.of(a.string("out"));
             Files.createDirectories(out);
             Result r = run(a.integer("replicates"), a.integer("trials"), a.integer("rank-draws"), a.integer("thin"), a.integer("warmup"),
-                    a.integer("bins"), a.integer("seed"), a.integer("threads"), nre, out, false);
-            System.out.printf(Locale.ROOT, "DDM SBC, %s likelihood: %d replicates (%d failed) of %d trials, L = %d, %d divergences, %.0f s%n%n",
-                    lik, r.replicates(), r.failed(), r.trials(), r.rankDraws(), r.divergences(), r.seconds());
+                    a.integer("bins"), a.integer("seed"), a.integer("threads"), nre, sim, out, false);
+            System.out.printf(Locale.ROOT, "DDM SBC, %s likelihood, %s simulator: %d replicates (%d failed) of %d trials, L = %d, %d divergences, %.0f s%n%n",
+                    lik, simName, r.replicates(), r.failed(), r.trials(), r.rankDraws(), r.divergences(), r.seconds());
             System.out.printf(Locale.ROOT, "%-4s %10s %5s %9s%n", "", "chi2", "ndf", "p-value");
             for (SamplerChecks.RankHistogram h : r.ranks()) {
                 System.out.printf(Locale.ROOT, "%-4s %10.1f %5d %9.4f%n", h.parameter(), h.chi2(), h.ndf(), h.pValue());

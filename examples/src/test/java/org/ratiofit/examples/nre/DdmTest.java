@@ -93,13 +93,13 @@ class DdmTest {
     }
 
     /**
-     * Trains a DDM NRE (fewer simulations than the committed model) and compares its NUTS
+     * Trains a DDM NRE on the bridge-corrected simulator (fewer simulations than the committed model) and compares its NUTS
      * posterior with the exact one: means within 0.5 posterior sd, sds within 35%.
      */
     @Test
     @Tag("slow")
     void trainedNreAgreesWithTheExactPosterior() {
-        ContrastiveNre.Result t = DdmTraining.train(100_000, 20, 19, java.util.List.of(64, 64, 64), dir, true);
+        ContrastiveNre.Result t = DdmTraining.train(300_000, 40, 19, java.util.List.of(64, 64, 64), dir, true);
         Ddm.Report r = Ddm.run(200, 3, NutsSettings.defaults().chains(4).warmup(500).samples(500).seed(5).quiet(true), t.sidecar(), dir);
         assertEquals(4, r.rows().size());
         for (Ddm.Row row : r.rows()) {
