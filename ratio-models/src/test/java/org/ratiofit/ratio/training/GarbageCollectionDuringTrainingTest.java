@@ -162,11 +162,28 @@ class GarbageCollectionDuringTrainingTest {
         ParamTrainingConfig cfg = ParamTrainingConfig.defaults(EstimatorMethod.ALICES).withNetwork(List.of(16, 16), TrainingConfig.Activation.RELU)
                 .withEpochs(3, 256, 4).withOptimizer(ParamTrainingConfig.Optimizer.ADAM, 3e-3, 3e-4).withQuiet(true);
         TrainedEstimator plain = ParamTrainer.train(data, cfg, 0, th1);
-        TrainedEstimator collected = whileCollecting(() -> ParamTrainer.train(data, cfg, 0, th1));
-        assertArrayEquals(plain.history().trainLoss(), collected.history().trainLoss(), 0, "estimator: training losses");
-        assertArrayEquals(plain.history().validationLoss(), collected.history().validationLoss(), 0, "estimator: validation losses");
+        // three disturbed runs: the batch loss's division by the event count (a Java-memory divisor
+        // before it became a PyTorch-owned tensor) failed about one run in three
+        for (int run = 0; run < 3; run++) {
+            assertSameEstimator(plain, whileCollecting(() -> ParamTrainer.train(data, cfg, 0, th1)), "estimator");
+        }
+    }
+
+    @Test
+    void doublyParametrisedTrainerIsUnaffectedByCollections() {
+        var data = new GammaLatentSimulator().doublyRatioTrainingData(3_000, new double[] {1.5, 0.7}, new double[] {3.0, 1.4},
+                new SplittableRandom(8));
+        ParamTrainingConfig cfg = ParamTrainingConfig.defaults(EstimatorMethod.ALICES2).withNetwork(List.of(16, 16), TrainingConfig.Activation.RELU)
+                .withEpochs(3, 256, 4).withOptimizer(ParamTrainingConfig.Optimizer.ADAM, 3e-3, 3e-4).withQuiet(true);
+        TrainedEstimator plain = ParamTrainer.train(data, cfg, 0, null);
+        assertSameEstimator(plain, whileCollecting(() -> ParamTrainer.train(data, cfg, 0, null)), "doubly parametrised");
+    }
+
+    static void assertSameEstimator(TrainedEstimator plain, TrainedEstimator collected, String what) {
+        assertArrayEquals(plain.history().trainLoss(), collected.history().trainLoss(), 0, what + ": training losses");
+        assertArrayEquals(plain.history().validationLoss(), collected.history().validationLoss(), 0, what + ": validation losses");
         for (int l = 0; l < plain.network().weights().size(); l++) {
-            assertArrayEquals(plain.network().weights().get(l), collected.network().weights().get(l), 0f, "estimator: weights of layer " + l);
+            assertArrayEquals(plain.network().weights().get(l), collected.network().weights().get(l), 0f, what + ": weights of layer " + l);
         }
     }
 }

@@ -139,11 +139,9 @@ public final class ParamTrainer {
                     try (NDManager sub = root.newSubManager()) {
                         NDArray loss;
                         try (GradientCollector gc = engine.newGradientCollector()) {
-                            loss = method.doubly()
+                            loss = perEvent(method.doubly()
                                     ? DoublyParametrised.batchLoss(sub, net, method, alpha, invScale, bx, by, br, bt, bt1, bw, m, in, p)
-                                            .div(m)
-                                    : batchLoss(sub, net, method, alpha, lambda, invScale, bx, by, br, bt, bw, m, m0, in, p)
-                                            .div(m);
+                                    : batchLoss(sub, net, method, alpha, lambda, invScale, bx, by, br, bt, bw, m, m0, in, p), m);
                             gc.backward(loss);
                         }
                         sum += loss.getFloat() * m;
@@ -242,8 +240,8 @@ public final class ParamTrainer {
                     NDArray loss;
                     long c, e;
                     try (GradientCollector gc = engine.newGradientCollector()) {
-                        loss = batchLoss(sub, net, method, (float) config.alpha(), (float) config.xGradientPenalty(),
-                                invScale, bx, by, br, bt, bw, batch, m0, in, p).div(batch);
+                        loss = perEvent(batchLoss(sub, net, method, (float) config.alpha(), (float) config.xGradientPenalty(),
+                                invScale, bx, by, br, bt, bw, batch, m0, in, p), batch);
                         loss.getFloat(); // forces the (lazy) computation into this phase
                         c = System.nanoTime();
                         gc.backward(loss);
@@ -316,6 +314,16 @@ public final class ParamTrainer {
             loss = loss.add(EstimatorLoss.inputGradientTerm(lambda, xGradient).mul(w).sum());
         }
         return loss;
+    }
+
+    /**
+     * The batch's summed loss divided by its event count, the count a PyTorch-owned tensor
+     * ({@link org.ratiofit.ratio.training.GraphConstants}): autograd keeps a division's divisor for
+     * the backward pass, and {@code NDArray.div(Number)} would put it in Java memory that a garbage
+     * collection before {@code backward} frees (the estimator case of GarbageCollectionDuringTrainingTest).
+     */
+    static NDArray perEvent(NDArray summed, int events) {
+        return summed.div(org.ratiofit.ratio.training.GraphConstants.scalar(summed, events));
     }
 
     static float[] head(float[] a, int m) {
