@@ -2,6 +2,7 @@ package org.ratiofit.workspace.score;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import org.hipparchus.special.Gamma;
 import org.ratiofit.likelihood.score.JointReweighting;
 import org.ratiofit.ratio.training.param.GammaLatentSimulator;
 
@@ -17,11 +18,13 @@ final class GammaReweighting implements JointReweighting {
     final double[] thetaRef;
     final double[][] x; // [feature][event]
     final double[] z;
+    private final double[] lnZ;
 
     GammaReweighting(double[] thetaRef, int n, long seed) {
         this.thetaRef = thetaRef.clone();
         this.x = new double[2][n];
         this.z = new double[n];
+        this.lnZ = new double[n];
         SplittableRandom rng = new SplittableRandom(seed);
         double[] ev = new double[3];
         for (int i = 0; i < n; i++) {
@@ -29,6 +32,7 @@ final class GammaReweighting implements JointReweighting {
             x[0][i] = ev[0];
             x[1][i] = ev[1];
             z[i] = ev[2];
+            lnZ[i] = Math.log(z[i]);
         }
     }
 
@@ -42,15 +46,18 @@ final class GammaReweighting implements JointReweighting {
         return GammaLatentSimulator.PARAMETER_NAMES;
     }
 
+    /** ln w = (k − k_ref) ln z − (λ − λ_ref) z + [k ln λ − ln Γ(k)] − [k_ref ln λ_ref − ln Γ(k_ref)]; t = (ln λ − ψ(k) + ln z, k/λ − z). */
     @Override
     public void logWeights(double[] theta, double[] logWeight, double[][] score) {
-        double[] t = new double[2];
+        double k = theta[0], lambda = theta[1];
+        double c = k * Math.log(lambda) - Gamma.logGamma(k) - (thetaRef[0] * Math.log(thetaRef[1]) - Gamma.logGamma(thetaRef[0]));
+        double dk = k - thetaRef[0], dl = lambda - thetaRef[1];
+        double s0 = Math.log(lambda) - Gamma.digamma(k), s1 = k / lambda;
         for (int i = 0; i < z.length; i++) {
-            logWeight[i] = GammaLatentSimulator.logJointRatio(z[i], theta, thetaRef);
+            logWeight[i] = dk * lnZ[i] - dl * z[i] + c;
             if (score != null) {
-                GammaLatentSimulator.jointScore(z[i], theta, t);
-                score[0][i] = t[0];
-                score[1][i] = t[1];
+                score[0][i] = s0 + lnZ[i];
+                score[1][i] = s1 - z[i];
             }
         }
     }
