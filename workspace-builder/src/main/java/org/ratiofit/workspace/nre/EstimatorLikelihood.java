@@ -243,7 +243,8 @@ public final class EstimatorLikelihood implements StatisticalModel, AutoCloseabl
                 }
                 if (m.sidecar().output() == ModelSidecar.OutputConvention.LOCAL_SCORE) {
                     throw new IllegalArgumentException(where + ": field 'estimator': " + est + " is a local-score (SALLY) estimator, not a ratio r(x|θ): "
-                            + "its Fisher information is 'ratiofit fisher'; a likelihood over θ needs a ratio method (carl, rolr, alice, cascal, rascal, alices)");
+                            + "its Fisher information is 'ratiofit fisher'; a likelihood over θ needs a ratio method (carl, rolr, alice, cascal, rascal, alices), "
+                            + "or \"kind\": \"sally_histogram\" for SALLY's binned likelihood in the estimated score");
                 }
                 refuseDoublyParametrised(m, est, where);
             }
