@@ -140,6 +140,36 @@ class ScoreHistogramLikelihoodTest {
         assertTrue(spread > 0.02, "max |p_b − 0.1| = " + spread);
     }
 
+    /**
+     * The Asimov data set at θ0 (n_b = N p_b(θ0), or ν(θ0) p_b(θ0) extended) has its minimum at θ0
+     * exactly (Gibbs' inequality): the exact gradient vanishes there, and the value is lower than
+     * at nearby points.
+     */
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void asimovMinimumIsThePoint(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        GammaReweighting ref = new GammaReweighting(REF, 4000, seed + 50);
+        double[][] tRef = ref.exactScore(ref.x);
+        ScoreBinning bins = ScoreBinning.equalPopulation(tRef, new int[] {4, 4});
+        double nu = seed % 2 == 0 ? 500 : Double.NaN;
+        double[] some = new double[16];
+        java.util.Arrays.fill(some, 100); // shape only: the Asimov total is this N = 1600
+        ScoreHistogramLikelihood l = ScoreHistogramLikelihood.of(PARAMS, ref, bins, tRef, some, nu);
+        double[] th0 = {1.7 + 0.8 * rng.nextDouble(), 0.8 + 0.4 * rng.nextDouble()};
+        ScoreHistogramLikelihood a = (ScoreHistogramLikelihood) l.asimov(th0);
+        double[] g = new double[2];
+        double v = a.valueAndGradient(th0, g);
+        double total = 0;
+        for (double n : a.observedCounts()) total += n;
+        assertEquals(Double.isNaN(nu) ? 1600 : l.expectedEvents(th0), total, 1e-9 * total);
+        assertEquals(0, g[0], 1e-8 * total, "d/dk at the Asimov point");
+        assertEquals(0, g[1], 1e-8 * total, "d/dλ at the Asimov point");
+        for (double[] d : new double[][] {{0.02, 0}, {-0.02, 0}, {0, 0.02}, {0, -0.02}}) {
+            assertTrue(a.value(new double[] {th0[0] + d[0], th0[1] + d[1]}) > v);
+        }
+    }
+
     static int handBin(double[] edges, double h) {
         int b = 0;
         while (b < edges.length && h >= edges[b]) b++;
