@@ -115,6 +115,10 @@ class SallyHistogramCommandTest {
         String[] r = run("fit", dir.resolve("sally2d.json").toString(), "--json");
         assertEquals("0", r[0], r[2]);
         JsonNode fit = JSON.readTree(r[1]).get("fit");
+        JsonNode sh = JSON.readTree(r[1]).get("scoreHistogram");
+        assertEquals(36, sh.get("cells").asInt());
+        assertEquals(20000, sh.get("referenceEvents").asInt());
+        assertEquals(3000, sh.get("observedEvents").asDouble(), 0.0);
         try (RatioModel m = RatioModel.load(dir.resolve("sally.json"))) {
             PolynomialReweighting rw = PolynomialReweighting.of(List.of("k", "lambda"), new int[][] {{0, 0}, {1, 0}, {0, 1}, {1, 1}}, coeff, REF);
             ScoreHistogramLikelihood lik = SallyHistogram.likelihood(List.of(m), null, refX, rw, obs, null, null, new int[] {6, 6}, params(), Double.NaN);

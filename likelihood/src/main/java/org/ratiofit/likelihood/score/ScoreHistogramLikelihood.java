@@ -112,6 +112,11 @@ public final class ScoreHistogramLikelihood implements StatisticalModel {
         return cells;
     }
 
+    /** Number of reference events. */
+    public int referenceEvents() {
+        return referenceCell.length;
+    }
+
     public boolean extended() {
         return !Double.isNaN(expectedReference);
     }
