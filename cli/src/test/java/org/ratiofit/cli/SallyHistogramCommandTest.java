@@ -40,6 +40,7 @@ import org.ratiofit.workspace.score.SallyHistogram;
 class SallyHistogramCommandTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final double[] REF = {0.5, 0.5}, TRUE = {0.3, 0.7};
+    static final double[] GRID = {0.05, 0.1625, 0.275, 0.3875, 0.5, 0.6125, 0.725, 0.8375, 0.95};
 
     @TempDir
     static Path dir;
@@ -75,7 +76,9 @@ class SallyHistogramCommandTest {
         refX = draw(REF, 20000, 2);
         int n = refX[0].length;
         coeff = new double[4][n]; // W = a1 a2 + b1 a2 k + a1 b2 λ + b1 b2 k λ
-        StringBuilder ref = new StringBuilder("x1,x2,w0,w1,w2,w3\n");
+        StringBuilder ref = new StringBuilder("x1,x2,w0,w1,w2,w3");
+        for (int a = 0; a < GRID.length; a++) for (int b = 0; b < GRID.length; b++) ref.append(",g").append(a).append('_').append(b);
+        ref.append('\n');
         for (int i = 0; i < n; i++) {
             double a1 = phi(refX[0][i]), b1 = phi(refX[0][i] - 1) - a1, a2 = phi(refX[1][i]), b2 = phi(refX[1][i] - 1) - a2;
             coeff[0][i] = a1 * a2;
@@ -84,6 +87,8 @@ class SallyHistogramCommandTest {
             coeff[3][i] = b1 * b2;
             ref.append(refX[0][i]).append(',').append(refX[1][i]);
             for (int c = 0; c < 4; c++) ref.append(',').append(coeff[c][i]);
+            double w0 = (a1 + REF[0] * b1) * (a2 + REF[1] * b2);
+            for (double k : GRID) for (double l : GRID) ref.append(',').append(Math.log((a1 + k * b1) * (a2 + l * b2) / w0));
             ref.append('\n');
         }
         Files.writeString(dir.resolve("ref.csv"), ref);
@@ -92,6 +97,13 @@ class SallyHistogramCommandTest {
         Files.writeString(dir.resolve("obs.csv"), o);
         Files.writeString(dir.resolve("sally2d.json"), spec("sally.json", "null", "[6, 6]"));
         Files.writeString(dir.resolve("sallino.json"), spec("sally.json", "{\"k\": 1, \"lambda\": 0}", "[15]"));
+        StringBuilder cols = new StringBuilder();
+        for (int a = 0; a < GRID.length; a++) for (int b = 0; b < GRID.length; b++) cols.append(cols.length() == 0 ? "" : ", ").append("\"g").append(a).append('_').append(b).append('"');
+        String knots = java.util.Arrays.toString(GRID);
+        String sallino = spec("sally.json", "{\"k\": 1, \"lambda\": 0}", "[15]");
+        int from = sallino.indexOf("\"theta_ref\""), to = sallino.indexOf("]},", from) + 3;
+        Files.writeString(dir.resolve("grid.json"), sallino.substring(0, from) + "\"log_ratio_grid\": {\"knots\": {\"k\": " + knots + ", \"lambda\": " + knots
+                + "}, \"columns\": [" + cols + "]}}," + sallino.substring(to));
     }
 
     static String spec(String estimator, String projection, String bins) {
@@ -156,6 +168,21 @@ class SallyHistogramCommandTest {
         assertEquals("0", r[0], r[2]);
     }
 
+    /** The same SALLINO fit with the joint log-ratios tabulated on a 9×9 grid instead of morphing: the same interval to 0.05σ. */
+    @Test
+    void tabulatedLogRatiosGiveTheMorphingFit() throws Exception {
+        String[] a = run("fit", dir.resolve("sallino.json").toString(), "--fix", "lambda=0.7", "--json");
+        String[] b = run("fit", dir.resolve("grid.json").toString(), "--fix", "lambda=0.7", "--json");
+        assertEquals("0", a[0], a[2]);
+        assertEquals("0", b[0], b[2]);
+        JsonNode fa = JSON.readTree(a[1]).get("fit"), fb = JSON.readTree(b[1]).get("fit");
+        double sigma = fa.get("errors").get(0).asDouble();
+        System.out.printf("SALLINO k, lambda fixed: morphing %.5f ± %.5f, 9x9 log-ratio grid %.5f ± %.5f%n", fa.get("values").get(0).asDouble(), sigma,
+                fb.get("values").get(0).asDouble(), fb.get("errors").get(0).asDouble());
+        assertEquals(fa.get("values").get(0).asDouble(), fb.get("values").get(0).asDouble(), 0.05 * sigma);
+        assertEquals(sigma, fb.get("errors").get(0).asDouble(), 0.05 * sigma);
+    }
+
     @Test
     void badInputNamesTheFileFieldAndValue() throws Exception {
         String good = spec("sally.json", "{\"k\": 1, \"lambda\": 0}", "[15]");
@@ -165,6 +192,10 @@ class SallyHistogramCommandTest {
         assertError(good.replace("[15]", "[15, 3]"), "bins.json", "histogram.bins", "SALLINO");
         assertError(good.replace("{\"k\": 1}", "{\"kk\": 1}"), "pow.json", "reference.morphing[1].powers", "'kk'");
         assertError(good.replace("\"lambda\": 0.5}, \"morphing\"", "\"lambda\": \"x\"}, \"morphing\""), "ref.json", "reference.theta_ref.lambda");
+        assertError(good.replace("\"morphing\"", "\"morphingg\""), "neither.json", "unknown field 'reference.morphingg'");
+        String grid = Files.readString(dir.resolve("grid.json"));
+        assertError(grid.replace(", \"g8_8\"", ""), "gridcols.json", "reference.log_ratio_grid.columns", "81 points");
+        assertError(grid.replace("\"log_ratio_grid\": {", "\"morphing\": [], \"log_ratio_grid\": {"), "both.json", "exactly one of", "both");
     }
 
     private static void assertError(String content, String name, String... parts) throws Exception {

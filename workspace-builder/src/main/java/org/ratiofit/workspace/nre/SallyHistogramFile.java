@@ -41,7 +41,11 @@ import org.ratiofit.workspace.score.SallyHistogram;
  * The estimator is a SALLY ensemble folder (or one member's sidecar) trained at θ_ref; its members'
  * scores are averaged with the manifest's weights. The reference events were simulated at θ_ref;
  * their joint ratios to θ come from morphing: each event's weight is Σ_c column_c Π_j θ_j^{powers},
- * divided by its value at θ_ref ({@link PolynomialReweighting}). {@code histogram.projection}: SALLINO's
+ * divided by its value at θ_ref ({@link PolynomialReweighting}); or, in place of {@code morphing} and
+ * {@code theta_ref}, {@code "log_ratio_grid": {"knots": {"k": [...], "lambda": [...]}, "columns": [...]}}:
+ * per grid point (the last parameter varying fastest) a column of ln r(x,z|θ_g, θ_ref), interpolated
+ * by tensor-product natural cubic splines ({@link org.ratiofit.likelihood.score.GridReweighting}).
+ * {@code histogram.projection}: SALLINO's
  * direction u (t̂·u is binned; default: none, SALLY's full score on a product grid);
  * {@code bins}: bins per binned dimension, equal population on the reference sample (default 20
  * for a projection, 8 per parameter otherwise); {@code expected_events}: ν at θ_ref for an extended
@@ -53,7 +57,7 @@ public final class SallyHistogramFile implements StatisticalModel {
     private static final Set<String> KEYS = Set.of("format", "version", "kind", "estimator", "events", "reference", "histogram", "parameters",
             "parameter_of_interest");
     private static final Set<String> EVENT_KEYS = Set.of("file", "features", "weight");
-    private static final Set<String> REFERENCE_KEYS = Set.of("file", "features", "theta_ref", "morphing");
+    private static final Set<String> REFERENCE_KEYS = Set.of("file", "features", "theta_ref", "morphing", "log_ratio_grid");
     private static final Set<String> HISTOGRAM_KEYS = Set.of("projection", "bins", "expected_events");
 
     private final Path file;
@@ -110,44 +114,97 @@ public final class SallyHistogramFile implements StatisticalModel {
             EstimatorLikelihood.unknownKeys(ref, REFERENCE_KEYS, where, "reference.");
             Path refFile = dir.resolve(EstimatorLikelihood.text(ref, "file", where + ": reference", true));
             List<String> refCols = features(ref, "reference", first, est, where);
-            double[] thetaRef = thetaVector(ref.path("theta_ref"), thetaNames, where, "reference.theta_ref", est);
-            JsonNode morph = ref.path("morphing");
-            if (!morph.isArray() || morph.isEmpty()) {
-                throw new IllegalArgumentException(where + ": field 'reference.morphing' must be a non-empty list of {column, powers}: each reference event's "
-                        + "weight at θ is Σ column × Π θ_j^power");
+            JsonNode morph = ref.path("morphing"), grid = ref.path("log_ratio_grid");
+            boolean hasMorph = !morph.isMissingNode() && !morph.isNull(), hasGrid = !grid.isMissingNode() && !grid.isNull();
+            if (hasMorph == hasGrid) {
+                throw new IllegalArgumentException(where + ": field 'reference' needs exactly one of 'morphing' (per-event polynomial weights in θ) and "
+                        + "'log_ratio_grid' (per-event joint log-ratios ln r(x,z|θ_g, θ_ref) on a θ grid), got " + (hasMorph ? "both" : "neither"));
             }
             List<String> refNames = new ArrayList<>(refCols), refFields = new ArrayList<>();
             for (int j = 0; j < refCols.size(); j++) refFields.add("reference.features[" + j + "]");
-            int[][] powers = new int[morph.size()][];
-            for (int c = 0; c < morph.size(); c++) {
-                JsonNode m = morph.get(c);
-                String at = "reference.morphing[" + c + "]";
-                if (!m.isObject()) throw new IllegalArgumentException(where + ": field '" + at + "' must be an object {column, powers}");
-                EstimatorLikelihood.unknownKeys(m, Set.of("column", "powers"), where, at + ".");
-                refNames.add(EstimatorLikelihood.text(m, "column", where + ": " + at, true));
-                refFields.add(at + ".column");
-                powers[c] = new int[thetaNames.size()];
-                JsonNode p = m.path("powers");
-                if (!p.isObject()) throw new IllegalArgumentException(where + ": field '" + at + ".powers' must be an object {parameter: power}");
-                for (Iterator<String> it = p.fieldNames(); it.hasNext(); ) {
-                    String name = it.next();
-                    int j = thetaNames.indexOf(name);
-                    if (j < 0) throw new IllegalArgumentException(where + ": field '" + at + ".powers': '" + name + "' is not a parameter of " + est + " " + thetaNames);
-                    JsonNode v = p.get(name);
-                    if (!v.isIntegralNumber() || v.asInt() < 0) {
-                        throw new IllegalArgumentException(where + ": field '" + at + ".powers." + name + "' must be a non-negative integer, got " + v);
-                    }
-                    powers[c][j] = v.asInt();
+            org.ratiofit.likelihood.score.JointReweighting rw;
+            double[][] refX;
+            if (hasMorph) {
+                if (!morph.isArray() || morph.isEmpty()) {
+                    throw new IllegalArgumentException(where + ": field 'reference.morphing' must be a non-empty list of {column, powers}: each reference event's "
+                            + "weight at θ is Σ column × Π θ_j^power");
                 }
-            }
-            double[][] refData = EventColumns.read(where, "reference.file", refFile, refNames, refFields);
-            double[][] refX = java.util.Arrays.copyOf(refData, refCols.size());
-            double[][] coeff = java.util.Arrays.copyOfRange(refData, refCols.size(), refData.length);
-            PolynomialReweighting rw;
-            try {
-                rw = PolynomialReweighting.of(thetaNames, powers, coeff, thetaRef);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(where + ": reference " + refFile + ": " + e.getMessage(), e);
+                int[][] powers = new int[morph.size()][];
+                for (int c = 0; c < morph.size(); c++) {
+                    JsonNode m = morph.get(c);
+                    String at = "reference.morphing[" + c + "]";
+                    if (!m.isObject()) throw new IllegalArgumentException(where + ": field '" + at + "' must be an object {column, powers}");
+                    EstimatorLikelihood.unknownKeys(m, Set.of("column", "powers"), where, at + ".");
+                    refNames.add(EstimatorLikelihood.text(m, "column", where + ": " + at, true));
+                    refFields.add(at + ".column");
+                    powers[c] = new int[thetaNames.size()];
+                    JsonNode p = m.path("powers");
+                    if (!p.isObject()) throw new IllegalArgumentException(where + ": field '" + at + ".powers' must be an object {parameter: power}");
+                    for (Iterator<String> it = p.fieldNames(); it.hasNext(); ) {
+                        String name = it.next();
+                        int j = thetaNames.indexOf(name);
+                        if (j < 0) throw new IllegalArgumentException(where + ": field '" + at + ".powers': '" + name + "' is not a parameter of " + est + " " + thetaNames);
+                        JsonNode v = p.get(name);
+                        if (!v.isIntegralNumber() || v.asInt() < 0) {
+                            throw new IllegalArgumentException(where + ": field '" + at + ".powers." + name + "' must be a non-negative integer, got " + v);
+                        }
+                        powers[c][j] = v.asInt();
+                    }
+                }
+                double[][] refData = EventColumns.read(where, "reference.file", refFile, refNames, refFields);
+                refX = java.util.Arrays.copyOf(refData, refCols.size());
+                double[][] coeff = java.util.Arrays.copyOfRange(refData, refCols.size(), refData.length);
+                double[] thetaRef = thetaVector(ref.path("theta_ref"), thetaNames, where, "reference.theta_ref", est);
+                try {
+                    rw = PolynomialReweighting.of(thetaNames, powers, coeff, thetaRef);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + ": reference " + refFile + ": " + e.getMessage(), e);
+                }
+            } else {
+                if (!grid.isObject()) throw new IllegalArgumentException(where + ": field 'reference.log_ratio_grid' must be an object {knots, columns}");
+                EstimatorLikelihood.unknownKeys(grid, Set.of("knots", "columns"), where, "reference.log_ratio_grid.");
+                JsonNode kn = grid.path("knots");
+                if (!kn.isObject()) {
+                    throw new IllegalArgumentException(where + ": field 'reference.log_ratio_grid.knots' must be an object {parameter: [knots]} over " + thetaNames);
+                }
+                double[][] axes = new double[thetaNames.size()][];
+                int total = 1;
+                for (Iterator<String> it = kn.fieldNames(); it.hasNext(); ) {
+                    String name = it.next();
+                    if (!thetaNames.contains(name)) {
+                        throw new IllegalArgumentException(where + ": field 'reference.log_ratio_grid.knots': '" + name + "' is not a parameter of " + est + " " + thetaNames);
+                    }
+                }
+                for (int j = 0; j < axes.length; j++) {
+                    JsonNode a = kn.get(thetaNames.get(j));
+                    String at = "reference.log_ratio_grid.knots." + thetaNames.get(j);
+                    if (a == null || !a.isArray() || a.size() < 2) throw new IllegalArgumentException(where + ": field '" + at + "' must list at least 2 knots, got " + a);
+                    axes[j] = new double[a.size()];
+                    for (int g = 0; g < a.size(); g++) {
+                        if (!a.get(g).isNumber() || (g > 0 && !(a.get(g).asDouble() > axes[j][g - 1]))) {
+                            throw new IllegalArgumentException(where + ": field '" + at + "' must be strictly increasing numbers, got " + a);
+                        }
+                        axes[j][g] = a.get(g).asDouble();
+                    }
+                    total *= axes[j].length;
+                }
+                List<String> gridCols = EventColumns.strings(grid.path("columns"), where, "reference.log_ratio_grid.columns");
+                if (gridCols.size() != total) {
+                    throw new IllegalArgumentException(where + ": field 'reference.log_ratio_grid.columns' lists " + gridCols.size() + " columns for a grid of " + total
+                            + " points (one per point, the last parameter of " + thetaNames + " varying fastest)");
+                }
+                for (int g = 0; g < gridCols.size(); g++) {
+                    refNames.add(gridCols.get(g));
+                    refFields.add("reference.log_ratio_grid.columns[" + g + "]");
+                }
+                double[][] refData = EventColumns.read(where, "reference.file", refFile, refNames, refFields);
+                refX = java.util.Arrays.copyOf(refData, refCols.size());
+                try {
+                    rw = org.ratiofit.likelihood.score.GridReweighting.of(thetaNames, axes,
+                            java.util.Arrays.copyOfRange(refData, refCols.size(), refData.length));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + ": reference " + refFile + ": " + e.getMessage(), e);
+                }
             }
             // histogram
             JsonNode h = root.path("histogram");
