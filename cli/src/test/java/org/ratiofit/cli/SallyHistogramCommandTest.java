@@ -31,7 +31,7 @@ import org.ratiofit.workspace.nre.SallyHistogramFile;
 import org.ratiofit.workspace.score.SallyHistogram;
 
 /**
- * {@code fit} and {@code scan} over an estimator-likelihood file of kind {@code sally_histogram}:
+ * {@code fit}, {@code scan} and {@code sample} over an estimator-likelihood file of kind {@code sally_histogram}:
  * a SALLY network with affine score t̂(x) = x, a reference sample with exact morphing weights of the
  * mixture p(x|k, λ) = [(1−k) φ(x1) + k φ(x1−1)] [(1−λ) φ(x2) + λ φ(x2−1)] (a polynomial in θ), and
  * events at (k, λ) = (0.3, 0.7). The command line's fit equals a direct Java fit of the same
@@ -145,6 +145,11 @@ class SallyHistogramCommandTest {
             }
             System.out.printf("SALLY 6x6 command-line fit on 3000 events at (0.3, 0.7): k = %.4f ± %.4f, lambda = %.4f ± %.4f%n",
                     h.values()[0], h.errors()[0], h.values()[1], h.errors()[1]);
+            // NUTS on the same likelihood: the posterior mean of k within 3 HESSE errors of the fit
+            String[] n = run("sample", dir.resolve("sally2d.json").toString(), "--chains", "2", "--warmup", "150", "--draws", "150", "--json");
+            assertTrue(n[0].equals("0") || n[0].equals("3"), n[2]);
+            JsonNode k = JSON.readTree(n[1]).get("summary").findValue("parameters").get(0);
+            assertEquals(h.values()[0], k.get("mean").asDouble(), 3 * h.errors()[0], k.toString());
         }
     }
 
