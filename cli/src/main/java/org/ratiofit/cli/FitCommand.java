@@ -101,6 +101,9 @@ public final class FitCommand implements Callable<Integer> {
             if (model instanceof org.ratiofit.workspace.nre.EstimatorLikelihood est) {
                 json.put("estimator", EstimatorFitReport.report(out, est, hesse, fitted.migrad(), minimiser.strategy, migrad, !output.json));
             }
+            if (model instanceof org.ratiofit.workspace.nre.SallyHistogramFile sally) {
+                json.put("scoreHistogram", SallyHistogramReport.report(out, sally));
+            }
             if (sumW2) {
                 double[][] c;
                 try {

@@ -88,10 +88,23 @@ public final class WorkspaceOptions {
             throw new CommandLine.ParameterException(cl, "--threads applies to workspaces; the estimator likelihood '" + workspace
                     + "' evaluates its networks on the common pool");
         }
+        if (EstimatorLikelihood.KIND_SALLY_HISTOGRAM.equals(EstimatorLikelihood.kind(workspace))) {
+            if (float32) {
+                throw new CommandLine.ParameterException(cl, "--float32 applies to ratio estimators; the SALLY histogram likelihood '" + workspace
+                        + "' runs its networks once, at load");
+            }
+            org.ratiofit.workspace.nre.SallyHistogramFile sally = org.ratiofit.workspace.nre.SallyHistogramFile.load(workspace);
+            return sally.withParameters(setAndFix(cl, sally.parameters()));
+        }
         EstimatorLikelihood lik = EstimatorLikelihood.load(workspace,
                 float32 ? BatchedThetaGradient.Precision.FLOAT32 : BatchedThetaGradient.Precision.FLOAT64);
         estimator = lik;
-        List<ParameterSpec> params = new ArrayList<>(lik.parameters());
+        return lik.withParameters(setAndFix(cl, lik.parameters()));
+    }
+
+    /** The parameters with --set and --fix applied. */
+    private List<ParameterSpec> setAndFix(CommandLine cl, List<ParameterSpec> specs) {
+        List<ParameterSpec> params = new ArrayList<>(specs);
         List<String> names = params.stream().map(ParameterSpec::name).toList();
         for (Map.Entry<String, Double> e : set.entrySet()) {
             int i = find(cl, names, e.getKey(), "--set");
@@ -101,7 +114,7 @@ public final class WorkspaceOptions {
             int i = find(cl, names, e.getKey(), "--fix");
             params.set(i, withValue(cl, params.get(i), e.getValue(), "--fix").withFixed(true));
         }
-        return lik.withParameters(params);
+        return params;
     }
 
     /** The same model started at {@code point}: a workspace's {@code withInitial}, or the estimator likelihood's. */
@@ -112,6 +125,9 @@ public final class WorkspaceOptions {
         if (model instanceof EstimatorLikelihood e) {
             return e.withInitial(point);
         }
+        if (model instanceof org.ratiofit.workspace.nre.SallyHistogramFile s) {
+            return s.withInitial(point);
+        }
         throw new IllegalStateException("no start values for " + model.getClass().getSimpleName());
     }
 
@@ -120,6 +136,10 @@ public final class WorkspaceOptions {
         if (given && model instanceof EstimatorLikelihood e) {
             throw new CommandLine.ParameterException(cl, option + " applies to workspaces; '" + e.file()
                     + "' is an estimator likelihood (a likelihood over the estimator's θ, without yields or toys)");
+        }
+        if (given && model instanceof org.ratiofit.workspace.nre.SallyHistogramFile s) {
+            throw new CommandLine.ParameterException(cl, option + " applies to workspaces; '" + s.file()
+                    + "' is a SALLY histogram likelihood (a binned likelihood over θ in the estimated score, without yields or toys)");
         }
     }
 

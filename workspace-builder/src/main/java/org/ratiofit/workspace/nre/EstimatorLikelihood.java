@@ -51,7 +51,7 @@ public final class EstimatorLikelihood implements StatisticalModel, AutoCloseabl
 
     public static final String FORMAT = "ratiofit-estimator-likelihood";
     public static final int VERSION = 1;
-    private static final Set<String> KEYS = Set.of("format", "version", "estimator", "events", "parameters", "parameter_of_interest");
+    private static final Set<String> KEYS = Set.of("format", "version", "kind", "estimator", "events", "parameters", "parameter_of_interest");
     private static final Set<String> EVENT_KEYS = Set.of("file", "features", "weight");
     private static final Set<String> PARAMETER_KEYS = Set.of("name", "start", "lower", "upper", "step", "fixed");
 
@@ -75,6 +75,32 @@ public final class EstimatorLikelihood implements StatisticalModel, AutoCloseabl
         this.poi = poi;
         this.weighting = weighting;
         this.ensemble = ensemble;
+    }
+
+    /** The default kind: a parametrised ratio estimator's likelihood (this class). */
+    public static final String KIND_RATIO = "ratio";
+    /** SALLY's / SALLINO's binned likelihood in the estimated score ({@link SallyHistogramFile}). */
+    public static final String KIND_SALLY_HISTOGRAM = "sally_histogram";
+
+    /** The file's {@code kind} ({@value #KIND_RATIO} when absent); an error naming the file for an unknown one. */
+    public static String kind(Path file) throws IOException {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(Files.readString(file));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": not valid JSON: " + e.getOriginalMessage());
+        }
+        return kind(root, file.toString());
+    }
+
+    static String kind(JsonNode root, String where) {
+        JsonNode k = root.get("kind");
+        if (k == null || k.isNull()) return KIND_RATIO;
+        if (!k.isTextual() || !(KIND_RATIO.equals(k.asText()) || KIND_SALLY_HISTOGRAM.equals(k.asText()))) {
+            throw new IllegalArgumentException(where + ": field 'kind' must be '" + KIND_RATIO + "' (a parametrised ratio estimator, the default) or '"
+                    + KIND_SALLY_HISTOGRAM + "' (SALLY/SALLINO: a histogram of the estimated score), got " + k);
+        }
+        return k.asText();
     }
 
     /** Whether {@code path} is a JSON file whose {@code format} is {@value #FORMAT} (false for anything unreadable). */
@@ -107,6 +133,10 @@ public final class EstimatorLikelihood implements StatisticalModel, AutoCloseabl
         if (root.path("version").asInt(-1) != VERSION || !root.path("version").isIntegralNumber()) {
             throw new IllegalArgumentException(where + ": field 'version' must be " + VERSION + " (this ratiofit reads version " + VERSION
                     + "), got " + (root.has("version") ? root.get("version") : "none"));
+        }
+        String kind = kind(root, where);
+        if (!KIND_RATIO.equals(kind)) {
+            throw new IllegalArgumentException(where + ": kind '" + kind + "' is not a ratio-estimator likelihood: read it with SallyHistogramFile.load");
         }
         Path dir = file.toAbsolutePath().getParent();
         Path est = dir.resolve(text(root, "estimator", where, true));
@@ -213,7 +243,8 @@ public final class EstimatorLikelihood implements StatisticalModel, AutoCloseabl
                 }
                 if (m.sidecar().output() == ModelSidecar.OutputConvention.LOCAL_SCORE) {
                     throw new IllegalArgumentException(where + ": field 'estimator': " + est + " is a local-score (SALLY) estimator, not a ratio r(x|θ): "
-                            + "its Fisher information is 'ratiofit fisher'; a likelihood over θ needs a ratio method (carl, rolr, alice, cascal, rascal, alices)");
+                            + "its Fisher information is 'ratiofit fisher'; a likelihood over θ needs a ratio method (carl, rolr, alice, cascal, rascal, alices), "
+                            + "or \"kind\": \"sally_histogram\" for SALLY's binned likelihood in the estimated score");
                 }
                 refuseDoublyParametrised(m, est, where);
             }
@@ -247,7 +278,7 @@ public final class EstimatorLikelihood implements StatisticalModel, AutoCloseabl
         }
     }
 
-    private static List<ParameterSpec> parameters(JsonNode root, RatioModel model, Path est, String where) {
+    static List<ParameterSpec> parameters(JsonNode root, RatioModel model, Path est, String where) {
         JsonNode ps = root.path("parameters");
         if (!ps.isArray() || ps.isEmpty()) {
             throw new IllegalArgumentException(where + ": field 'parameters' must be a list of {name, lower, upper, start}, one per parameter of "
@@ -337,7 +368,7 @@ public final class EstimatorLikelihood implements StatisticalModel, AutoCloseabl
                 + EnsembleManifest.FILE_NAME + " for equal weights");
     }
 
-    private static void unknownKeys(JsonNode node, Set<String> known, String where, String prefix) {
+    static void unknownKeys(JsonNode node, Set<String> known, String where, String prefix) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!known.contains(k)) {
@@ -346,7 +377,7 @@ public final class EstimatorLikelihood implements StatisticalModel, AutoCloseabl
         }
     }
 
-    private static String text(JsonNode node, String field, String where, boolean required) {
+    static String text(JsonNode node, String field, String where, boolean required) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull() || !v.isTextual() || v.asText().isBlank()) {
             if (!required) return null;
@@ -355,7 +386,7 @@ public final class EstimatorLikelihood implements StatisticalModel, AutoCloseabl
         return v.asText();
     }
 
-    private static double number(JsonNode p, String field, String where, String at, double dflt) {
+    static double number(JsonNode p, String field, String where, String at, double dflt) {
         JsonNode v = p.get(field);
         if (v == null || v.isNull()) return dflt;
         if (!v.isNumber()) throw new IllegalArgumentException(where + ": field '" + at + "." + field + "' must be a number, got " + v);
