@@ -86,6 +86,43 @@ class NreNanDuringSamplingTest {
         }
     }
 
+    /**
+     * A dense chain (the batched fast path): relu layers that multiply (mu − C)⁺ by 1e38, then 3e38 each, so
+     * above C the hidden units overflow to +∞ and the output h₁ − h₂ is ∞ − ∞ = NaN; below C all
+     * is 0. Nine layers overflow for mu − C ≥ 0.4.
+     */
+    private RatioModel denseModel(String name) {
+        List<org.ratiofit.ratio.onnx.OnnxMlpWriter.Layer> layers = new java.util.ArrayList<>();
+        double big = 3e38;
+        double first = 1e38; // (first · C stays a finite float32)
+        layers.add(new org.ratiofit.ratio.onnx.OnnxMlpWriter.Layer(new double[][] {{0, first}, {0, first}}, new double[] {-first * C, -first * C},
+                org.ratiofit.ratio.onnx.OnnxMlpWriter.Activation.RELU, 0));
+        for (int l = 0; l < 8; l++) {
+            layers.add(new org.ratiofit.ratio.onnx.OnnxMlpWriter.Layer(new double[][] {{big, 0}, {0, big}}, new double[] {0, 0},
+                    org.ratiofit.ratio.onnx.OnnxMlpWriter.Activation.RELU, 0));
+        }
+        layers.add(new org.ratiofit.ratio.onnx.OnnxMlpWriter.Layer(new double[][] {{1, -1}}, new double[] {0},
+                org.ratiofit.ratio.onnx.OnnxMlpWriter.Activation.IDENTITY, 0));
+        OnnxGraphBuilder.write(org.ratiofit.ratio.onnx.OnnxMlpWriter.mlp("in", "out", layers), dir.resolve(name + ".onnx"));
+        Sidecars.write(ModelSidecar.binary(name, name + ".onnx", "in", List.of("x"), ModelSidecar.OutputConvention.LOG_RATIO,
+                "p(x|mu)", "p(x)").withParameters(List.of("mu"), null), dir.resolve(name + ".json"));
+        return RatioModel.load(dir.resolve(name + ".json"));
+    }
+
+    @Test
+    void fastPathNanRaisesToo() {
+        double[] x = data(40);
+        List<ParameterSpec> params = List.of(ParameterSpec.free("mu", 1.0, 0.1));
+        try (RatioModel m = denseModel("dense")) {
+            RatioLikelihood l = RatioLikelihood.iid(m, new double[][] {x}, null, params);
+            assertTrue(l.fastPath());
+            assertEquals(0.0, l.value(new double[] {1.0}), 0.0); // −0.0 from −Σ 0
+            NetworkNanException e = assertThrows(NetworkNanException.class, () -> l.value(new double[] {2.0}));
+            assertEquals("dense", e.model());
+            assertTrue(e.getMessage().contains("mu = 2.0"), e.getMessage());
+        }
+    }
+
     @Test
     void nutsStopsNamingChainIterationAndDraw() {
         double[] x = data(40); // posterior of mu ≈ N(1.1, 0.16): NUTS soon steps above C
