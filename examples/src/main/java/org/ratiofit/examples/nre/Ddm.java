@@ -24,6 +24,7 @@ import org.ratiofit.validation.ddm.WienerFpt;
 import org.ratiofit.validation.report.Histogram;
 import org.ratiofit.validation.report.Plots;
 import org.ratiofit.workspace.nre.RatioLikelihood;
+import org.ratiofit.workspace.nre.TrainingRange;
 
 /**
  * The drift-diffusion model (DDM): 200 trials (rt, choice) simulated at (v, a, z, t) = (0.5, 1.5,
@@ -51,7 +52,13 @@ public final class Ddm {
     /** What a run produced. */
     public record Report(int formatVersion, String example, int trials, long dataSeed, double[] truth, Map<String, double[]> exact,
                          Map<String, double[]> nre, List<Row> rows, double exactSeconds, double nreSeconds, double nreSetupSeconds,
-                         String nreModel, String nrePrecision, List<String> plots, Map<String, double[]> simulatorExact) {}
+                         String nreModel, String nrePrecision, List<String> plots, Map<String, double[]> simulatorExact,
+                         List<TrainingRange.Extrapolation> nreExtrapolation) {}
+
+    /** The box the shipped NRE was trained on (θ uniform in ssm-simulators' bounds, {@link DdmTraining}). */
+    static TrainingRange trainingRange() {
+        return new TrainingRange(PARAMS, DdmSimulator.LOWER, DdmSimulator.UPPER);
+    }
 
     static Map<String, Prior> priors(double tMax) {
         Map<String, Prior> p = new LinkedHashMap<>();
@@ -151,6 +158,7 @@ public final class Ddm {
         Map<String, double[]> nreDraws = new LinkedHashMap<>();
         double nreSeconds = Double.NaN, nreSetupSeconds = Double.NaN;
         List<Row> rows = new ArrayList<>();
+        List<TrainingRange.Extrapolation> extrapolation = null;
         if (nreSidecar != null) {
             long t1 = System.nanoTime(); // the NRE's own start-up counts: loading, the first layer's data part, the kernels' JIT warm-up
             try (RatioModel m = RatioModel.load(nreSidecar)) {
@@ -167,6 +175,8 @@ public final class Ddm {
                 nreSeconds = (System.nanoTime() - t2) * 1e-9;
                 for (String n : PARAMS) nreDraws.put(n, r.pooled(n));
             }
+            // the posterior draws against the box the NRE saw in training (the warm-up is not kept)
+            extrapolation = trainingRange().check(nreDraws);
             for (String n : PARAMS) {
                 double[] e = exactDraws.get(n), q = nreDraws.get(n);
                 double em = mean(e), es = sd(e, em), qm = mean(q), qs = sd(q, qm);
@@ -182,7 +192,7 @@ public final class Ddm {
         }
         List<String> plots = plot(exactDraws, nreDraws, out);
         Report rep = new Report(1, "ddm", trials, dataSeed, TRUE.clone(), summaryOf(exactDraws), summaryOf(nreDraws), rows, exactSeconds, nreSeconds, nreSetupSeconds,
-                nreSidecar == null ? null : nreSidecar.toString(), nreSidecar == null ? null : precision.name().toLowerCase(Locale.ROOT), plots, simExact);
+                nreSidecar == null ? null : nreSidecar.toString(), nreSidecar == null ? null : precision.name().toLowerCase(Locale.ROOT), plots, simExact, extrapolation);
         PosteriorCheck.writeJson(rep, out.resolve("summary.json"));
         return rep;
     }
@@ -295,9 +305,12 @@ public final class Ddm {
                                     r.nreSeconds(), r.nreSetupSeconds(), r.nreSeconds() + r.nreSetupSeconds(),
                                     (r.nreSeconds() + r.nreSetupSeconds()) / r.exactSeconds(), r.nreSeconds() / r.exactSeconds()),
                     (System.nanoTime() - t0) * 1e-9);
+            if (r.nreExtrapolation() != null) {
+                for (String w : TrainingRange.warnings(r.nreExtrapolation())) System.out.println("warning: " + w);
+            }
             System.out.println("plots: " + r.plots());
             System.out.println("summary: " + out.resolve("summary.json"));
-        } catch (IllegalArgumentException | IOException e) {
+        } catch (IllegalArgumentException | org.ratiofit.samplers.nuts.NutsChainFailedException | IOException e) {
             System.err.println("ddm: " + e.getMessage());
             System.exit(2);
         }

@@ -16,6 +16,7 @@ import org.ratiofit.validation.toys.NormalLinearModel;
 import org.ratiofit.validation.toys.NormalMeanSigma;
 import org.ratiofit.validation.toys.NormalMeanSigmaOnnx;
 import org.ratiofit.workspace.nre.RatioLikelihood;
+import org.ratiofit.workspace.nre.TrainingRange;
 
 /**
  * Example A: the posterior of (mu, sigma) of i.i.d. normal observations by NUTS on summed
@@ -65,9 +66,11 @@ public final class NreNormalModel {
      * @param rows          NUTS against exact, per ratio model and parameter
      * @param divergences   divergent transitions per ratio model
      * @param plots         the plot files written
+     * @param nreExtrapolation the NRE's posterior draws outside its training box, per parameter, or null when not trained
      */
     public record Report(int formatVersion, String example, Settings settings, double observedMean, ContrastiveNre.Result training,
-                         List<PosteriorCheck.Row> rows, Map<String, Integer> divergences, Map<String, Double> samplingSeconds, List<String> plots, double seconds) {
+                         List<PosteriorCheck.Row> rows, Map<String, Integer> divergences, Map<String, Double> samplingSeconds, List<String> plots, double seconds,
+                         List<TrainingRange.Extrapolation> nreExtrapolation) {
 
         public PosteriorCheck.Row row(String run, String parameter) {
             return rows.stream().filter(r -> r.run().equals(run) && r.parameter().equals(parameter)).findFirst()
@@ -119,6 +122,7 @@ public final class NreNormalModel {
             results.put(EXACT, NutsSampler.sample(lik, Map.of(), nuts));
         }
         ContrastiveNre.Result training = null;
+        List<TrainingRange.Extrapolation> extrapolation = null;
         if (s.trainNre()) {
             // (ii) a classifier trained on (x, mu, sigma) pairs from a uniform prior box
             training = train(s);
@@ -129,6 +133,10 @@ public final class NreNormalModel {
                         "sigma", Prior.uniform(s.priorLower()[1], s.priorUpper()[1]));
                 results.put(NRE, NutsSampler.sample(lik, priors, nuts));
             }
+            // the NRE's draws against its training box (here also its prior, so 0 unless the priors change)
+            NutsResult nre = results.get(NRE);
+            extrapolation = new TrainingRange(List.of("mu", "sigma"), s.priorLower(), s.priorUpper())
+                    .check(Map.of("mu", nre.pooled("mu"), "sigma", nre.pooled("sigma")));
         }
         List<PosteriorCheck.Row> rows = new ArrayList<>();
         Map<String, Integer> divergences = new LinkedHashMap<>();
@@ -141,7 +149,8 @@ public final class NreNormalModel {
         List<String> plots = PosteriorCheck.plot(results, exact, s.out(), "nre-normal", "normal model, n = " + x.length).stream()
                 .map(Path::toString).toList();
         double mean = exact.get(0).mean();
-        Report report = new Report(1, "nre-normal-model", s, mean, training, rows, divergences, samplingSeconds, plots, (System.nanoTime() - t0) * 1e-9);
+        Report report = new Report(1, "nre-normal-model", s, mean, training, rows, divergences, samplingSeconds, plots, (System.nanoTime() - t0) * 1e-9,
+                extrapolation);
         PosteriorCheck.writeJson(report, s.out().resolve("summary.json"));
         return report;
     }
@@ -189,9 +198,12 @@ public final class NreNormalModel {
             System.out.println("divergent transitions: " + r.divergences());
             System.out.printf(Locale.ROOT, "NUTS (%d chains × %d warm-up + %d draws) seconds: %s; whole run %.1f s%n", s.chains(), s.warmup(),
                     s.samples(), r.samplingSeconds(), r.seconds());
+            if (r.nreExtrapolation() != null) {
+                for (String w : TrainingRange.warnings(r.nreExtrapolation())) System.out.println("warning: " + w);
+            }
             System.out.println("plots: " + r.plots());
             System.out.println("summary: " + s.out().resolve("summary.json"));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | org.ratiofit.samplers.nuts.NutsChainFailedException e) {
             System.err.println("NreNormalModel: " + e.getMessage());
             System.exit(2);
         }

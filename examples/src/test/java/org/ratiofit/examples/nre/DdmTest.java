@@ -96,6 +96,24 @@ class DdmTest {
      * Trains a DDM NRE on the bridge-corrected simulator (fewer simulations than the committed model) and compares its NUTS
      * posterior with the exact one: means within 0.5 posterior sd, sds within 35%.
      */
+    /**
+     * The shipped NRE's draws checked against its training box: NUTS's bounds are that box, so
+     * every draw is inside (the count is of all pooled draws), and summary.json carries the counts.
+     */
+    @Test
+    void shippedNreDrawsAreCheckedAgainstTheTrainingBox() throws Exception {
+        java.nio.file.Path model = java.nio.file.Path.of("models/ddm/ddm-nre.json");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(model), "the shipped DDM model");
+        Ddm.Report r = Ddm.run(200, 3, NutsSettings.defaults().chains(2).warmup(150).samples(100).seed(5).quiet(true), model, dir);
+        assertEquals(Ddm.PARAMS, r.nreExtrapolation().stream().map(e -> e.parameter()).toList());
+        for (var e : r.nreExtrapolation()) {
+            assertEquals(200, e.draws(), e.toString());
+            assertEquals(0, e.outside(), e.toString());
+        }
+        String json = java.nio.file.Files.readString(dir.resolve("summary.json"));
+        assertTrue(json.contains("\"nreExtrapolation\"") && json.contains("\"outside\""), json);
+    }
+
     @Test
     @Tag("slow")
     void trainedNreAgreesWithTheExactPosterior() {

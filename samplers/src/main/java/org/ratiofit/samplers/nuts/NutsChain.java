@@ -117,9 +117,18 @@ final class NutsChain {
     /** Sets the position; returns false when the log-density is not finite there. */
     boolean setPosition(double[] q) {
         System.arraycopy(q, 0, z.q, 0, d);
-        z.lp = density.logDensityAndGradient(z.q, z.g, ws);
-        gradientEvaluations++;
+        z.lp = evaluate(z.q, z.g);
         return Double.isFinite(z.lp);
+    }
+
+    /** The log-density at q; an exception from the density is rethrown with q attached. */
+    private double evaluate(double[] q, double[] g) {
+        gradientEvaluations++;
+        try {
+            return density.logDensityAndGradient(q, g, ws);
+        } catch (RuntimeException e) {
+            throw new DensityEvaluationException(q, e);
+        }
     }
 
     double[] position() {
@@ -212,8 +221,7 @@ final class NutsChain {
                 q[i] += eps * invDiag[i] * p[i];
             }
         }
-        pt.lp = density.logDensityAndGradient(q, g, ws);
-        gradientEvaluations++;
+        pt.lp = evaluate(q, g);
         if (Double.isFinite(pt.lp)) {
             for (int i = 0; i < d; i++) {
                 p[i] += half * g[i];

@@ -20,6 +20,10 @@ import org.ratiofit.objective.Objective;
  * <p>Each chain has its own random stream derived from {@code seed} and the chain number only, so
  * the draws are identical whatever the number of threads or the scheduling.
  *
+ * <p>A log-density of +∞ −ln L (or −∞ log-density) is a point outside the support: rejected, a
+ * divergence. A log-density that throws stops the run with a {@link NutsChainFailedException} naming
+ * the chain, the phase and iteration, and the parameter values of the failing point.
+ *
  * <pre>{@code
  * NutsResult r = NutsSampler.sample(objective, Map.of("mu", Prior.uniform(0, 5)),
  *         NutsSettings.defaults().seed(42));
@@ -126,8 +130,27 @@ public final class NutsSampler {
         return z ^ (z >>> 31);
     }
 
+    /** Where a chain is, for the message of a {@link NutsChainFailedException}. */
+    private static final class Place {
+        String phase = "initialisation";
+        int iteration;
+    }
+
     private static ChainResult runChain(PosteriorDensity density, NutsSettings s, int chainIndex, AtomicLong done, long total,
                                         ProgressListener progress) {
+        Place place = new Place();
+        try {
+            return runChain(density, s, chainIndex, done, total, progress, place);
+        } catch (DensityEvaluationException e) {
+            double[] y = e.point();
+            double[] x = new double[y.length];
+            density.constrain(y, x);
+            throw new NutsChainFailedException(chainIndex + 1, place.phase, place.iteration, density.names(), x, e.getCause());
+        }
+    }
+
+    private static ChainResult runChain(PosteriorDensity density, NutsSettings s, int chainIndex, AtomicLong done, long total,
+                                        ProgressListener progress, Place place) {
         SplittableRandom rng = chainRandom(s.getSeed(), chainIndex);
         NutsChain chain = new NutsChain(density, s, rng);
         int d = density.dimension();
@@ -150,10 +173,13 @@ public final class NutsSampler {
         }
         int reportEvery = 25;
         int pending = 0;
+        place.phase = "warm-up";
         if (s.getWarmup() > 0) {
             chain.initStepSize();
         }
+        place.phase = "warm-up";
         for (int it = 0; it < s.getWarmup(); it++) {
+            place.iteration = it;
             chain.transition();
             chain.epsilon = stepAdapt.learn(chain.acceptStat);
             if (adaptMetric && metricAdapt.enabled()
@@ -184,8 +210,10 @@ public final class NutsSampler {
         boolean[] div = new boolean[n];
         double[] energy = new double[n];
         double[] x = new double[d];
+        place.phase = "sampling";
         for (int it = 0; it < n; it++) {
             for (int k = 0; k < s.getThin(); k++) {
+                place.iteration = it * s.getThin() + k;
                 chain.transition();
                 if (++pending == reportEvery) {
                     progress.iterationsDone(done.addAndGet(pending), total);

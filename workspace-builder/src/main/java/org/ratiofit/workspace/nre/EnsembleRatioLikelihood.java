@@ -223,10 +223,14 @@ public final class EnsembleRatioLikelihood implements Objective {
         double[] sumGrad = new double[p];
         double[] gi = new double[p];
         double total = 0;
+        int at = 0; // where a NaN is reported: the block's first row and the member (general path)
+        int member = 0;
         try {
             for (int from = 0; from < n; from += batch) {
                 int count = Math.min(batch, n - from);
+                at = from;
                 for (int m = 0; m < mCount; m++) {
+                    member = m;
                     if (fast[m] != null) {
                         fast[m].perEvent(thetaCols, from, count, lr[m], d[m]);
                     } else {
@@ -273,6 +277,11 @@ public final class EnsembleRatioLikelihood implements Objective {
                 }
             }
         } catch (NonFiniteOutputException e) {
+            if (Double.isNaN(e.value())) {
+                // the fast path counts rows over all events, the general path within the block
+                int row = fast[member] != null ? e.row() : at + e.row();
+                throw new NetworkNanException(members.get(member).name(), row, describe(phi), e);
+            }
             java.util.Arrays.fill(gradient, 0, parameters.size(), 0.0);
             return Double.POSITIVE_INFINITY;
         } catch (RatioModelException e) {

@@ -26,8 +26,10 @@ import org.ratiofit.ratio.ThetaGradient;
  * double-precision graph evaluator when the graph allows (so value and gradient are consistent to
  * rounding); otherwise through ONNX Runtime with finite-difference gradients, one call at a time.
  *
- * <p>Where the network's output is not finite (ln r = −∞ at an extreme θ, say) the value is +∞: the
- * likelihood vanishes there, and NUTS rejects the point as it does a point beyond a bound.
+ * <p>Where the network's output is infinite (ln r = −∞ at an extreme θ, say) the value is +∞: the
+ * likelihood vanishes there, and NUTS rejects the point as it does a point beyond a bound. Where it
+ * is NaN the likelihood is undefined, not zero: a {@link NetworkNanException} names the model, the
+ * observation row and θ (and NUTS stops with {@code NutsChainFailedException}).
  *
  * <p>Thread-safe: the chains of a NUTS run call it concurrently.
  */
@@ -263,7 +265,8 @@ public final class RatioLikelihood implements Objective {
                     tg = model.logRatioGradientPerEvent(block, t);
                 }
             } catch (NonFiniteOutputException e) {
-                // ln r = −∞ (or undefined) at this θ: the likelihood vanishes, as at a bound
+                if (Double.isNaN(e.value())) throw new NetworkNanException(model.name(), from + e.row(), describe(phi), e);
+                // ln r = −∞ at this θ: the likelihood vanishes, as at a bound
                 return Double.POSITIVE_INFINITY;
             } catch (RatioModelException e) {
                 throw new RatioModelException("likelihood of ratio model '" + model.name() + "' at " + describe(phi) + ": " + e.getMessage(), e);
@@ -329,6 +332,8 @@ public final class RatioLikelihood implements Objective {
             }
             return Double.isFinite(total) ? total : Double.POSITIVE_INFINITY;
         } catch (NonFiniteOutputException e) {
+            // the fast path's rows are counted over all events
+            if (Double.isNaN(e.value())) throw new NetworkNanException(model.name(), e.row(), describe(phi), e);
             return Double.POSITIVE_INFINITY;
         } catch (RatioModelException e) {
             throw new RatioModelException("likelihood of ratio model '" + model.name() + "' at " + describe(phi) + ": " + e.getMessage(), e);
