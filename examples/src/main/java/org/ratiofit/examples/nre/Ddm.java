@@ -147,6 +147,16 @@ public final class Ddm {
      */
     public static Report run(int trials, long dataSeed, NutsSettings nuts, Path nreSidecar, BatchedThetaGradient.Precision precision, Path out,
                              boolean simulatorExact) {
+        return run(trials, dataSeed, nuts, nreSidecar, precision, out, simulatorExact, 0);
+    }
+
+    /**
+     * As above; with {@code sbcReplicates} > 0 and an NRE also its simulation-based calibration
+     * ({@link DdmSbc}, the study's default settings) on the report page ({@code index.html} in
+     * {@code out}, {@link DdmReport}), which every run writes.
+     */
+    public static Report run(int trials, long dataSeed, NutsSettings nuts, Path nreSidecar, BatchedThetaGradient.Precision precision, Path out,
+                             boolean simulatorExact, int sbcReplicates) {
         double[][] data = DdmSimulator.tutorial().simulate(TRUE[0], TRUE[1], TRUE[2], TRUE[3], trials, dataSeed);
         double[] rt = data[0], choice = data[1];
         double minRt = java.util.Arrays.stream(rt).min().orElseThrow();
@@ -194,6 +204,14 @@ public final class Ddm {
         Report rep = new Report(1, "ddm", trials, dataSeed, TRUE.clone(), summaryOf(exactDraws), summaryOf(nreDraws), rows, exactSeconds, nreSeconds, nreSetupSeconds,
                 nreSidecar == null ? null : nreSidecar.toString(), nreSidecar == null ? null : precision.name().toLowerCase(Locale.ROOT), plots, simExact, extrapolation);
         PosteriorCheck.writeJson(rep, out.resolve("summary.json"));
+        DdmSbc.Result sbc = sbcReplicates > 0 && nreSidecar != null
+                ? DdmSbc.run(sbcReplicates, 50, 99, 2, 300, 20, 5, Runtime.getRuntime().availableProcessors(), nreSidecar, out, nuts.isQuiet())
+                : null;
+        try {
+            DdmReport.write(out, rep, exactDraws, nreDraws, nuts, sbc);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report page into " + out, e);
+        }
         return rep;
     }
 
@@ -276,7 +294,8 @@ public final class Ddm {
                         "sidecar of a trained DDM NRE (features rt, choice; parameters v, a, z, t; default: the committed model); none: exact only")
                 .option("precision", "float32", "arithmetic of the NRE's layers: float32 (as trained; faster) or float64")
                 .option("simulator-exact", "false", "also sample with the exact density of the tutorial's Euler–Maruyama simulator (boundaries moved out by 0.5826·√dt)")
-                .option("out", "target/ddm", "output folder (plots, summary.json)");
+                .option("sbc", "0", "also the NRE's simulation-based calibration with this many replicates (ddm-sbc's settings; 200 take about a minute) on the report page")
+                .option("out", "target/ddm", "output folder (index.html, plots, summary.json)");
         try {
             if (!a.parse(args)) return;
             Path out = Path.of(a.string("out"));
@@ -295,8 +314,9 @@ public final class Ddm {
                 case "float64" -> BatchedThetaGradient.Precision.FLOAT64;
                 default -> throw new IllegalArgumentException("--precision " + a.string("precision") + ": expected float32 or float64");
             };
+            if (a.integer("sbc") < 0) throw new IllegalArgumentException("--sbc " + a.integer("sbc") + ": expected a number of replicates >= 0");
             Report r = run(a.integer("trials"), a.integer("data-seed"), nuts, nre.isEmpty() ? null : Path.of(nre), precision, out,
-                    a.flag("simulator-exact"));
+                    a.flag("simulator-exact"), a.integer("sbc"));
             System.out.printf(Locale.ROOT, "DDM: %d trials (Euler–Maruyama, dt = 0.001) at v = 0.5, a = 1.5, z = 0.5, t = 0.3%n%n", r.trials());
             System.out.print(table(r));
             System.out.printf(Locale.ROOT, "%nNUTS (%d chains × %d + %d) seconds: exact WFPT %.2f%s; whole run %.1f s%n", a.integer("chains"), a.integer("warmup"),
@@ -310,6 +330,7 @@ public final class Ddm {
             }
             System.out.println("plots: " + r.plots());
             System.out.println("summary: " + out.resolve("summary.json"));
+            System.out.println("report: " + out.resolve("index.html"));
         } catch (IllegalArgumentException | org.ratiofit.samplers.nuts.NutsChainFailedException | IOException e) {
             System.err.println("ddm: " + e.getMessage());
             System.exit(2);

@@ -114,6 +114,49 @@ class DdmTest {
         assertTrue(json.contains("\"nreExtrapolation\"") && json.contains("\"outside\""), json);
     }
 
+    /**
+     * The report page: the posterior table with the run's own numbers, the timings, the marginal
+     * plots, the six pair-plot panels (files beside the page) and the SBC section with its table
+     * and rank plots when --sbc asks for it.
+     */
+    @Test
+    void reportPageShowsTablesPairPlotAndSbc() throws Exception {
+        java.nio.file.Path model = java.nio.file.Path.of("models/ddm/ddm-nre.json");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(model), "the shipped DDM model");
+        Ddm.Report r = Ddm.run(200, 3, NutsSettings.defaults().chains(2).warmup(150).samples(100).seed(5).quiet(true), model,
+                org.ratiofit.ratio.BatchedThetaGradient.Precision.FLOAT32, dir, false, 4);
+        String html = java.nio.file.Files.readString(dir.resolve("index.html"));
+        assertTrue(html.contains("Posterior summaries") && html.contains("Timings") && html.contains("Pair plot"), html);
+        // the table holds this run's numbers, not a Java record's toString
+        assertTrue(html.contains(org.ratiofit.validation.report.RunReport.format(r.rows().get(1).nreMean())), html);
+        assertTrue(!html.contains("Row[") && !html.contains("Report["), html);
+        int panels = 0;
+        for (int i = 0; i < 4; i++) {
+            for (int j = i + 1; j < 4; j++) {
+                String name = "ddm-pair-" + Ddm.PARAMS.get(i) + "-" + Ddm.PARAMS.get(j) + ".png";
+                assertTrue(java.nio.file.Files.size(dir.resolve(name)) > 1000, name);
+                assertTrue(html.contains(name), name);
+                panels++;
+            }
+        }
+        assertEquals(6, panels);
+        for (String n : Ddm.PARAMS) {
+            assertTrue(html.contains("sbc-" + n + ".png") && java.nio.file.Files.exists(dir.resolve("sbc-" + n + ".png")), n);
+        }
+        assertTrue(html.contains("4 replicates"), html);
+    }
+
+    @Test
+    void pairPlotThinsToAtMostItsPointCount() {
+        for (int n : new int[] {1, 999, 1000, 1001, 4000, 4001}) {
+            double[] x = new double[n];
+            for (int i = 0; i < n; i++) x[i] = i;
+            double[] y = DdmReport.every(x);
+            assertTrue(y.length <= DdmReport.PAIR_POINTS && y.length >= Math.min(n, DdmReport.PAIR_POINTS / 2), n + " -> " + y.length);
+            assertEquals(0.0, y[0]);
+        }
+    }
+
     @Test
     @Tag("slow")
     void trainedNreAgreesWithTheExactPosterior() {

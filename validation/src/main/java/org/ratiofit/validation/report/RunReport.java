@@ -73,6 +73,16 @@ public final class RunReport {
         return this;
     }
 
+    /** Shows a PNG already written beside the page (e.g. a category chart saved by its maker). */
+    public RunReport image(String fileName, String caption) {
+        if (!fileName.matches("[A-Za-z0-9._-]+\\.png")) {
+            throw new IllegalArgumentException("report image '" + fileName + "' must be a PNG file name beside the page");
+        }
+        sections.add("<figure><img src=\"" + fileName + "\" alt=\"" + escape(caption) + "\"><figcaption>" + escape(caption)
+                + "</figcaption></figure>");
+        return this;
+    }
+
     /** Writes {@code index.html} and returns its path. */
     public Path write() throws IOException {
         StringBuilder html = new StringBuilder();
