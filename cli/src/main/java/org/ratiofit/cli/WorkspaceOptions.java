@@ -182,8 +182,14 @@ public final class WorkspaceOptions {
             ownPool = new ForkJoinPool(threads);
             pool = ownPool;
         }
-        return new Model(params, ws.channels(), pool, float32);
+        Model model = new Model(params, ws.channels(), pool, float32);
+        // a large unbinned model: its kernels compiled on a 4096-event copy, not on the first full passes
+        org.ratiofit.likelihood.KernelWarmUp.warmUp(model, WARM_UP_MILLIS);
+        return model;
     }
+
+    /** The longest the kernels' warm-up may take ({@link org.ratiofit.likelihood.KernelWarmUp}). */
+    static final long WARM_UP_MILLIS = 3000;
 
     /** Ends the event loop's own pool, if --threads made one. */
     void close() {

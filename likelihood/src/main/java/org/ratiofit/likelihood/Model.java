@@ -805,6 +805,36 @@ public final class Model implements StatisticalModel {
         return any ? new Model(parameters, out, pool, float32, normalisations()) : null;
     }
 
+    /**
+     * The same model over the first {@code events} events of every unbinned event set (data and
+     * reference; the others as they are), columns copied: for {@link KernelWarmUp}, whose passes
+     * over it make the JIT compile the kernels that the full model runs.
+     */
+    Model head(int events) {
+        List<Channel> out = new ArrayList<>();
+        for (Channel c : channels) {
+            if (c instanceof UnbinnedChannel u) {
+                out.add(new UnbinnedChannel(u.name(), u.samples(), head(u.data(), events),
+                        u.reference() == null ? null : head(u.reference(), events), u.normalisation()));
+            } else {
+                out.add(c);
+            }
+        }
+        return new Model(parameters, out, pool, float32, normalisations());
+    }
+
+    private static EventSet head(EventSet e, int events) {
+        if (e.events() <= events) {
+            return e;
+        }
+        Map<String, SampleColumns> cols = new java.util.LinkedHashMap<>();
+        e.columns().forEach((name, c) -> cols.put(name, new SampleColumns(Arrays.copyOf(c.logRatio(), events),
+                c.shapeUp().stream().map(a -> Arrays.copyOf(a, events)).toList(),
+                c.shapeDown().stream().map(a -> Arrays.copyOf(a, events)).toList(),
+                c.polynomial().stream().map(a -> Arrays.copyOf(a, events)).toList())));
+        return new EventSet(events, e.weights() == null ? null : Arrays.copyOf(e.weights(), events), cols);
+    }
+
     /** Every second event of {@code e} (from the first) with twice its weight, or {@code e} itself when it has fewer than 2 x COARSE_EVENTS. */
     static EventSet halved(EventSet e) {
         if (e.events() < 2L * COARSE_EVENTS) {

@@ -84,7 +84,9 @@ public final class EndToEndBenchmark {
             resetPeaks();
             t0 = System.nanoTime();
             Model model = WorkspaceReader.readModel(dir.resolve("ws"));
-            rows.add(row("read the workspace", t0, Double.NaN, ""));
+            // as the command line does after reading a large workspace (-Dratiofit.noKernelWarmUp=true: not)
+            int warmUpRounds = org.ratiofit.likelihood.KernelWarmUp.warmUp(model, 3000);
+            rows.add(row("read the workspace (+ kernel warm-up)", t0, Double.NaN, warmUpRounds + " warm-up rounds"));
             Timed timed = new Timed(model, new AtomicLong(), new AtomicLong());
 
             // fit: MIGRAD + HESSE
