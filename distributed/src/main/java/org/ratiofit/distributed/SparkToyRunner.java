@@ -32,6 +32,7 @@ public final class SparkToyRunner implements ToyRunner {
     private final String master;
     private final StatisticalModelSource source;
     private final int batchSize;
+    private volatile long lastToyNanos;
 
     public SparkToyRunner(String master, StatisticalModelSource source, int batchSize) {
         if (batchSize < 1) {
@@ -47,10 +48,11 @@ public final class SparkToyRunner implements ToyRunner {
         JavaSparkContext sc = SparkContexts.get(master);
         List<ToyStudy.Batch> batches = study.batches(batchSize);
         LongAccumulator done = sc.sc().longAccumulator("ratiofit toys");
+        LongAccumulator toyNanos = sc.sc().longAccumulator("ratiofit toy ns");
         boolean failFirst = sc.getConf().getBoolean(FAIL_FIRST_ATTEMPT, false);
         StatisticalModelSource src = source;
         JavaRDD<ToyStudy.Batch> rdd = sc.parallelize(batches, batches.size());
-        JavaFutureAction<List<List<ToyOutcome>>> f = rdd.map(b -> runTask(src, study, b, done, failFirst)).collectAsync();
+        JavaFutureAction<List<List<ToyOutcome>>> f = rdd.map(b -> runTask(src, study, b, done, toyNanos, failFirst)).collectAsync();
         try {
             while (true) {
                 try {
@@ -62,6 +64,7 @@ public final class SparkToyRunner implements ToyRunner {
                     if (progress != null) {
                         progress.accept(study.totalToys());
                     }
+                    lastToyNanos = toyNanos.value();
                     return builder.build();
                 } catch (TimeoutException e) {
                     if (progress != null) {
@@ -79,13 +82,20 @@ public final class SparkToyRunner implements ToyRunner {
         }
     }
 
+    /** Nanoseconds the last study's tasks spent getting the model and running the toys (summed over tasks). */
+    public long lastToyNanos() {
+        return lastToyNanos;
+    }
+
     private static List<ToyOutcome> runTask(StatisticalModelSource src, ToyStudy study, ToyStudy.Batch b, LongAccumulator done,
-                                            boolean failFirst) {
+                                            LongAccumulator toyNanos, boolean failFirst) {
         TaskContext t = TaskContext.get();
         if (failFirst && t != null && t.partitionId() == 0 && t.attemptNumber() == 0) {
             throw new IllegalStateException("injected failure of the first attempt of task 0 (" + FAIL_FIRST_ATTEMPT + ")");
         }
+        long t0 = System.nanoTime();
         List<ToyOutcome> r = ToyWorker.run(ExecutorModels.get(src), study, b, null);
+        toyNanos.add(System.nanoTime() - t0);
         done.add(r.size());
         return r;
     }
