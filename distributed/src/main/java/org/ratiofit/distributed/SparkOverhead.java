@@ -23,8 +23,9 @@ import org.ratiofit.validation.toys.ToyWorkspaces;
  * the toys (the driver's for the pool, the executors' for Spark). Besides the wall times it prints
  * where the time went: the CPU, GC and JIT time of the JVM that ran the toys (driver, executors),
  * Spark's metrics of each task (deserialisation, run, CPU, GC, result serialisation) and the idle
- * slot time between tasks. Usage: SparkOverhead [toys] [toysPerTask[,toysPerTask...]] [master] [warmToys] (default 200,
- * 50, local[2], toys / 10).
+ * slot time between tasks. Usage: SparkOverhead [toys] [toysPerTask[,toysPerTask...]] [master] [warmToys] [repeats]
+ * (default 200, 50, local[2], toys / 10, 1): each study runs {@code repeats} times in a row, each
+ * timed (the JIT keeps compiling for thousands of toys: the later repeats are the warm figures).
  */
 public final class SparkOverhead {
 
@@ -36,6 +37,7 @@ public final class SparkOverhead {
         int[] perTask = java.util.Arrays.stream((args.length > 1 ? args[1] : "50").split(",")).mapToInt(Integer::parseInt).toArray();
         String master = args.length > 2 ? args[2] : "local[2]";
         int warmToys = args.length > 3 ? Integer.parseInt(args[3]) : Math.max(10, toys / 10);
+        int repeats = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         GaussianOnExponential toy = new GaussianOnExponential(GaussianOnExponential.Config.standard());
         Model m = ToyWorkspaces.gaussianOnExponential(toy, toy.generate(new double[] {0.3, 0, 0}, 5), 20_000, 6, false);
         Path dir = Files.createTempDirectory("ratiofit-spark-overhead");
@@ -48,25 +50,32 @@ public final class SparkOverhead {
         int cores = 2;
         long nToys = study.totalToys();
         new LocalToyRunner(model, cores).run(warm, null);
-        ExecutorJvm d0 = ExecutorJvm.sample();
-        long t0 = System.nanoTime();
-        new LocalToyRunner(model, cores).run(study, null);
-        double local = (System.nanoTime() - t0) / 1e9;
-        ExecutorJvm localJvm = ExecutorJvm.sample().minus(d0);
-        System.out.printf(Locale.ROOT, "# load %s; %d toys x %d ensembles, warm-up %d toys x %d in the JVM that runs the toys%n",
-                load(), toys, study.ensembles().size(), warmToys, study.ensembles().size());
-        System.out.printf(Locale.ROOT, "local thread pool, %d threads     %8.2f s%n", cores, local);
-        System.out.printf(Locale.ROOT, "  local pool JVM (driver, heap %d MiB, %s): CPU %.3f ms/toy, GC %d ms (%d collections), JIT %d ms%n",
-                Runtime.getRuntime().maxMemory() >> 20, localJvm.collectors(), localJvm.cpuNanos() / 1e6 / nToys, localJvm.gcMillis(),
-                localJvm.gcCount(), localJvm.jitMillis());
+        System.out.printf(Locale.ROOT, "# load %s; %d toys x %d ensembles, warm-up %d toys x %d in the JVM that runs the toys, each "
+                + "study %d times%n", load(), toys, study.ensembles().size(), warmToys, study.ensembles().size(), repeats);
+        double local = 0;
+        for (int rep = 0; rep < repeats; rep++) {
+            ExecutorJvm d0 = ExecutorJvm.sample();
+            long t0 = System.nanoTime();
+            new LocalToyRunner(model, cores).run(study, null);
+            local = (System.nanoTime() - t0) / 1e9;
+            ExecutorJvm localJvm = ExecutorJvm.sample().minus(d0);
+            System.out.printf(Locale.ROOT, "local thread pool, %d threads     %8.2f s  (load %s)%n", cores, local, load());
+            System.out.printf(Locale.ROOT, "  local pool JVM (driver, heap %d MiB, %s): CPU %.3f ms/toy, GC %d ms (%d collections), JIT %d ms%n",
+                    Runtime.getRuntime().maxMemory() >> 20, localJvm.collectors(), localJvm.cpuNanos() / 1e6 / nToys, localJvm.gcMillis(),
+                    localJvm.gcCount(), localJvm.jitMillis());
+        }
 
-        t0 = System.nanoTime();
+        long t0 = System.nanoTime();
         JavaSparkContext sc = SparkContexts.get(master);
         double start = (System.nanoTime() - t0) / 1e9;
         try (SparkToyRunner w = new SparkToyRunner(master, source, perTask[0])) {
             w.run(warm, null);
         }
-        for (int per : perTask) {
+        int[] runs = new int[perTask.length * repeats];
+        for (int i = 0; i < runs.length; i++) {
+            runs[i] = perTask[i / repeats];
+        }
+        for (int per : runs) {
             TaskTimeline timeline = new TaskTimeline();
             Map<Long, ExecutorJvm> before = ExecutorJvm.probe(sc);
             sc.sc().addSparkListener(timeline);
