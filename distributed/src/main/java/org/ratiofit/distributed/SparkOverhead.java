@@ -24,7 +24,8 @@ import org.ratiofit.validation.toys.ToyWorkspaces;
  * where the time went: the CPU, GC and JIT time of the JVM that ran the toys (driver, executors),
  * Spark's metrics of each task (deserialisation, run, CPU, GC, result serialisation) and the idle
  * slot time between tasks. Usage: SparkOverhead [toys] [toysPerTask[,toysPerTask...]] [master] [warmToys] [repeats]
- * (default 200, 50, local[2], toys / 10, 1): each study runs {@code repeats} times in a row, each
+ * (default 200, 50, local[2], toys / 10, 1); a size is the smallest task of the tapered cut
+ * ({@link TaskSizes}), or with a trailing u every task's (uniform). Each study runs {@code repeats} times in a row, each
  * timed (the JIT keeps compiling for thousands of toys: the later repeats are the warm figures).
  */
 public final class SparkOverhead {
@@ -34,7 +35,8 @@ public final class SparkOverhead {
 
     public static void main(String[] args) throws Exception {
         int toys = args.length > 0 ? Integer.parseInt(args[0]) : 200;
-        int[] perTask = java.util.Arrays.stream((args.length > 1 ? args[1] : "50").split(",")).mapToInt(Integer::parseInt).toArray();
+        // a size ending in u: every task that size (uniform); otherwise tapered (TaskSizes), the size the smallest
+        String[] perTask = (args.length > 1 ? args[1] : "50").split(",");
         String master = args.length > 2 ? args[2] : "local[2]";
         int warmToys = args.length > 3 ? Integer.parseInt(args[3]) : Math.max(10, toys / 10);
         int repeats = args.length > 4 ? Integer.parseInt(args[4]) : 1;
@@ -68,32 +70,33 @@ public final class SparkOverhead {
         long t0 = System.nanoTime();
         JavaSparkContext sc = SparkContexts.get(master);
         double start = (System.nanoTime() - t0) / 1e9;
-        try (SparkToyRunner w = new SparkToyRunner(master, source, perTask[0])) {
+        try (SparkToyRunner w = runner(master, source, perTask[0])) {
             w.run(warm, null);
         }
-        int[] runs = new int[perTask.length * repeats];
+        String[] runs = new String[perTask.length * repeats];
         for (int i = 0; i < runs.length; i++) {
             runs[i] = perTask[i / repeats];
         }
-        for (int per : runs) {
+        for (String per : runs) {
             TaskTimeline timeline = new TaskTimeline();
             Map<Long, ExecutorJvm> before = ExecutorJvm.probe(sc);
             sc.sc().addSparkListener(timeline);
             ExecutorJvm s0 = ExecutorJvm.sample();
             double spark;
             long toyNanos;
-            try (SparkToyRunner r = new SparkToyRunner(master, source, per)) {
+            int tasks;
+            try (SparkToyRunner r = runner(master, source, per)) {
+                tasks = r.tasks(study, sc.defaultParallelism()).size();
                 t0 = System.nanoTime();
                 r.run(study, null);
                 spark = (System.nanoTime() - t0) / 1e9;
                 toyNanos = r.lastToyNanos();
             }
             ExecutorJvm driverDuring = ExecutorJvm.sample().minus(s0);
-            int tasks = study.batches(per).size();
             timeline.awaitTasks(tasks, 10_000);
             sc.sc().removeSparkListener(timeline);
             Map<Long, ExecutorJvm> after = ExecutorJvm.probe(sc);
-            System.out.printf(Locale.ROOT, "spark %-26s %8.2f s  (%+.1f%%; %.1f ms per task), %d toys per task (%d tasks), context start "
+            System.out.printf(Locale.ROOT, "spark %-26s %8.2f s  (%+.1f%%; %.1f ms per task), %s toys per task (%d tasks), context start "
                     + "%.1f s, load %s%n", master, spark, 100 * (spark / local - 1), 1000 * (spark - local) / tasks * cores, per, tasks, start,
                     load());
             for (Map.Entry<Long, ExecutorJvm> e : after.entrySet()) {
@@ -115,6 +118,11 @@ public final class SparkOverhead {
             System.out.print(timeline.summary(cores));
         }
         SparkContexts.stop();
+    }
+
+    private static SparkToyRunner runner(String master, WorkspaceSource source, String size) {
+        boolean uniform = size.endsWith("u");
+        return new SparkToyRunner(master, source, Integer.parseInt(uniform ? size.substring(0, size.length() - 1) : size), !uniform);
     }
 
     private static String load() throws java.io.IOException {

@@ -18,7 +18,8 @@ import org.ratiofit.samplers.toys.ToyStudy;
 import org.ratiofit.samplers.toys.ToyWorker;
 
 /**
- * Runs a toy study as Spark tasks: one task per batch of toy indices of one ensemble, the model
+ * Runs a toy study as Spark tasks: one task per batch of toy indices of one ensemble (by default
+ * large batches first, shrinking to {@code batchSize} toys at the end: {@link TaskSizes}), the model
  * recipe (a workspace path) and the study in the task closure (a few kB), the model loaded once
  * per executor, small records back; an accumulator feeds the driver's progress bar. Each toy is
  * seeded by its index, so a failed task that Spark retries gives the same toys, and the samples
@@ -32,21 +33,32 @@ public final class SparkToyRunner implements ToyRunner {
     private final String master;
     private final StatisticalModelSource source;
     private final int batchSize;
+    private final boolean tapered;
     private volatile long lastToyNanos;
 
+    /** Tasks of {@code batchSize} toys at the end of the study, larger before ({@link TaskSizes#tapered}). */
     public SparkToyRunner(String master, StatisticalModelSource source, int batchSize) {
+        this(master, source, batchSize, true);
+    }
+
+    /**
+     * @param tapered true: large tasks first, down to {@code batchSize} toys at the end; false: every
+     *                task {@code batchSize} toys
+     */
+    public SparkToyRunner(String master, StatisticalModelSource source, int batchSize, boolean tapered) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("toys per task must be at least 1, got " + batchSize);
         }
         this.master = master;
         this.source = source;
         this.batchSize = batchSize;
+        this.tapered = tapered;
     }
 
     @Override
     public ToySamples run(ToyStudy study, LongConsumer progress) {
         JavaSparkContext sc = SparkContexts.get(master);
-        List<ToyStudy.Batch> batches = study.batches(batchSize);
+        List<ToyStudy.Batch> batches = tasks(study, sc.defaultParallelism());
         LongAccumulator done = sc.sc().longAccumulator("ratiofit toys");
         LongAccumulator toyNanos = sc.sc().longAccumulator("ratiofit toy ns");
         boolean failFirst = sc.getConf().getBoolean(FAIL_FIRST_ATTEMPT, false);
@@ -80,6 +92,11 @@ public final class SparkToyRunner implements ToyRunner {
             Throwable c = e.getCause() == null ? e : e.getCause();
             throw new IllegalStateException("the toy study failed on Spark: " + c.getMessage(), c);
         }
+    }
+
+    /** The tasks this runner makes of {@code study} on a cluster of {@code slots} task slots. */
+    public List<ToyStudy.Batch> tasks(ToyStudy study, int slots) {
+        return tapered ? TaskSizes.tapered(study, batchSize, slots) : study.batches(batchSize);
     }
 
     /** Nanoseconds the last study's tasks spent getting the model and running the toys (summed over tasks). */
