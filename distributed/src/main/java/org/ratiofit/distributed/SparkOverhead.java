@@ -45,7 +45,9 @@ public final class SparkOverhead {
         Path dir = Files.createTempDirectory("ratiofit-spark-overhead");
         WorkspaceWriter.write(m, dir.resolve("ws"));
         WorkspaceSource source = WorkspaceSource.of(dir.resolve("ws"), Map.of(), Map.of(), false);
+        long l0 = System.nanoTime();
         Model model = source.load();
+        double loadMs = (System.nanoTime() - l0) / 1e6;
         ToyPlan plan = ToyPlan.cls(model, FitSettings.defaults(), TestStatistic.Q_TILDE_MU, new double[] {0.6, 1.2}, 4);
         ToyStudy warm = plan.study(10_000, 10_000 + warmToys);
         ToyStudy study = plan.study(0, toys);
@@ -53,7 +55,8 @@ public final class SparkOverhead {
         long nToys = study.totalToys();
         new LocalToyRunner(model, cores).run(warm, null);
         System.out.printf(Locale.ROOT, "# load %s; %d toys x %d ensembles, warm-up %d toys x %d in the JVM that runs the toys, each "
-                + "study %d times%n", load(), toys, study.ensembles().size(), warmToys, study.ensembles().size(), repeats);
+                + "study %d times; reading the workspace and building the model (once per JVM) %.0f ms%n", load(), toys,
+                study.ensembles().size(), warmToys, study.ensembles().size(), repeats, loadMs);
         double local = 0;
         for (int rep = 0; rep < repeats; rep++) {
             ExecutorJvm d0 = ExecutorJvm.sample();
