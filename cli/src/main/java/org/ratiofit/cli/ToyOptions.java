@@ -36,7 +36,9 @@ public final class ToyOptions {
     String master;
 
     @Option(names = "--toys-per-task", paramLabel = "N", defaultValue = "50",
-            description = "Toys per Spark task (a task costs a few ms of overhead). Default: ${DEFAULT-VALUE}.")
+            description = "Toys per Spark task at the end of the study (a task costs a few ms of overhead); earlier "
+                    + "tasks take larger shares, up to 8x N, so that there are few tasks and the last ones are short. "
+                    + "Default: ${DEFAULT-VALUE}.")
     int toysPerTask;
 
     /** Whether any toy option asks for toys. */

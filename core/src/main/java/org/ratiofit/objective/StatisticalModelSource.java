@@ -13,6 +13,15 @@ public interface StatisticalModelSource extends Serializable {
     /** Loads the model; it must evaluate on the calling thread (no event-loop pool of its own). */
     StatisticalModel load();
 
+    /**
+     * A cheap fingerprint of what {@link #load()} reads as it is now (for files: their sizes and
+     * modification times), so that an executor that cached the model reloads it when the input was
+     * rewritten under the same recipe; null (the default): the input never changes.
+     */
+    default String stamp() {
+        return null;
+    }
+
     /** A short description for messages. */
     String describe();
 }

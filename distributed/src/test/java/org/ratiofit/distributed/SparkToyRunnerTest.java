@@ -65,17 +65,22 @@ class SparkToyRunnerTest {
         ToyPlan plan = ToyPlan.cls(model, FitSettings.defaults(), TestStatistic.Q_TILDE_MU, new double[] {0.6, 1.2}, 4);
         ToySamples local = new LocalToyRunner(model, 2).run(plan.study(0, 16), null);
         long[] last = new long[1];
-        ToySamples spark;
-        try (SparkToyRunner r = new SparkToyRunner(MASTER, WorkspaceSource.of(wsDir, Map.of(), Map.of(), false), 7)) {
-            spark = r.run(plan.study(0, 16), d -> last[0] = d);
-        }
-        assertEquals(48, last[0], "the progress reaches every toy");
-        for (int e = 0; e < local.ensembles().size(); e++) {
-            for (int m = 0; m < local.ensembles().get(e).values().length; m++) {
-                assertArrayEquals(local.ensembles().get(e).values()[m], spark.ensembles().get(e).values()[m], "ensemble " + e);
+        // tapered tasks (the default: 16 toys x 3 on 2 slots gives tasks of 12 toys down to 2)
+        // and uniform ones of 7 toys
+        for (boolean tapered : new boolean[] {true, false}) {
+            ToySamples spark;
+            try (SparkToyRunner r = new SparkToyRunner(MASTER, WorkspaceSource.of(wsDir, Map.of(), Map.of(), false), tapered ? 2 : 7,
+                    tapered)) {
+                spark = r.run(plan.study(0, 16), d -> last[0] = d);
             }
-            assertArrayEquals(local.ensembles().get(e).muHat(), spark.ensembles().get(e).muHat());
-            assertArrayEquals(local.ensembles().get(e).valid(), spark.ensembles().get(e).valid());
+            assertEquals(48, last[0], "the progress reaches every toy");
+            for (int e = 0; e < local.ensembles().size(); e++) {
+                for (int m = 0; m < local.ensembles().get(e).values().length; m++) {
+                    assertArrayEquals(local.ensembles().get(e).values()[m], spark.ensembles().get(e).values()[m], "ensemble " + e);
+                }
+                assertArrayEquals(local.ensembles().get(e).muHat(), spark.ensembles().get(e).muHat());
+                assertArrayEquals(local.ensembles().get(e).valid(), spark.ensembles().get(e).valid());
+            }
         }
     }
 

@@ -54,6 +54,28 @@ public record WorkspaceSource(String directory, Map<String, Double> set, Map<Str
         return new Model(params, ws.channels(), null, float32);
     }
 
+    /**
+     * The names, sizes and modification times of the directory's files (a workspace is rewritten
+     * whole: {@link WorkspaceWriter} replaces workspace.json last), so that an executor holding the
+     * model reloads it once the workspace at this path changed; an unreadable directory gives a
+     * stamp of its own, and {@link #load()} then says what is wrong.
+     */
+    @Override
+    public String stamp() {
+        StringBuilder s = new StringBuilder();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(Path.of(directory))) {
+            for (Path f : files.sorted().toList()) {
+                java.nio.file.attribute.BasicFileAttributes a = java.nio.file.Files.readAttributes(f,
+                        java.nio.file.attribute.BasicFileAttributes.class);
+                s.append(f.getFileName()).append(':').append(a.size()).append(':').append(a.lastModifiedTime().to(
+                        java.util.concurrent.TimeUnit.NANOSECONDS)).append(';');
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unreadable: " + e;
+        }
+        return s.toString();
+    }
+
     private int index(List<String> names, String name) {
         int i = names.indexOf(name);
         if (i < 0) {

@@ -7,10 +7,13 @@ import java.util.stream.IntStream;
 import org.ratiofit.objective.StatisticalModel;
 import org.ratiofit.samplers.fit.FitResult;
 import org.ratiofit.samplers.fit.Json;
+import org.ratiofit.samplers.toys.ToySeeds;
 
 /**
  * Pseudo-experiments: generate data from the model at a truth point, fit, and collect a test
- * statistic; toys run in parallel, each with its own seed (seed + index) so results replay.
+ * statistic; toys run in parallel, each with its own seed so results replay: toy {@code i} of a run
+ * seeded {@code seed} gets {@link ToySeeds#seed(long, long, long) ToySeeds.seed(seed, 0, i)}, as every
+ * other toy path does (the seed is mixed, so runs seeded s and s + 1 share no toys).
  */
 public final class Toys {
 
@@ -34,7 +37,7 @@ public final class Toys {
         boolean[] valid = new boolean[n];
         java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
         IntStream.range(0, n).parallel().forEach(i -> {
-            StatisticalModel toy = model.pseudoExperiment(truth, seed + i);
+            StatisticalModel toy = model.pseudoExperiment(truth, ToySeeds.seed(seed, 0, i));
             FitResult free = tests.fit(toy);
             valid[i] = free.status().validMinimum();
             values[i] = tests.statistic(toy, free, ts, mu);
