@@ -1049,6 +1049,17 @@ public final class Model implements StatisticalModel {
         return new Model(ps, out, pool, float32, reusable());
     }
 
+    /** Every unbinned channel needs its reference sample's events (also one with a parametrised ratio: evaluated there at the point). */
+    @Override
+    public boolean supportsAsimov() {
+        for (CompiledUnbinned cu : unbinned) {
+            if (cu.channel.reference() == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Binned channels always can; unbinned channels need their reference sample's events. */
     @Override
     public boolean supportsPseudoExperiments() {
