@@ -75,6 +75,11 @@ final class CountingModel implements StatisticalModel {
     }
 
     @Override
+    public boolean supportsAsimov() {
+        return m.supportsAsimov();
+    }
+
+    @Override
     public boolean supportsPseudoExperiments() {
         return m.supportsPseudoExperiments();
     }

@@ -102,7 +102,7 @@ public final class FitCommand implements Callable<Integer> {
                 json.put("estimator", EstimatorFitReport.report(out, est, hesse, fitted.migrad(), minimiser.strategy, migrad, !output.json));
             }
             if (model instanceof org.ratiofit.workspace.nre.SallyHistogramFile sally) {
-                json.put("scoreHistogram", SallyHistogramReport.report(out, sally));
+                json.put("scoreHistogram", SallyHistogramReport.report(out, sally, hesse, minimiser.strategy, migrad, !output.json));
             }
             if (sumW2) {
                 double[][] c;

@@ -65,7 +65,7 @@ public final class SignificanceCommand implements Callable<Integer> {
             }
             Output out = new Output(cl.getOut(), output, "ratiofit significance " + workspace.workspace, workspace.workspace);
             // the expected significance needs the Asimov data set, which unbinned channels make from their reference events
-            boolean expected = model.supportsPseudoExperiments();
+            boolean expected = model.supportsAsimov();
             DiscoveryResult r;
             FitLog fits = new FitLog(migrad);
             org.ratiofit.samplers.profile.AsimovClosure closure;

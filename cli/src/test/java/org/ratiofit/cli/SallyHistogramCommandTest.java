@@ -211,4 +211,48 @@ class SallyHistogramCommandTest {
         assertTrue(r[2].contains(f.toString()), r[2]);
         for (String p : parts) assertTrue(r[2].contains(p), "'" + p + "' not in: " + r[2]);
     }
+
+    /**
+     * A SALLY ensemble of three members with different affine scores (member 0 is the exact t = x of
+     * {@code sally.json}): {@code fit} fits each member alone and reports the members' spread beside
+     * HESSE's error; member 0 alone is the one-member file's fit.
+     */
+    @Test
+    void fitReportsTheMembersSpreadOfASallyEnsemble() throws Exception {
+        Path ens = Files.createDirectories(dir.resolve("sallyens"));
+        double[][][] a = {{{1, 0}, {0, 1}}, {{1.1, 0}, {0, 0.9}}, {{0.9, 0.1}, {0, 1}}};
+        List<String> sidecars = new java.util.ArrayList<>();
+        for (int m = 0; m < a.length; m++) {
+            OnnxMlpWriter.write(ens.resolve("s" + m + ".onnx"), "x", "t", List.of(new Layer(a[m], new double[] {0, 0}, Activation.IDENTITY)));
+            Sidecars.write(ModelSidecar.binary("s" + m, "s" + m + ".onnx", "x", List.of("x1", "x2"), OutputConvention.LOCAL_SCORE, null, null)
+                    .withParameters(List.of("k", "lambda"), null), ens.resolve("s" + m + ".json"));
+            sidecars.add("s" + m + ".json");
+        }
+        org.ratiofit.ratio.Ensemble.writeManifest(org.ratiofit.ratio.EnsembleManifest.of("sallyens", sidecars,
+                org.ratiofit.ratio.EnsembleManifest.Aggregation.MEAN_RATIO), ens.resolve(org.ratiofit.ratio.EnsembleManifest.FILE_NAME));
+        Files.writeString(dir.resolve("sallino-ens.json"), spec("sallyens", "{\"k\": 1, \"lambda\": 0}", "[15]"));
+        String[] r = run("fit", dir.resolve("sallino-ens.json").toString(), "--fix", "lambda=0.7", "--json");
+        assertEquals("0", r[0], r[1] + r[2]);
+        JsonNode j = JSON.readTree(r[1]);
+        JsonNode sh = j.get("scoreHistogram");
+        assertEquals(3, sh.get("memberFits").size());
+        String[] one = run("fit", dir.resolve("sallino.json").toString(), "--fix", "lambda=0.7", "--json");
+        assertEquals("0", one[0], one[1] + one[2]);
+        JsonNode f1 = JSON.readTree(one[1]).get("fit");
+        double err = j.get("fit").get("errors").get(0).asDouble();
+        // member 0 alone is the one-member estimator (same scores, same edges, same data); the two fits start from
+        // different points (the ensemble's minimum, the file's start), so they agree to MIGRAD's tolerance (3e-4 sigma seen)
+        assertEquals(f1.get("values").get(0).asDouble(), sh.get("memberFits").get(0).get("values").get(0).asDouble(), 0.005 * err);
+        double[] v = new double[3];
+        for (int i = 0; i < 3; i++) v[i] = sh.get("memberFits").get(i).get("values").get(0).asDouble();
+        double mean = (v[0] + v[1] + v[2]) / 3;
+        double sd = Math.sqrt(((v[0] - mean) * (v[0] - mean) + (v[1] - mean) * (v[1] - mean) + (v[2] - mean) * (v[2] - mean)) / 2);
+        assertEquals(sd, sh.get("memberSpread").get(0).asDouble(), 1e-12);
+        assertTrue(sd > 0, "the members differ, so their fits do");
+        assertEquals(sd / err, sh.get("spreadOverHesse").get(0).asDouble(), 1e-12);
+        assertTrue(Double.isNaN(sh.get("spreadOverHesse").get(1).asDouble()) || sh.get("spreadOverHesse").get(1).isNull(), "lambda is fixed");
+        // the table is printed
+        String[] t = run("fit", dir.resolve("sallino-ens.json").toString(), "--fix", "lambda=0.7");
+        assertTrue(t[1].contains("members fitted alone") && t[1].contains("spread / HESSE error"), t[1]);
+    }
 }

@@ -19,6 +19,14 @@ public interface StatisticalModel extends Objective {
      */
     StatisticalModel asimov(double[] point);
 
+    /**
+     * Whether {@link #asimov} is available for this model (default: where pseudo-experiments are; a
+     * model whose Asimov data exist but whose pseudo-experiments do not says so by overriding this).
+     */
+    default boolean supportsAsimov() {
+        return supportsPseudoExperiments();
+    }
+
     /** Whether {@link #pseudoExperiment} is available for this model. */
     default boolean supportsPseudoExperiments() {
         return false;

@@ -24,7 +24,8 @@ public record BinnedSample(String name, double[] nominal, List<Modifier> modifie
             }
         }
         for (Modifier m : modifiers) {
-            if (m instanceof Modifier.ShapeSys || m instanceof Modifier.Polynomial || m instanceof Modifier.YieldSpline) {
+            if (m instanceof Modifier.ShapeSys || m instanceof Modifier.Polynomial || m instanceof Modifier.YieldSpline
+                    || m instanceof Modifier.ParametrisedRatio) {
                 throw new IllegalArgumentException("binned sample '" + name + "': " + m.getClass().getSimpleName()
                         + " is per-event (unbinned only); use histosys");
             }

@@ -31,6 +31,23 @@ public record EventSet(int events, double[] weights, Map<String, SampleColumns> 
             if (c == null) {
                 throw new IllegalArgumentException(what + ": no columns for sample '" + s.name() + "'");
             }
+            Modifier.ParametrisedRatio pr = s.parametrisedRatio();
+            if (pr != null && c.parametrised() == null) {
+                throw new IllegalArgumentException(what + " sample '" + s.name() + "': its log-ratio depends on " + pr.parameters()
+                        + " (parametrised ratio) but the event set gives a fixed column");
+            }
+            if (pr == null && c.parametrised() != null) {
+                throw new IllegalArgumentException(what + " sample '" + s.name() + "': the event set gives a parametrised log-ratio over "
+                        + c.parametrised().parameters() + " but the sample has no parametrised_ratio modifier");
+            }
+            if (pr != null && !pr.parameters().equals(c.parametrised().parameters())) {
+                throw new IllegalArgumentException(what + " sample '" + s.name() + "': the parametrised log-ratio reads " + c.parametrised().parameters()
+                        + " but the sample's modifier names " + pr.parameters());
+            }
+            if (pr != null && c.parametrised().events() != events) {
+                throw new IllegalArgumentException(what + " sample '" + s.name() + "': the parametrised log-ratio has " + c.parametrised().events()
+                        + " events but the event set has " + events);
+            }
             checkColumn(what + " sample '" + s.name() + "' log_ratio", c.logRatio(), events);
             List<Modifier.ShapeSys> shapes = s.shapeSystematics();
             if (c.shapeUp().size() != shapes.size() || c.shapeDown().size() != shapes.size()) {

@@ -33,7 +33,7 @@ public final class KernelWarmUp {
      * returns the rounds run (0: skipped).
      */
     public static int warmUp(Model model, long maxMillis) {
-        if (Boolean.getBoolean(OFF_PROPERTY) || unbinnedEvents(model) < MIN_EVENTS) {
+        if (Boolean.getBoolean(OFF_PROPERTY) || unbinnedEvents(model) < MIN_EVENTS || model.hasParametrisedRatios()) {
             return 0;
         }
         Model small = model.head(EVENTS);

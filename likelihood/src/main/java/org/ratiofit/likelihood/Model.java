@@ -31,6 +31,13 @@ public final class Model implements StatisticalModel {
     private final BinnedKernel binned;
     private final ForkJoinPool pool;
     private final boolean float32;
+    /** Every event set's θ-dependent columns (data and reference of every channel) with their parameters' indices. */
+    private final List<ParametrisedRef> parametrised = new ArrayList<>();
+    /** Those and every reference set's (for Asimov data and the normalisations at a point). */
+    private final List<ParametrisedRef> parametrisedAll = new ArrayList<>();
+
+    private record ParametrisedRef(ParametrisedColumns columns, int[] index) {
+    }
 
     /** norm: the reference normalisation, null when the channel is unnormalised. */
     private record CompiledUnbinned(UnbinnedChannel channel, YieldFunction[] yields, UnbinnedKernel kernel, RefNorm norm) {
@@ -120,6 +127,12 @@ public final class Model implements StatisticalModel {
         ShapeNormalisation mode = u.normalisation();
         // without per-event shapes the reference average of r_p g_p / r_p is 1 at every point: nothing to normalise
         boolean needed = mode == ShapeNormalisation.REFERENCE_AND_CLOSURE || (mode == ShapeNormalisation.REFERENCE && (shapes || polynomial));
+        if (needed && mode == ShapeNormalisation.REFERENCE && u.reference() != null
+                && u.samples().stream().anyMatch(s -> s.parametrisedRatio() != null)) {
+            throw new IllegalArgumentException("channel '" + u.name() + "': a sample with a parametrised ratio r(x|θ) in a channel whose other samples"
+                    + " have shapesys or polynomial modifiers (shape normalisation 'reference') is not supported; give the parametrised sample its own"
+                    + " channel, or choose shape normalisation 'reference_and_closure' or 'none'");
+        }
         if (needed) {
             if (u.reference() != null) {
                 List<String> names = parameters.stream().map(Parameter::name).toList();
@@ -140,6 +153,44 @@ public final class Model implements StatisticalModel {
             }
         }
         unbinned.add(new CompiledUnbinned(u, y, new UnbinnedKernel(u.samples(), u.data(), index, float32), norm));
+        // the reference's θ-dependent columns are refreshed per evaluation only when the normalisation reads them
+        collectParametrised(u.data(), parametrised);
+        collectParametrised(u.data(), parametrisedAll);
+        if (u.reference() != null) {
+            collectParametrised(u.reference(), parametrisedAll);
+            if (norm != null) {
+                collectParametrised(u.reference(), parametrised);
+            }
+        }
+    }
+
+    private void collectParametrised(EventSet es, List<ParametrisedRef> into) {
+        for (SampleColumns c : es.columns().values()) {
+            ParametrisedColumns pc = c.parametrised();
+            if (pc != null && into.stream().noneMatch(r -> r.columns() == pc)) {
+                into.add(new ParametrisedRef(pc, pc.parameters().stream().mapToInt(index::get).toArray()));
+            }
+        }
+    }
+
+    /** Whether some sample's log-ratio depends on fit parameters ({@link Modifier.ParametrisedRatio}). */
+    public boolean hasParametrisedRatios() {
+        return !parametrised.isEmpty();
+    }
+
+    /** Brings every θ-dependent column to theta (evaluating only those whose θ changed); call under {@link ParametrisedColumns#LOCK}. */
+    private void updateParametrised(double[] theta) {
+        updateParametrised(theta, parametrised);
+    }
+
+    private void updateParametrised(double[] theta, List<ParametrisedRef> which) {
+        for (ParametrisedRef r : which) {
+            double[] t = new double[r.index().length];
+            for (int k = 0; k < t.length; k++) {
+                t[k] = theta[r.index()[k]];
+            }
+            r.columns().update(t);
+        }
     }
 
     /** The sum of a channel's reference weights (positive and finite, else an error naming the channel). */
@@ -188,6 +239,16 @@ public final class Model implements StatisticalModel {
      * ({@link ShapeNormalisation}; all 1 for an unnormalised channel), in sample order.
      */
     public double[] sampleNormalisation(String channel, double[] theta) {
+        if (!parametrised.isEmpty()) {
+            synchronized (ParametrisedColumns.LOCK) {
+                updateParametrised(theta, parametrisedAll);
+                return sampleNormalisationAt(channel, theta);
+            }
+        }
+        return sampleNormalisationAt(channel, theta);
+    }
+
+    private double[] sampleNormalisationAt(String channel, double[] theta) {
         for (CompiledUnbinned cu : unbinned) {
             if (cu.channel.name().equals(channel)) {
                 double[] n = new double[cu.yields.length];
@@ -261,7 +322,8 @@ public final class Model implements StatisticalModel {
      */
     @Override
     public boolean hasHessian() {
-        return binned.channels().isEmpty() && !Boolean.getBoolean(NO_HESSIAN_PROPERTY);
+        // a parametrised ratio gives first derivatives in θ only (the network's second derivatives are not computed)
+        return binned.channels().isEmpty() && parametrised.isEmpty() && !Boolean.getBoolean(NO_HESSIAN_PROPERTY);
     }
 
     /** System property that switches the analytic Hessian off ({@link #hasHessian()} false). */
@@ -370,6 +432,27 @@ public final class Model implements StatisticalModel {
 
     /** As {@link #evaluate(double[], boolean)}, adding the Hessian into {@code hess} when not null (then withGradient). */
     private Evaluation evaluate(double[] theta, boolean withGradient, double[][] hess) {
+        if (parametrised.isEmpty()) {
+            return evaluateAt(theta, withGradient, hess);
+        }
+        if (hess != null) {
+            throw new IllegalStateException("a model with a parametrised ratio has no analytic Hessian");
+        }
+        if (theta.length != parameters.size()) {
+            throw new IllegalArgumentException("expected " + parameters.size() + " parameter values, got " + theta.length);
+        }
+        for (int i = 0; i < theta.length; i++) {
+            if (Double.isNaN(theta[i])) {
+                throw new IllegalArgumentException("parameter '" + parameters.get(i).name() + "' is NaN");
+            }
+        }
+        synchronized (ParametrisedColumns.LOCK) {
+            updateParametrised(theta);
+            return evaluateAt(theta, withGradient, null);
+        }
+    }
+
+    private Evaluation evaluateAt(double[] theta, boolean withGradient, double[][] hess) {
         int dim = parameters.size();
         if (theta.length != dim) {
             throw new IllegalArgumentException("expected " + dim + " parameter values, got " + theta.length);
@@ -461,6 +544,17 @@ public final class Model implements StatisticalModel {
                         if (ref != null) {
                             // through c_p / N_p: d(-sum w ln s)/d ln N_p = A_p c_p / N_p
                             grad[a] += sums.a()[p] * cn[p] * ref.b()[p][s] / ref.a()[p];
+                        }
+                    }
+                    Modifier.ParametrisedRatio pr = ss[p].parametrisedRatio();
+                    if (pr != null) {
+                        // d ln r(x|θ)/dθ_k rows: -sum_i w_i (cn_p r_p / s_i) d_k ln r_p, and through N_p its reference average
+                        for (int a = 0; a < pr.parameters().size(); a++) {
+                            double cpa = sums.cPoly()[p][a];
+                            if (ref != null) {
+                                cpa -= sums.a()[p] * cn[p] * ref.cPoly()[p][a] / ref.a()[p];
+                            }
+                            grad[index.get(pr.parameters().get(a))] -= cpa;
                         }
                     }
                     Modifier.Polynomial poly = ss[p].polynomial();
@@ -790,6 +884,9 @@ public final class Model implements StatisticalModel {
      */
     @Override
     public Model coarse() {
+        if (!parametrised.isEmpty()) {
+            return null; // a parametrised ratio is defined on its own events; no halved copy
+        }
         List<Channel> out = new ArrayList<>();
         boolean any = false;
         for (Channel c : channels) {
@@ -883,6 +980,22 @@ public final class Model implements StatisticalModel {
         if (point.length != parameters.size()) {
             throw new IllegalArgumentException("expected " + parameters.size() + " parameter values, got " + point.length);
         }
+        if (!parametrised.isEmpty()) {
+            for (CompiledUnbinned cu : unbinned) {
+                if (cu.channel.reference() == null && cu.channel.samples().stream().anyMatch(s -> s.parametrisedRatio() != null)) {
+                    throw new IllegalStateException("channel '" + cu.channel.name() + "': Asimov data of a sample with a parametrised ratio r(x|θ)"
+                            + " need the reference sample's events with the estimator's ratios at θ, which this channel lacks");
+                }
+            }
+            synchronized (ParametrisedColumns.LOCK) {
+                updateParametrised(point, parametrisedAll);
+                return asimovAt(point);
+            }
+        }
+        return asimovAt(point);
+    }
+
+    private Model asimovAt(double[] point) {
         List<Channel> out = new ArrayList<>();
         int ui = 0;
         int bi = 0;
@@ -936,9 +1049,23 @@ public final class Model implements StatisticalModel {
         return new Model(ps, out, pool, float32, reusable());
     }
 
+    /** Every unbinned channel needs its reference sample's events (also one with a parametrised ratio: evaluated there at the point). */
+    @Override
+    public boolean supportsAsimov() {
+        for (CompiledUnbinned cu : unbinned) {
+            if (cu.channel.reference() == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Binned channels always can; unbinned channels need their reference sample's events. */
     @Override
     public boolean supportsPseudoExperiments() {
+        if (!parametrised.isEmpty()) {
+            return false;
+        }
         for (CompiledUnbinned cu : unbinned) {
             if (cu.channel.reference() == null) {
                 return false;
@@ -959,6 +1086,10 @@ public final class Model implements StatisticalModel {
     public Model pseudoExperiment(double[] truth, long seed) {
         if (truth.length != parameters.size()) {
             throw new IllegalArgumentException("expected " + parameters.size() + " parameter values, got " + truth.length);
+        }
+        if (!parametrised.isEmpty()) {
+            throw new UnsupportedOperationException("pseudo-experiments of a workspace with a parametrised ratio r(x|θ) are not supported: the drawn"
+                    + " events would need the estimator evaluated on each resampled set; use Asimov data (limit, significance) or fit the observed data");
         }
         RandomDataGenerator rng = new RandomDataGenerator(seed);
         double[] expectedAll = binned.expected(truth);

@@ -123,6 +123,7 @@ public final class ModelBuilder {
         private final List<double[]> up = new ArrayList<>();
         private final List<double[]> down = new ArrayList<>();
         private List<double[]> poly = List.of();
+        private ParametrisedColumns parametrised;
 
         SampleBuilder(UnbinnedBuilder channel, String name, double yield, double[] logRatio) {
             this.channel = channel;
@@ -165,9 +166,19 @@ public final class ModelBuilder {
             return this;
         }
 
+        /**
+         * The sample's log-ratio is r(x|θ) from {@code columns} on this channel's data events (θ: its
+         * parameters, fit parameters of the model), replacing the fixed column given to {@code sample}.
+         */
+        public SampleBuilder parametrisedRatio(ParametrisedColumns columns) {
+            modifiers.add(new Modifier.ParametrisedRatio(columns.parameters()));
+            parametrised = columns;
+            return this;
+        }
+
         public UnbinnedBuilder end() {
             channel.samples.add(new UnbinnedSample(name, yield, modifiers));
-            channel.columns.put(name, new SampleColumns(logRatio, up, down, poly));
+            channel.columns.put(name, parametrised != null ? SampleColumns.of(parametrised) : new SampleColumns(logRatio, up, down, poly));
             return channel;
         }
     }

@@ -134,6 +134,21 @@ public sealed interface Modifier {
     }
 
     /**
+     * The sample's log-ratio depends on these fit parameters θ through a {@link ParametrisedLogRatio}
+     * (a parametrised ratio estimator r(x|θ) against the channel's reference density): the event
+     * sets carry {@link ParametrisedColumns} for the sample instead of a fixed log-ratio column.
+     * Unbinned samples only; not combined with shapesys or polynomial modifiers.
+     */
+    record ParametrisedRatio(List<String> parameters) implements Modifier {
+        public ParametrisedRatio {
+            parameters = List.copyOf(parameters);
+            if (parameters.isEmpty() || parameters.stream().distinct().count() != parameters.size()) {
+                throw new IllegalArgumentException("parametrised ratio: needs distinct parameter names, got " + parameters);
+            }
+        }
+    }
+
+    /**
      * Yield factor exp(s(a)): s is the natural cubic spline through (knots, values), s(0) = 0 when 0 is a
      * knot with value 0, continued linearly beyond the end knots ({@link NaturalCubicSpline}). The
      * per-parameter alternative to a polynomial's yield terms δ_l a_l + δ_ll a_l² (whose coefficients

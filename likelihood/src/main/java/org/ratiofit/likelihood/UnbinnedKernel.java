@@ -46,6 +46,12 @@ final class UnbinnedKernel {
     private final int[][] polyParam;
     private final int[][][] polyPairs;
     private final double[][][] delta;
+    /**
+     * Per sample: whether its rows are a parametrised ratio's θ-gradient columns ({@link ParametrisedColumns}):
+     * linear rows in θ whose multipliers are 0 (the log-ratio column already holds ln r(x|θ) at the current θ),
+     * so the pass's row sums are sum_i q_i d ln r(x_i|θ)/d theta_k.
+     */
+    private final boolean[] tangent;
     /** Accumulator layout: 0 = sum w ln s, 1 = invalid events, then A_p, then (U_pk, D_pk) pairs, then C_pA. */
     private final int[] offB;
     private final int[] offC;
@@ -78,6 +84,7 @@ final class UnbinnedKernel {
         polyParam = new int[samples][];
         polyPairs = new int[samples][][];
         delta = new double[samples][][];
+        tangent = new boolean[samples];
         offB = new int[samples];
         offC = new int[samples];
         int acc = 2 + samples;
@@ -107,7 +114,15 @@ final class UnbinnedKernel {
                 }
             }
             Modifier.Polynomial poly = s.polynomial();
-            if (poly != null) {
+            if (c.parametrised() != null) {
+                tangent[p] = true;
+                polyParam[p] = s.parametrisedRatio().parameters().stream().mapToInt(index::get).toArray();
+                polyPairs[p] = new int[polyParam[p].length][];
+                for (int a = 0; a < polyPairs[p].length; a++) {
+                    polyPairs[p][a] = new int[] {a, -1};
+                }
+                delta[p] = c.parametrised().gradient();
+            } else if (poly != null) {
                 polyParam[p] = poly.parameters().stream().mapToInt(index::get).toArray();
                 polyPairs[p] = Monomials.of(polyParam[p].length);
                 delta[p] = c.polynomial().toArray(new double[0][]);
@@ -274,7 +289,7 @@ final class UnbinnedKernel {
                 mono[p] = new double[polyPairs[p].length];
                 for (int a = 0; a < mono[p].length; a++) {
                     int[] pr = polyPairs[p][a];
-                    mono[p][a] = pr[1] < 0 ? theta[polyParam[p][pr[0]]] : theta[polyParam[p][pr[0]]] * theta[polyParam[p][pr[1]]];
+                    mono[p][a] = tangent[p] ? 0 : pr[1] < 0 ? theta[polyParam[p][pr[0]]] : theta[polyParam[p][pr[0]]] * theta[polyParam[p][pr[1]]];
                 }
             }
         }

@@ -18,7 +18,11 @@ public record UnbinnedSample(String name, double nominalYield, List<Modifier> mo
         }
         modifiers = List.copyOf(modifiers);
         int poly = 0;
+        int param = 0;
         for (Modifier m : modifiers) {
+            if (m instanceof Modifier.ParametrisedRatio) {
+                param++;
+            }
             if (m instanceof Modifier.PerBin) {
                 throw new IllegalArgumentException("sample '" + name + "': per-bin factors (shapesys/staterror/shapefactor) apply to binned channels only");
             }
@@ -32,10 +36,22 @@ public record UnbinnedSample(String name, double nominalYield, List<Modifier> mo
         if (poly > 1) {
             throw new IllegalArgumentException("sample '" + name + "': at most one polynomial modifier per sample");
         }
+        if (param > 1) {
+            throw new IllegalArgumentException("sample '" + name + "': at most one parametrised ratio per sample");
+        }
+        if (param == 1 && (poly > 0 || modifiers.stream().anyMatch(m -> m instanceof Modifier.ShapeSys))) {
+            throw new IllegalArgumentException("sample '" + name + "': a parametrised ratio r(x|θ) cannot be combined with shapesys or polynomial"
+                    + " modifiers (per-event shape variations of a θ-dependent ratio are not supported)");
+        }
     }
 
     public List<Modifier.ShapeSys> shapeSystematics() {
         return modifiers.stream().filter(m -> m instanceof Modifier.ShapeSys).map(m -> (Modifier.ShapeSys) m).toList();
+    }
+
+    /** The sample's parametrised ratio, or null when its log-ratio is a fixed column. */
+    public Modifier.ParametrisedRatio parametrisedRatio() {
+        return modifiers.stream().filter(m -> m instanceof Modifier.ParametrisedRatio).map(m -> (Modifier.ParametrisedRatio) m).findFirst().orElse(null);
     }
 
     public Modifier.Polynomial polynomial() {

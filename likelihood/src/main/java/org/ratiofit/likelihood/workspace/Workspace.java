@@ -13,6 +13,12 @@ public record Workspace(List<Parameter> parameters, List<Channel> channels) {
     public static final String FORMAT = "ratiofit-workspace";
     /** The format version this code writes and reads. */
     public static final int VERSION = 1;
+    /**
+     * The version of a workspace with a parametrised ratio (a sample's log-ratio r(x|θ) from an
+     * estimator, {@code parametrised_ratio}); written only then, so that the others stay readable by
+     * older readers. This code reads both.
+     */
+    public static final int VERSION_PARAMETRISED = 2;
     /** The JSON file inside the workspace directory. */
     public static final String FILE = "workspace.json";
 

@@ -22,6 +22,8 @@ import org.ratiofit.likelihood.EventSet;
 import org.ratiofit.likelihood.Model;
 import org.ratiofit.likelihood.Modifier;
 import org.ratiofit.likelihood.Parameter;
+import org.ratiofit.likelihood.ParametrisedColumns;
+import org.ratiofit.likelihood.ParametrisedLogRatio;
 import org.ratiofit.likelihood.SampleColumns;
 import org.ratiofit.likelihood.UnbinnedChannel;
 import org.ratiofit.likelihood.ShapeNormalisation;
@@ -39,10 +41,14 @@ public final class WorkspaceReader {
     private final Path dir;
     private final Path json;
     private final Set<String> parameterNames = new HashSet<>();
+    private final Map<String, Double> initialValues = new java.util.HashMap<>();
+    private ParametrisedRatioResolver resolver;
+    private int version;
 
-    private WorkspaceReader(Path dir) {
+    private WorkspaceReader(Path dir, ParametrisedRatioResolver resolver) {
         this.dir = dir;
         this.json = dir.resolve(Workspace.FILE);
+        this.resolver = resolver;
     }
 
     /** Reads the workspace in {@code dir} and builds its model. */
@@ -50,8 +56,17 @@ public final class WorkspaceReader {
         return read(dir).toModel();
     }
 
+    /**
+     * Reads the workspace in {@code dir}; a sample with a parametrised ratio (version 2) is rebuilt by
+     * the {@link ParametrisedRatioResolver} on the class path (workspace-builder's).
+     */
     public static Workspace read(Path dir) throws IOException {
-        return new WorkspaceReader(dir).parse();
+        return new WorkspaceReader(dir, null).parse();
+    }
+
+    /** As {@link #read(Path)} with the given resolver of parametrised ratios. */
+    public static Workspace read(Path dir, ParametrisedRatioResolver resolver) throws IOException {
+        return new WorkspaceReader(dir, resolver).parse();
     }
 
     private Workspace parse() throws IOException {
@@ -72,9 +87,11 @@ public final class WorkspaceReader {
         if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
             throw new WorkspaceFormatException(json + ": version missing or not an integer");
         }
-        if (v.asInt() != Workspace.VERSION) {
-            throw new WorkspaceFormatException(json + ": unsupported version " + v.asInt() + " (this reader supports version " + Workspace.VERSION + ")");
+        if (v.asInt() != Workspace.VERSION && v.asInt() != Workspace.VERSION_PARAMETRISED) {
+            throw new WorkspaceFormatException(json + ": unsupported version " + v.asInt() + " (this reader supports versions " + Workspace.VERSION
+                    + " and " + Workspace.VERSION_PARAMETRISED + ")");
         }
+        version = v.asInt();
         List<Parameter> params = new ArrayList<>();
         JsonNode ps = array(root, "parameters", "");
         for (int i = 0; i < ps.size(); i++) {
@@ -83,6 +100,7 @@ public final class WorkspaceReader {
                 throw new WorkspaceFormatException(json + ": parameters[" + i + "]: duplicate parameter '" + p.name() + "'");
             }
             params.add(p);
+            initialValues.put(p.name(), p.initial());
         }
         if (params.isEmpty()) {
             throw new WorkspaceFormatException(json + ": 'parameters' is empty: a workspace needs at least one parameter to fit");
@@ -186,6 +204,13 @@ public final class WorkspaceReader {
             if (co == null) {
                 throw new WorkspaceFormatException(json + ": " + where + ".columns: no columns for sample '" + s.name() + "'");
             }
+            if (s.parametrisedRatio() != null) {
+                map.put(s.name(), parametrised(co, cw, n, s.parametrisedRatio()));
+                continue;
+            }
+            if (co.has("parametrised_ratio")) {
+                throw new WorkspaceFormatException(json + ": " + cw + ".parametrised_ratio: the sample has no parametrised_ratio modifier");
+            }
             double[] lr = column(need(co, "log_ratio", cw), cw + ".log_ratio", n, false);
             List<Modifier.ShapeSys> shapes = s.shapeSystematics();
             JsonNode sh = co.has("shapesys") ? co.get("shapesys") : JSON.createArrayNode();
@@ -213,6 +238,50 @@ public final class WorkspaceReader {
             map.put(s.name(), new SampleColumns(lr, up, down, poly));
         }
         return new EventSet(n, w, map);
+    }
+
+    /**
+     * A sample's θ-dependent columns: {"parametrised_ratio": {"estimator": path relative to the
+     * workspace, "feature_names": [...], "features": [one .npy per feature]}}, rebuilt by the resolver
+     * and evaluated once at the parameters' initial values.
+     */
+    private SampleColumns parametrised(JsonNode co, String cw, int n, Modifier.ParametrisedRatio pr) throws IOException {
+        String pw = cw + ".parametrised_ratio";
+        JsonNode o = need(co, "parametrised_ratio", cw);
+        Path estimator = dir.resolve(text(o, "estimator", pw)).normalize();
+        JsonNode fn = array(o, "feature_names", pw);
+        JsonNode fc = array(o, "features", pw);
+        if (fn.size() != fc.size() || fn.isEmpty()) {
+            throw new WorkspaceFormatException(json + ": " + pw + ": " + fn.size() + " feature names but " + fc.size() + " feature columns");
+        }
+        List<String> names = new ArrayList<>();
+        double[][] x = new double[fc.size()][];
+        for (int j = 0; j < x.length; j++) {
+            names.add(fn.get(j).asText());
+            x[j] = column(fc.get(j), pw + ".features[" + j + "]", n, false);
+        }
+        if (resolver == null) {
+            resolver = ParametrisedRatioResolver.find();
+        }
+        if (resolver == null) {
+            throw new WorkspaceFormatException(json + ": " + pw + ": the sample's log-ratio is a parametrised estimator (" + estimator
+                    + "), which only workspace-builder can evaluate; read the workspace with workspace-builder on the class path");
+        }
+        if (!Files.exists(estimator)) {
+            throw new WorkspaceFormatException(json + ": " + pw + ".estimator: " + estimator + " does not exist (the path is relative to the workspace"
+                    + " directory " + dir + "; was the workspace or the estimator folder moved?)");
+        }
+        ParametrisedLogRatio f;
+        try {
+            f = resolver.resolve(estimator, pr.parameters(), names, x, json + ": " + pw);
+        } catch (IllegalArgumentException e) {
+            throw new WorkspaceFormatException(e.getMessage(), e);
+        }
+        double[] theta = new double[pr.parameters().size()];
+        for (int k = 0; k < theta.length; k++) {
+            theta[k] = initialValues.get(pr.parameters().get(k));
+        }
+        return SampleColumns.of(new ParametrisedColumns(f, theta));
     }
 
     private double[] column(JsonNode ref, String where, int n, boolean positive) throws IOException {
@@ -314,6 +383,22 @@ public final class WorkspaceReader {
                     }
                     yield new Modifier.Polynomial(names, numbers(need(m, "yield_coefficients", mw), mw + ".yield_coefficients"));
                 }
+                case "parametrised_ratio" -> {
+                    if (version < Workspace.VERSION_PARAMETRISED) {
+                        throw new WorkspaceFormatException(json + ": " + mw + ".type: modifier 'parametrised_ratio' needs format version "
+                                + Workspace.VERSION_PARAMETRISED + ", the file says " + version);
+                    }
+                    JsonNode ps = array(m, "parameters", mw);
+                    List<String> names = new ArrayList<>();
+                    for (int k = 0; k < ps.size(); k++) {
+                        String p = ps.get(k).asText();
+                        if (!parameterNames.contains(p)) {
+                            throw new WorkspaceFormatException(json + ": " + mw + ".parameters[" + k + "]: unknown parameter '" + p + "'");
+                        }
+                        names.add(p);
+                    }
+                    yield new Modifier.ParametrisedRatio(names);
+                }
                 case "yieldspline" -> {
                     try {
                         yield new Modifier.YieldSpline(param(m, mw), numbers(need(m, "knots", mw), mw + ".knots"),
@@ -340,9 +425,10 @@ public final class WorkspaceReader {
                     yield new Modifier.PerBin(text(m, "name", mw), m.path("origin").asText("perbin"), bins);
                 }
                 default -> throw new WorkspaceFormatException(json + ": " + mw + ".type: unknown modifier type '" + type
-                        + "' (normfactor, coefficient, normsys, shapesys, polynomial, yieldspline, histosys, perbin)");
+                        + "' (normfactor, coefficient, normsys, shapesys, polynomial, parametrised_ratio, yieldspline, histosys, perbin)");
             };
-            boolean perEvent = mod instanceof Modifier.ShapeSys || mod instanceof Modifier.Polynomial || mod instanceof Modifier.YieldSpline;
+            boolean perEvent = mod instanceof Modifier.ShapeSys || mod instanceof Modifier.Polynomial || mod instanceof Modifier.YieldSpline
+                    || mod instanceof Modifier.ParametrisedRatio;
             if (perEvent && !unbinned || (mod instanceof Modifier.HistoSys || mod instanceof Modifier.PerBin) && unbinned) {
                 throw new WorkspaceFormatException(json + ": " + mw + ".type: modifier '" + type + "' is not allowed in a "
                         + (unbinned ? "unbinned" : "binned") + " channel");

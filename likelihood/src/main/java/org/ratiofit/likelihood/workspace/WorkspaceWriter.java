@@ -19,6 +19,7 @@ import org.ratiofit.likelihood.EventSet;
 import org.ratiofit.likelihood.Model;
 import org.ratiofit.likelihood.Modifier;
 import org.ratiofit.likelihood.Parameter;
+import org.ratiofit.likelihood.ParametrisedLogRatio;
 import org.ratiofit.likelihood.SampleColumns;
 import org.ratiofit.likelihood.UnbinnedChannel;
 import org.ratiofit.likelihood.UnbinnedSample;
@@ -54,7 +55,9 @@ public final class WorkspaceWriter {
         Set<String> used = new HashSet<>();
         ObjectNode root = JSON.createObjectNode();
         root.put("format", Workspace.FORMAT);
-        root.put("version", Workspace.VERSION);
+        boolean param = ws.channels().stream().anyMatch(c -> c instanceof UnbinnedChannel u
+                && u.samples().stream().anyMatch(x -> x.parametrisedRatio() != null));
+        root.put("version", param ? Workspace.VERSION_PARAMETRISED : Workspace.VERSION);
         ArrayNode params = root.putArray("parameters");
         for (Parameter p : ws.parameters()) {
             ObjectNode o = params.addObject();
@@ -111,6 +114,26 @@ public final class WorkspaceWriter {
         Files.move(tmp, json, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** The estimator's path relative to the workspace directory and the events' feature columns. */
+    private ObjectNode parametrised(ParametrisedLogRatio f, UnbinnedChannel u, UnbinnedSample s, String set, String sp, Path dir, Set<String> used)
+            throws IOException {
+        ParametrisedLogRatio.Source src = f.source();
+        if (src == null) {
+            throw new IllegalArgumentException("channel '" + u.name() + "' sample '" + s.name() + "' (" + set + "): its parametrised log-ratio"
+                    + " names no estimator and features (ParametrisedLogRatio.source() is null), so a workspace cannot store it");
+        }
+        ObjectNode o = JSON.createObjectNode();
+        Path rel = dir.toAbsolutePath().normalize().relativize(src.estimator().toAbsolutePath().normalize());
+        o.put("estimator", rel.toString().replace(java.io.File.separatorChar, '/'));
+        ArrayNode names = o.putArray("feature_names");
+        ArrayNode cols = o.putArray("features");
+        for (int j = 0; j < src.featureNames().size(); j++) {
+            names.add(src.featureNames().get(j));
+            cols.add(column(dir, used, sp + ".feature." + safe(src.featureNames().get(j)), src.features()[j]));
+        }
+        return o;
+    }
+
     private ObjectNode eventSet(UnbinnedChannel u, EventSet es, String set, Path dir, Set<String> used) throws IOException {
         ObjectNode o = JSON.createObjectNode();
         o.put("events", es.events());
@@ -125,6 +148,10 @@ public final class WorkspaceWriter {
             SampleColumns sc = es.columns().get(s.name());
             String sp = prefix + "." + safe(s.name());
             ObjectNode co = cols.putObject(s.name());
+            if (sc.parametrised() != null) {
+                co.set("parametrised_ratio", parametrised(sc.parametrised().function(), u, s, set, sp, dir, used));
+                continue;
+            }
             co.put("log_ratio", column(dir, used, sp + ".log_ratio", sc.logRatio()));
             List<Modifier.ShapeSys> shapes = s.shapeSystematics();
             ArrayNode sh = co.putArray("shapesys");
@@ -195,6 +222,10 @@ public final class WorkspaceWriter {
                 ArrayNode ps = o.putArray("parameters");
                 p.parameters().forEach(ps::add);
                 putArray(o.putArray("yield_coefficients"), p.yieldCoefficients());
+            } else if (m instanceof Modifier.ParametrisedRatio pr) {
+                o.put("type", "parametrised_ratio");
+                ArrayNode ps = o.putArray("parameters");
+                pr.parameters().forEach(ps::add);
             } else if (m instanceof Modifier.YieldSpline ys) {
                 o.put("type", "yieldspline");
                 o.put("parameter", ys.parameter());

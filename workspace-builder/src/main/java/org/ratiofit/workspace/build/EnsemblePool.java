@@ -23,7 +23,11 @@ final class EnsemblePool implements AutoCloseable {
      * output per monomial) or, with {@code memberRows}, each member's log-ratio (one output per
      * member, for weights the build fits per region before it aggregates them).
      */
-    record Job(Path folder, boolean polynomial, int outputs, String usedBy, String className, boolean memberRows) {}
+    record Job(Path folder, boolean polynomial, int outputs, String usedBy, String className, boolean memberRows, List<String> captured) {
+        Job(Path folder, boolean polynomial, int outputs, String usedBy, String className, boolean memberRows) {
+            this(folder, polynomial, outputs, usedBy, className, memberRows, null);
+        }
+    }
 
     private final List<Job> jobs = new ArrayList<>();
     private final List<ConcurrentLinkedDeque<Ensemble>> idle = new ArrayList<>();
@@ -60,6 +64,14 @@ final class EnsemblePool implements AutoCloseable {
         return add(new Job(folder, false, members, usedBy, null, true));
     }
 
+    /**
+     * A job that evaluates nothing: its outputs are the events' columns {@code features} themselves,
+     * [feature][event] (the events a parametrised estimator is evaluated on at every θ during the fit).
+     */
+    int featureJob(Path folder, List<String> features, String usedBy) {
+        return add(new Job(folder, false, features.size(), usedBy, null, false, List.copyOf(features)));
+    }
+
     private int add(Job job) {
         jobs.add(job);
         idle.add(new ConcurrentLinkedDeque<>());
@@ -80,6 +92,13 @@ final class EnsemblePool implements AutoCloseable {
      */
     double[][] evaluate(int j, java.util.function.Function<String, double[]> columns, int n) {
         Job job = jobs.get(j);
+        if (job.captured() != null) {
+            double[][] out = new double[job.captured().size()][];
+            for (int f = 0; f < out.length; f++) {
+                out[f] = columns.apply(job.captured().get(f)).clone();
+            }
+            return out;
+        }
         Ensemble e = borrow(j);
         try {
             List<String> features = e.features();
@@ -141,6 +160,7 @@ final class EnsemblePool implements AutoCloseable {
     /** Loads one instance of every job now, so that a broken model fails before any event is read. */
     void preload() {
         for (int j = 0; j < jobs.size(); j++) {
+            if (jobs.get(j).captured() != null) continue;
             idle.get(j).push(borrow(j));
         }
     }

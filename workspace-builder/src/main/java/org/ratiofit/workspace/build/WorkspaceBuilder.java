@@ -120,6 +120,10 @@ public final class WorkspaceBuilder {
 
         // per basis sample: job of its log-ratio (-1: the reference itself, ln r = 0)
         final Map<String, Integer> logRatioJob = new LinkedHashMap<>();
+        /** Per sample with a parametrised estimator: the job that gathers its features on the data and reference events. */
+        final Map<String, Integer> featureJob = new LinkedHashMap<>();
+        /** The estimators opened for the model's parametrised samples (closed when the build ends). */
+        final List<org.ratiofit.workspace.nre.EstimatorLogRatio> opened = new ArrayList<>();
         // per basis sample: its shape systematics with up/down jobs
         final Map<String, List<Shape>> shapes = new LinkedHashMap<>();
         final Map<String, Poly> polys = new LinkedHashMap<>();
@@ -172,6 +176,7 @@ public final class WorkspaceBuilder {
                 Path dir = out.path();
                 new WorkspaceWriter().write(ws, dir);
                 LinkedHashSet<Path> folders = new LinkedHashSet<>(cfg.ensembles().values());
+                for (Sample s : basis) if (s.parametrised()) folders.add(s.estimator());
                 Provenance.of(configFile, folders, cfg.inputFiles(), Instant.now()).write(dir);
                 Files.copy(configFile, dir.resolve(CONFIG_COPY));
                 writeAsimov(ws.parameters(), dir);
@@ -188,6 +193,7 @@ public final class WorkspaceBuilder {
                 return result;
             } finally {
                 exec.shutdownNow();
+                for (org.ratiofit.workspace.nre.EstimatorLogRatio e : opened) e.close();
             }
         }
 
@@ -219,6 +225,12 @@ public final class WorkspaceBuilder {
             List<ConfigProblem> problems = new ArrayList<>();
             List<Sample> refs = cfg.referenceSamples();
             for (Sample s : basis) {
+                if (s.parametrised()) {
+                    planParametrised(s, problems);
+                    logRatioJob.put(s.name(), -1);
+                    shapes.put(s.name(), new ArrayList<>());
+                    continue;
+                }
                 if (s.ensemble() != null) {
                     String cls = multiclassClass(s, refs, problems);
                     org.ratiofit.ratio.EnsembleManifest mf = manifestOf(s.ensemble());
@@ -300,6 +312,48 @@ public final class WorkspaceBuilder {
             if (!problems.isEmpty()) {
                 throw new ConfigException(configFile, problems);
             }
+        }
+
+        /**
+         * A sample whose ratio is a parametrised estimator: the estimator must be a singly
+         * parametrised ratio ensemble whose θ are exactly the sample's EstimatorParameters and whose
+         * features are training features; its regions must be unbinned and without a Filter (the
+         * selected fraction of the sample would depend on θ); its features are gathered on the
+         * data and reference events by a feature job.
+         */
+        private void planParametrised(Sample s, List<ConfigProblem> problems) {
+            String where = configFile + ": " + s.yamlPath();
+            List<String> theta;
+            List<String> features;
+            try {
+                theta = org.ratiofit.workspace.nre.EstimatorLogRatio.parametersOf(s.estimator(), where);
+                features = org.ratiofit.workspace.nre.EstimatorLogRatio.featuresOf(s.estimator(), where);
+            } catch (RuntimeException e) {
+                String m = e.getMessage() == null ? e.toString() : e.getMessage();
+                problems.add(new ConfigProblem(s.yamlPath() + ".Estimator", m.startsWith(where + ": ") ? m.substring(where.length() + 2) : m));
+                return;
+            }
+            List<String> declared = s.estimatorParameters().stream().map(FitConfig.EstimatorParameter::name).toList();
+            if (!new java.util.HashSet<>(declared).equals(new java.util.HashSet<>(theta)) || declared.size() != theta.size()) {
+                problems.add(new ConfigProblem(s.yamlPath() + ".EstimatorParameters", "names " + declared + " but estimator " + s.estimator()
+                        + " has parameters " + theta + ": give each θ once, with its Bounds"));
+            }
+            for (String f : features) {
+                if (!cfg.trainingFeatures().contains(f)) {
+                    problems.add(new ConfigProblem(s.yamlPath() + ".Estimator", "estimator " + s.estimator() + " reads feature '" + f
+                            + "', which is not among TrainingFeatures " + cfg.trainingFeatures()));
+                }
+            }
+            for (Region region : regions) {
+                if (region.type() != RegionType.UNBINNED) {
+                    problems.add(new ConfigProblem(region.yamlPath(), "binned region '" + region.name() + "': sample '" + s.name()
+                            + "' has a parametrised estimator r(x|θ), which enters unbinned regions only"));
+                } else if (region.filter() != null) {
+                    problems.add(new ConfigProblem(region.yamlPath() + ".Filter", "sample '" + s.name() + "' has a parametrised estimator r(x|θ):"
+                            + " the fraction of it that a Filter selects depends on θ, which the build cannot compute; use unfiltered regions"));
+                }
+            }
+            featureJob.put(s.name(), pool.featureJob(s.estimator(), features, s.yamlPath() + ".Estimator"));
         }
 
         /**
@@ -758,6 +812,16 @@ public final class WorkspaceBuilder {
                             : new Parameter(name, Parameter.Kind.CONSTRAINED, sy.nominal(), sy.lower(), sy.upper(), fixed, 0, 1));
                 }
             }
+            // the θ of parametrised estimators: free parameters over their training box
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (Sample s : basis) {
+                for (FitConfig.EstimatorParameter t : s.estimatorParameters()) {
+                    if (s.parametrised() && seen.add(t.name())) {
+                        out.add(new Parameter(t.name(), Parameter.Kind.NORM_FACTOR, t.nominal(), t.lower(), t.upper(),
+                                !all && !toFit.contains(t.name()), 0, 1));
+                    }
+                }
+            }
             return out;
         }
 
@@ -838,6 +902,9 @@ public final class WorkspaceBuilder {
                     }
                 }
                 ModelBuilder.SampleBuilder sb = ub.sample(s.name(), nominal, logRatio(s, dataOut, n, shift));
+                if (s.parametrised()) {
+                    sb.parametrisedRatio(parametrisedColumns(s, dataOut, region.name() + (data == null ? " (Asimov data: reference events)" : " data")));
+                }
                 for (Object[] m : yieldModifiers(s)) {
                     if (m[0].equals("coefficient")) sb.coefficient((String) m[1], (double[]) m[2], (double[]) m[3]);
                     else sb.normFactor((String) m[1]);
@@ -864,10 +931,36 @@ public final class WorkspaceBuilder {
                     refPoly = polyColumns(poly, refOut, nRef);
                 }
                 sb.end();
-                refColumns.put(s.name(), new SampleColumns(logRatio(s, refOut, nRef, shift), refUp, refDown, refPoly));
+                refColumns.put(s.name(), s.parametrised() ? SampleColumns.of(parametrisedColumns(s, refOut, region.name() + " reference"))
+                        : new SampleColumns(logRatio(s, refOut, nRef, shift), refUp, refDown, refPoly));
             }
             ub.reference(new EventSet(nRef, refW, refColumns));
             ub.end();
+        }
+
+        /** A parametrised sample's θ-dependent columns on gathered events: the estimator on their features, evaluated at the θ nominal values. */
+        private org.ratiofit.likelihood.ParametrisedColumns parametrisedColumns(Sample s, double[][][] out, String events) {
+            int j = featureJob.get(s.name());
+            List<String> names = pool.jobs().get(j).captured();
+            Map<String, double[]> cols = new LinkedHashMap<>();
+            for (int f = 0; f < names.size(); f++) cols.put(names.get(f), out[j][f]);
+            org.ratiofit.workspace.nre.EstimatorLogRatio e;
+            try {
+                e = org.ratiofit.workspace.nre.EstimatorLogRatio.open(s.estimator(), cols, s.yamlPath() + ".Estimator", null);
+            } catch (IOException x) {
+                throw new java.io.UncheckedIOException(x);
+            }
+            opened.add(e);
+            double[] theta = new double[e.parameters().size()];
+            for (int k = 0; k < theta.length; k++) {
+                String name = e.parameters().get(k);
+                theta[k] = s.estimatorParameters().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow().nominal();
+            }
+            try {
+                return new org.ratiofit.likelihood.ParametrisedColumns(e, theta);
+            } catch (RuntimeException x) {
+                throw new IllegalArgumentException("sample '" + s.name() + "', " + events + " events: estimator " + s.estimator() + ": " + x.getMessage(), x);
+            }
         }
 
         /** Output rows of job {@code j} after {@link #weighMembers}: one for a member-rows job, aggregated by then. */

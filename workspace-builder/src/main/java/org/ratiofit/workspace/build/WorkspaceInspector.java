@@ -118,8 +118,15 @@ public final class WorkspaceInspector {
             String sn = s.path("name").asText();
             double y = s.path("yield").asDouble();
             if (!(y > 0)) warnings.add("channel '" + name + "': sample '" + sn + "' has yield " + y);
-            String lrName = data.path("columns").path(sn).path("log_ratio").asText();
-            double[] lr = column(dir, lrName, cache);
+            boolean parametrised = data.path("columns").path(sn).has("parametrised_ratio");
+            String lrName = parametrised ? "the parametrised ratio of " + data.path("columns").path(sn).path("parametrised_ratio").path("estimator").asText()
+                    : data.path("columns").path(sn).path("log_ratio").asText();
+            double[] lr = parametrised ? parametrisedLogRatio(dir, name, sn, false) : column(dir, lrName, cache);
+            if (parametrised) {
+                warnings.add("channel '" + name + "': sample '" + sn + "': log-ratio r(x|θ) from estimator "
+                        + data.path("columns").path(sn).path("parametrised_ratio").path("estimator").asText()
+                        + " (its statistics below at the parameters' initial values)");
+            }
             if (lr.length != nData) {
                 // counted, not indexed past its end: fit refuses such a workspace, inspect says why
                 warnings.add("channel '" + name + "': sample '" + sn + "': " + lrName + " has " + lr.length
@@ -135,7 +142,7 @@ public final class WorkspaceInspector {
             ColumnStats ds = stats(lr);
             ColumnStats rs = null;
             if (ref != null && !ref.isNull()) {
-                rs = stats(column(dir, ref.path("columns").path(sn).path("log_ratio").asText(), cache));
+                rs = stats(parametrised ? parametrisedLogRatio(dir, name, sn, true) : column(dir, ref.path("columns").path(sn).path("log_ratio").asText(), cache));
             }
             if (ds.nanCount() > 0) warnings.add("channel '" + name + "': sample '" + sn + "' has " + ds.nanCount() + " NaN log-ratios in the data");
             if (rs != null && rs.nanCount() > 0) {
@@ -159,6 +166,18 @@ public final class WorkspaceInspector {
         }
         long nRef = ref == null || ref.isNull() ? 0 : ref.path("events").asLong();
         return new ChannelInfo(name, "unbinned", nData, observed, nRef, samples);
+    }
+
+    /** A parametrised sample's log-ratio at the initial θ: the workspace read by the likelihood's reader (the estimator evaluated once). */
+    private static double[] parametrisedLogRatio(Path dir, String channel, String sample, boolean reference) throws IOException {
+        Workspace read = org.ratiofit.likelihood.workspace.WorkspaceReader.read(dir);
+        for (org.ratiofit.likelihood.Channel c : read.channels()) {
+            if (c instanceof org.ratiofit.likelihood.UnbinnedChannel u && u.name().equals(channel)) {
+                org.ratiofit.likelihood.EventSet es = reference ? u.reference() : u.data();
+                return es.columns().get(sample).logRatio().clone();
+            }
+        }
+        throw new IllegalStateException("no unbinned channel '" + channel + "'");
     }
 
     private static double[] column(Path dir, String name, Map<String, double[]> cache) throws IOException {

@@ -150,6 +150,10 @@ public final class ConfigValidator {
                     problem(p + ".Yield", "a sample's yield (its expected number of events before any selection) must be a positive "
                             + "finite number, found " + s.yield());
                 }
+                if (s.parametrised() || !s.estimatorParameters().isEmpty()) {
+                    parametrisedSample(s);
+                    continue;
+                }
                 if (s.withoutEvents() && s.useAsBasis() && !s.useAsReference() && s.yield() != null && s.ensemble() != null) {
                     eventlessSample(s);
                 }
@@ -168,6 +172,53 @@ public final class ConfigValidator {
                 if (!s.useAsBasis() && s.coefficient() != null) {
                     problem(p + ".Coefficient", "only basis samples (UseAsBasis: true) have yield coefficients");
                 }
+            }
+        }
+
+        /**
+         * The rules of a sample whose ratio is a parametrised estimator r(x|θ) against the reference
+         * ({@code Estimator}): a basis sample given by its estimator, its Yield and the ranges of θ
+         * ({@code EstimatorParameters}), without events or a fixed ensemble. Whether the estimator
+         * exists and is singly parametrised with exactly these θ is checked by the build.
+         */
+        void parametrisedSample(Sample s) {
+            String p = s.yamlPath();
+            if (!s.parametrised()) {
+                problem(p + ".EstimatorParameters", "only a sample with an Estimator (a parametrised ratio r(x|θ)) has estimator parameters");
+                return;
+            }
+            if (!s.useAsBasis() || s.useAsReference() || s.data()) {
+                problem(p + ".Estimator", "a parametrised estimator is the ratio of a basis sample (UseAsBasis: true, not the reference or data)");
+            }
+            if (s.ensemble() != null) {
+                problem(p + ".Ensemble", "a sample has either a fixed ratio ensemble (Ensemble) or a parametrised estimator (Estimator), not both");
+            }
+            if (s.yield() == null) {
+                problem(p + ".Yield", "missing: a sample given by a parametrised estimator needs its expected number of events (its events at θ do not exist)");
+            }
+            if (!s.withoutEvents()) {
+                problem(p + ".SamplePath", "a sample given by a parametrised estimator has no event files: its density at θ is r(x|θ) times the reference's");
+            }
+            if (s.estimatorParameters().isEmpty()) {
+                problem(p + ".EstimatorParameters", "missing: give every parameter θ of the estimator with its Bounds (the θ region it was trained on,"
+                        + " e.g. [{Name: k, Nominal: 2, Bounds: [1.5, 3]}])");
+            }
+            for (FitConfig.EstimatorParameter t : s.estimatorParameters()) {
+                if (t.name() == null) {
+                    continue;
+                }
+                if (!(t.lower() < t.upper()) || !Double.isFinite(t.lower()) || !Double.isFinite(t.upper())) {
+                    if (!Double.isNaN(t.lower()) || !Double.isNaN(t.upper())) {
+                        problem(t.yamlPath() + ".Bounds", "needs finite bounds lower < upper (the θ region the estimator was trained on), got ["
+                                + t.lower() + ", " + t.upper() + "]");
+                    }
+                } else if (t.nominal() < t.lower() || t.nominal() > t.upper()) {
+                    problem(t.yamlPath() + ".Nominal", "nominal value " + t.nominal() + " is outside the bounds [" + t.lower() + ", " + t.upper() + "]");
+                }
+            }
+            if (s.coefficient() != null && s.coefficient().parameter() != null
+                    && s.estimatorParameters().stream().anyMatch(t -> s.coefficient().parameter().equals(t.name()))) {
+                problem(p + ".Coefficient", "parameter '" + s.coefficient().parameter() + "' is a θ of the sample's estimator, not a norm factor");
             }
         }
 
@@ -217,6 +268,29 @@ public final class ConfigValidator {
                     if (np != null && parameters.putIfAbsent(np, new Double[] {s.lower(), s.upper()}) != null) {
                         problem(s.yamlPath() + (s.type() == SystematicType.POLYNOMIAL ? ".Parameters" : ".Name"),
                                 "parameter '" + np + "' is defined twice");
+                    }
+                }
+            }
+            Map<String, FitConfig.EstimatorParameter> theta = new HashMap<>();
+            for (Sample s : c.samples()) {
+                for (FitConfig.EstimatorParameter t : s.estimatorParameters()) {
+                    if (t.name() == null || !s.parametrised()) {
+                        continue;
+                    }
+                    FitConfig.EstimatorParameter other = theta.get(t.name());
+                    if (other != null) {
+                        if (other.lower() != t.lower() || other.upper() != t.upper() || other.nominal() != t.nominal()) {
+                            problem(t.yamlPath(), "estimator parameter '" + t.name() + "' is also declared at " + other.yamlPath()
+                                    + " with other bounds or nominal value; a shared θ needs the same declaration");
+                        }
+                        continue;
+                    }
+                    theta.put(t.name(), t);
+                    if (parameters.containsKey(t.name())) {
+                        problem(t.yamlPath() + ".Name", "estimator parameter '" + t.name() + "' clashes with the norm factor or nuisance parameter of"
+                                + " the same name; give the estimator's θ names no other parameter has");
+                    } else {
+                        parameters.put(t.name(), new Double[] {t.lower(), t.upper()});
                     }
                 }
             }

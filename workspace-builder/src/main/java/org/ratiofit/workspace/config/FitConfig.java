@@ -121,7 +121,25 @@ public record FitConfig(
             EventFiles events,
             Path ensemble,
             YieldFunction coefficient,
-            Double yield) {
+            Double yield,
+            Path estimator,
+            List<EstimatorParameter> estimatorParameters) {
+
+        public Sample {
+            estimatorParameters = estimatorParameters == null ? List.of() : List.copyOf(estimatorParameters);
+        }
+
+        /** A sample with a fixed-hypothesis ratio ensemble (or none). */
+        public Sample(String yamlPath, String name, boolean data, boolean useAsReference, boolean useAsBasis, EventFiles events,
+                      Path ensemble, YieldFunction coefficient, Double yield) {
+            this(yamlPath, name, data, useAsReference, useAsBasis, events, ensemble, coefficient, yield, null, List.of());
+        }
+
+        /** Whether the sample's ratio is a parametrised estimator r(x|θ) whose θ are fit parameters. */
+        @JsonIgnore
+        public boolean parametrised() {
+            return estimator != null;
+        }
 
         /** Whether the sample is given by its ensemble and yield alone, without event files. */
         @JsonIgnore
@@ -129,6 +147,12 @@ public record FitConfig(
             return events == null;
         }
     }
+
+    /**
+     * A parameter θ of a sample's parametrised estimator ({@code EstimatorParameters}): a free fit
+     * parameter with its start value and bounds (the region the estimator was trained on).
+     */
+    public record EstimatorParameter(String yamlPath, String name, double nominal, double lower, double upper) {}
 
     /** A free multiplicative parameter with bounds; the parameter of interest is one of them. */
     public record NormFactor(String yamlPath, String name, List<String> samples, double nominal, double lower, double upper) {}

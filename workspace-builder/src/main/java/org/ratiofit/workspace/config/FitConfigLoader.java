@@ -50,7 +50,8 @@ public final class FitConfigLoader {
     static final Set<String> GENERAL_KEYS = Set.of("Measurement", "ChunkSize", "ShapeNormalisation");
     static final Set<String> MEASUREMENT_KEYS = Set.of("Name", "POI", "ParametersToFit");
     static final Set<String> SAMPLE_KEYS = Set.of("Name", "SamplePath", "Tree", "Columns", "Weight", "Data",
-            "UseAsReference", "UseAsBasis", "Ensemble", "Coefficient", "Yield");
+            "UseAsReference", "UseAsBasis", "Ensemble", "Coefficient", "Yield", "Estimator", "EstimatorParameters");
+    static final Set<String> ESTIMATOR_PARAMETER_KEYS = Set.of("Name", "Nominal", "Bounds");
     static final Set<String> COEFFICIENT_KEYS = Set.of("Parameter", "Terms");
     static final Set<String> TERM_KEYS = Set.of("Factor", "Power");
     static final Set<String> NORMFACTOR_KEYS = Set.of("Name", "Samples", "Nominal", "Bounds");
@@ -215,7 +216,7 @@ public final class FitConfigLoader {
             boolean basis = bool(o, "UseAsBasis", p);
             Double yield = number(o, "Yield", p, false);
             // a basis sample may be given by its ensemble and yield alone (no events)
-            boolean eventsOptional = basis && !data && !ref && yield != null && o.has("Ensemble");
+            boolean eventsOptional = basis && !data && !ref && yield != null && (o.has("Ensemble") || o.has("Estimator"));
             EventFiles events = eventFiles(o, p, "SamplePath", !eventsOptional);
             Path ensemble = path(o, "Ensemble", p, false);
             YieldFunction coefficient = null;
@@ -223,7 +224,20 @@ public final class FitConfigLoader {
             if (c != null) {
                 coefficient = coefficient(c, at(p, "Coefficient"));
             }
-            return new Sample(p, name, data, ref, basis, events, ensemble, coefficient, yield);
+            Path estimator = path(o, "Estimator", p, false);
+            List<FitConfig.EstimatorParameter> theta = new ArrayList<>();
+            if (o.has("EstimatorParameters")) {
+                forEach(o, "EstimatorParameters", p, false, (t, tp) -> {
+                    ObjectNode to = object(t, tp, ESTIMATOR_PARAMETER_KEYS);
+                    if (to != null) {
+                        double[] b = bounds(to, tp, true, null);
+                        Double nominal = number(to, "Nominal", tp, false);
+                        theta.add(new FitConfig.EstimatorParameter(tp, string(to, "Name", tp, true),
+                                nominal == null ? 0.5 * (b[0] + b[1]) : nominal, b[0], b[1]));
+                    }
+                });
+            }
+            return new Sample(p, name, data, ref, basis, events, ensemble, coefficient, yield, estimator, theta);
         }
 
         YieldFunction coefficient(JsonNode n, String p) {

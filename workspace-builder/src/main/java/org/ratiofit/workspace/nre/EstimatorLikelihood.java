@@ -217,7 +217,7 @@ public final class EstimatorLikelihood implements StatisticalModel, AutoCloseabl
         }
     }
 
-    private static Ensemble openEstimator(Path est, String where) {
+    static Ensemble openEstimator(Path est, String where) {
         if (!Files.exists(est)) throw new IllegalArgumentException(where + ": field 'estimator': " + est + " does not exist");
         Ensemble ens;
         try {
@@ -330,7 +330,7 @@ public final class EstimatorLikelihood implements StatisticalModel, AutoCloseabl
     }
 
     /** Equal weights; with the manifest's beta, exp(−β|E_m|) from the held-out deviations in the training summary. */
-    private static MemberWeighting weighting(Ensemble ens, Path est, String where) throws IOException {
+    static MemberWeighting weighting(Ensemble ens, Path est, String where) throws IOException {
         List<String> names = ens.memberNames();
         Double beta = ens.manifestBeta();
         if (beta == null) {

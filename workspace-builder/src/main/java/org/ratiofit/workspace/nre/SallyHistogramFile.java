@@ -62,10 +62,15 @@ public final class SallyHistogramFile implements StatisticalModel {
 
     private final Path file;
     private final ScoreHistogramLikelihood likelihood;
+    /** With more than one member: each member's own histogram likelihood (its score binned alone); else empty. */
+    private final List<ScoreHistogramLikelihood> members;
+    private final List<String> memberNames;
 
-    private SallyHistogramFile(Path file, ScoreHistogramLikelihood likelihood) {
+    private SallyHistogramFile(Path file, ScoreHistogramLikelihood likelihood, List<ScoreHistogramLikelihood> members, List<String> memberNames) {
         this.file = file;
         this.likelihood = likelihood;
+        this.members = List.copyOf(members);
+        this.memberNames = List.copyOf(memberNames);
     }
 
     public static SallyHistogramFile load(Path file) throws IOException {
@@ -241,14 +246,29 @@ public final class SallyHistogramFile implements StatisticalModel {
             } catch (IllegalArgumentException | RatioModelException e) {
                 throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
             }
+            String poiName = null;
             if (root.has("parameter_of_interest") && !root.get("parameter_of_interest").isNull()) {
                 String p = root.get("parameter_of_interest").asText();
                 if (!thetaNames.contains(p)) {
                     throw new IllegalArgumentException(where + ": field 'parameter_of_interest': '" + p + "' is not a parameter of estimator " + est + " " + thetaNames);
                 }
                 lik = lik.withParameterOfInterest(p);
+                poiName = p;
             }
-            return new SallyHistogramFile(file, lik);
+            // each member alone (its own scores, binned with its own equal-population edges): for the members' spread of the fit
+            List<ScoreHistogramLikelihood> alone = new ArrayList<>();
+            if (ens.members().size() > 1) {
+                for (RatioModel m : ens.members()) {
+                    ScoreHistogramLikelihood one;
+                    try {
+                        one = SallyHistogram.likelihood(List.of(m), new double[] {1}, refX, rw, obsX, obsW, u, bins, specs, nu);
+                    } catch (IllegalArgumentException | RatioModelException e) {
+                        throw new IllegalArgumentException(where + ": member " + m.name() + ": " + e.getMessage(), e);
+                    }
+                    alone.add(poiName == null ? one : one.withParameterOfInterest(poiName));
+                }
+            }
+            return new SallyHistogramFile(file, lik, alone, ens.memberNames());
         }
     }
 
@@ -313,7 +333,22 @@ public final class SallyHistogramFile implements StatisticalModel {
     // --- the statistical model ---
 
     public SallyHistogramFile withParameters(List<ParameterSpec> specs) {
-        return new SallyHistogramFile(file, likelihood.withParameters(specs));
+        return new SallyHistogramFile(file, likelihood.withParameters(specs), members.stream().map(m -> m.withParameters(specs)).toList(), memberNames);
+    }
+
+    /** The estimator's member names. */
+    public List<String> memberNames() {
+        return memberNames;
+    }
+
+    /** How many members have their own likelihood ({@link #member}): 0 for a one-member estimator. */
+    public int memberLikelihoods() {
+        return members.size();
+    }
+
+    /** Member {@code m} alone: its own scores binned with its own edges, same events and parameters (for the members' spread). */
+    public SallyHistogramFile member(int m) {
+        return new SallyHistogramFile(file, members.get(m), List.of(), List.of(memberNames.get(m)));
     }
 
     public SallyHistogramFile withInitial(double[] point) {
@@ -367,6 +402,6 @@ public final class SallyHistogramFile implements StatisticalModel {
 
     @Override
     public StatisticalModel asimov(double[] point) {
-        return new SallyHistogramFile(file, (ScoreHistogramLikelihood) likelihood.asimov(point));
+        return new SallyHistogramFile(file, (ScoreHistogramLikelihood) likelihood.asimov(point), List.of(), memberNames);
     }
 }
