@@ -37,7 +37,7 @@ import org.ratiofit.samplers.fit.MinosError;
  * ProfileIntervalSlowTest, trained to the end of the learning-rate schedule (patience = epochs).
  * System properties: {@code ratiofit.profile.events} (training events, default 10^5),
  * {@code ratiofit.profile.members} (5), {@code ratiofit.profile.epochs} (50),
- * {@code ratiofit.profile.reference} (reference events, 5·10^5). The issue's goal, 0.1 σ, is the
+ * {@code ratiofit.profile.reference} (reference events, 5·10^5), {@code ratiofit.profile.referenceSeed} (33). The issue's goal, 0.1 σ, is the
  * assertion; measured figures in the root README ("Fits over θ"). Slow: several minutes on 2 shared cores.
  */
 @Tag("slow")
@@ -62,7 +62,7 @@ class EstimatorProfileIntervalSlowTest {
         StringBuilder csv = new StringBuilder("x1,x2\n");
         for (int i = 0; i < x[0].length; i++) csv.append(x[0][i]).append(',').append(x[1][i]).append('\n');
         Files.writeString(dir.resolve("observed.csv"), csv);
-        double[][] ref = SIM.sampleFeatures(nRef, TH1, new SplittableRandom(33));
+        double[][] ref = SIM.sampleFeatures(nRef, TH1, new SplittableRandom(Long.getLong("ratiofit.profile.referenceSeed", 33)));
         StringBuilder rcsv = new StringBuilder("x1,x2\n");
         for (int i = 0; i < ref[0].length; i++) rcsv.append(ref[0][i]).append(',').append(ref[1][i]).append('\n');
         Files.writeString(dir.resolve("reference.csv"), rcsv);

@@ -17,6 +17,7 @@ import org.ratiofit.ratio.ThetaGradient;
  * −ln L(θ) = −Σ_i w_i ln Σ_m a_m r_m(x_i | θ) ({@code MEAN_RATIO}, the default) or
  * −Σ_i w_i Σ_m a_m ln r_m(x_i | θ) ({@code MEAN_LOG_RATIO}); errordef 0.5, exact gradient from
  * the members' θ-gradients (for the mean ratio Σ_m a_m r_m ∇ln r_m / Σ_m a_m r_m per event).
+ * {@link #withReference} self-normalises it on events simulated at θ1: + (Σ_i w_i) ln Ẑ(θ).
  *
  * <p>One member is exactly {@link RatioLikelihood#iid} (this class delegates to it), so a
  * one-member ensemble fits bit for bit as the Java likelihood does. The likelihood's parameters are
