@@ -162,7 +162,12 @@ public final class EnsembleRatioLikelihood implements Objective {
     /** Member {@code m} alone, with weight 1 (for the spread of the members' fits). */
     public EnsembleRatioLikelihood member(int m) {
         EnsembleRatioLikelihood one = iid(List.of(members.get(m)), null, aggregation, features, weights, parameters, precision);
-        return reference == null ? one : one.withReference(reference.features, reference.weights);
+        if (reference == null) return one;
+        // the member's reference pass shares the ensemble's (its precomputed first layer is 8·width bytes per reference event)
+        EnsembleRatioLikelihood ref = new EnsembleRatioLikelihood(List.of(members.get(m)), new double[] {1}, aggregation, reference.features,
+                reference.weights, parameters, reference.batch, precision, new BatchedThetaGradient[] {reference.fast[m]}, null);
+        return new EnsembleRatioLikelihood(one.members, one.memberWeights, aggregation, features, weights, parameters, batch, precision, one.fast,
+                one.single, ref);
     }
 
     /**
