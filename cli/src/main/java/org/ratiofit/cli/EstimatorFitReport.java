@@ -39,11 +39,15 @@ final class EstimatorFitReport {
             json.put("beta", w.beta());
             json.put("heldOutDeviations", w.deviations());
         }
+        json.put("selfNormalised", est.likelihood().selfNormalised());
+        if (est.likelihood().selfNormalised()) json.put("referenceEvents", est.likelihood().referenceEvents());
         json.put("exactGradient", est.likelihood().exactGradient());
         json.put("precision", est.likelihood().precision().name().toLowerCase(Locale.ROOT));
         out.paragraph("estimator " + est.estimator() + " (" + m + " member" + (m == 1 ? "" : "s") + ", "
                 + est.likelihood().aggregation().name().toLowerCase(Locale.ROOT) + ", weights " + w.source() + ") on "
-                + est.likelihood().events() + " events of " + est.eventsFile() + "; gradient "
+                + est.likelihood().events() + " events of " + est.eventsFile()
+                + (est.likelihood().selfNormalised() ? ", self-normalised on " + est.likelihood().referenceEvents() + " reference events" : "")
+                + "; gradient "
                 + (est.likelihood().exactGradient() ? "exact (the networks' theta-gradients)" : "by finite differences"));
         if (m < 2) {
             return json;

@@ -113,6 +113,43 @@ class EstimatorLikelihoodCommandTest {
     }
 
     @Test
+    void aReferenceSampleSelfNormalisesTheLikelihood() throws Exception {
+        double[][] ref = SIM.sampleFeatures(3000, TH1, new SplittableRandom(13));
+        StringBuilder csv = new StringBuilder("obs_x1,obs_x2\n");
+        for (int i = 0; i < ref[0].length; i++) csv.append(ref[0][i]).append(',').append(ref[1][i]).append('\n');
+        Files.writeString(dir.resolve("ref.csv"), csv);
+        String plain = spec("alices", "[\"obs_x1\", \"obs_x2\"]", "k", 2.2, 1.0);
+        String norm = plain.replace(" \"parameters\"", " \"reference\": {\"file\": \"ref.csv\", \"features\": [\"obs_x1\", \"obs_x2\"]},\n \"parameters\"");
+        Files.writeString(dir.resolve("normalised.json"), norm);
+        String[] r = run("fit", dir.resolve("normalised.json").toString(), "--eval", "--set", "k=2.4,lambda=0.9", "--json");
+        assertEquals("0", r[0], r[2]);
+        JsonNode ev = JSON.readTree(r[1]).get("evaluation");
+        double[] p = {2.4, 0.9};
+        try (EstimatorLikelihood a = EstimatorLikelihood.load(dir.resolve("ensemble.json"), BatchedThetaGradient.Precision.FLOAT64);
+                EstimatorLikelihood b = EstimatorLikelihood.load(dir.resolve("normalised.json"), BatchedThetaGradient.Precision.FLOAT64)) {
+            assertTrue(b.likelihood().selfNormalised() && !a.likelihood().selfNormalised());
+            assertEquals(3000, b.likelihood().referenceEvents());
+            // −Σ ln r̄ + n ln(mean over the reference of r̄), the members' ln r̂ from the double-precision graph evaluator
+            double[][] lr = new double[3][];
+            for (int m = 0; m < 3; m++) lr[m] = a.likelihood().members().get(m).logRatioGradient(ref, p).logRatio();
+            double z = 0;
+            for (int i = 0; i < ref[0].length; i++) z += (Math.exp(lr[0][i]) + Math.exp(lr[1][i]) + Math.exp(lr[2][i])) / 3 / ref[0].length;
+            double want = a.value(p) + x[0].length * Math.log(z);
+            assertEquals(want, ev.get("nll").asDouble(), 1e-9 * Math.abs(want));
+            assertEquals(b.value(p), ev.get("nll").asDouble(), 0.0);
+        }
+        r = run("fit", dir.resolve("normalised.json").toString(), "--json");
+        assertEquals("0", r[0], r[2]);
+        JsonNode est = JSON.readTree(r[1]).get("estimator");
+        assertTrue(est.get("selfNormalised").asBoolean());
+        assertEquals(3000, est.get("referenceEvents").asInt());
+        // bad reference input names the file and the field
+        assertError(norm.replace("ref.csv\", \"features\": [\"obs_x1\", \"obs_x2\"]", "ref.csv\", \"features\": [\"obs_x1\", \"x3\"]"), "bad-ref-column.json", "reference.features[1]", "'x3'", "ref.csv");
+        assertError(norm.replace("\"ref.csv\"", "\"nope.csv\""), "bad-ref-file.json", "reference.file", "nope.csv");
+        assertError(norm.replace("\"reference\": {", "\"reference\": {\"wieght\": 1, "), "bad-ref-key.json", "unknown field 'reference.wieght'");
+    }
+
+    @Test
     void theGradientUsedEqualsFiniteDifferences() throws Exception {
         String[] r = run("fit", dir.resolve("ensemble.json").toString(), "--eval", "--set", "k=2.4,lambda=0.9", "--json");
         assertEquals("0", r[0], r[2]);

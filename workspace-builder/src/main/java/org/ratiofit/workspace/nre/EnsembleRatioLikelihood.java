@@ -17,6 +17,7 @@ import org.ratiofit.ratio.ThetaGradient;
  * −ln L(θ) = −Σ_i w_i ln Σ_m a_m r_m(x_i | θ) ({@code MEAN_RATIO}, the default) or
  * −Σ_i w_i Σ_m a_m ln r_m(x_i | θ) ({@code MEAN_LOG_RATIO}); errordef 0.5, exact gradient from
  * the members' θ-gradients (for the mean ratio Σ_m a_m r_m ∇ln r_m / Σ_m a_m r_m per event).
+ * {@link #withReference} self-normalises it on events simulated at θ1: + (Σ_i w_i) ln Ẑ(θ).
  *
  * <p>One member is exactly {@link RatioLikelihood#iid} (this class delegates to it), so a
  * one-member ensemble fits bit for bit as the Java likelihood does. The likelihood's parameters are
@@ -40,11 +41,20 @@ public final class EnsembleRatioLikelihood implements Objective {
     private final BatchedThetaGradient[] fast; // per member; null entries: the general path
     private final double[][][] blocks; // [batch][feature][event in batch] for the general path
     private final RatioLikelihood single; // one member: the same objective as RatioLikelihood.iid
+    private final EnsembleRatioLikelihood reference; // events at θ1 for the self-normalisation, or null
+    private final double referenceFactor; // Σ_i w_i of the observed events: the factor of ln Ẑ(θ)
 
     private EnsembleRatioLikelihood(List<RatioModel> members, double[] memberWeights, Aggregation aggregation, double[][] features,
                                     double[] weights, List<ParameterSpec> parameters, int batch, BatchedThetaGradient.Precision precision,
                                     BatchedThetaGradient[] fast, RatioLikelihood single) {
+        this(members, memberWeights, aggregation, features, weights, parameters, batch, precision, fast, single, null);
+    }
+
+    private EnsembleRatioLikelihood(List<RatioModel> members, double[] memberWeights, Aggregation aggregation, double[][] features,
+                                    double[] weights, List<ParameterSpec> parameters, int batch, BatchedThetaGradient.Precision precision,
+                                    BatchedThetaGradient[] fast, RatioLikelihood single, EnsembleRatioLikelihood reference) {
         this.members = members;
+        this.reference = reference;
         this.memberWeights = memberWeights;
         this.aggregation = aggregation;
         this.features = features;
@@ -66,6 +76,13 @@ public final class EnsembleRatioLikelihood implements Objective {
                 blocks[b][f] = blocks.length == 1 ? features[f] : java.util.Arrays.copyOfRange(features[f], from, Math.min(n, from + batch));
             }
         }
+        double w = 0;
+        if (weights == null) {
+            w = n;
+        } else {
+            for (double v : weights) w += v;
+        }
+        this.referenceFactor = w;
     }
 
     /**
@@ -131,7 +148,8 @@ public final class EnsembleRatioLikelihood implements Objective {
         if (!now.equals(asked)) throw new IllegalArgumentException("parameters " + asked + " differ from the likelihood's " + now);
         RatioLikelihood one = single == null ? null
                 : RatioLikelihood.iid(members.get(0), features, weights, specs).withPrecision(precision);
-        return new EnsembleRatioLikelihood(members, memberWeights, aggregation, features, weights, specs, batch, precision, fast, one);
+        return new EnsembleRatioLikelihood(members, memberWeights, aggregation, features, weights, specs, batch, precision, fast, one,
+                reference == null ? null : reference.withParameters(specs));
     }
 
     /** The same parameters with start values {@code point} (in {@link #parameters()} order). */
@@ -143,7 +161,83 @@ public final class EnsembleRatioLikelihood implements Objective {
 
     /** Member {@code m} alone, with weight 1 (for the spread of the members' fits). */
     public EnsembleRatioLikelihood member(int m) {
-        return iid(List.of(members.get(m)), null, aggregation, features, weights, parameters, precision);
+        EnsembleRatioLikelihood one = iid(List.of(members.get(m)), null, aggregation, features, weights, parameters, precision);
+        if (reference == null) return one;
+        // the member's reference pass shares the ensemble's (its precomputed first layer is 8·width bytes per reference event)
+        EnsembleRatioLikelihood ref = new EnsembleRatioLikelihood(List.of(members.get(m)), new double[] {1}, aggregation, reference.features,
+                reference.weights, parameters, reference.batch, precision, new BatchedThetaGradient[] {reference.fast[m]}, null);
+        return new EnsembleRatioLikelihood(one.members, one.memberWeights, aggregation, features, weights, parameters, batch, precision, one.fast,
+                one.single, ref);
+    }
+
+    /**
+     * The self-normalised likelihood: −ln L(θ) = −Σ_i w_i ln r̄(x_i|θ) + (Σ_i w_i) ln Ẑ(θ) with
+     * Ẑ(θ) = Σ_j v_j r̄(x_j|θ) / Σ_j v_j over reference events x_j simulated at the estimator's
+     * denominator hypothesis θ1 (weights v_j, null for 1), r̄ the ensemble's combined ratio. An exact
+     * ratio has E_{x~θ1}[r(x|θ)] = 1 for every θ; a trained one need not, and any θ-dependent factor
+     * c(θ) in r̂ = c(θ) r enters the unnormalised likelihood as n ln c(θ), n times its size per event.
+     * Dividing by Ẑ(θ) removes such a factor exactly: the likelihood of the density p̂(x|θ) =
+     * r̂(x|θ) p(x|θ1) / ∫ r̂ p(x|θ1) dx, normalised in x for every θ (the number of events is fixed,
+     * not Poisson). Cost per evaluation: the observed plus the reference events.
+     *
+     * @param referenceColumns [feature][event] in the members' feature order
+     * @param referenceWeights per reference event, or null for 1
+     */
+    public EnsembleRatioLikelihood withReference(double[][] referenceColumns, double[] referenceWeights) {
+        if (referenceColumns == null || referenceColumns.length != features.length) {
+            throw new IllegalArgumentException("reference events need " + features.length + " feature columns " + members.get(0).features()
+                    + ", got " + (referenceColumns == null ? "none" : referenceColumns.length));
+        }
+        int nr = referenceColumns[0].length;
+        if (nr == 0) throw new IllegalArgumentException("the reference sample has no events");
+        double[][] cols = new double[referenceColumns.length][];
+        for (int j = 0; j < cols.length; j++) {
+            if (referenceColumns[j].length != nr) {
+                throw new IllegalArgumentException("reference feature column " + j + " has " + referenceColumns[j].length + " events, column 0 has " + nr);
+            }
+            cols[j] = referenceColumns[j].clone();
+            for (int i = 0; i < nr; i++) {
+                if (!Double.isFinite(cols[j][i])) {
+                    throw new IllegalArgumentException("reference feature '" + members.get(0).features().get(j) + "' is " + cols[j][i] + " in row " + i);
+                }
+            }
+        }
+        double[] v = null;
+        if (referenceWeights != null) {
+            if (referenceWeights.length != nr) throw new IllegalArgumentException(referenceWeights.length + " reference weights for " + nr + " reference events");
+            double s = 0;
+            for (int i = 0; i < nr; i++) {
+                if (!Double.isFinite(referenceWeights[i])) throw new IllegalArgumentException("reference weight is " + referenceWeights[i] + " in row " + i);
+                s += referenceWeights[i];
+            }
+            if (!(s > 0)) throw new IllegalArgumentException("the reference weights sum to " + s + " (must be positive)");
+            v = referenceWeights.clone();
+        }
+        BatchedThetaGradient[] f = new BatchedThetaGradient[members.size()];
+        for (int m = 0; m < f.length; m++) f[m] = BatchedThetaGradient.of(members.get(m), cols, precision);
+        EnsembleRatioLikelihood ref = new EnsembleRatioLikelihood(members, memberWeights, aggregation, cols, v, parameters,
+                RatioLikelihood.DEFAULT_BATCH, precision, f, null);
+        return new EnsembleRatioLikelihood(members, memberWeights, aggregation, features, weights, parameters, batch, precision, fast, single, ref);
+    }
+
+    /** Whether the likelihood is self-normalised on a reference sample ({@link #withReference}). */
+    public boolean selfNormalised() {
+        return reference != null;
+    }
+
+    /** The number of reference events (0 without self-normalisation). */
+    public int referenceEvents() {
+        return reference == null ? 0 : reference.n;
+    }
+
+    /**
+     * ln Ẑ(θ) = ln[Σ_j v_j r̄(x_j|θ) / Σ_j v_j] over the reference sample, and its θ-gradient into
+     * {@code gradient} (in {@link #parameters()} order); NaN without a reference sample.
+     */
+    public double logNormalisation(double[] phi, double[] gradient) {
+        java.util.Arrays.fill(gradient, 0, parameters.size(), 0.0);
+        if (reference == null) return Double.NaN;
+        return reference.sweep(phi, gradient, true);
     }
 
     public List<RatioModel> members() {
@@ -205,7 +299,23 @@ public final class EnsembleRatioLikelihood implements Objective {
 
     @Override
     public double valueAndGradient(double[] phi, double[] gradient) {
-        if (single != null) return single.valueAndGradient(phi, gradient);
+        double v = single != null ? single.valueAndGradient(phi, gradient) : sweep(phi, gradient, false);
+        if (reference == null || v == Double.POSITIVE_INFINITY) return v;
+        double[] g = new double[parameters.size()];
+        double lz = reference.sweep(phi, g, true);
+        if (!Double.isFinite(lz)) {
+            java.util.Arrays.fill(gradient, 0, parameters.size(), 0.0);
+            return Double.POSITIVE_INFINITY;
+        }
+        for (int k = 0; k < g.length; k++) gradient[k] += referenceFactor * g[k];
+        return v + referenceFactor * lz;
+    }
+
+    /**
+     * One pass over the events: −Σ_i w_i ln r̄_i and its gradient ({@code logMean} false), or
+     * ln[Σ_i w_i r̄_i / Σ_i w_i] and its gradient ({@code logMean} true, a running log-sum-exp).
+     */
+    private double sweep(double[] phi, double[] gradient, boolean logMean) {
         java.util.Arrays.fill(gradient, 0, parameters.size(), 0.0);
         for (int k = 0; k < parameters.size(); k++) {
             ParameterSpec s = parameters.get(k);
@@ -223,6 +333,7 @@ public final class EnsembleRatioLikelihood implements Objective {
         double[] sumGrad = new double[p];
         double[] gi = new double[p];
         double total = 0;
+        double lseMax = Double.NEGATIVE_INFINITY, lseSum = 0, weightSum = 0;
         int at = 0; // where a NaN is reported: the block's first row and the member (general path)
         int member = 0;
         try {
@@ -272,8 +383,22 @@ public final class EnsembleRatioLikelihood implements Objective {
                         agg = max + Math.log(s);
                         for (int j = 0; j < p; j++) gi[j] /= s;
                     }
-                    total -= w * agg;
-                    for (int j = 0; j < p; j++) sumGrad[j] -= w * gi[j];
+                    if (!logMean) {
+                        total -= w * agg;
+                        for (int j = 0; j < p; j++) sumGrad[j] -= w * gi[j];
+                    } else if (w != 0) {
+                        // running log-sum-exp: lseMax + ln lseSum = ln Σ w r̄; sumGrad = Σ w r̄ ∇ln r̄ / e^lseMax
+                        if (agg > lseMax) {
+                            double scale = lseMax == Double.NEGATIVE_INFINITY ? 0 : Math.exp(lseMax - agg);
+                            lseSum *= scale;
+                            for (int j = 0; j < p; j++) sumGrad[j] *= scale;
+                            lseMax = agg;
+                        }
+                        double e = w * Math.exp(agg - lseMax);
+                        lseSum += e;
+                        for (int j = 0; j < p; j++) sumGrad[j] += e * gi[j];
+                        weightSum += w;
+                    }
                 }
             }
         } catch (NonFiniteOutputException e) {
@@ -286,6 +411,14 @@ public final class EnsembleRatioLikelihood implements Objective {
             return Double.POSITIVE_INFINITY;
         } catch (RatioModelException e) {
             throw new RatioModelException("likelihood of the ensemble of " + members.get(0).name() + " ... at " + describe(phi) + ": " + e.getMessage(), e);
+        }
+        if (logMean) {
+            if (!(lseSum > 0) || !Double.isFinite(lseMax) || !(weightSum > 0)) {
+                java.util.Arrays.fill(gradient, 0, parameters.size(), 0.0);
+                return Double.POSITIVE_INFINITY;
+            }
+            for (int j = 0; j < p; j++) sumGrad[j] /= lseSum;
+            total = lseMax + Math.log(lseSum / weightSum);
         }
         if (!Double.isFinite(total)) {
             java.util.Arrays.fill(gradient, 0, parameters.size(), 0.0);

@@ -33,6 +33,7 @@ import org.ratiofit.ratio.data.ReadOptions;
  *   "format": "ratiofit-estimator-likelihood", "version": 1,
  *   "estimator": "models/alices",
  *   "events": {"file": "observed.csv", "features": ["x1", "x2"], "weight": null},
+ *   "reference": {"file": "reference.csv", "features": ["x1", "x2"], "weight": null},
  *   "parameters": [{"name": "k", "start": 2, "lower": 1.5, "upper": 3},
  *                  {"name": "lambda", "start": 1, "lower": 0.7, "upper": 1.4}],
  *   "parameter_of_interest": "k"
@@ -44,14 +45,19 @@ import org.ratiofit.ratio.data.ReadOptions;
  * optional {@code start} (default the middle), {@code step} and {@code fixed}. The members are
  * combined by the manifest's aggregation with equal weights, or, when the manifest sets
  * {@code beta}, MadMiner's expectation weights exp(−β|E_m|) from the held-out E[r̂] − 1 that
- * {@code train-estimator} recorded in {@code NAME.training.json}. A {@link StatisticalModel}
+ * {@code train-estimator} recorded in {@code NAME.training.json}. The optional {@code reference}
+ * (same keys as {@code events}) names events simulated at the estimator's denominator hypothesis θ1:
+ * the likelihood is then self-normalised, −Σ_i ln r̄(x_i|θ) + n ln Ẑ(θ) with Ẑ(θ) the reference
+ * events' mean of r̄(x|θ) ({@link EnsembleRatioLikelihood#withReference}), which removes any
+ * θ-dependent factor in the trained ratio; without it the likelihood relies on E_{x~θ1}[r̂(x|θ)] = 1
+ * for every θ. A {@link StatisticalModel}
  * without Asimov data or pseudo-experiments (the estimator cannot generate events).
  */
 public final class EstimatorLikelihood implements StatisticalModel, AutoCloseable {
 
     public static final String FORMAT = "ratiofit-estimator-likelihood";
     public static final int VERSION = 1;
-    private static final Set<String> KEYS = Set.of("format", "version", "kind", "estimator", "events", "parameters", "parameter_of_interest");
+    private static final Set<String> KEYS = Set.of("format", "version", "kind", "estimator", "events", "reference", "parameters", "parameter_of_interest");
     private static final Set<String> EVENT_KEYS = Set.of("file", "features", "weight");
     private static final Set<String> PARAMETER_KEYS = Set.of("name", "start", "lower", "upper", "step", "fixed");
 
@@ -191,6 +197,58 @@ public final class EstimatorLikelihood implements StatisticalModel, AutoCloseabl
                     if (!Double.isFinite(w[i])) throw new IllegalArgumentException(where + ": weight column '" + weight + "' of " + evFile + " is " + w[i] + " in row " + i);
                 }
             }
+            double[][] refX = null;
+            double[] refW = null;
+            Path refFile = null;
+            JsonNode rf = root.get("reference");
+            if (rf != null && !rf.isNull()) {
+                if (!rf.isObject()) throw new IllegalArgumentException(where + ": field 'reference' must be an object {file, features, weight} (events simulated at the estimator's θ1)");
+                unknownKeys(rf, EVENT_KEYS, where, "reference.");
+                refFile = dir.resolve(text(rf, "file", where + ": reference", true));
+                List<String> rcols = new ArrayList<>();
+                if (rf.has("features") && !rf.get("features").isNull()) {
+                    JsonNode f = rf.get("features");
+                    if (!f.isArray()) throw new IllegalArgumentException(where + ": field 'reference.features' must be a list of column names");
+                    f.forEach(c -> rcols.add(c.asText()));
+                    if (rcols.size() != first.features().size()) {
+                        throw new IllegalArgumentException(where + ": field 'reference.features' names " + rcols.size() + " columns " + rcols + " but estimator "
+                                + est + " has " + first.features().size() + " features " + first.features() + " (one column per feature, in that order)");
+                    }
+                } else {
+                    rcols.addAll(first.features());
+                }
+                String rweight = rf.has("weight") && !rf.get("weight").isNull() ? rf.get("weight").asText() : null;
+                if (!Files.exists(refFile)) throw new NoSuchFileException(refFile.toString(), null, where + ": reference.file does not exist");
+                List<String> ravail = EventFiles.columnNames(refFile, ReadOptions.DEFAULT);
+                List<String> rwanted = new ArrayList<>(rcols);
+                if (rweight != null) rwanted.add(rweight);
+                for (int j = 0; j < rwanted.size(); j++) {
+                    String c = rwanted.get(j);
+                    if (!ravail.contains(c)) {
+                        String field = j < rcols.size() ? (rf.has("features") ? "reference.features[" + j + "]" : "reference.features (default: feature '" + c + "')")
+                                : "reference.weight";
+                        throw new IllegalArgumentException(where + ": " + field + ": column '" + c + "' is not in " + refFile + " (its columns: "
+                                + String.join(", ", ravail) + ")");
+                    }
+                }
+                EventTable rt = EventFiles.read(refFile, ReadOptions.DEFAULT, rwanted.stream().distinct().toList());
+                if (rt.size() == 0) throw new IllegalArgumentException(where + ": reference.file " + refFile + " has no events");
+                refX = new double[rcols.size()][];
+                for (int j = 0; j < refX.length; j++) {
+                    refX[j] = rt.column(rcols.get(j));
+                    for (int i = 0; i < refX[j].length; i++) {
+                        if (!Double.isFinite(refX[j][i])) {
+                            throw new IllegalArgumentException(where + ": column '" + rcols.get(j) + "' of " + refFile + " (reference) is " + refX[j][i] + " in row " + i + " (counting from 0)");
+                        }
+                    }
+                }
+                refW = rweight == null ? null : rt.column(rweight);
+                if (refW != null) {
+                    for (int i = 0; i < refW.length; i++) {
+                        if (!Double.isFinite(refW[i])) throw new IllegalArgumentException(where + ": weight column '" + rweight + "' of " + refFile + " (reference) is " + refW[i] + " in row " + i);
+                    }
+                }
+            }
             // parameters
             List<ParameterSpec> specs = parameters(root, first, est, where);
             OptionalInt poi = OptionalInt.empty();
@@ -207,6 +265,7 @@ public final class EstimatorLikelihood implements StatisticalModel, AutoCloseabl
             EnsembleRatioLikelihood lik;
             try {
                 lik = EnsembleRatioLikelihood.iid(ens.members(), mw.weights(), ens.aggregation(), x, w, specs, precision);
+                if (refX != null) lik = lik.withReference(refX, refW);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
             }
