@@ -2,6 +2,10 @@ package org.ratiofit.distributed;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -26,7 +30,9 @@ import org.ratiofit.validation.toys.ToyWorkspaces;
  * slot time between tasks. Usage: SparkOverhead [toys] [toysPerTask[,toysPerTask...]] [master] [warmToys] [repeats]
  * (default 200, 50, local[2], toys / 10, 1); a size is the smallest task of the tapered cut
  * ({@link TaskSizes}), or with a trailing u every task's (uniform). Each study runs {@code repeats} times in a row, each
- * timed (the JIT keeps compiling for thousands of toys: the later repeats are the warm figures).
+ * timed (the JIT keeps compiling for thousands of toys: the later repeats are the warm figures), and each Spark
+ * study is paired with a local-pool study run right before it; the last lines give, per task size, the median of
+ * the paired ratios (on a shared machine the load moves between studies; a pair sees nearly the same load).
  */
 public final class SparkOverhead {
 
@@ -80,7 +86,13 @@ public final class SparkOverhead {
         for (int i = 0; i < runs.length; i++) {
             runs[i] = perTask[i / repeats];
         }
+        Map<String, List<Double>> ratios = new LinkedHashMap<>();
         for (String per : runs) {
+            // paired: the local pool's study right before each Spark study, so that both see the same load and JIT state
+            long p0 = System.nanoTime();
+            new LocalToyRunner(model, cores).run(study, null);
+            local = (System.nanoTime() - p0) / 1e9;
+            System.out.printf(Locale.ROOT, "local thread pool, %d threads     %8.2f s  (paired with the next study; load %s)%n", cores, local, load());
             TaskTimeline timeline = new TaskTimeline();
             Map<Long, ExecutorJvm> before = ExecutorJvm.probe(sc);
             sc.sc().addSparkListener(timeline);
@@ -102,6 +114,7 @@ public final class SparkOverhead {
             System.out.printf(Locale.ROOT, "spark %-26s %8.2f s  (%+.1f%%; %.1f ms per task), %s toys per task (%d tasks), context start "
                     + "%.1f s, load %s%n", master, spark, 100 * (spark / local - 1), 1000 * (spark - local) / tasks * cores, per, tasks, start,
                     load());
+            ratios.computeIfAbsent(per, k -> new ArrayList<>()).add(spark / local);
             for (Map.Entry<Long, ExecutorJvm> e : after.entrySet()) {
                 ExecutorJvm b = before.get(e.getKey());
                 if (b == null) {
@@ -119,6 +132,17 @@ public final class SparkOverhead {
             }
             System.out.printf(Locale.ROOT, "  inside the tasks: model lookup + toys %.1f ms per task%n", toyNanos / 1e6 / tasks);
             System.out.print(timeline.summary(cores));
+        }
+        for (Map.Entry<String, List<Double>> e : ratios.entrySet()) {
+            List<Double> r = new ArrayList<>(e.getValue());
+            Collections.sort(r);
+            double median = r.size() % 2 == 1 ? r.get(r.size() / 2) : 0.5 * (r.get(r.size() / 2 - 1) + r.get(r.size() / 2));
+            StringBuilder all = new StringBuilder();
+            for (double x : e.getValue()) {
+                all.append(all.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%+.1f%%", 100 * (x - 1)));
+            }
+            System.out.printf(Locale.ROOT, "paired overhead, %s toys per task on %s: median %+.1f%% (each pair: %s)%n", e.getKey(), master,
+                    100 * (median - 1), all);
         }
         SparkContexts.stop();
     }
