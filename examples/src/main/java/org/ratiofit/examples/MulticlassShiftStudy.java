@@ -45,12 +45,19 @@ public final class MulticlassShiftStudy {
     }
 
     /**
+     * The same ensemble (exact polynomial) on the data of the fit seed generated at the held-out
+     * nuisance point (tes, jes) = (1.5, −1.0) of {@link MulticlassPnnToy} (its "data at held-out ν").
+     */
+    public record HeldOutFit(double exactMu, double exactError, double[] memberShifts, double ensembleShift) {
+    }
+
+    /**
      * Everything measured (format version 2: hidden layers, patience, per-member training, the
      * ensemble's MSE and the fits of other seeds' data added).
      */
     public record Result(int formatVersion, int events, int members, int epochs, List<Integer> hidden, int patience, long fitSeed,
             long trainingSeed, double exactMu, double exactError, List<Group> groups, List<MemberTraining> training, double[] ensembleMse,
-            List<OtherFit> otherFits, double seconds) {
+            List<OtherFit> otherFits, HeldOutFit heldOut, double seconds) {
     }
 
     private MulticlassShiftStudy() {
@@ -99,6 +106,21 @@ public final class MulticlassShiftStudy {
         return new OtherFit(fitSeed, exact[0], exact[1], sh, all);
     }
 
+    static HeldOutFit heldOutFit(ThreeClassNuisanceToy toy, MulticlassTrainer.Result mc, long fitSeed) {
+        long seed = fitSeed * 1_000_003L;
+        double[][] data = toy.generate(new double[] {1, 1.5, -1.0}, seed + 2000);
+        double[][] ref = toy.sample(ThreeClassNuisanceToy.ZTT, new double[2], 20000, seed + 1001);
+        double[] exact = fitMu(toy.exactModel(data, ref));
+        double[] sh = new double[mc.members().size()];
+        for (int g = 0; g < sh.length; g++) {
+            MulticlassTrainer.Result sub = new MulticlassTrainer.Result(mc.formatVersion(), mc.classes(), mc.reference(), mc.classWeights(),
+                    mc.calibration(), mc.split(), mc.members().subList(g, g + 1));
+            sh[g] = (fitMu(MulticlassPnnToy.model(toy, data, ref, sub, null))[0] - exact[0]) / exact[1];
+        }
+        double all = (fitMu(MulticlassPnnToy.model(toy, data, ref, mc, null))[0] - exact[0]) / exact[1];
+        return new HeldOutFit(exact[0], exact[1], sh, all);
+    }
+
     public static Result run(int events, int members, int epochs, List<Integer> hidden, int patience, long fitSeed, long trainingSeed,
             List<Long> otherFitSeeds) {
         long t0 = System.nanoTime();
@@ -143,7 +165,7 @@ public final class MulticlassShiftStudy {
             others.add(otherFit(toy, mc, o));
         }
         return new Result(2, events, members, epochs, List.copyOf(hidden), patience, fitSeed, trainingSeed, exact[0], exact[1], groups, training,
-                mse(toy, mc, null, seed), List.copyOf(others), (System.nanoTime() - t0) * 1e-9);
+                mse(toy, mc, null, seed), List.copyOf(others), heldOutFit(toy, mc, fitSeed), (System.nanoTime() - t0) * 1e-9);
     }
 
     public static void main(String[] args) throws Exception {
@@ -208,6 +230,12 @@ public final class MulticlassShiftStudy {
             System.out.printf("fit seed %d (exact mu %.4f +- %.4f): members%s, ensemble %+.3f%n", o.fitSeed(), o.exactMu(), o.exactError(), b,
                     o.ensembleShift());
         }
+        StringBuilder hb = new StringBuilder();
+        for (double v : r.heldOut().memberShifts()) {
+            hb.append(String.format(" %+.3f", v));
+        }
+        System.out.printf("data of fit seed %d at held-out nu (1.5, -1.0) (exact mu %.4f +- %.4f): members%s, ensemble %+.3f%n", r.fitSeed(),
+                r.heldOut().exactMu(), r.heldOut().exactError(), hb, r.heldOut().ensembleShift());
         System.out.printf("finished in %.0f s%n", r.seconds());
         if (out != null) {
             Files.createDirectories(out);
