@@ -32,9 +32,32 @@ public final class MulticlassShiftStudy {
     public record Group(int size, double[] shifts, double mean, double sd) {
     }
 
-    /** Everything measured (format version 1). */
-    public record Result(int formatVersion, int events, int members, int epochs, long fitSeed, long trainingSeed, double exactMu,
-            double exactError, List<Group> groups, double seconds) {
+    /**
+     * One member's training: the epoch kept, the epochs run, its training throughput (events/s, the
+     * trainer's own clock) and its held-out mean squared error of ln r̂ against the exact ln r (htt, ttbar;
+     * on 5000 events of the class and 5000 of the reference, as {@link MulticlassPnnToy}).
+     */
+    public record MemberTraining(int bestEpoch, int epochsRun, double eventsPerSecond, double seconds, double[] mse) {
+    }
+
+    /** The same ensemble on the fit data of another seed: each member's shift and the whole ensemble's, in exact σ. */
+    public record OtherFit(long fitSeed, double exactMu, double exactError, double[] memberShifts, double ensembleShift) {
+    }
+
+    /**
+     * The same ensemble (exact polynomial) on the data of the fit seed generated at the held-out
+     * nuisance point (tes, jes) = (1.5, −1.0) of {@link MulticlassPnnToy} (its "data at held-out ν").
+     */
+    public record HeldOutFit(double exactMu, double exactError, double[] memberShifts, double ensembleShift) {
+    }
+
+    /**
+     * Everything measured (format version 2: hidden layers, patience, per-member training, the
+     * ensemble's MSE and the fits of other seeds' data added).
+     */
+    public record Result(int formatVersion, int events, int members, int epochs, List<Integer> hidden, int patience, long fitSeed,
+            long trainingSeed, double exactMu, double exactError, List<Group> groups, List<MemberTraining> training, double[] ensembleMse,
+            List<OtherFit> otherFits, HeldOutFit heldOut, double seconds) {
     }
 
     private MulticlassShiftStudy() {
@@ -46,6 +69,60 @@ public final class MulticlassShiftStudy {
     }
 
     public static Result run(int events, int members, int epochs, long fitSeed, long trainingSeed) {
+        return run(events, members, epochs, MulticlassPnnToy.Settings.HIDDEN_32X32, MulticlassPnnToy.Settings.PATIENCE_8, fitSeed, trainingSeed,
+                List.of());
+    }
+
+    /** MSE of ln r̂ against the exact ln r for htt and ttbar, on held-out events of the class and of the reference. */
+    static double[] mse(ThreeClassNuisanceToy toy, MulticlassTrainer.Result mc, MulticlassTrainer.Member m, long seed) {
+        double[] out = new double[2];
+        double[][] refHeld = toy.sample(ThreeClassNuisanceToy.ZTT, new double[2], 5000, seed + 899);
+        for (int k = 0; k < 2; k++) {
+            double[][] own = toy.sample(k, new double[2], 5000, seed + 890 + k);
+            for (double[][] x : List.of(own, refHeld)) {
+                double[] lr = (m == null ? mc.logRatios(x) : mc.logRatios(m, x))[k];
+                double[] ex = toy.logRatioColumn(k, x);
+                for (int i = 0; i < ex.length; i++) {
+                    out[k] += (lr[i] - ex[i]) * (lr[i] - ex[i]) / (2.0 * ex.length);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The shifts of the same ensemble on the data of MulticlassPnnToy with seed fitSeed. */
+    static OtherFit otherFit(ThreeClassNuisanceToy toy, MulticlassTrainer.Result mc, long fitSeed) {
+        long seed = fitSeed * 1_000_003L;
+        double[][] data = toy.generate(new double[] {1, 0.3, -0.2}, seed + 1000);
+        double[][] ref = toy.sample(ThreeClassNuisanceToy.ZTT, new double[2], 20000, seed + 1001);
+        double[] exact = fitMu(toy.exactModel(data, ref));
+        double[] sh = new double[mc.members().size()];
+        for (int g = 0; g < sh.length; g++) {
+            MulticlassTrainer.Result sub = new MulticlassTrainer.Result(mc.formatVersion(), mc.classes(), mc.reference(), mc.classWeights(),
+                    mc.calibration(), mc.split(), mc.members().subList(g, g + 1));
+            sh[g] = (fitMu(MulticlassPnnToy.model(toy, data, ref, sub, null))[0] - exact[0]) / exact[1];
+        }
+        double all = (fitMu(MulticlassPnnToy.model(toy, data, ref, mc, null))[0] - exact[0]) / exact[1];
+        return new OtherFit(fitSeed, exact[0], exact[1], sh, all);
+    }
+
+    static HeldOutFit heldOutFit(ThreeClassNuisanceToy toy, MulticlassTrainer.Result mc, long fitSeed) {
+        long seed = fitSeed * 1_000_003L;
+        double[][] data = toy.generate(new double[] {1, 1.5, -1.0}, seed + 2000);
+        double[][] ref = toy.sample(ThreeClassNuisanceToy.ZTT, new double[2], 20000, seed + 1001);
+        double[] exact = fitMu(toy.exactModel(data, ref));
+        double[] sh = new double[mc.members().size()];
+        for (int g = 0; g < sh.length; g++) {
+            MulticlassTrainer.Result sub = new MulticlassTrainer.Result(mc.formatVersion(), mc.classes(), mc.reference(), mc.classWeights(),
+                    mc.calibration(), mc.split(), mc.members().subList(g, g + 1));
+            sh[g] = (fitMu(MulticlassPnnToy.model(toy, data, ref, sub, null))[0] - exact[0]) / exact[1];
+        }
+        double all = (fitMu(MulticlassPnnToy.model(toy, data, ref, mc, null))[0] - exact[0]) / exact[1];
+        return new HeldOutFit(exact[0], exact[1], sh, all);
+    }
+
+    public static Result run(int events, int members, int epochs, List<Integer> hidden, int patience, long fitSeed, long trainingSeed,
+            List<Long> otherFitSeeds) {
         long t0 = System.nanoTime();
         ThreeClassNuisanceToy toy = ThreeClassNuisanceToy.standard();
         long seed = fitSeed * 1_000_003L;
@@ -56,13 +133,18 @@ public final class MulticlassShiftStudy {
         }
         List<String> f = ThreeClassNuisanceToy.FEATURES;
         MulticlassData d = MulticlassData.of(ThreeClassNuisanceToy.CLASSES, "ztt", nominal, null, f, new LinkedHashSet<>(f));
-        MulticlassPnnToy.Settings st = new MulticlassPnnToy.Settings(null, events, 5000, members, epochs, trainingSeed);
+        MulticlassPnnToy.Settings st = new MulticlassPnnToy.Settings(null, events, 5000, members, epochs, trainingSeed).withNetwork(hidden, patience);
         MulticlassTrainer.Result mc = MulticlassTrainer.train(d, MulticlassPnnToy.config(st), members, MulticlassTrainer.ClassWeights.EQUAL,
                 ClassCalibration.NONE, null);
         // the fit data and reference events of MulticlassPnnToy with seed fitSeed
         double[][] data = toy.generate(new double[] {1, 0.3, -0.2}, seed + 1000);
         double[][] ref = toy.sample(ThreeClassNuisanceToy.ZTT, new double[2], 20000, seed + 1001);
         double[] exact = fitMu(toy.exactModel(data, ref));
+        List<MemberTraining> training = new ArrayList<>();
+        for (MulticlassTrainer.Member m : mc.members()) {
+            training.add(new MemberTraining(m.history().bestEpoch(), m.history().epochs(), m.history().eventsPerSecond(), m.history().seconds(),
+                    mse(toy, mc, m, seed)));
+        }
         List<Group> groups = new ArrayList<>();
         for (int k = 1; k <= members; k *= 2) {
             double[] sh = new double[members / k];
@@ -78,7 +160,12 @@ public final class MulticlassShiftStudy {
             }
             groups.add(new Group(k, sh, mean, sh.length > 1 ? Math.sqrt(ss / (sh.length - 1)) : Double.NaN));
         }
-        return new Result(1, events, members, epochs, fitSeed, trainingSeed, exact[0], exact[1], groups, (System.nanoTime() - t0) * 1e-9);
+        List<OtherFit> others = new ArrayList<>();
+        for (long o : otherFitSeeds) {
+            others.add(otherFit(toy, mc, o));
+        }
+        return new Result(2, events, members, epochs, List.copyOf(hidden), patience, fitSeed, trainingSeed, exact[0], exact[1], groups, training,
+                mse(toy, mc, null, seed), List.copyOf(others), heldOutFit(toy, mc, fitSeed), (System.nanoTime() - t0) * 1e-9);
     }
 
     public static void main(String[] args) throws Exception {
@@ -88,6 +175,9 @@ public final class MulticlassShiftStudy {
         int epochs = 30;
         long fitSeed = 1;
         Long trainingSeed = null;
+        List<Integer> hidden = MulticlassPnnToy.Settings.HIDDEN_32X32;
+        int patience = MulticlassPnnToy.Settings.PATIENCE_8;
+        List<Long> otherFitSeeds = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> events = Integer.parseInt(args[++i]);
@@ -95,9 +185,17 @@ public final class MulticlassShiftStudy {
                 case "--epochs" -> epochs = Integer.parseInt(args[++i]);
                 case "--fit-seed" -> fitSeed = Long.parseLong(args[++i]);
                 case "--training-seed" -> trainingSeed = Long.parseLong(args[++i]);
+                case "--hidden" -> hidden = MulticlassPnnToy.parseHidden(args[++i], "multiclass-shift-study");
+                case "--patience" -> patience = Integer.parseInt(args[++i]);
+                case "--other-fit-seeds" -> {
+                    for (String v : args[++i].split(",")) {
+                        otherFitSeeds.add(Long.parseLong(v.trim()));
+                    }
+                }
                 case "--help" -> {
                     System.out.println("examples/run multiclass-shift-study [OUT_DIR] [--events N (20000)] [--members K (8)] [--epochs N (30)] "
-                            + "[--fit-seed N (1)] [--training-seed N (the fit seed)]");
+                            + "[--hidden W,W,... (32,32)] [--patience N (8; >= epochs: the schedule runs to its end)] "
+                            + "[--fit-seed N (1)] [--training-seed N (the fit seed)] [--other-fit-seeds F,F,... (none: the same ensemble on those data too)]");
                     return;
                 }
                 default -> out = Path.of(args[i]);
@@ -107,7 +205,14 @@ public final class MulticlassShiftStudy {
             System.err.println("multiclass-shift-study: --members must be at least 1, got " + members);
             System.exit(2);
         }
-        Result r = run(events, members, epochs, fitSeed, trainingSeed == null ? fitSeed : trainingSeed);
+        Result r = run(events, members, epochs, hidden, patience, fitSeed, trainingSeed == null ? fitSeed : trainingSeed, otherFitSeeds);
+        for (int k = 0; k < r.training().size(); k++) {
+            MemberTraining t = r.training().get(k);
+            System.out.printf("member %d: kept epoch %d of %d, %.0f events/s (%.1f s), ln r MSE htt %.4f ttbar %.4f%n", k, t.bestEpoch(),
+                    t.epochsRun(), t.eventsPerSecond(), t.seconds(), t.mse()[0], t.mse()[1]);
+        }
+        System.out.printf("ensemble ln r MSE htt %.4f ttbar %.4f (hidden %s, patience %d)%n", r.ensembleMse()[0], r.ensembleMse()[1], r.hidden(),
+                r.patience());
         System.out.printf("exact mu %.4f +- %.4f; mu(learned multiclass) - mu(exact) in exact sigmas, fit seed %d, training seed %d, %d events per class:%n",
                 r.exactMu(), r.exactError(), r.fitSeed(), r.trainingSeed(), r.events());
         for (Group g : r.groups()) {
@@ -117,6 +222,20 @@ public final class MulticlassShiftStudy {
             }
             System.out.printf("  groups of %d member(s):%s   mean %+.3f  sd %.3f%n", g.size(), b, g.mean(), g.sd());
         }
+        for (OtherFit o : r.otherFits()) {
+            StringBuilder b = new StringBuilder();
+            for (double v : o.memberShifts()) {
+                b.append(String.format(" %+.3f", v));
+            }
+            System.out.printf("fit seed %d (exact mu %.4f +- %.4f): members%s, ensemble %+.3f%n", o.fitSeed(), o.exactMu(), o.exactError(), b,
+                    o.ensembleShift());
+        }
+        StringBuilder hb = new StringBuilder();
+        for (double v : r.heldOut().memberShifts()) {
+            hb.append(String.format(" %+.3f", v));
+        }
+        System.out.printf("data of fit seed %d at held-out nu (1.5, -1.0) (exact mu %.4f +- %.4f): members%s, ensemble %+.3f%n", r.fitSeed(),
+                r.heldOut().exactMu(), r.heldOut().exactError(), hb, r.heldOut().ensembleShift());
         System.out.printf("finished in %.0f s%n", r.seconds());
         if (out != null) {
             Files.createDirectories(out);
