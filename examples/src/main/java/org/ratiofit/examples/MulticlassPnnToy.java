@@ -77,7 +77,7 @@ public final class MulticlassPnnToy {
          * class, 50 000 per nuisance point, 2 members, 40 epochs with the cosine schedule run to its end (patience 40).
          * They do NOT meet 0.1σ for every seed: μ shifts −0.09 to +0.19σ over seeds 1–3.
          */
-        public static Settings goal(Path out) {
+        public static Settings largest(Path out) {
             return new Settings(out, 1_000_000, 50_000, 2, 40, 1).withNetwork(HIDDEN_32X32, 40);
         }
     }
