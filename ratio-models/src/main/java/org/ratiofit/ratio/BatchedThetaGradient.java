@@ -153,7 +153,11 @@ public final class BatchedThetaGradient {
         } else {
             wtF = wF = bF = null;
         }
-        this.work = ThreadLocal.withInitial(Work::new);
+        int[] outs = new int[layers.length];
+        for (int l = 0; l < outs.length; l++) outs[l] = layers[l].out();
+        int mwF = maxWidth, npF = np, nfF = nf, h1F = h1, blocksF = (n + block - 1) / block;
+        Precision pF = precision;
+        this.work = ThreadLocal.withInitial(() -> new Work(outs, mwF, pF, npF, nfF, h1F, blocksF)); // captures no reference to this
         if (precision == Precision.FLOAT32) warmUpFloat();
         else warmUpDouble();
     }
@@ -395,42 +399,60 @@ public final class BatchedThetaGradient {
         });
     }
 
-    /** Work arrays of one thread. */
-    private final class Work {
-        final double[][] act = new double[layers.length][];
-        final double[][] der = new double[layers.length][];
-        final double[] da = precision == Precision.FLOAT64 ? new double[BLOCK * maxWidth] : null;
-        final double[] dz = precision == Precision.FLOAT64 ? new double[BLOCK * maxWidth] : null;
+    /**
+     * Work arrays of one thread. A static class holding no reference to its evaluator: a thread's
+     * ThreadLocal value must not keep the evaluator (and its stored first layer) reachable after
+     * the evaluator is dropped.
+     */
+    private static final class Work {
+        final double[][] act;
+        final double[][] der;
+        final double[] da;
+        final double[] dz;
         final double[] seed = new double[BLOCK];
         final double[] dOut = new double[1];
-        final double[] dzt = new double[np];
-        final double[] zx = new double[nf]; // scaled features of one event (the streamed first layer)
+        final double[] dzt;
+        final double[] zx; // scaled features of one event (the streamed first layer)
         final long[] clipped = new long[2];
-        // sum's per-call arrays: θ's first-layer part (double and float), dz/dθ of the scaling, per-block values and adjoint sums
-        final double[] c = new double[h1];
-        final float[] cf = new float[h1];
-        final double[] values = new double[(n + block - 1) / block];
-        final double[][] g1 = new double[(n + block - 1) / block][h1];
-        final double[] g = new double[h1];
+        // sum's per-call arrays: θ's first-layer part (double and float), per-block values and adjoint sums
+        final double[] c;
+        final float[] cf;
+        final double[] values;
+        final double[][] g1;
+        final double[] g;
         // FLOAT32
-        final float[][] actF = new float[layers.length][];
-        final float[][] derF = new float[layers.length][];
+        final float[][] actF;
+        final float[][] derF;
         final float[] daF;
         final float[] dzF;
 
-        Work() {
+        Work(int[] outs, int maxWidth, Precision precision, int np, int nf, int h1, int blocks) {
             boolean f = precision == Precision.FLOAT32;
-            for (int l = 0; l < layers.length; l++) {
+            int nl = outs.length;
+            act = new double[nl][];
+            der = new double[nl][];
+            actF = new float[nl][];
+            derF = new float[nl][];
+            for (int l = 0; l < nl; l++) {
                 if (f) {
-                    actF[l] = new float[FLOAT_BLOCK * layers[l].out()];
-                    derF[l] = new float[FLOAT_BLOCK * layers[l].out()];
+                    actF[l] = new float[FLOAT_BLOCK * outs[l]];
+                    derF[l] = new float[FLOAT_BLOCK * outs[l]];
                 } else {
-                    act[l] = new double[BLOCK * layers[l].out()];
-                    der[l] = new double[BLOCK * layers[l].out()];
+                    act[l] = new double[BLOCK * outs[l]];
+                    der[l] = new double[BLOCK * outs[l]];
                 }
             }
+            da = f ? null : new double[BLOCK * maxWidth];
+            dz = f ? null : new double[BLOCK * maxWidth];
             daF = f ? new float[FLOAT_BLOCK * maxWidth] : null;
             dzF = f ? new float[FLOAT_BLOCK * maxWidth] : null;
+            dzt = new double[np];
+            zx = new double[nf];
+            c = new double[h1];
+            cf = new float[h1];
+            values = new double[blocks];
+            g1 = new double[blocks][h1];
+            g = new double[h1];
         }
     }
 

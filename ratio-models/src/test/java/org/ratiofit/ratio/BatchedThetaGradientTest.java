@@ -245,6 +245,31 @@ class BatchedThetaGradientTest {
     }
 
     /**
+     * An evaluator that a thread has used (its work arrays are in that thread's ThreadLocal) is
+     * collected once dropped: the work arrays hold no reference back to it (before, a thread kept
+     * every evaluator it had used, and its stored first layer, alive).
+     */
+    @Test
+    void aDroppedEvaluatorIsCollected() throws Exception {
+        double[][] cols = TestModels.randomColumns(61, 3, 6000, 1.0, 0.2);
+        try (RatioModel m = model(61, false, OutputConvention.LOGIT, 16)) {
+            java.lang.ref.WeakReference<BatchedThetaGradient> ref = evaluatorUsedHere(m, cols);
+            for (int i = 0; i < 20 && ref.get() != null; i++) {
+                System.gc();
+                Thread.sleep(20);
+            }
+            assertNull(ref.get(), "the evaluator is still reachable after its last use");
+        }
+    }
+
+    private static java.lang.ref.WeakReference<BatchedThetaGradient> evaluatorUsedHere(RatioModel m, double[][] cols) {
+        BatchedThetaGradient f = BatchedThetaGradient.of(m, cols, BatchedThetaGradient.Precision.FLOAT64, Long.MAX_VALUE);
+        double[] g = new double[2];
+        f.sum(new double[] {0.1, 0.2}, null, g); // above the parallel threshold: common-pool threads too
+        return new java.lang.ref.WeakReference<>(f);
+    }
+
+    /**
      * The FLOAT32 gradient against central differences: of the double value (step 1e-6, so the
      * difference is the exact gradient to 1e-9) within float rounding, and of the float value
      * itself (step 1e-2, above its rounding noise) within the step's truncation error.
