@@ -58,7 +58,7 @@ public final class BatchedThetaGradient {
     private final double[] wt1; // first-layer θ weights, [j][o] (j a model parameter)
     private final double[] ax; // first-layer pre-activation from the features and bias, [event][o] (FLOAT64 stored; else null)
     private final double[][] columns; // the feature columns [f][event] when the first layer is recomputed per block (streamed; else null)
-    private final double[] w1x; // first-layer feature weights, [o][f]
+    private final double[] w1x; // first-layer feature weights, [f][o]
     private final double[] b1; // first-layer bias
     private final int h1;
     private final int maxWidth;
@@ -98,7 +98,7 @@ public final class BatchedThetaGradient {
         }
         w1x = new double[h1 * nf];
         for (int o = 0; o < h1; o++) {
-            for (int f = 0; f < nf; f++) w1x[o * nf + f] = first.w()[o * in + featCol[f]];
+            for (int f = 0; f < nf; f++) w1x[f * h1 + o] = first.w()[o * in + featCol[f]];
         }
         b1 = first.b().clone();
         for (int i = 0; i < n; i++) {
@@ -120,13 +120,14 @@ public final class BatchedThetaGradient {
             axF = null;
         } else if (precision == Precision.FLOAT32) {
             float[] t = new float[n * h1];
-            for (int from = 0; from < n; from += BLOCK) featurePart(featureColumns, from, Math.min(BLOCK, n - from), null, t, from * h1, z);
+            double[] acc = new double[h1];
+            for (int from = 0; from < n; from += BLOCK) featurePart(featureColumns, from, Math.min(BLOCK, n - from), null, t, from * h1, z, acc);
             columns = null;
             ax = null;
             axF = t;
         } else {
             double[] t = new double[n * h1];
-            for (int from = 0; from < n; from += BLOCK) featurePart(featureColumns, from, Math.min(BLOCK, n - from), t, null, from * h1, z);
+            for (int from = 0; from < n; from += BLOCK) featurePart(featureColumns, from, Math.min(BLOCK, n - from), t, null, from * h1, z, null);
             columns = null;
             ax = t;
             axF = null;
@@ -167,17 +168,22 @@ public final class BatchedThetaGradient {
      * {@code cols} into {@code out} (or, in float, {@code outF}) at [at + (i − from)·h1 + o];
      * {@code z} is work space of nf values. The stored and the streamed path both come here.
      */
-    private void featurePart(double[][] cols, int from, int b, double[] out, float[] outF, int at, double[] z) {
+    private void featurePart(double[][] cols, int from, int b, double[] out, float[] outF, int at, double[] z, double[] acc) {
         FeatureScaler ms = model.mainScaler();
         for (int i = 0; i < b; i++) {
             for (int f = 0; f < nf; f++) z[f] = ms.apply(f, cols[f][from + i]);
-            int r = at + i * h1;
-            for (int o = 0; o < h1; o++) {
-                double s = b1[o];
-                int wr = o * nf;
-                for (int f = 0; f < nf; f++) s += w1x[wr + f] * z[f];
-                if (out != null) out[r + o] = s;
-                else outF[r + o] = (float) s;
+            // b₁[o] + w[o][0] z₀ + w[o][1] z₁ + … in that order for every o; the loops over o vectorise
+            double[] t = out != null ? out : acc;
+            int r = out != null ? at + i * h1 : 0;
+            System.arraycopy(b1, 0, t, r, h1);
+            for (int f = 0; f < nf; f++) {
+                double zf = z[f];
+                int wr = f * h1;
+                for (int o = 0; o < h1; o++) t[r + o] += w1x[wr + o] * zf;
+            }
+            if (out == null) {
+                int q = at + i * h1;
+                for (int o = 0; o < h1; o++) outF[q + o] = (float) acc[o];
             }
         }
     }
@@ -413,6 +419,7 @@ public final class BatchedThetaGradient {
         final double[] dOut = new double[1];
         final double[] dzt;
         final double[] zx; // scaled features of one event (the streamed first layer)
+        final double[] acc; // one event's first-layer features part in double before rounding to float (streamed FLOAT32)
         final long[] clipped = new long[2];
         // sum's per-call arrays: θ's first-layer part (double and float), per-block values and adjoint sums
         final double[] c;
@@ -448,6 +455,7 @@ public final class BatchedThetaGradient {
             dzF = f ? new float[FLOAT_BLOCK * maxWidth] : null;
             dzt = new double[np];
             zx = new double[nf];
+            acc = new double[h1];
             c = new double[h1];
             cf = new float[h1];
             values = new double[blocks];
@@ -469,7 +477,7 @@ public final class BatchedThetaGradient {
         // layer 1 pre-activation
         double[] z0 = wk.act[0];
         if (ax != null) System.arraycopy(ax, from * h1, z0, 0, b * h1);
-        else featurePart(columns, from, b, z0, null, 0, wk.zx);
+        else featurePart(columns, from, b, z0, null, 0, wk.zx, null);
         if (c != null) {
             for (int i = 0; i < b; i++) {
                 int r = i * h1;
@@ -641,7 +649,7 @@ public final class BatchedThetaGradient {
     /** The features part of the first layer in float for the events [from, from + b): stored or recomputed. */
     private void firstFloat(int from, int b, float[] z0, Work wk) {
         if (axF != null) System.arraycopy(axF, from * h1, z0, 0, b * h1);
-        else featurePart(columns, from, b, null, z0, 0, wk.zx);
+        else featurePart(columns, from, b, null, z0, 0, wk.zx, wk.acc);
     }
 
     /** {@link #activate} on float values (the layers of {@link Precision#FLOAT32}). */
