@@ -41,8 +41,8 @@ import org.ratiofit.samplers.fit.MinosError;
  * Measured (2026-12-04): k̂ and the ends +0.01, +0.02, +0.01 σ off with reference seed 33 and −0.10,
  * −0.08, −0.10 σ with seed 34 (the estimator itself, exactly normalised: −0.06, −0.04, −0.06 σ, see
  * ratio-models' ProfileIntervalSlowTest): the Monte Carlo error of Ẑ on 5·10^5 reference events
- * is about ±0.05 σ (with -Dratiofit.profile.reference=2000000, seed 34, and a 9 GB heap: −0.06,
- * −0.04, −0.06 σ). The assertion at the default 5·10^5 is therefore 0.15 σ (the issue's goal is 0.1 σ); measured figures
+ * is about ±0.05 σ (with -Dratiofit.profile.reference=2000000, seed 34: −0.06, −0.04, −0.06 σ;
+ * since the reference pass streams its first layer this runs in the default 3 GB heap, ~10 min). The assertion at the default 5·10^5 is therefore 0.15 σ (the issue's goal is 0.1 σ); measured figures
  * in the root README ("Fits over θ"). Slow: 4-8 minutes on 2 shared cores, 3 GB heap.
  */
 @Tag("slow")

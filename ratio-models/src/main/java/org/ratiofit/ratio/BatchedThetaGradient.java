@@ -13,9 +13,11 @@ import org.ratiofit.ratio.onnx.DenseChain;
  * <p>What makes it fast:
  * <ul>
  *   <li>the observations do not change, so the feature part of the first layer, W₁ₓ z(x_i) + b₁,
- *       is computed once, at construction; per step only the θ part W₁θ z(θ) is added, one
- *       matrix-vector product for all events ({@link #sum}) or one small product per event
- *       ({@link #perEvent});</li>
+ *       is computed once, at construction, where it fits the memory budget (8·width bytes per
+ *       event, 4 in float; {@link #of(RatioModel, double[][], Precision, long)}), else per block
+ *       of events from the feature columns (the same arithmetic: identical bits); per step only
+ *       the θ part W₁θ z(θ) is added, one matrix-vector product for all events ({@link #sum}) or
+ *       one small product per event ({@link #perEvent});</li>
  *   <li>the remaining layers run as matrix products over blocks of events on primitive arrays
  *       (row-major, inner loops over contiguous weights that the JIT vectorises), forward and
  *       reverse, with no per-event allocation (work arrays are kept per thread);</li>
@@ -54,7 +56,10 @@ public final class BatchedThetaGradient {
     private final int nf;
     private final DenseChain.Layer[] layers;
     private final double[] wt1; // first-layer θ weights, [j][o] (j a model parameter)
-    private final double[] ax; // first-layer pre-activation from the features and bias, [event][o]
+    private final double[] ax; // first-layer pre-activation from the features and bias, [event][o] (FLOAT64 stored; else null)
+    private final double[][] columns; // the feature columns [f][event] when the first layer is recomputed per block (streamed; else null)
+    private final double[] w1x; // first-layer feature weights, [f][o]
+    private final double[] b1; // first-layer bias
     private final int h1;
     private final int maxWidth;
     private final boolean separate;
@@ -66,9 +71,9 @@ public final class BatchedThetaGradient {
     private final float[][] wtF;
     private final float[][] wF;
     private final float[][] bF;
-    private final float[] axF;
+    private final float[] axF; // FLOAT32 stored: the features part in float; else null
 
-    private BatchedThetaGradient(RatioModel model, DenseChain chain, double[][] featureColumns, int n, Precision precision) {
+    private BatchedThetaGradient(RatioModel model, DenseChain chain, double[][] featureColumns, int n, Precision precision, boolean store) {
         this.model = model;
         this.precision = precision;
         this.block = precision == Precision.FLOAT32 ? FLOAT_BLOCK : BLOCK;
@@ -91,22 +96,41 @@ public final class BatchedThetaGradient {
         for (int j = 0; j < np; j++) {
             for (int o = 0; o < h1; o++) wt1[j * h1 + o] = first.w()[o * in + parCol[j]];
         }
-        FeatureScaler ms = model.mainScaler();
-        ax = new double[n * h1];
-        double[] z = new double[nf];
+        w1x = new double[h1 * nf];
+        for (int o = 0; o < h1; o++) {
+            for (int f = 0; f < nf; f++) w1x[f * h1 + o] = first.w()[o * in + featCol[f]];
+        }
+        b1 = first.b().clone();
         for (int i = 0; i < n; i++) {
             for (int f = 0; f < nf; f++) {
                 double x = featureColumns[f][i];
                 if (!Double.isFinite(x)) {
                     throw new RatioModelException("ratio model '" + model.name() + "': feature '" + model.features().get(f) + "' is " + x + " at row " + i);
                 }
-                z[f] = ms.apply(f, x);
             }
-            for (int o = 0; o < h1; o++) {
-                double s = first.b()[o];
-                for (int f = 0; f < nf; f++) s += first.w()[o * in + featCol[f]] * z[f];
-                ax[i * h1 + o] = s;
-            }
+        }
+        // the features part of the first layer: stored for every event, or recomputed per block from the columns
+        // (the same function, featurePart, either way: identical bits)
+        double[] z = new double[nf];
+        if (!store) {
+            double[][] cols = new double[nf][];
+            for (int f = 0; f < nf; f++) cols[f] = java.util.Arrays.copyOf(featureColumns[f], n);
+            columns = cols;
+            ax = null;
+            axF = null;
+        } else if (precision == Precision.FLOAT32) {
+            float[] t = new float[n * h1];
+            double[] acc = new double[h1];
+            for (int from = 0; from < n; from += BLOCK) featurePart(featureColumns, from, Math.min(BLOCK, n - from), null, t, from * h1, z, acc);
+            columns = null;
+            ax = null;
+            axF = t;
+        } else {
+            double[] t = new double[n * h1];
+            for (int from = 0; from < n; from += BLOCK) featurePart(featureColumns, from, Math.min(BLOCK, n - from), t, null, from * h1, z, null);
+            columns = null;
+            ax = t;
+            axF = null;
         }
         int mw = 1;
         for (DenseChain.Layer l : layers) mw = Math.max(mw, Math.max(l.in(), l.out()));
@@ -127,14 +151,41 @@ public final class BatchedThetaGradient {
                 wF[l] = toFloat(layers[l].w());
                 bF[l] = toFloat(layers[l].b());
             }
-            axF = toFloat(ax);
         } else {
             wtF = wF = bF = null;
-            axF = null;
         }
-        this.work = ThreadLocal.withInitial(Work::new);
+        int[] outs = new int[layers.length];
+        for (int l = 0; l < outs.length; l++) outs[l] = layers[l].out();
+        int mwF = maxWidth, npF = np, nfF = nf, h1F = h1, blocksF = (n + block - 1) / block;
+        Precision pF = precision;
+        this.work = ThreadLocal.withInitial(() -> new Work(outs, mwF, pF, npF, nfF, h1F, blocksF)); // captures no reference to this
         if (precision == Precision.FLOAT32) warmUpFloat();
         else warmUpDouble();
+    }
+
+    /**
+     * The features part of the first layer, W₁ₓ z(x_i) + b₁, of the events [from, from + b) of
+     * {@code cols} into {@code out} (or, in float, {@code outF}) at [at + (i − from)·h1 + o];
+     * {@code z} is work space of nf values. The stored and the streamed path both come here.
+     */
+    private void featurePart(double[][] cols, int from, int b, double[] out, float[] outF, int at, double[] z, double[] acc) {
+        FeatureScaler ms = model.mainScaler();
+        for (int i = 0; i < b; i++) {
+            for (int f = 0; f < nf; f++) z[f] = ms.apply(f, cols[f][from + i]);
+            // b₁[o] + w[o][0] z₀ + w[o][1] z₁ + … in that order for every o; the loops over o vectorise
+            double[] t = out != null ? out : acc;
+            int r = out != null ? at + i * h1 : 0;
+            System.arraycopy(b1, 0, t, r, h1);
+            for (int f = 0; f < nf; f++) {
+                double zf = z[f];
+                int wr = f * h1;
+                for (int o = 0; o < h1; o++) t[r + o] += w1x[wr + o] * zf;
+            }
+            if (out == null) {
+                int q = at + i * h1;
+                for (int o = 0; o < h1; o++) outF[q + o] = (float) acc[o];
+            }
+        }
     }
 
     /** {@link #warmUpFloat} for the double kernels ({@link DenseKernels#warmUp}). */
@@ -176,23 +227,71 @@ public final class BatchedThetaGradient {
 
     /** {@link #of(RatioModel, double[][])} with the layers' arithmetic in {@code precision}. */
     public static BatchedThetaGradient of(RatioModel model, double[][] featureColumns, Precision precision) {
+        return of(model, featureColumns, precision, defaultFirstLayerBudget());
+    }
+
+    /**
+     * {@link #of(RatioModel, double[][], Precision)} storing the first layer's features part for
+     * every event only if it takes at most {@code firstLayerBudgetBytes} ({@link #firstLayerBytes});
+     * otherwise it is recomputed per block of events from (a copy of) the feature columns, 8·nf
+     * bytes per event. Both give identical bits; the streamed one costs nf·width multiply-adds per
+     * event more and needs no memory in proportion to the width.
+     */
+    public static BatchedThetaGradient of(RatioModel model, double[][] featureColumns, Precision precision, long firstLayerBudgetBytes) {
         java.util.Objects.requireNonNull(precision, "precision");
-        String why = whyNot(model);
-        if (why != null) return null;
-        DenseChain chain = DenseChain.parse(model.onnxPath());
+        if (whyNotBeforeParsing(model) != null) return null;
+        DenseChain chain = DenseChain.parse(model.onnxPath()); // parsed once per call
         if (chain == null) return null;
         if (!chain.inputs().contains(model.inputName()) || (model.separateParams() && !chain.inputs().contains(model.parameterInputName()))) {
             return null;
         }
         int n = model.checkColumns(featureColumns, new double[model.nParams()]);
-        return new BatchedThetaGradient(model, chain, featureColumns, n, precision);
+        boolean store = firstLayerBytes(chain.layers().get(0).out(), n, precision) <= firstLayerBudgetBytes;
+        return new BatchedThetaGradient(model, chain, featureColumns, n, precision, store);
+    }
+
+    /** Bytes that storing the first layer's features part takes: width · events · (8 in FLOAT64, 4 in FLOAT32). */
+    public static long firstLayerBytes(int width, long events, Precision precision) {
+        return (long) width * events * (precision == Precision.FLOAT32 ? 4 : 8);
+    }
+
+    /** System property: the default {@link #of} budget in bytes for one stored first layer. */
+    public static final String BUDGET_PROPERTY = "ratiofit.firstLayer.maxBytes";
+
+    /**
+     * The default budget for one stored first layer: the system property {@value #BUDGET_PROPERTY}
+     * (bytes) or, without it, a quarter of the maximum heap.
+     */
+    public static long defaultFirstLayerBudget() {
+        String p = System.getProperty(BUDGET_PROPERTY);
+        if (p != null && !p.isBlank()) {
+            try {
+                long v = Long.parseLong(p.trim());
+                if (v >= 0) return v;
+            } catch (NumberFormatException e) {
+                // fall through to the error
+            }
+            throw new IllegalArgumentException("system property " + BUDGET_PROPERTY + " must be a number of bytes >= 0, got '" + p + "'");
+        }
+        return Runtime.getRuntime().maxMemory() / 4;
+    }
+
+    /** Whether the features part of the first layer is stored for every event (else recomputed per block). */
+    public boolean storesFirstLayer() {
+        return ax != null || axF != null;
+    }
+
+    private static String whyNotBeforeParsing(RatioModel model) {
+        if (!model.isParametrised()) return "the model has no parameters θ";
+        if (model.isMulticlass()) return "the model is multiclass";
+        if (model.sidecar().output() == ModelSidecar.OutputConvention.LOCAL_SCORE) return "the model outputs a local score";
+        return null;
     }
 
     /** Why {@link #of} returns null for this model, or null if it does not. */
     public static String whyNot(RatioModel model) {
-        if (!model.isParametrised()) return "the model has no parameters θ";
-        if (model.isMulticlass()) return "the model is multiclass";
-        if (model.sidecar().output() == ModelSidecar.OutputConvention.LOCAL_SCORE) return "the model outputs a local score";
+        String why = whyNotBeforeParsing(model);
+        if (why != null) return why;
         DenseChain chain = DenseChain.parse(model.onnxPath());
         if (chain == null) return "the graph is not a chain of dense layers: " + DenseChain.problem();
         return null;
@@ -306,41 +405,62 @@ public final class BatchedThetaGradient {
         });
     }
 
-    /** Work arrays of one thread. */
-    private final class Work {
-        final double[][] act = new double[layers.length][];
-        final double[][] der = new double[layers.length][];
-        final double[] da = precision == Precision.FLOAT64 ? new double[BLOCK * maxWidth] : null;
-        final double[] dz = precision == Precision.FLOAT64 ? new double[BLOCK * maxWidth] : null;
+    /**
+     * Work arrays of one thread. A static class holding no reference to its evaluator: a thread's
+     * ThreadLocal value must not keep the evaluator (and its stored first layer) reachable after
+     * the evaluator is dropped.
+     */
+    private static final class Work {
+        final double[][] act;
+        final double[][] der;
+        final double[] da;
+        final double[] dz;
         final double[] seed = new double[BLOCK];
         final double[] dOut = new double[1];
-        final double[] dzt = new double[np];
+        final double[] dzt;
+        final double[] zx; // scaled features of one event (the streamed first layer)
+        final double[] acc; // one event's first-layer features part in double before rounding to float (streamed FLOAT32)
         final long[] clipped = new long[2];
-        // sum's per-call arrays: θ's first-layer part (double and float), dz/dθ of the scaling, per-block values and adjoint sums
-        final double[] c = new double[h1];
-        final float[] cf = new float[h1];
-        final double[] values = new double[(n + block - 1) / block];
-        final double[][] g1 = new double[(n + block - 1) / block][h1];
-        final double[] g = new double[h1];
+        // sum's per-call arrays: θ's first-layer part (double and float), per-block values and adjoint sums
+        final double[] c;
+        final float[] cf;
+        final double[] values;
+        final double[][] g1;
+        final double[] g;
         // FLOAT32
-        final float[][] actF = new float[layers.length][];
-        final float[][] derF = new float[layers.length][];
+        final float[][] actF;
+        final float[][] derF;
         final float[] daF;
         final float[] dzF;
 
-        Work() {
+        Work(int[] outs, int maxWidth, Precision precision, int np, int nf, int h1, int blocks) {
             boolean f = precision == Precision.FLOAT32;
-            for (int l = 0; l < layers.length; l++) {
+            int nl = outs.length;
+            act = new double[nl][];
+            der = new double[nl][];
+            actF = new float[nl][];
+            derF = new float[nl][];
+            for (int l = 0; l < nl; l++) {
                 if (f) {
-                    actF[l] = new float[FLOAT_BLOCK * layers[l].out()];
-                    derF[l] = new float[FLOAT_BLOCK * layers[l].out()];
+                    actF[l] = new float[FLOAT_BLOCK * outs[l]];
+                    derF[l] = new float[FLOAT_BLOCK * outs[l]];
                 } else {
-                    act[l] = new double[BLOCK * layers[l].out()];
-                    der[l] = new double[BLOCK * layers[l].out()];
+                    act[l] = new double[BLOCK * outs[l]];
+                    der[l] = new double[BLOCK * outs[l]];
                 }
             }
+            da = f ? null : new double[BLOCK * maxWidth];
+            dz = f ? null : new double[BLOCK * maxWidth];
             daF = f ? new float[FLOAT_BLOCK * maxWidth] : null;
             dzF = f ? new float[FLOAT_BLOCK * maxWidth] : null;
+            dzt = new double[np];
+            zx = new double[nf];
+            acc = new double[h1];
+            c = new double[h1];
+            cf = new float[h1];
+            values = new double[blocks];
+            g1 = new double[blocks][h1];
+            g = new double[h1];
         }
     }
 
@@ -356,7 +476,8 @@ public final class BatchedThetaGradient {
         int off = separate ? 0 : nf;
         // layer 1 pre-activation
         double[] z0 = wk.act[0];
-        System.arraycopy(ax, from * h1, z0, 0, b * h1);
+        if (ax != null) System.arraycopy(ax, from * h1, z0, 0, b * h1);
+        else featurePart(columns, from, b, z0, null, 0, wk.zx, null);
         if (c != null) {
             for (int i = 0; i < b; i++) {
                 int r = i * h1;
@@ -452,10 +573,10 @@ public final class BatchedThetaGradient {
         // layer 1: features part + θ part, activation
         float[] z0 = wk.actF[0];
         if (c != null && layers[0].act() == DenseChain.Act.SWISH) {
-            System.arraycopy(axF, from * h1, z0, 0, b * h1);
+            firstFloat(from, b, z0, wk);
             FloatKernels.shiftSwish(z0, b, c, h1, z0, wk.derF[0]);
         } else {
-            System.arraycopy(axF, from * h1, z0, 0, b * h1);
+            firstFloat(from, b, z0, wk);
             if (c != null) {
                 for (int i = 0; i < b; i++) {
                     int r = i * h1;
@@ -523,6 +644,12 @@ public final class BatchedThetaGradient {
             }
         }
         return total;
+    }
+
+    /** The features part of the first layer in float for the events [from, from + b): stored or recomputed. */
+    private void firstFloat(int from, int b, float[] z0, Work wk) {
+        if (axF != null) System.arraycopy(axF, from * h1, z0, 0, b * h1);
+        else featurePart(columns, from, b, null, z0, 0, wk.zx, wk.acc);
     }
 
     /** {@link #activate} on float values (the layers of {@link Precision#FLOAT32}). */

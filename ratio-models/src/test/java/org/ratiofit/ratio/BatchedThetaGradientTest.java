@@ -182,6 +182,94 @@ class BatchedThetaGradientTest {
     }
 
     /**
+     * The first layer recomputed per block (budget 0) against the stored one (no limit): the same
+     * bits for Σ w ln r, its gradient, the forward pass alone and ln r and its gradient per event,
+     * in both precisions, above and below the parallel threshold, at random θ; the streamed one
+     * stores nothing in proportion to the width, and the default budget stores small sets.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {51, 52, 53, 54, 55, 56, 57, 58})
+    void streamedFirstLayerIsBitIdenticalToTheStoredOne(long seed) {
+        boolean separate = seed % 2 == 0;
+        OutputConvention conv = List.of(OutputConvention.SCORE, OutputConvention.LOGIT, OutputConvention.LOG_RATIO).get((int) (seed % 3));
+        int n = seed % 4 < 2 ? 9000 : 700;
+        int width = new int[] {16, 20, 64}[(int) (seed % 3)];
+        double[][] cols = TestModels.randomColumns(seed, 3, n, 1.0, 0.2);
+        double[] w = new double[n];
+        Random r = new Random(seed);
+        for (int i = 0; i < n; i++) w[i] = 0.5 + r.nextDouble();
+        try (RatioModel m = model(seed, separate, conv, width)) {
+            for (BatchedThetaGradient.Precision p : BatchedThetaGradient.Precision.values()) {
+                BatchedThetaGradient stored = BatchedThetaGradient.of(m, cols, p, Long.MAX_VALUE);
+                BatchedThetaGradient streamed = BatchedThetaGradient.of(m, cols, p, 0);
+                assertTrue(stored.storesFirstLayer());
+                assertTrue(!streamed.storesFirstLayer());
+                assertTrue(BatchedThetaGradient.of(m, cols, p).storesFirstLayer(), "a few thousand events fit a quarter of the heap");
+                long bytes = BatchedThetaGradient.firstLayerBytes(width, n, p);
+                assertTrue(!BatchedThetaGradient.of(m, cols, p, bytes - 1).storesFirstLayer());
+                assertTrue(BatchedThetaGradient.of(m, cols, p, bytes).storesFirstLayer());
+                for (int t = 0; t < 4; t++) {
+                    double[] theta = {-1 + 2 * r.nextDouble(), -1.5 + 3 * r.nextDouble()};
+                    double[] ga = new double[2], gb = new double[2];
+                    double va = stored.sum(theta, w, ga), vb = streamed.sum(theta, w, gb);
+                    assertEquals(Double.doubleToRawLongBits(va), Double.doubleToRawLongBits(vb), p + " seed " + seed + " value " + va + " vs " + vb);
+                    for (int j = 0; j < 2; j++) assertEquals(Double.doubleToRawLongBits(ga[j]), Double.doubleToRawLongBits(gb[j]), p + " θ" + j);
+                    assertEquals(stored.value(theta, null), streamed.value(theta, null), 0.0);
+                    double[][] tc = new double[2][n];
+                    for (int i = 0; i < n; i++) {
+                        tc[0][i] = theta[0] + 0.3 * r.nextGaussian();
+                        tc[1][i] = theta[1] + 0.3 * r.nextGaussian();
+                    }
+                    int from = 3 + t, count = n - 11;
+                    double[][] sub = {java.util.Arrays.copyOfRange(tc[0], from, from + count), java.util.Arrays.copyOfRange(tc[1], from, from + count)};
+                    double[] la = new double[count], lb = new double[count];
+                    double[][] da = new double[2][count], db = new double[2][count];
+                    stored.perEvent(sub, from, count, la, da);
+                    streamed.perEvent(sub, from, count, lb, db);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(la, lb, 0.0, p + " ln r per event");
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(da[0], db[0], 0.0, p + " gradient per event");
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(da[1], db[1], 0.0, p + " gradient per event");
+                }
+            }
+            // the streamed path keeps its own copy of the columns: changing the caller's later changes nothing
+            BatchedThetaGradient streamed = BatchedThetaGradient.of(m, cols, BatchedThetaGradient.Precision.FLOAT64, 0);
+            double[] theta = {0.2, -0.3};
+            double before = streamed.value(theta, w);
+            cols[0][5] += 1;
+            assertEquals(before, streamed.value(theta, w), 0.0);
+            double[][] bad = TestModels.randomColumns(seed, 3, 10, 1.0, 0.2);
+            bad[1][4] = Double.NaN;
+            RatioModelException e = assertThrows(RatioModelException.class, () -> BatchedThetaGradient.of(m, bad, BatchedThetaGradient.Precision.FLOAT64, 0));
+            assertTrue(e.getMessage().contains("NaN") && e.getMessage().contains("row 4"), e.getMessage());
+        }
+    }
+
+    /**
+     * An evaluator that a thread has used (its work arrays are in that thread's ThreadLocal) is
+     * collected once dropped: the work arrays hold no reference back to it (before, a thread kept
+     * every evaluator it had used, and its stored first layer, alive).
+     */
+    @Test
+    void aDroppedEvaluatorIsCollected() throws Exception {
+        double[][] cols = TestModels.randomColumns(61, 3, 6000, 1.0, 0.2);
+        try (RatioModel m = model(61, false, OutputConvention.LOGIT, 16)) {
+            java.lang.ref.WeakReference<BatchedThetaGradient> ref = evaluatorUsedHere(m, cols);
+            for (int i = 0; i < 20 && ref.get() != null; i++) {
+                System.gc();
+                Thread.sleep(20);
+            }
+            assertNull(ref.get(), "the evaluator is still reachable after its last use");
+        }
+    }
+
+    private static java.lang.ref.WeakReference<BatchedThetaGradient> evaluatorUsedHere(RatioModel m, double[][] cols) {
+        BatchedThetaGradient f = BatchedThetaGradient.of(m, cols, BatchedThetaGradient.Precision.FLOAT64, Long.MAX_VALUE);
+        double[] g = new double[2];
+        f.sum(new double[] {0.1, 0.2}, null, g); // above the parallel threshold: common-pool threads too
+        return new java.lang.ref.WeakReference<>(f);
+    }
+
+    /**
      * The FLOAT32 gradient against central differences: of the double value (step 1e-6, so the
      * difference is the exact gradient to 1e-9) within float rounding, and of the float value
      * itself (step 1e-2, above its rounding noise) within the step's truncation error.

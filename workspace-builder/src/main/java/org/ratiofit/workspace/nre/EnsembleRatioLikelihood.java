@@ -118,10 +118,28 @@ public final class EnsembleRatioLikelihood implements Objective {
         for (int j = 0; j < cols.length; j++) cols[j] = featureColumns[j].clone();
         BatchedThetaGradient[] fast = new BatchedThetaGradient[members.size()];
         if (members.size() > 1) {
-            for (int m = 0; m < fast.length; m++) fast[m] = BatchedThetaGradient.of(members.get(m), cols, p);
+            long budget = memberBudget(members.size());
+            for (int m = 0; m < fast.length; m++) fast[m] = BatchedThetaGradient.of(members.get(m), cols, p, budget);
         }
         return new EnsembleRatioLikelihood(List.copyOf(members), a, how, cols, weights == null ? null : weights.clone(), parameters,
                 RatioLikelihood.DEFAULT_BATCH, p, fast, members.size() == 1 ? one : null);
+    }
+
+    /**
+     * Each member's share of {@link BatchedThetaGradient#defaultFirstLayerBudget} for one pass
+     * (observed or reference events): above it a member recomputes its first layer per block
+     * instead of storing it (identical bits), so the events' first layers take at most the budget
+     * per pass whatever the number of events.
+     */
+    static long memberBudget(int members) {
+        return BatchedThetaGradient.defaultFirstLayerBudget() / Math.max(1, members);
+    }
+
+    /** Whether every member's fast path stores its first layer for the reference events (false: recomputed per block, or no reference). */
+    public boolean referenceFirstLayerStored() {
+        if (reference == null) return false;
+        for (BatchedThetaGradient f : reference.fast) if (f == null || !f.storesFirstLayer()) return false;
+        return true;
     }
 
     private static double[] normalise(double[] w, int m) {
@@ -180,10 +198,25 @@ public final class EnsembleRatioLikelihood implements Objective {
      * r̂(x|θ) p(x|θ1) / ∫ r̂ p(x|θ1) dx, normalised in x for every θ (the number of events is fixed,
      * not Poisson). Cost per evaluation: the observed plus the reference events.
      *
+     * <p>Memory: each member stores its first layer's features part for the reference events
+     * (8·width bytes per event and member) only while that fits its share of
+     * {@link BatchedThetaGradient#defaultFirstLayerBudget} (a quarter of the heap, or the system
+     * property {@value BatchedThetaGradient#BUDGET_PROPERTY}); above it the first layer is
+     * recomputed per block of events, with identical results.
+     *
      * @param referenceColumns [feature][event] in the members' feature order
      * @param referenceWeights per reference event, or null for 1
      */
     public EnsembleRatioLikelihood withReference(double[][] referenceColumns, double[] referenceWeights) {
+        return withReference(referenceColumns, referenceWeights, memberBudget(members.size()));
+    }
+
+    /**
+     * {@link #withReference(double[][], double[])} with each member's first layer over the
+     * reference events stored only if it takes at most {@code firstLayerBudgetBytes} (0: always
+     * recomputed per block, {@link Long#MAX_VALUE}: always stored); the results are identical.
+     */
+    public EnsembleRatioLikelihood withReference(double[][] referenceColumns, double[] referenceWeights, long firstLayerBudgetBytes) {
         if (referenceColumns == null || referenceColumns.length != features.length) {
             throw new IllegalArgumentException("reference events need " + features.length + " feature columns " + members.get(0).features()
                     + ", got " + (referenceColumns == null ? "none" : referenceColumns.length));
@@ -214,7 +247,7 @@ public final class EnsembleRatioLikelihood implements Objective {
             v = referenceWeights.clone();
         }
         BatchedThetaGradient[] f = new BatchedThetaGradient[members.size()];
-        for (int m = 0; m < f.length; m++) f[m] = BatchedThetaGradient.of(members.get(m), cols, precision);
+        for (int m = 0; m < f.length; m++) f[m] = BatchedThetaGradient.of(members.get(m), cols, precision, firstLayerBudgetBytes);
         EnsembleRatioLikelihood ref = new EnsembleRatioLikelihood(members, memberWeights, aggregation, cols, v, parameters,
                 RatioLikelihood.DEFAULT_BATCH, precision, f, null);
         return new EnsembleRatioLikelihood(members, memberWeights, aggregation, features, weights, parameters, batch, precision, fast, single, ref);

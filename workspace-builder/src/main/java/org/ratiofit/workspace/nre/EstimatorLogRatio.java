@@ -54,7 +54,7 @@ public final class EstimatorLogRatio implements ParametrisedLogRatio, AutoClosea
         fast = new BatchedThetaGradient[m];
         for (int k = 0; k < m; k++) {
             try {
-                fast[k] = BatchedThetaGradient.of(members.get(k), features, precision);
+                fast[k] = BatchedThetaGradient.of(members.get(k), features, precision, EnsembleRatioLikelihood.memberBudget(members.size()));
             } catch (RuntimeException e) {
                 fast[k] = null; // not a chain of dense layers: the graph evaluator
             }

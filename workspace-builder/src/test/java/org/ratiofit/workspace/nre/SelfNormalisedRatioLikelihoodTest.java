@@ -140,6 +140,38 @@ class SelfNormalisedRatioLikelihoodTest {
         }
     }
 
+    /**
+     * The reference pass with each member's first layer recomputed per block (budget 0) against the
+     * stored one (no limit): the same bits for the value, the gradient and ln Ẑ at random θ, both
+     * aggregations, one member and three, float64 and float32, and for a member's likelihood.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(ints = {21, 22, 23})
+    void streamedReferencePassIsBitIdenticalToTheStoredOne(int seed) {
+        Random rng = new Random(seed);
+        for (org.ratiofit.ratio.BatchedThetaGradient.Precision prec : org.ratiofit.ratio.BatchedThetaGradient.Precision.values()) {
+            for (Aggregation how : new Aggregation[] {Aggregation.MEAN_RATIO, Aggregation.MEAN_LOG_RATIO}) {
+                for (List<RatioModel> base : List.of(members.subList(0, 1), members)) {
+                    EnsembleRatioLikelihood plain = EnsembleRatioLikelihood.iid(base, base.size() == 1 ? null : A, how, x, w, specs, prec);
+                    EnsembleRatioLikelihood stored = plain.withReference(ref, v, Long.MAX_VALUE);
+                    EnsembleRatioLikelihood streamed = plain.withReference(ref, v, 0);
+                    assertTrue(stored.referenceFirstLayerStored() && !streamed.referenceFirstLayerStored());
+                    assertTrue(plain.withReference(ref, v).referenceFirstLayerStored(), "9000 events fit the default budget");
+                    for (int t = 0; t < 3; t++) {
+                        double[] p = {0.7 + 0.7 * rng.nextDouble(), 1.5 + 1.5 * rng.nextDouble()};
+                        String what = prec + ", " + how + ", " + base.size() + " member(s) at " + java.util.Arrays.toString(p);
+                        double[] ga = new double[2], gb = new double[2];
+                        assertEquals(stored.valueAndGradient(p, ga), streamed.valueAndGradient(p, gb), 0.0, what);
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(ga, gb, 0.0, what);
+                        assertEquals(stored.logNormalisation(p, ga), streamed.logNormalisation(p, gb), 0.0, what);
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(ga, gb, 0.0, what);
+                        if (base.size() > 1) assertEquals(stored.member(1).value(p), streamed.member(1).value(p), 0.0, what + ", member 1");
+                    }
+                }
+            }
+        }
+    }
+
     /** (Σ w_i) ln[Σ_j v_j r̄_j/Σ_j v_j] and its gradient (lambda, k) from the graph evaluator member by member. */
     static double logNormalisationDefinition(double k, double lambda, double[] gradient) {
         double[][] lr = new double[3][];
