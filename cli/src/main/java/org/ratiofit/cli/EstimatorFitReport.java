@@ -49,6 +49,12 @@ final class EstimatorFitReport {
                 + (est.likelihood().selfNormalised() ? ", self-normalised on " + est.likelihood().referenceEvents() + " reference events" : "")
                 + "; gradient "
                 + (est.likelihood().exactGradient() ? "exact (the networks' theta-gradients)" : "by finite differences"));
+        if (!est.likelihood().selfNormalised()) {
+            out.paragraph("warning: not self-normalised: the likelihood assumes the mean of r(x|theta) over events at the estimator's"
+                    + " theta1 is 1 at every theta, which a trained estimator meets only roughly; its error curves the likelihood in"
+                    + " theta (intervals 15-20% too narrow in the README's example). Name events drawn at theta1 (10^6 or more) under"
+                    + " 'reference' in " + est.file().getFileName() + " to divide it out.");
+        }
         if (m < 2) {
             return json;
         }

@@ -1,6 +1,7 @@
 package org.ratiofit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -143,6 +144,14 @@ class EstimatorLikelihoodCommandTest {
         JsonNode est = JSON.readTree(r[1]).get("estimator");
         assertTrue(est.get("selfNormalised").asBoolean());
         assertEquals(3000, est.get("referenceEvents").asInt());
+        // the fit's text says when the likelihood is not self-normalised, and only then
+        Files.writeString(dir.resolve("plain.json"), plain);
+        r = run("fit", dir.resolve("plain.json").toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue((r[1] + r[2]).contains("warning: not self-normalised") && (r[1] + r[2]).contains("'reference' in plain.json"), r[1] + r[2]);
+        r = run("fit", dir.resolve("normalised.json").toString());
+        assertEquals("0", r[0], r[2]);
+        assertFalse((r[1] + r[2]).contains("not self-normalised"), r[1] + r[2]);
         // bad reference input names the file and the field
         assertError(norm.replace("ref.csv\", \"features\": [\"obs_x1\", \"obs_x2\"]", "ref.csv\", \"features\": [\"obs_x1\", \"x3\"]"), "bad-ref-column.json", "reference.features[1]", "'x3'", "ref.csv");
         assertError(norm.replace("\"ref.csv\"", "\"nope.csv\""), "bad-ref-file.json", "reference.file", "nope.csv");
