@@ -100,7 +100,9 @@ public final class AnomalyCommand implements Callable<Integer> {
         KFoldClassifier.Settings s = training.settings(c, quiet);
         long t0 = System.nanoTime();
         AnomalySearch a = AnomalySearch.of(ev, w, spread, s);
-        SaladSelection sel = SaladSelection.of(a.heldOut(), select);
+        // the prediction also carries the sideband normalisation's statistical error
+        SaladSelection sel = SaladSelection.of(a.heldOut(), select,
+                SaladSelection.normalisationRelative(w, ev.simulation().region(), ev.data().indices("SB").length));
         Files.createDirectories(dir);
         AtomicFiles.writeBytes(dir.resolve("scores.npy"), Npy.toBytes(a.score(), new int[] {a.score().length}));
         Map<String, Object> result = new LinkedHashMap<>();

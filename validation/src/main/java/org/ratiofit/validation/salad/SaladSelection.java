@@ -22,13 +22,59 @@ import org.ratiofit.io.AtomicFiles;
  * @param predicted Σ w of the simulated events passing
  * @param statError √Σ w² of them
  * @param ensembleRelative the normsys size
+ * @param normalisationRelative the relative statistical error of the sideband normalisation
+ *        N_data,SB / Σ_SB w, √(1/N_data,SB + Σ_SB w² / (Σ_SB w)²) (0 when not given); it scales the
+ *        whole prediction, so it enters as predicted · normalisationRelative
  */
 public record SaladSelection(int formatVersion, double efficiency, int observed, double predicted, double statError,
-        double ensembleRelative) {
+        double ensembleRelative, double normalisationRelative) {
 
     public static final int FORMAT_VERSION = 1;
 
+    /** The selection without the sideband normalisation's error (see {@link #of(AnomalySearch.HeldOut, double, double)}). */
     public static SaladSelection of(AnomalySearch.HeldOut h, double efficiency) {
+        return of(h, efficiency, 0);
+    }
+
+    /**
+     * The relative statistical error of normalising the simulation to the data in the sidebands:
+     * √(1/N_data,SB + Σ_SB w² / (Σ_SB w)²), the data's Poisson error and the simulation's own,
+     * from the weights of the simulated events whose region is "SB" (any common scale cancels).
+     *
+     * @param weights per simulated event
+     * @param region per simulated event, "SB", "SR" or other
+     * @param dataSidebandEvents N_data,SB
+     */
+    public static double normalisationRelative(double[] weights, String[] region, int dataSidebandEvents) {
+        if (weights.length != region.length) {
+            throw new IllegalArgumentException("weights (" + weights.length + ") and regions (" + region.length
+                    + ") differ in length");
+        }
+        if (dataSidebandEvents <= 0) {
+            throw new IllegalArgumentException("the sidebands hold no data events (" + dataSidebandEvents + ")");
+        }
+        double sum = 0;
+        double sum2 = 0;
+        for (int i = 0; i < weights.length; i++) {
+            if ("SB".equals(region[i])) {
+                sum += weights[i];
+                sum2 += weights[i] * weights[i];
+            }
+        }
+        if (!(sum > 0)) {
+            throw new IllegalArgumentException("the simulated sideband weights sum to " + sum);
+        }
+        return Math.sqrt(1.0 / dataSidebandEvents + sum2 / (sum * sum));
+    }
+
+    /**
+     * @param normalisationRelative the sideband normalisation's relative error
+     *        ({@link #normalisationRelative(double[], String[], int)}), 0 to leave it out
+     */
+    public static SaladSelection of(AnomalySearch.HeldOut h, double efficiency, double normalisationRelative) {
+        if (!(normalisationRelative >= 0)) {
+            throw new IllegalArgumentException("the normalisation's relative error must be >= 0, not " + normalisationRelative);
+        }
         double[] t = thresholds(h, efficiency);
         int obs = 0;
         for (int i = 0; i < h.dataScore().length; i++) {
@@ -44,7 +90,8 @@ public record SaladSelection(int formatVersion, double efficiency, int observed,
                 spr += h.simSpread()[i];
             }
         }
-        return new SaladSelection(FORMAT_VERSION, efficiency, obs, sum, Math.sqrt(sum2), sum > 0 ? spr / sum : 0);
+        return new SaladSelection(FORMAT_VERSION, efficiency, obs, sum, Math.sqrt(sum2), sum > 0 ? spr / sum : 0,
+                normalisationRelative);
     }
 
     /**
@@ -66,9 +113,14 @@ public record SaladSelection(int formatVersion, double efficiency, int observed,
         return t;
     }
 
-    /** (observed − predicted) / √(predicted + statError²): the background prediction's pull. */
+    /**
+     * (observed − predicted) / √(predicted + statError² + (predicted · normalisationRelative)²): the
+     * background prediction's pull (data Poisson, SR simulation statistics, sideband normalisation;
+     * the three come from disjoint event sets and are independent).
+     */
     public double pull() {
-        return (observed - predicted) / Math.sqrt(predicted + statError * statError);
+        double n = predicted * normalisationRelative;
+        return (observed - predicted) / Math.sqrt(predicted + statError * statError + n * n);
     }
 
     /**
@@ -106,6 +158,14 @@ public record SaladSelection(int formatVersion, double efficiency, int observed,
             ObjectNode d = ns.putObject("data");
             d.put("hi", 1 + ensembleRelative);
             d.put("lo", Math.max(1e-3, 1 - ensembleRelative));
+        }
+        if (normalisationRelative > 0) {
+            ObjectNode nn = mods.addObject();
+            nn.put("name", "sideband_normalisation");
+            nn.put("type", "normsys");
+            ObjectNode d = nn.putObject("data");
+            d.put("hi", 1 + normalisationRelative);
+            d.put("lo", Math.max(1e-3, 1 - normalisationRelative));
         }
         ObjectNode obs = root.putArray("observations").addObject();
         obs.put("name", "SR");

@@ -140,6 +140,8 @@ class SaladStudyTest {
     @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "salad.pulls", matches = "true")
     void backgroundPredictionAfterSelectionIsUnbiasedWithoutSignal(@TempDir Path dir) throws Exception {
         int sets = Integer.getInteger("salad.sets", 50);
+        // sets first .. first + sets − 1 (data/simulation seed 1000 + set, training seed 10 + set), each its own toy
+        int first = Integer.getInteger("salad.firstSet", 0);
         List<Double> pulls = new ArrayList<>();
         List<Double> pullsAll = new ArrayList<>();
         List<Double> exactPulls = new ArrayList<>();
@@ -147,8 +149,8 @@ class SaladStudyTest {
         int members = Integer.getInteger("salad.members", 2);
         int folds = Integer.getInteger("salad.folds", 3);
         int above2 = 0;
-        StringBuilder log = new StringBuilder("set observed predicted stat ensRel pull Z\n");
-        for (int k = 0; k < sets; k++) {
+        StringBuilder log = new StringBuilder("set observed predicted stat ensRel pull Z normRel pullAll pullHalf pullExact\n");
+        for (int k = first; k < first + sets; k++) {
             Path d = dir.resolve("s" + k);
             Path cfg = SaladToy.of(16000, 16000, 0).write(d, 1000 + k);
             // no test set: only the SALAD classifier is trained
@@ -159,7 +161,8 @@ class SaladStudyTest {
             SimulationReweighting rw = SimulationReweighting.of(ev, s,
                     SaladConfig.Reweighting.valueOf(System.getProperty("salad.reweighting", "FACTORISED")));
             AnomalySearch a = AnomalySearch.of(ev, rw.weights(), rw.spread(), s);
-            SaladSelection all = SaladSelection.of(a.heldOut(), 1.0);
+            double normRel = SaladSelection.normalisationRelative(rw.weights(), rw.region(), ev.data().indices("SB").length);
+            SaladSelection all = SaladSelection.of(a.heldOut(), 1.0, normRel);
             // the same SR prediction with the toy's exact weights (normalised in the sidebands alike)
             double[][] sx = ev.simulation().columns();
             double sbExact = 0;
@@ -175,7 +178,18 @@ class SaladStudyTest {
                 }
             }
             double predExact = srExact * ev.data().indices("SB").length / sbExact;
-            exactPulls.add((ev.data().indices("SR").length - predExact) / Math.sqrt(predExact));
+            // with the exact weights the simulation's SR statistics and the sideband normalisation still count
+            double[] exactW = new double[sx[0].length];
+            double sr2Exact = 0;
+            for (int i = 0; i < exactW.length; i++) {
+                exactW[i] = Math.exp(SaladToy.exactLogRatio(sx[2][i], sx[0][i], sx[1][i]));
+                if ("SR".equals(rw.region()[i])) {
+                    double wi = exactW[i] * ev.data().indices("SB").length / sbExact;
+                    sr2Exact += wi * wi;
+                }
+            }
+            double exactNorm = predExact * SaladSelection.normalisationRelative(exactW, rw.region(), ev.data().indices("SB").length);
+            exactPulls.add((ev.data().indices("SR").length - predExact) / Math.sqrt(predExact + sr2Exact + exactNorm * exactNorm));
             System.out.printf(Locale.ROOT, "SR: data %d, learned %.1f, exact %.1f%n", ev.data().indices("SR").length,
                     srLearned, predExact);
             if (rw.massMarginal() != null) {
@@ -184,17 +198,19 @@ class SaladStudyTest {
                         rw.massMarginal().order(), rw.massMarginal().chi2(), rw.massMarginal().ndf(), meanLevel(rw, "SB"),
                         meanLevel(rw, "SR")));
             }
-            SaladSelection half = SaladSelection.of(a.heldOut(), 0.5);
+            SaladSelection half = SaladSelection.of(a.heldOut(), 0.5, normRel);
             pullsAll.add(all.pull());
             pullsHalf.add(half.pull());
-            SaladSelection sel = SaladSelection.of(a.heldOut(), 0.1);
+            SaladSelection sel = SaladSelection.of(a.heldOut(), 0.1, normRel);
             double sigma = Math.sqrt(sel.predicted() + sel.statError() * sel.statError()
+                    + Math.pow(sel.normalisationRelative() * sel.predicted(), 2)
                     + Math.pow(sel.ensembleRelative() * sel.predicted(), 2));
             double z = Math.max(0, sel.observed() - sel.predicted()) / sigma;
             above2 += z > 2 ? 1 : 0;
             pulls.add(sel.pull());
-            log.append(String.format(Locale.ROOT, "%d %d %.1f %.1f %.3f %+.2f %.2f%n", k, sel.observed(), sel.predicted(),
-                    sel.statError(), sel.ensembleRelative(), sel.pull(), z));
+            log.append(String.format(Locale.ROOT, "%d %d %.1f %.1f %.3f %+.4f %.2f %.4f %+.4f %+.4f %+.4f%n", k, sel.observed(),
+                    sel.predicted(), sel.statError(), sel.ensembleRelative(), sel.pull(), z, normRel, all.pull(), half.pull(),
+                    exactPulls.get(exactPulls.size() - 1)));
             System.out.print(log.substring(log.lastIndexOf("\n", log.length() - 2) + 1));
         }
         double mean = pulls.stream().mapToDouble(x -> x).average().orElseThrow();
@@ -207,14 +223,23 @@ class SaladStudyTest {
                 + " pull width %.3f, Z > 2 in %d; no selection: mean pull %.3f, selection 0.5: mean pull %.3f; no selection with exact weights: mean pull %.3f%n", sets, folds,
                 members, mean, sd / Math.sqrt(sets), sd, above2, pullsAll.stream().mapToDouble(x -> x).average().orElseThrow(),
                 pullsHalf.stream().mapToDouble(x -> x).average().orElseThrow(),
-                exactPulls.stream().mapToDouble(x -> x).average().orElseThrow());
+                exactPulls.stream().mapToDouble(x -> x).average().orElseThrow())
+                + String.format(Locale.ROOT, "sets %d..%d; mean pull ± error (width): no selection %s, selection 0.5 %s,"
+                + " selection 0.1 %s, no selection with exact weights %s%n", first, first + sets - 1, meanErrWidth(pullsAll),
+                meanErrWidth(pullsHalf), meanErrWidth(pulls), meanErrWidth(exactPulls));
         System.out.print(summary);
         Files.createDirectories(OUT);
         Files.writeString(OUT.resolve("pulls-" + System.getProperty("salad.reweighting", "FACTORISED").toLowerCase(Locale.ROOT)
-                + ".txt"), log + summary);
+                + (first == 0 ? "" : "-from" + first) + ".txt"), log + summary);
         assertTrue(Math.abs(mean) < 0.2 + 2 * sd / Math.sqrt(sets), summary);
         assertTrue(Math.abs(sd - 1) < 0.2 + 2 * sd / Math.sqrt(2 * sets), summary);
         assertTrue(above2 <= 0.05 * sets, summary);
+    }
+
+    private static String meanErrWidth(List<Double> p) {
+        double m = p.stream().mapToDouble(x -> x).average().orElseThrow();
+        double sd = Math.sqrt(p.stream().mapToDouble(x -> (x - m) * (x - m)).sum() / (p.size() - 1));
+        return String.format(Locale.ROOT, "%+.3f ± %.3f (%.3f)", m, sd / Math.sqrt(p.size()), sd);
     }
 
     private static double meanLevel(SimulationReweighting rw, String region) {
