@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.ratiofit.samplers.fit.FitResult;
-import org.ratiofit.samplers.fit.Hesse;
 import org.ratiofit.samplers.fit.Migrad;
 import org.ratiofit.workspace.nre.EstimatorLikelihood;
 
@@ -59,19 +58,10 @@ final class EstimatorFitReport {
             return json;
         }
         List<String> names = hesse.names();
-        double[][] values = new double[m][];
-        double[][] errors = new double[m][];
-        boolean[] valid = new boolean[m];
-        try (Progress p = Progress.start(progress, "member fits", m)) {
-            for (int i = 0; i < m; i++) {
-                EstimatorLikelihood one = est.member(i).withInitial(hesse.values());
-                FitResult f = Hesse.compute(one, migrad.minimise(one), strategy, true);
-                values[i] = f.values();
-                errors[i] = f.errors();
-                valid[i] = f.status().validMinimum();
-                p.step();
-            }
-        }
+        MemberFits fits = MemberFits.of(m, i -> est.member(i).withInitial(hesse.values()), strategy, migrad, progress);
+        double[][] values = fits.values();
+        double[][] errors = fits.errors();
+        boolean[] valid = fits.valid();
         double[] weights = est.likelihood().memberWeights();
         List<String> header = new ArrayList<>(List.of("member", "weight"));
         if (w.deviations() != null) {

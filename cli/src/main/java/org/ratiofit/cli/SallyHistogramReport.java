@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.ratiofit.likelihood.score.ScoreHistogramLikelihood;
 import org.ratiofit.samplers.fit.FitResult;
-import org.ratiofit.samplers.fit.Hesse;
 import org.ratiofit.samplers.fit.Migrad;
 import org.ratiofit.workspace.nre.SallyHistogramFile;
 
@@ -46,19 +45,10 @@ final class SallyHistogramReport {
             return json;
         }
         List<String> names = hesse.names();
-        double[][] values = new double[m][];
-        double[][] errors = new double[m][];
-        boolean[] valid = new boolean[m];
-        try (Progress p = Progress.start(progress, "member fits", m)) {
-            for (int i = 0; i < m; i++) {
-                SallyHistogramFile one = file.member(i).withInitial(hesse.values());
-                FitResult f = Hesse.compute(one, migrad.minimise(one), strategy, true);
-                values[i] = f.values();
-                errors[i] = f.errors();
-                valid[i] = f.status().validMinimum();
-                p.step();
-            }
-        }
+        MemberFits fits = MemberFits.of(m, i -> file.member(i).withInitial(hesse.values()), strategy, migrad, progress);
+        double[][] values = fits.values();
+        double[][] errors = fits.errors();
+        boolean[] valid = fits.valid();
         List<Integer> free = new ArrayList<>();
         List<String> header = new ArrayList<>(List.of("member"));
         for (int k = 0; k < names.size(); k++) {
