@@ -76,7 +76,6 @@ final class EstimatorFitReport {
         }
         header.add("valid");
         List<List<String>> rows = new ArrayList<>();
-        List<Map<String, Object>> memberJson = new ArrayList<>();
         for (int i = 0; i < m; i++) {
             List<String> r = new ArrayList<>(List.of(w.members().get(i), String.format(Locale.ROOT, "%.3f", weights[i])));
             if (w.deviations() != null) {
@@ -87,26 +86,13 @@ final class EstimatorFitReport {
             }
             r.add(valid[i] ? "yes" : "no");
             rows.add(r);
-            Map<String, Object> mj = new LinkedHashMap<>();
-            mj.put("member", w.members().get(i));
-            mj.put("values", values[i]);
-            mj.put("errors", errors[i]);
-            mj.put("validMinimum", valid[i]);
-            memberJson.add(mj);
         }
-        double[] spread = new double[names.size()];
+        double[] spread = fits.spread();
         List<String> sr = new ArrayList<>(List.of("spread (sd)", ""));
         List<String> ratio = new ArrayList<>(List.of("spread / HESSE error", ""));
         if (w.deviations() != null) {
             sr.add("");
             ratio.add("");
-        }
-        for (int k = 0; k < names.size(); k++) {
-            double mean = 0;
-            for (int i = 0; i < m; i++) mean += values[i][k] / m;
-            double ss = 0;
-            for (int i = 0; i < m; i++) ss += (values[i][k] - mean) * (values[i][k] - mean);
-            spread[k] = Math.sqrt(ss / (m - 1));
         }
         for (int k : free) {
             sr.add(Output.num4(spread[k]));
@@ -121,7 +107,7 @@ final class EstimatorFitReport {
         out.paragraph("The errors above are statistical: the data's, with the ensemble's ln r taken as exact. The spread of the members'"
                 + " best fits (sample sd) measures how much the estimator's training moves the result; a spread comparable to the"
                 + " errors means the estimator, not the data, limits the measurement (train more members, more events or epochs).");
-        json.put("memberFits", memberJson);
+        json.put("memberFits", fits.json(w.members()));
         json.put("memberSpread", spread);
         return json;
     }

@@ -1,5 +1,9 @@
 package org.ratiofit.cli;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
 import org.ratiofit.objective.Objective;
 import org.ratiofit.samplers.fit.FitResult;
@@ -32,5 +36,33 @@ record MemberFits(double[][] values, double[][] errors, boolean[] valid) {
             }
         }
         return new MemberFits(values, errors, valid);
+    }
+
+    /** The sample standard deviation of the members' best fits, per parameter (fixed ones included: 0). */
+    double[] spread() {
+        int m = values.length;
+        double[] spread = new double[values[0].length];
+        for (int k = 0; k < spread.length; k++) {
+            double mean = 0;
+            for (int i = 0; i < m; i++) mean += values[i][k] / m;
+            double ss = 0;
+            for (int i = 0; i < m; i++) ss += (values[i][k] - mean) * (values[i][k] - mean);
+            spread[k] = Math.sqrt(ss / (m - 1));
+        }
+        return spread;
+    }
+
+    /** One JSON record per member ({@code member}, {@code values}, {@code errors}, {@code validMinimum}). */
+    List<Map<String, Object>> json(List<String> members) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            Map<String, Object> mj = new LinkedHashMap<>();
+            mj.put("member", members.get(i));
+            mj.put("values", values[i]);
+            mj.put("errors", errors[i]);
+            mj.put("validMinimum", valid[i]);
+            out.add(mj);
+        }
+        return out;
     }
 }

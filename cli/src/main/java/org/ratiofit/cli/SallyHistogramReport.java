@@ -59,27 +59,15 @@ final class SallyHistogramReport {
         }
         header.add("valid");
         List<List<String>> rows = new ArrayList<>();
-        List<Map<String, Object>> memberJson = new ArrayList<>();
         for (int i = 0; i < m; i++) {
             List<String> r = new ArrayList<>(List.of(file.memberNames().get(i)));
             for (int k : free) r.add(Output.num(values[i][k]) + " +- " + Output.num4(errors[i][k]));
             r.add(valid[i] ? "yes" : "no");
             rows.add(r);
-            Map<String, Object> mj = new LinkedHashMap<>();
-            mj.put("member", file.memberNames().get(i));
-            mj.put("values", values[i]);
-            mj.put("errors", errors[i]);
-            mj.put("validMinimum", valid[i]);
-            memberJson.add(mj);
         }
-        double[] spread = new double[names.size()];
+        double[] spread = fits.spread();
         double[] ratio = new double[names.size()];
         for (int k = 0; k < names.size(); k++) {
-            double mean = 0;
-            for (int i = 0; i < m; i++) mean += values[i][k] / m;
-            double ss = 0;
-            for (int i = 0; i < m; i++) ss += (values[i][k] - mean) * (values[i][k] - mean);
-            spread[k] = Math.sqrt(ss / (m - 1));
             ratio[k] = hesse.fixed()[k] ? Double.NaN : spread[k] / hesse.errors()[k];
         }
         List<String> sr = new ArrayList<>(List.of("spread (sd)"));
@@ -97,7 +85,7 @@ final class SallyHistogramReport {
         out.paragraph("The errors above are statistical, with the members' averaged score taken as exact. The spread of the members'"
                 + " best fits (sample sd; each member's scores binned on their own) measures how much the estimator's training moves the"
                 + " result; a spread comparable to the errors means the estimator, not the data, limits the measurement.");
-        json.put("memberFits", memberJson);
+        json.put("memberFits", fits.json(file.memberNames()));
         json.put("memberSpread", spread);
         json.put("spreadOverHesse", ratio);
         return json;
