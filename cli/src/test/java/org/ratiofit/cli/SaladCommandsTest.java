@@ -65,6 +65,16 @@ class SaladCommandsTest {
         // the selection's one-bin workspace: significance reads it like any pyhf workspace
         JsonNode sel = a.get("selection");
         assertTrue(sel.get("observed").asInt() > 0 && sel.get("predicted").asDouble() > 0, sel.toString());
+        // cross-fitted by default: both halves' weights written whole, the prediction's jackknife error known
+        assertTrue(a.get("crossFit").asBoolean(), r[1]);
+        for (String half : new String[] {"selecting", "predicting"}) {
+            Path hw = dir.resolve("toy/salad/crossfit").resolve(half);
+            assertEquals(16000, Npy.read(hw.resolve("weights.npy")).asDoubles().length);
+            String how = new ObjectMapper().readTree(hw.resolve("weights.json").toFile()).get("provenance").get("method").asText();
+            assertTrue(how.contains("cross-fitting half " + (half.equals("selecting") ? 0 : 1)), how);
+        }
+        assertTrue(sel.get("reweightingRelative").asDouble() > 0, sel.toString());
+        assertTrue(Files.readString(dir.resolve("toy/salad/salad-pyhf.json")).contains("\"reweighting\""));
         r = run("significance", dir.resolve("toy/salad/salad-pyhf.json").toString(), "--json");
         assertEquals("0", r[0], r[2]);
         JsonNode z = new ObjectMapper().readTree(r[1]);

@@ -32,7 +32,35 @@ public record AnomalySearch(int formatVersion, double[] score, Auc dataVsBackgro
      * selection applies there ({@link SaladMassSpectrum}).
      */
     public record HeldOut(double[] dataScore, int[] dataFold, double[] simScore, double[] simWeight, double[] simSpread,
-            int[] simFold, int folds, double[] dataM, double[] simM) {}
+            int[] simFold, int folds, double[] dataM, double[] simM, double[][] simReplicas) {
+
+        /**
+         * @param simReplicas [replica][simulated event] the prediction weights from each fold of the reweighting
+         *        alone ({@link SimulationReweighting#replicas()}), for the jackknife error of a selected yield; null
+         *        when not known
+         */
+        public HeldOut {
+            if (simReplicas != null) {
+                for (double[] r : simReplicas) {
+                    if (r.length != simWeight.length) {
+                        throw new IllegalArgumentException("a replica holds " + r.length + " weights for "
+                                + simWeight.length + " simulated events");
+                    }
+                }
+            }
+        }
+
+        /** Without replica weights. */
+        public HeldOut(double[] dataScore, int[] dataFold, double[] simScore, double[] simWeight, double[] simSpread,
+                int[] simFold, int folds, double[] dataM, double[] simM) {
+            this(dataScore, dataFold, simScore, simWeight, simSpread, simFold, folds, dataM, simM, null);
+        }
+
+        /** The same scores and folds with other prediction weights, spread and replicas. */
+        public HeldOut withPrediction(double[] weight, double[] spread, double[][] replicas) {
+            return new HeldOut(dataScore, dataFold, simScore, weight, spread, simFold, folds, dataM, simM, replicas);
+        }
+    }
 
 
     public static final int FORMAT_VERSION = 1;
@@ -61,9 +89,33 @@ public record AnomalySearch(int formatVersion, double[] score, Auc dataVsBackgro
      */
     public static AnomalySearch of(SaladEvents ev, double[] simWeights, double[] spread, KFoldClassifier.Settings s)
             throws IOException {
-        if (simWeights.length != ev.simulation().size()) {
-            throw new IllegalArgumentException("the weights hold " + simWeights.length + " values but "
-                    + ev.config().simulation() + " has " + ev.simulation().size() + " events; reweight this configuration first");
+        return of(ev, simWeights, simWeights, spread, null, s);
+    }
+
+    /**
+     * The search with cross-fitted weights: the classifier learns SR data against the simulation
+     * weighted by {@code cf.selecting()}, and the background after a selection is predicted with
+     * {@code cf.predicting()}, whose statistical errors in x are independent of the ones the
+     * classifier could learn and the selection pick ({@link SaladCrossFit}).
+     */
+    public static AnomalySearch of(SaladEvents ev, SaladCrossFit cf, KFoldClassifier.Settings s) throws IOException {
+        return of(ev, cf.selecting().weights(), cf.predicting().weights(), cf.predicting().spread(),
+                cf.predicting().replicas(), s);
+    }
+
+    /**
+     * @param simWeights the weights the classifier trains against
+     * @param predictionWeights the weights that predict the background after a selection (the held-out records)
+     * @param spread the prediction weights' ensemble spread per simulated event, or null
+     * @param replicas the prediction weights' fold replicas [replica][simulated event], or null
+     */
+    private static AnomalySearch of(SaladEvents ev, double[] simWeights, double[] predictionWeights, double[] spread,
+            double[][] replicas, KFoldClassifier.Settings s) throws IOException {
+        for (double[] w : new double[][] {simWeights, predictionWeights}) {
+            if (w.length != ev.simulation().size()) {
+                throw new IllegalArgumentException("the weights hold " + w.length + " values but "
+                        + ev.config().simulation() + " has " + ev.simulation().size() + " events; reweight this configuration first");
+            }
         }
         SaladConfig c = ev.config();
         int nx = c.features().size();
@@ -89,9 +141,13 @@ public record AnomalySearch(int formatVersion, double[] score, Auc dataVsBackgro
         for (int i = 0; i < sSr.length; i++) {
             ss[i] = spread == null ? 0 : spread[sSr[i]];
         }
-        HeldOut ho = new HeldOut(held, salad.foldA(), simHeld, sw, ss, salad.foldB(), salad.folds(),
-                ev.data().select(dSr)[nx], ev.simulation().select(sSr)[nx]);
-        HeldOut sb = sidebands(ev, simWeights, spread, salad);
+        double[] pw = new double[sSr.length];
+        for (int i = 0; i < sSr.length; i++) {
+            pw[i] = predictionWeights[sSr[i]];
+        }
+        HeldOut ho = new HeldOut(held, salad.foldA(), simHeld, pw, ss, salad.foldB(), salad.folds(),
+                ev.data().select(dSr)[nx], ev.simulation().select(sSr)[nx], pick(replicas, sSr));
+        HeldOut sb = sidebands(ev, predictionWeights, spread, replicas, salad);
         List<Method> methods = new ArrayList<>();
         SaladConfig.Truth t = c.truth();
         if (t != null && t.testEvents() != null) {
@@ -120,7 +176,21 @@ public record AnomalySearch(int formatVersion, double[] score, Auc dataVsBackgro
     }
 
     /** The sideband events scored by the SR classifier, event i of each file by the models of fold i mod k. */
-    private static HeldOut sidebands(SaladEvents ev, double[] simWeights, double[] spread, KFoldClassifier salad) {
+    private static double[][] pick(double[][] replicas, int[] idx) {
+        if (replicas == null) {
+            return null;
+        }
+        double[][] out = new double[replicas.length][idx.length];
+        for (int k = 0; k < replicas.length; k++) {
+            for (int i = 0; i < idx.length; i++) {
+                out[k][i] = replicas[k][idx[i]];
+            }
+        }
+        return out;
+    }
+
+    private static HeldOut sidebands(SaladEvents ev, double[] simWeights, double[] spread, double[][] replicas,
+            KFoldClassifier salad) {
         int nx = ev.config().features().size();
         int[] dSb = ev.data().indices("SB");
         int[] sSb = ev.simulation().indices("SB");
@@ -135,7 +205,7 @@ public record AnomalySearch(int formatVersion, double[] score, Auc dataVsBackgro
             sp[i] = spread == null ? 0 : spread[sSb[i]];
         }
         return new HeldOut(salad.byFold(features(d, nx), fd).logRatio(), fd, salad.byFold(features(sim, nx), fs).logRatio(), w, sp,
-                fs, salad.folds(), d[nx], sim[nx]);
+                fs, salad.folds(), d[nx], sim[nx], pick(replicas, sSb));
     }
 
     /** The SIC curve of scores on labelled events (1 signal, 0 background). */

@@ -151,6 +151,20 @@ public final class KFoldClassifier {
         return aggregate(x, all, null);
     }
 
+    /**
+     * Scores of events no model trained on, by the models of each fold separately: [fold][event] the
+     * mean ratio of that fold's members. Fold k's models trained on every fold but k, so these are the
+     * delete-one-group estimates from which a jackknife gives the statistical error of any sum over
+     * the events ({@link SaladSelection}).
+     */
+    public double[][] evaluateEachFold(double[][] x) {
+        double[][] out = new double[folds][];
+        for (int k = 0; k < folds; k++) {
+            out[k] = aggregate(x, byFold.get(k), null).ratio();
+        }
+        return out;
+    }
+
     /** The fold of each event of sample A. */
     public int[] foldA() {
         return foldA.clone();

@@ -21,15 +21,21 @@ import org.ratiofit.io.AtomicFiles;
  * @param observed data events passing
  * @param predicted Σ w of the simulated events passing
  * @param statError √Σ w² of them
- * @param ensembleRelative the normsys size
+ * @param ensembleRelative Σ sd_i / Σ w_i over the passing events: the members' per-event spread summed as if fully
+ *        correlated (a bound, not an estimate: it was 2-3 times the actual error on the toy)
  * @param normalisationRelative the relative statistical error of the sideband normalisation
  *        N_data,SB / Σ_SB w, √(1/N_data,SB + Σ_SB w² / (Σ_SB w)²) (0 when not given); it scales the
  *        whole prediction, so it enters as predicted · normalisationRelative
+ * @param reweightingRelative the relative statistical error of the reweighting in the passing events'
+ *        prediction, a delete-one-fold jackknife over the reweighting's folds: with Y_k the passing events'
+ *        Σ w from the models of fold k alone (trained on every fold but k) and K folds,
+ *        √((K−1)/K · Σ_k (Y_k − Ȳ)²) / predicted; 0 when the replicas are not known. It is the
+ *        "reweighting" normsys of the workspace (else the ensemble bound is)
  */
 public record SaladSelection(int formatVersion, double efficiency, int observed, double predicted, double statError,
-        double ensembleRelative, double normalisationRelative) {
+        double ensembleRelative, double normalisationRelative, double reweightingRelative) {
 
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     /** The selection without the sideband normalisation's error (see {@link #of(AnomalySearch.HeldOut, double, double)}). */
     public static SaladSelection of(AnomalySearch.HeldOut h, double efficiency) {
@@ -90,8 +96,43 @@ public record SaladSelection(int formatVersion, double efficiency, int observed,
                 spr += h.simSpread()[i];
             }
         }
+        double jack = 0;
+        double[][] rep = h.simReplicas();
+        if (rep != null && rep.length > 1 && sum > 0) {
+            double[] y = new double[rep.length];
+            for (int i = 0; i < h.simScore().length; i++) {
+                if (h.simScore()[i] > t[h.simFold()[i]]) {
+                    for (int k = 0; k < rep.length; k++) {
+                        y[k] += rep[k][i];
+                    }
+                }
+            }
+            jack = Math.sqrt(jackknifeVariance(y)) / sum;
+        }
         return new SaladSelection(FORMAT_VERSION, efficiency, obs, sum, Math.sqrt(sum2), sum > 0 ? spr / sum : 0,
-                normalisationRelative);
+                normalisationRelative, jack);
+    }
+
+    /** (K−1)/K · Σ_k (y_k − ȳ)², the delete-one-group jackknife variance of K estimates. */
+    public static double jackknifeVariance(double[] y) {
+        int k = y.length;
+        if (k < 2) {
+            throw new IllegalArgumentException("a jackknife needs at least 2 estimates, not " + k);
+        }
+        double mean = 0;
+        for (double v : y) {
+            mean += v / k;
+        }
+        double ss = 0;
+        for (double v : y) {
+            ss += (v - mean) * (v - mean);
+        }
+        return (k - 1.0) / k * ss;
+    }
+
+    /** The relative size of the "reweighting" normsys: the jackknife error when known, else the ensemble bound. */
+    public double reweightingNormsys() {
+        return reweightingRelative > 0 ? reweightingRelative : ensembleRelative;
     }
 
     /**
@@ -114,13 +155,15 @@ public record SaladSelection(int formatVersion, double efficiency, int observed,
     }
 
     /**
-     * (observed − predicted) / √(predicted + statError² + (predicted · normalisationRelative)²): the
-     * background prediction's pull (data Poisson, SR simulation statistics, sideband normalisation;
-     * the three come from disjoint event sets and are independent).
+     * (observed − predicted) / √(predicted + statError² + (predicted · normalisationRelative)² +
+     * (predicted · reweightingRelative)²): the background prediction's pull (data Poisson, SR
+     * simulation statistics, sideband normalisation, the reweighting's statistical error; the jackknife
+     * term is 0 when the replicas are not known).
      */
     public double pull() {
         double n = predicted * normalisationRelative;
-        return (observed - predicted) / Math.sqrt(predicted + statError * statError + n * n);
+        double r = predicted * reweightingRelative;
+        return (observed - predicted) / Math.sqrt(predicted + statError * statError + n * n + r * r);
     }
 
     /**
@@ -151,13 +194,14 @@ public record SaladSelection(int formatVersion, double efficiency, int observed,
         st.put("name", "staterror_SR");
         st.put("type", "staterror");
         st.putArray("data").add(statError);
-        if (ensembleRelative > 0) {
+        double rw = reweightingNormsys();
+        if (rw > 0) {
             ObjectNode ns = mods.addObject();
             ns.put("name", "reweighting");
             ns.put("type", "normsys");
             ObjectNode d = ns.putObject("data");
-            d.put("hi", 1 + ensembleRelative);
-            d.put("lo", Math.max(1e-3, 1 - ensembleRelative));
+            d.put("hi", 1 + rw);
+            d.put("lo", Math.max(1e-3, 1 - rw));
         }
         if (normalisationRelative > 0) {
             ObjectNode nn = mods.addObject();

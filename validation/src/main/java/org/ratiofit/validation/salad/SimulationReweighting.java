@@ -28,6 +28,9 @@ import org.ratiofit.workspace.io.Checksums;
  *
  * @param weights per simulated event (file order), normalised to the data in the sidebands
  * @param spread per event, the ensemble's standard deviation of w (same normalisation)
+ * @param replicas [fold][event] the weights from the models of one fold alone (normalised alike), for
+ *        the jackknife error of a selected yield; a sideband event the classifier trained on keeps its
+ *        held-out weight in every replica (its fold's models are the only ones that did not see it)
  * @param region per simulated event, its region (null outside all)
  * @param regions per region, the simulated and data counts and the predicted yield
  * @param normalisation the sideband normalisation check
@@ -35,7 +38,8 @@ import org.ratiofit.workspace.io.Checksums;
  * @param conditionalLevels the simulation means of r̂ in m bins that the factorised reweighting divided out (empty for joint)
  * @param provenance seed, settings, input checksums
  */
-public record SimulationReweighting(int formatVersion, double[] weights, double[] spread, String[] region,
+public record SimulationReweighting(int formatVersion, double[] weights, double[] spread,
+        @com.fasterxml.jackson.annotation.JsonIgnore double[][] replicas, String[] region,
         Map<String, RegionYield> regions, Normalisation normalisation, MassMarginalRatio massMarginal,
         List<ConditionalLevel> conditionalLevels, Provenance provenance) {
 
@@ -104,10 +108,35 @@ public record SimulationReweighting(int formatVersion, double[] weights, double[
      */
     public static SimulationReweighting of(SaladEvents ev, KFoldClassifier.Settings s, SaladConfig.Reweighting method)
             throws IOException {
+        return of(ev, s, method, -1);
+    }
+
+    /**
+     * The reweighting with its conditional classifier trained on one half of the sideband events only:
+     * the data and simulated sideband events of even (half 0) or odd (half 1) index in their files.
+     * Everything else is as in {@link #of(SaladEvents, KFoldClassifier.Settings, SaladConfig.Reweighting)}:
+     * the m-marginal ratio and the normalisation still use every sideband event (they are constants
+     * in x, which no selection on the features can pick), the other half's sideband events and every
+     * other region are weighted by all models (none trained on them). Two halves give two
+     * reweightings with independent statistical errors in x, the basis of {@link SaladCrossFit}.
+     *
+     * @param half 0 or 1; -1 for all sideband events
+     */
+    public static SimulationReweighting of(SaladEvents ev, KFoldClassifier.Settings s, SaladConfig.Reweighting method,
+            int half) throws IOException {
+        if (half < -1 || half > 1) {
+            throw new IllegalArgumentException("half must be 0, 1 or -1 (all sideband events), not " + half);
+        }
         SaladEvents.Sample d = ev.data();
         SaladEvents.Sample sim = ev.simulation();
-        int[] dSb = d.indices("SB");
-        int[] sSb = sim.indices("SB");
+        int[] dSbAll = d.indices("SB");
+        int[] sSbAll = sim.indices("SB");
+        int[] dSb = half < 0 ? dSbAll : java.util.Arrays.stream(dSbAll).filter(i -> i % 2 == half).toArray();
+        int[] sSb = half < 0 ? sSbAll : java.util.Arrays.stream(sSbAll).filter(i -> i % 2 == half).toArray();
+        if (dSb.length == 0 || sSb.length == 0) {
+            throw new IllegalArgumentException("half " + half + " of the sidebands holds " + dSb.length + " data and "
+                    + sSb.length + " simulated events; the reweighting needs both");
+        }
         int n = sim.size();
         int mCol = ev.inputs().indexOf(ev.config().resonantVariable());
         double[] mSim = sim.columns()[mCol];
@@ -124,7 +153,8 @@ public record SimulationReweighting(int formatVersion, double[] weights, double[
         for (int i = 0; i < sSb.length; i++) {
             wSb[i] = w0[sSb[i]];
         }
-        KFoldClassifier clf = KFoldClassifier.train(ev.inputs(), d.select(dSb), d.weights(dSb), sim.select(sSb), wSb, s, 0);
+        KFoldClassifier clf = KFoldClassifier.train(ev.inputs(), d.select(dSb), d.weights(dSb), sim.select(sSb), wSb, s,
+                half < 0 ? 0 : 5000 + half);
         double[] r = new double[n];
         double[] sd = new double[n];
         KFoldClassifier.Scores held = clf.heldOutB(sim.select(sSb));
@@ -140,23 +170,43 @@ public record SimulationReweighting(int formatVersion, double[] weights, double[
             r[rest[i]] = all.ratio()[i];
             sd[rest[i]] = all.spread()[i];
         }
-        // the normalisation check looks at the classifier's own held-out sideband level (before any division)
+        // the normalisation check looks at the classifier's own held-out sideband level (before any division), on the
+        // sideband events it trained on
         double sbRaw = 0;
         double sbRaw2 = 0;
+        double w0Trained = 0;
         for (int i : sSb) {
             sbRaw += w0[i] * r[i];
             sbRaw2 += w0[i] * r[i] * w0[i] * r[i];
+            w0Trained += w0[i];
+        }
+        double nDataTrained = 0;
+        for (int i : dSb) {
+            nDataTrained += d.weights()[i];
+        }
+        // per fold, the ratios from that fold's models alone (the events trained on keep their held-out ratio)
+        double[][] eachFold = clf.evaluateEachFold(sim.select(rest));
+        double[][] rep = new double[s.folds()][];
+        for (int k = 0; k < rep.length; k++) {
+            rep[k] = r.clone();
+            for (int i = 0; i < rest.length; i++) {
+                rep[k][rest[i]] = eachFold[k][i];
+            }
         }
         List<ConditionalLevel> levels = List.of();
         if (method == SaladConfig.Reweighting.FACTORISED) {
             levels = ConditionalLevel.normalise(mSim, w0, r, sd, sim.region(), 8, 250);
+            for (double[] rk : rep) {
+                ConditionalLevel.normalise(mSim, w0, rk, new double[n], sim.region(), 8, 250);
+            }
         }
+        // the level from every sideband event
         double nData = 0;
-        for (int i : dSb) {
+        for (int i : dSbAll) {
             nData += d.weights()[i];
         }
         double w0Sb = 0;
-        for (int i : sSb) {
+        for (int i : sSbAll) {
             w0Sb += w0[i];
         }
         double scale = nData / w0Sb;
@@ -165,6 +215,9 @@ public record SimulationReweighting(int formatVersion, double[] weights, double[
         for (int i = 0; i < n; i++) {
             w[i] = w0[i] * r[i] * scale;
             ws[i] = w0[i] * sd[i] * scale;
+            for (double[] rk : rep) {
+                rk[i] *= w0[i] * scale;
+            }
         }
         Map<String, RegionYield> regions = new LinkedHashMap<>();
         List<String> names = new java.util.ArrayList<>(List.of("SB", "SR"));
@@ -184,7 +237,9 @@ public record SimulationReweighting(int formatVersion, double[] weights, double[
         }
         // Σ_SB w / N_data,SB with the classifier's held-out ratios as learned (the factorised reweighting's division by
         // the levels would make it 1 by construction)
-        Normalisation norm = Normalisation.of(sbRaw * scale, sbRaw2 * scale * scale, nData, sSb.length, ev.config().file());
+        double scaleTrained = nDataTrained / w0Trained;
+        Normalisation norm = Normalisation.of(sbRaw * scaleTrained, sbRaw2 * scaleTrained * scaleTrained, nDataTrained,
+                sSb.length, ev.config().file());
         Map<String, String> sums = new LinkedHashMap<>();
         sums.put("config", Checksums.sha256(ev.config().file()));
         sums.put("data", Checksums.sha256(ev.config().data()));
@@ -195,8 +250,12 @@ public record SimulationReweighting(int formatVersion, double[] weights, double[
                         + "normalised to mean 1 over the simulation in m bins"
                 : "SALAD conditional reweighting: k-fold DJL classifier ensemble, data vs "
                         + "simulation in the sidebands, inputs the features and m";
+        if (half >= 0) {
+            how += "; the classifier trained on the sideband events of " + (half == 0 ? "even" : "odd")
+                    + " index only (cross-fitting half " + half + ")";
+        }
         Provenance prov = new Provenance(how, method.name(), ev.inputs(), s, ev.config().file().toString(), sums);
-        return new SimulationReweighting(FORMAT_VERSION, w, ws, sim.region(), regions, norm, rho, levels, prov);
+        return new SimulationReweighting(FORMAT_VERSION, w, ws, rep, sim.region(), regions, norm, rho, levels, prov);
     }
 
     /** Writes weights.npy, weights-spread.npy and the weights.json sidecar into dir (each file whole or not at all). */

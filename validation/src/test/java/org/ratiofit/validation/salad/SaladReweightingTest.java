@@ -48,7 +48,7 @@ class SaladReweightingTest {
         double rmsExact = centredRms(pairs.stream().mapToDouble(p -> p[1]).toArray());
         System.out.printf("SR: rms(ln w - ln w_exact) %.3f, rms(ln w_exact) %.3f%n", rmsDiff, rmsExact);
         assertTrue(rmsDiff < 0.4 * rmsExact, rmsDiff + " vs " + rmsExact);
-        SimulationReweighting ex = new SimulationReweighting(1, exact, rw.spread(), rw.region(), rw.regions(),
+        SimulationReweighting ex = new SimulationReweighting(1, exact, rw.spread(), null, rw.region(), rw.regions(),
                 rw.normalisation(), rw.massMarginal(), rw.conditionalLevels(), rw.provenance());
         for (var f : SaladClosure.of(ev, ex, null).regions().get(SaladClosure.of(ev, ex, null).regions().size() - 1)
                 .features().features()) {

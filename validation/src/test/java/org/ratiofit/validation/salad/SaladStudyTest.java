@@ -146,10 +146,15 @@ class SaladStudyTest {
         List<Double> pullsAll = new ArrayList<>();
         List<Double> exactPulls = new ArrayList<>();
         List<Double> pullsHalf = new ArrayList<>();
+        // diagnostics of the selection's bias: the same selections predicted with the exact weights, the whole search
+        // run against the exactly weighted simulation, and the pull with the ensemble normsys in its denominator
+        Map<String, List<Double>> diag = new LinkedHashMap<>();
+        boolean exactSearch = Boolean.getBoolean("salad.exactSearch");
+        boolean noCrossFit = Boolean.getBoolean("salad.noCrossFit");
         int members = Integer.getInteger("salad.members", 2);
         int folds = Integer.getInteger("salad.folds", 3);
         int above2 = 0;
-        StringBuilder log = new StringBuilder("set observed predicted stat ensRel pull Z normRel pullAll pullHalf pullExact\n");
+        StringBuilder log = new StringBuilder("set observed predicted stat jackRel pull Z normRel pullAll pullHalf pullExact\n");
         for (int k = first; k < first + sets; k++) {
             Path d = dir.resolve("s" + k);
             Path cfg = SaladToy.of(16000, 16000, 0).write(d, 1000 + k);
@@ -158,9 +163,18 @@ class SaladStudyTest {
             SaladEvents ev = SaladEvents.load(SaladConfigLoader.load(cfg));
             KFoldClassifier.Settings s = new KFoldClassifier.Settings(members, folds, Integer.getInteger("salad.epochs", 30),
                     List.of(Integer.getInteger("salad.width", 32), Integer.getInteger("salad.width", 32)), 256, 3e-3, 10L + k, true);
-            SimulationReweighting rw = SimulationReweighting.of(ev, s,
-                    SaladConfig.Reweighting.valueOf(System.getProperty("salad.reweighting", "FACTORISED")));
-            AnomalySearch a = AnomalySearch.of(ev, rw.weights(), rw.spread(), s);
+            SaladConfig.Reweighting method = SaladConfig.Reweighting.valueOf(System.getProperty("salad.reweighting", "FACTORISED"));
+            SimulationReweighting rw;
+            AnomalySearch a;
+            if (noCrossFit) {
+                rw = SimulationReweighting.of(ev, s, method);
+                a = AnomalySearch.of(ev, rw.weights(), rw.spread(), s);
+            } else {
+                // as ratiofit anomaly does: the classifier against one half's reweighting, the prediction from the other
+                SaladCrossFit cf = SaladCrossFit.of(ev, s, method);
+                rw = cf.predicting();
+                a = AnomalySearch.of(ev, cf, s);
+            }
             double normRel = SaladSelection.normalisationRelative(rw.weights(), rw.region(), ev.data().indices("SB").length);
             SaladSelection all = SaladSelection.of(a.heldOut(), 1.0, normRel);
             // the same SR prediction with the toy's exact weights (normalised in the sidebands alike)
@@ -198,18 +212,55 @@ class SaladStudyTest {
                         rw.massMarginal().order(), rw.massMarginal().chi2(), rw.massMarginal().ndf(), meanLevel(rw, "SB"),
                         meanLevel(rw, "SR")));
             }
+            int nSb = ev.data().indices("SB").length;
+            int[] sSr = ev.simulation().indices("SR");
+            double[] exactSr = new double[sSr.length];
+            for (int i = 0; i < sSr.length; i++) {
+                exactSr[i] = exactW[sSr[i]] * nSb / sbExact;
+            }
+            AnomalySearch.HeldOut h = a.heldOut();
+            AnomalySearch.HeldOut hx = new AnomalySearch.HeldOut(h.dataScore(), h.dataFold(), h.simScore(), exactSr,
+                    h.simSpread(), h.simFold(), h.folds(), h.dataM(), h.simM());
+            double exactNormRel = SaladSelection.normalisationRelative(exactW, rw.region(), nSb);
+            for (double eff : new double[] {0.5, 0.1}) {
+                SaladSelection learned = SaladSelection.of(h, eff, normRel);
+                SaladSelection exactPred = SaladSelection.of(hx, eff, exactNormRel);
+                diag.computeIfAbsent("selection " + eff + ", same events, exact weights' prediction", q -> new ArrayList<>())
+                        .add(exactPred.pull());
+                diag.computeIfAbsent("selection " + eff + ", learned/exact prediction - 1", q -> new ArrayList<>())
+                        .add(learned.predicted() / exactPred.predicted() - 1);
+                double nr = learned.normalisationRelative() * learned.predicted();
+                diag.computeIfAbsent("selection " + eff + ", pull without the reweighting's jackknife error", q -> new ArrayList<>())
+                        .add((learned.observed() - learned.predicted()) / Math.sqrt(learned.predicted()
+                                + learned.statError() * learned.statError() + nr * nr));
+                diag.computeIfAbsent("selection " + eff + ", jackknife relative error", q -> new ArrayList<>())
+                        .add(learned.reweightingRelative());
+                diag.computeIfAbsent("selection " + eff + ", ensemble bound (relative)", q -> new ArrayList<>())
+                        .add(learned.ensembleRelative());
+            }
+            if (exactSearch) {
+                double[] exactAll = new double[exactW.length];
+                for (int i = 0; i < exactAll.length; i++) {
+                    exactAll[i] = exactW[i] * nSb / sbExact;
+                }
+                AnomalySearch ax = AnomalySearch.of(ev, exactAll, null, s);
+                for (double eff : new double[] {1.0, 0.5, 0.1}) {
+                    diag.computeIfAbsent("search on the exactly weighted simulation, selection " + eff, q -> new ArrayList<>())
+                            .add(SaladSelection.of(ax.heldOut(), eff, exactNormRel).pull());
+                }
+            }
             SaladSelection half = SaladSelection.of(a.heldOut(), 0.5, normRel);
             pullsAll.add(all.pull());
             pullsHalf.add(half.pull());
             SaladSelection sel = SaladSelection.of(a.heldOut(), 0.1, normRel);
             double sigma = Math.sqrt(sel.predicted() + sel.statError() * sel.statError()
                     + Math.pow(sel.normalisationRelative() * sel.predicted(), 2)
-                    + Math.pow(sel.ensembleRelative() * sel.predicted(), 2));
+                    + Math.pow(sel.reweightingNormsys() * sel.predicted(), 2));
             double z = Math.max(0, sel.observed() - sel.predicted()) / sigma;
             above2 += z > 2 ? 1 : 0;
             pulls.add(sel.pull());
             log.append(String.format(Locale.ROOT, "%d %d %.1f %.1f %.3f %+.4f %.2f %.4f %+.4f %+.4f %+.4f%n", k, sel.observed(),
-                    sel.predicted(), sel.statError(), sel.ensembleRelative(), sel.pull(), z, normRel, all.pull(), half.pull(),
+                    sel.predicted(), sel.statError(), sel.reweightingRelative(), sel.pull(), z, normRel, all.pull(), half.pull(),
                     exactPulls.get(exactPulls.size() - 1)));
             System.out.print(log.substring(log.lastIndexOf("\n", log.length() - 2) + 1));
         }
@@ -217,7 +268,7 @@ class SaladStudyTest {
         double sd = Math.sqrt(pulls.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / (pulls.size() - 1));
         double meanAll = pullsAll.stream().mapToDouble(x -> x).average().orElseThrow();
         double sdAll = Math.sqrt(pullsAll.stream().mapToDouble(x -> (x - meanAll) * (x - meanAll)).sum() / (sets - 1));
-        String summary = String.format(Locale.ROOT, "reweighting %s; no selection: mean pull %.3f ± %.3f, width %.3f%n",
+        String summary0 = String.format(Locale.ROOT, "reweighting %s; no selection: mean pull %.3f ± %.3f, width %.3f%n",
                 System.getProperty("salad.reweighting", "FACTORISED"), meanAll, sdAll / Math.sqrt(sets), sdAll)
                 + String.format(Locale.ROOT, "%d sets (%d folds x %d members): selection 0.1: mean pull %.3f ± %.3f,"
                 + " pull width %.3f, Z > 2 in %d; no selection: mean pull %.3f, selection 0.5: mean pull %.3f; no selection with exact weights: mean pull %.3f%n", sets, folds,
@@ -227,6 +278,10 @@ class SaladStudyTest {
                 + String.format(Locale.ROOT, "sets %d..%d; mean pull ± error (width): no selection %s, selection 0.5 %s,"
                 + " selection 0.1 %s, no selection with exact weights %s%n", first, first + sets - 1, meanErrWidth(pullsAll),
                 meanErrWidth(pullsHalf), meanErrWidth(pulls), meanErrWidth(exactPulls));
+        String summary = summary0;
+        for (Map.Entry<String, List<Double>> e : diag.entrySet()) {
+            summary += e.getKey() + ": " + meanErrWidth(e.getValue()) + "\n";
+        }
         System.out.print(summary);
         Files.createDirectories(OUT);
         Files.writeString(OUT.resolve("pulls-" + System.getProperty("salad.reweighting", "FACTORISED").toLowerCase(Locale.ROOT)
