@@ -188,7 +188,7 @@ public final class AnomalyCommand implements Callable<Integer> {
                         + " (sideband normalisation) ± %.1f%% (reweighting, %s)%s; pull %+.2f; one-bin workspace %s", select,
                 sel.observed(), sel.predicted(), sel.statError(), 100 * sel.normalisationRelative(), 100 * sel.reweightingNormsys(),
                 sel.reweightingRelative() > 0 ? "fold jackknife" : "ensemble bound",
-                cf != null ? ", cross-fitted" : ", NOT cross-fitted: biased high after a selection", sel.pull(), pyhf));
+                cf != null ? ", cross-fitted" : ", NOT cross-fitted: the prediction after a selection is biased low", sel.pull(), pyhf));
         if (spectrum != null) {
             o.heading("m after the selection (binned workspace " + mPyhf + ")");
             List<List<String>> rows = new ArrayList<>();
