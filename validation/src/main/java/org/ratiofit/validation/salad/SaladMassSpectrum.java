@@ -28,11 +28,15 @@ import org.ratiofit.io.AtomicFiles;
  * @param predicted Σ w of the simulated events passing per bin
  * @param statError √Σ w² per bin
  * @param ensembleSpread Σ sd per bin (absolute)
+ * @param jackknifeModes [fold][bin] d_k = √((K−1)/K)·(Y_k − Ȳ), Y_k the bins' passing Σw from the models of
+ *        reweighting fold k alone ({@link AnomalySearch.HeldOut#simReplicas()}); Σ_k d_k d_kᵀ is the
+ *        jackknife covariance of the prediction over the bins, and one histosys per fold with ± d_k
+ *        carries it into the workspace in place of the ensemble spread. Null without replicas.
  */
 public record SaladMassSpectrum(int formatVersion, double efficiency, double[][] edges, boolean[] signalRegion, int[] observed,
-        double[] predicted, double[] statError, double[] ensembleSpread) {
+        double[] predicted, double[] statError, double[] ensembleSpread, double[][] jackknifeModes) {
 
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     public static SaladMassSpectrum of(AnomalySearch a, SaladConfig c, double efficiency, int binsPerWindow) {
         if (binsPerWindow < 1) {
@@ -60,6 +64,11 @@ public record SaladMassSpectrum(int formatVersion, double efficiency, double[][]
         double[] pred = new double[nb];
         double[] w2 = new double[nb];
         double[] spr = new double[nb];
+        double[][] rep = null;
+        if (a.heldOut().simReplicas() != null && a.sidebands().simReplicas() != null
+                && a.heldOut().simReplicas().length == a.sidebands().simReplicas().length && a.heldOut().simReplicas().length > 1) {
+            rep = new double[a.heldOut().simReplicas().length][nb];
+        }
         for (AnomalySearch.HeldOut h : List.of(a.heldOut(), a.sidebands())) {
             for (int i = 0; i < h.dataScore().length; i++) {
                 int b = bin(edges, h.dataM()[i]);
@@ -73,6 +82,11 @@ public record SaladMassSpectrum(int formatVersion, double efficiency, double[][]
                     pred[b] += h.simWeight()[i];
                     w2[b] += h.simWeight()[i] * h.simWeight()[i];
                     spr[b] += h.simSpread()[i];
+                    if (rep != null) {
+                        for (int k = 0; k < rep.length; k++) {
+                            rep[k][b] += h.simReplicas()[k][i];
+                        }
+                    }
                 }
             }
         }
@@ -85,7 +99,21 @@ public record SaladMassSpectrum(int formatVersion, double efficiency, double[][]
             }
             stat[b] = Math.sqrt(w2[b]);
         }
-        return new SaladMassSpectrum(FORMAT_VERSION, efficiency, edges, sr, obs, pred, stat, spr);
+        double[][] modes = null;
+        if (rep != null) {
+            int kk = rep.length;
+            modes = new double[kk][nb];
+            for (int b = 0; b < nb; b++) {
+                double mean = 0;
+                for (double[] r : rep) {
+                    mean += r[b] / kk;
+                }
+                for (int k = 0; k < kk; k++) {
+                    modes[k][b] = Math.sqrt((kk - 1.0) / kk) * (rep[k][b] - mean);
+                }
+            }
+        }
+        return new SaladMassSpectrum(FORMAT_VERSION, efficiency, edges, sr, obs, pred, stat, spr, modes);
     }
 
     private static int bin(double[][] edges, double m) {
@@ -110,8 +138,10 @@ public record SaladMassSpectrum(int formatVersion, double efficiency, double[][]
      * Writes a pyhf workspace with one channel "m" of these bins: signal spread evenly over the SR
      * bins (its m shape inside the SR is not known to a model-independent search; the POI mu is the
      * number of signal events selected), background the prediction with a staterror per bin
-     * (Barlow–Beeston lite from √Σw²) and a histosys "reweighting" of ± the ensemble spread per bin;
-     * observed the data passing. The sideband bins constrain the background's γs and the
+     * (Barlow–Beeston lite from √Σw²) and the reweighting's statistical error: one histosys
+     * "reweighting_fold<k>" of ± d_k per fold of the reweighting (the jackknife covariance across bins,
+     * {@link #jackknifeModes()}), or without replicas a histosys "reweighting" of ± the ensemble
+     * spread per bin (a bound); observed the data passing. The sideband bins constrain the background's γs and the
      * reweighting parameter. {@code ratiofit fit}, {@code significance} and {@code limit} read it.
      */
     public void writePyhf(Path file) throws IOException {
@@ -152,7 +182,20 @@ public record SaladMassSpectrum(int formatVersion, double efficiency, double[][]
         for (double s : ensembleSpread) {
             anySpread |= s > 0;
         }
-        if (anySpread) {
+        if (jackknifeModes != null) {
+            for (int k = 0; k < jackknifeModes.length; k++) {
+                ObjectNode hs = mods.addObject();
+                hs.put("name", "reweighting_fold" + k);
+                hs.put("type", "histosys");
+                ObjectNode d = hs.putObject("data");
+                ArrayNode hi = d.putArray("hi_data");
+                ArrayNode lo = d.putArray("lo_data");
+                for (int b = 0; b < predicted.length; b++) {
+                    hi.add(Math.max(1e-3 * predicted[b], predicted[b] + jackknifeModes[k][b]));
+                    lo.add(Math.max(1e-3 * predicted[b], predicted[b] - jackknifeModes[k][b]));
+                }
+            }
+        } else if (anySpread) {
             ObjectNode hs = mods.addObject();
             hs.put("name", "reweighting");
             hs.put("type", "histosys");

@@ -98,6 +98,68 @@ class SaladMassSpectrumTest {
         assertEquals(20, java.util.stream.IntStream.range(4, 8).map(b -> ws.get("observations").get(0).get("data").get(b).asInt()).sum());
     }
 
+    /**
+     * With fold replicas the workspace carries one histosys per fold whose squared shifts sum, per
+     * bin, to the jackknife variance (K−1)/K Σ_k (Y_k − Ȳ)² of that bin's prediction, and the
+     * one-bin selection's jackknife error is the SR bins' summed modes.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3})
+    void jackknifeModesCarryTheReplicasCovariance(long seed, @TempDir Path dir) throws Exception {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        AnomalySearch plain = search(false);
+        int kk = 2;
+        AnomalySearch.HeldOut sr = plain.heldOut();
+        AnomalySearch.HeldOut sb = plain.sidebands();
+        double[][] rs = new double[kk][sr.simWeight().length];
+        double[][] rb = new double[kk][sb.simWeight().length];
+        for (int k = 0; k < kk; k++) {
+            for (int i = 0; i < rs[k].length; i++) {
+                rs[k][i] = sr.simWeight()[i] * (1 + 0.2 * rng.nextGaussian());
+            }
+            for (int i = 0; i < rb[k].length; i++) {
+                rb[k][i] = sb.simWeight()[i] * (1 + 0.2 * rng.nextGaussian());
+            }
+        }
+        AnomalySearch a = new AnomalySearch(1, new double[0], null, List.of(), sr.withPrediction(sr.simWeight(), sr.simSpread(), rs),
+                sb.withPrediction(sb.simWeight(), sb.simSpread(), rb));
+        SaladMassSpectrum s = SaladMassSpectrum.of(a, CONFIG, 0.1, 4);
+        double[] t = SaladSelection.thresholds(a.heldOut(), 0.1);
+        double srSum = 0;
+        double[] srY = new double[kk];
+        for (int b = 0; b < 12; b++) {
+            double[] y = new double[kk];
+            for (AnomalySearch.HeldOut h : List.of(a.heldOut(), a.sidebands())) {
+                for (int i = 0; i < h.simScore().length; i++) {
+                    if (h.simScore()[i] > t[h.simFold()[i]] && h.simM()[i] >= s.edges()[b][0] && h.simM()[i] < s.edges()[b][1]) {
+                        for (int k = 0; k < kk; k++) {
+                            y[k] += h.simReplicas()[k][i];
+                        }
+                    }
+                }
+            }
+            double var = 0;
+            for (int k = 0; k < kk; k++) {
+                var += s.jackknifeModes()[k][b] * s.jackknifeModes()[k][b];
+            }
+            assertEquals(SaladSelection.jackknifeVariance(y), var, 1e-12 * (1 + var));
+            if (s.signalRegion()[b]) {
+                srSum += s.predicted()[b];
+                for (int k = 0; k < kk; k++) {
+                    srY[k] += y[k];
+                }
+            }
+        }
+        SaladSelection one = SaladSelection.of(a.heldOut(), 0.1);
+        assertEquals(Math.sqrt(SaladSelection.jackknifeVariance(srY)) / srSum, one.reweightingRelative(), 1e-12);
+        Path f = dir.resolve("m.json");
+        s.writePyhf(f);
+        JsonNode mods = new ObjectMapper().readTree(f.toFile()).get("channels").get(0).get("samples").get(1).get("modifiers");
+        assertEquals(1 + kk, mods.size());
+        assertEquals("reweighting_fold0", mods.get(1).get("name").asText());
+        assertEquals(s.predicted()[0] + s.jackknifeModes()[0][0], mods.get(1).get("data").get("hi_data").get(0).asDouble(), 1e-9);
+    }
+
     @Test
     void aBinWithoutPredictionIsNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
