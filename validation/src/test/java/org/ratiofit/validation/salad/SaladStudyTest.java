@@ -227,7 +227,7 @@ class SaladStudyTest {
             AnomalySearch.HeldOut hx = new AnomalySearch.HeldOut(h.dataScore(), h.dataFold(), h.simScore(), exactSr,
                     h.simSpread(), h.simFold(), h.folds(), h.dataM(), h.simM());
             double exactNormRel = SaladSelection.normalisationRelative(exactW, rw.region(), nSb);
-            for (double eff : new double[] {0.5, 0.1}) {
+            for (double eff : new double[] {1.0, 0.5, 0.1}) {
                 SaladSelection learned = SaladSelection.of(h, eff, normRel);
                 SaladSelection exactPred = SaladSelection.of(hx, eff, exactNormRel);
                 diag.computeIfAbsent("selection " + eff + ", same events, exact weights' prediction", q -> new ArrayList<>())
