@@ -224,8 +224,7 @@ class SaladStudyTest {
                 exactSr[i] = exactW[sSr[i]] * nSb / sbExact;
             }
             AnomalySearch.HeldOut h = a.heldOut();
-            AnomalySearch.HeldOut hx = new AnomalySearch.HeldOut(h.dataScore(), h.dataFold(), h.simScore(), exactSr,
-                    h.simSpread(), h.simFold(), h.folds(), h.dataM(), h.simM());
+            AnomalySearch.HeldOut hx = h.withPrediction(exactSr, h.simSpread(), null);
             double exactNormRel = SaladSelection.normalisationRelative(exactW, rw.region(), nSb);
             for (double eff : new double[] {1.0, 0.5, 0.1}) {
                 SaladSelection learned = SaladSelection.of(h, eff, normRel);
