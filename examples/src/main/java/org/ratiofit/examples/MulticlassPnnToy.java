@@ -231,16 +231,25 @@ public final class MulticlassPnnToy {
      * and s.pointEvents() events at each of {@link #POINTS}, weighted to the inclusive yields.
      */
     static PnnData pnnData(ThreeClassNuisanceToy toy, Settings s, int c, Map<String, double[]> nominal) {
+        return pnnData(toy, s, c, nominal, POINTS);
+    }
+
+    /**
+     * The same with other ν points: the first ten draw their samples with the seeds of {@link #POINTS}' (so the
+     * example's points give the example's samples), points beyond the tenth from seed + 600 + 10c + (j − 10).
+     */
+    static PnnData pnnData(ThreeClassNuisanceToy toy, Settings s, int c, Map<String, double[]> nominal, List<double[]> points) {
         long seed = s.seed() * 1_000_003L;
         List<String> features = ThreeClassNuisanceToy.FEATURES;
         List<Map<String, double[]>> samples = new ArrayList<>();
         List<double[]> weights = new ArrayList<>();
-        for (int j = 0; j < POINTS.size(); j++) {
-            samples.add(table(toy.sample(c, POINTS.get(j), s.pointEvents(), seed + 100 + 10L * c + j)));
-            weights.add(yieldWeights(toy, c, POINTS.get(j), s.pointEvents()));
+        for (int j = 0; j < points.size(); j++) {
+            long ps = j < 10 ? seed + 100 + 10L * c + j : seed + 600 + 10L * c + (j - 10);
+            samples.add(table(toy.sample(c, points.get(j), s.pointEvents(), ps)));
+            weights.add(yieldWeights(toy, c, points.get(j), s.pointEvents()));
         }
         return PnnData.of(features, new LinkedHashSet<>(features), ThreeClassNuisanceToy.PARAMETERS, nominal,
-                yieldWeights(toy, c, new double[2], s.events()), POINTS, samples, weights);
+                yieldWeights(toy, c, new double[2], s.events()), points, samples, weights);
     }
 
     /** Weights of n events of class c at nu whose total is the class's inclusive yield there. */

@@ -20,7 +20,8 @@ import org.ratiofit.validation.toys.ThreeClassNuisanceToy;
  * μ(exact log-ratios, learned Δ) − μ(exact) in the exact fit's HESSE σ, for the ensemble, each member (re-normalised
  * alone), and with the learned Δ of one class only or of one monomial only (the rest exact): which part moves μ.
  *
- * <pre>examples/run pnn-shift-study [OUT_DIR] [--events N] [--point-events N] [--members K] [--epochs N] [--patience N] [--seed N] [--fit-seeds F,F,...]</pre>
+ * <pre>examples/run pnn-shift-study [OUT_DIR] [--events N] [--point-events N] [--members K] [--epochs N] [--patience N] [--seed N] [--fit-seeds F,F,...]
+ *     [--extra-points tes,jes;tes,jes...]</pre>
  */
 public final class PnnShiftStudy {
 
@@ -30,8 +31,8 @@ public final class PnnShiftStudy {
     }
 
     /** Everything measured (format version 1): Δ MSE per class and monomial (5000 nominal events of the class), the fits, time. */
-    public record Result(int formatVersion, int events, int pointEvents, int members, int epochs, int patience, long seed, double[][] deltaMse,
-            List<Long> fitSeeds, List<Shifts> shifts, double trainingSeconds, double seconds) {
+    public record Result(int formatVersion, int events, int pointEvents, int members, int epochs, int patience, long seed, List<double[]> points,
+            double[][] deltaMse, List<Long> fitSeeds, List<Shifts> shifts, double trainingSeconds, double seconds) {
     }
 
     private PnnShiftStudy() {
@@ -100,6 +101,11 @@ public final class PnnShiftStudy {
     }
 
     public static Result run(MulticlassPnnToy.Settings s, List<Long> fitSeeds) {
+        return run(s, fitSeeds, MulticlassPnnToy.POINTS);
+    }
+
+    /** The same with the PNNs trained at other ν points (the example's ten, then any more: see {@link MulticlassPnnToy#pnnData}). */
+    public static Result run(MulticlassPnnToy.Settings s, List<Long> fitSeeds, List<double[]> points) {
         long t0 = System.nanoTime();
         ThreeClassNuisanceToy toy = ThreeClassNuisanceToy.standard();
         long seed = s.seed() * 1_000_003L;
@@ -107,7 +113,7 @@ public final class PnnShiftStudy {
         List<PnnData> datas = new ArrayList<>();
         for (int c = 0; c < 3; c++) {
             Map<String, double[]> nominal = MulticlassPnnToy.table(toy.sample(c, new double[2], s.events(), seed + c));
-            PnnData d = MulticlassPnnToy.pnnData(toy, s, c, nominal);
+            PnnData d = MulticlassPnnToy.pnnData(toy, s, c, nominal, points);
             datas.add(d);
             pnns.add(PnnTrainer.train(d, MulticlassPnnToy.config(s), s.members(), null));
             System.out.printf("PNN of %s trained (%.0f s so far)%n", ThreeClassNuisanceToy.CLASSES.get(c), (System.nanoTime() - t0) * 1e-9);
@@ -133,7 +139,7 @@ public final class PnnShiftStudy {
             out.add(shifts("fit seed " + f + ", held-out nu (1.5, -1.0)", toy, toy.generate(new double[] {1, 1.5, -1.0}, fs + 2000), ref, pnns,
                     datas));
         }
-        return new Result(1, s.events(), s.pointEvents(), s.members(), s.epochs(), s.patience(), s.seed(), dMse, List.copyOf(fitSeeds), out,
+        return new Result(1, s.events(), s.pointEvents(), s.members(), s.epochs(), s.patience(), s.seed(), List.copyOf(points), dMse, List.copyOf(fitSeeds), out,
                 trainingSeconds, (System.nanoTime() - t0) * 1e-9);
     }
 
@@ -154,6 +160,7 @@ public final class PnnShiftStudy {
         Integer patience = null;
         long seed = 1;
         List<Long> fitSeeds = new ArrayList<>();
+        List<double[]> points = new ArrayList<>(MulticlassPnnToy.POINTS);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> events = Integer.parseInt(args[++i]);
@@ -167,10 +174,25 @@ public final class PnnShiftStudy {
                         fitSeeds.add(Long.parseLong(v.trim()));
                     }
                 }
+                case "--extra-points" -> {
+                    String text = args[++i];
+                    for (String p : text.split(";")) {
+                        String[] v = p.split(",");
+                        try {
+                            if (v.length != 2) {
+                                throw new NumberFormatException();
+                            }
+                            points.add(new double[] {Double.parseDouble(v[0].trim()), Double.parseDouble(v[1].trim())});
+                        } catch (NumberFormatException e) {
+                            System.err.println("pnn-shift-study: --extra-points must be 'tes,jes;tes,jes;...', got '" + text + "'");
+                            System.exit(2);
+                        }
+                    }
+                }
                 case "--help" -> {
                     System.out.println("examples/run pnn-shift-study [OUT_DIR] [--events N (20000: the nominal sample per class)] "
                             + "[--point-events N (5000)] [--members K (2)] [--epochs N (30)] [--patience N (the epochs)] [--seed N (1)] "
-                            + "[--fit-seeds F,F,... (the seed)]");
+                            + "[--fit-seeds F,F,... (the seed)] [--extra-points 'tes,jes;tes,jes' (none: the example's ten points; these are added)]");
                     return;
                 }
                 default -> out = Path.of(args[i]);
@@ -185,7 +207,7 @@ public final class PnnShiftStudy {
         }
         MulticlassPnnToy.Settings s = new MulticlassPnnToy.Settings(null, events, pointEvents, members, epochs, seed).withNetwork(
                 MulticlassPnnToy.Settings.HIDDEN_32X32, patience == null ? epochs : patience);
-        Result r = run(s, fitSeeds);
+        Result r = run(s, fitSeeds, points);
         for (int c = 0; c < 3; c++) {
             StringBuilder b = new StringBuilder();
             for (double v : r.deltaMse()[c]) {
@@ -194,7 +216,7 @@ public final class PnnShiftStudy {
             System.out.printf("PNN %-6s Delta MSE per monomial %s:%s%n", ThreeClassNuisanceToy.CLASSES.get(c), ThreeClassNuisanceToy.MONOMIALS, b);
         }
         System.out.printf("mu(exact log-ratios, learned PNN) - mu(exact) in exact sigmas; PNN seed %d, %d nominal + %d events per nu point, "
-                + "%d members, %d epochs:%n", r.seed(), r.events(), r.pointEvents(), r.members(), r.epochs());
+                + "%d members, %d epochs, %d nu points:%n", r.seed(), r.events(), r.pointEvents(), r.members(), r.epochs(), r.points().size());
         for (Shifts sh : r.shifts()) {
             System.out.printf("  %s (exact mu %.4f +- %.4f; learned tes %.3f jes %.3f): ensemble %+.3f, members%s; one class only (htt ttbar ztt)%s; "
                     + "one monomial only %s%s%n", sh.data(), sh.exactMu(), sh.exactError(), sh.tesHat(), sh.jesHat(), sh.ensembleShift(),
