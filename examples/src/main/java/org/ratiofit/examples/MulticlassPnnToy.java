@@ -87,13 +87,15 @@ public final class MulticlassPnnToy {
     }
 
     /**
-     * Everything measured (format version 1): the mean squared errors of the learned against the exact
+     * Everything measured (format version 2): the mean squared errors of the learned against the exact
      * log-ratios on held-out events, the fits, the differences in units of the exact fit's error and
-     * the held-out closure.
+     * the held-out closure. Version 2 adds each learned part alone (the other exact): muShiftPnn (exact
+     * multiclass, learned PNN), and at the held-out ν heldOutMuShiftMulticlass and heldOutMuShiftPnn.
      */
     public record Result(int formatVersion, Settings settings, double[] multiclassMse, double[][] deltaMse, double[] deltaVariance,
             List<Fit> fits, double muShiftMulticlass, double muShiftFull, double intervalShiftLower, double intervalShiftUpper,
-            double heldOutMuShift, double worstHeldOutClosurePValue, double worstYieldResidual, double seconds) {
+            double heldOutMuShift, double muShiftPnn, double heldOutMuShiftMulticlass, double heldOutMuShiftPnn, double worstHeldOutClosurePValue,
+            double worstYieldResidual, double seconds) {
     }
 
     public static final List<double[]> POINTS = List.of(new double[] {1, 0}, new double[] {-1, 0}, new double[] {2, 0}, new double[] {-2, 0},
@@ -139,14 +141,7 @@ public final class MulticlassPnnToy {
         double worstP = 1;
         double worstYield = 0;
         for (int c = 0; c < 3; c++) {
-            List<Map<String, double[]>> samples = new ArrayList<>();
-            List<double[]> weights = new ArrayList<>();
-            for (int j = 0; j < POINTS.size(); j++) {
-                samples.add(table(toy.sample(c, POINTS.get(j), s.pointEvents(), seed + 100 + 10L * c + j)));
-                weights.add(yieldWeights(toy, c, POINTS.get(j), s.pointEvents()));
-            }
-            PnnData d = PnnData.of(features, new LinkedHashSet<>(features), ThreeClassNuisanceToy.PARAMETERS, nominal.get(c),
-                    yieldWeights(toy, c, new double[2], s.events()), POINTS, samples, weights);
+            PnnData d = pnnData(toy, s, c, nominal.get(c));
             PnnTrainer.Result r = PnnTrainer.train(d, config(s), s.members(), null);
             pnns.add(r);
             String name = ThreeClassNuisanceToy.CLASSES.get(c) + "_poly";
@@ -212,14 +207,49 @@ public final class MulticlassPnnToy {
         Fit fullH = fit("learned, data at held-out nu", model(toy, dataH, ref, mc, pnns));
         fits.add(exactH);
         fits.add(fullH);
+        // which part moves mu: each learned part alone, the other exact (nominal data and data at held-out nu)
+        Fit pnnOnly = fit("exact multiclass, learned PNN + yield fit", model(toy, data, ref, null, pnns));
+        Fit mcOnlyH = fit("learned multiclass, exact polynomial, held-out nu", model(toy, dataH, ref, mc, null));
+        Fit pnnOnlyH = fit("exact multiclass, learned PNN, held-out nu", model(toy, dataH, ref, null, pnns));
+        fits.add(pnnOnly);
+        fits.add(mcOnlyH);
+        fits.add(pnnOnlyH);
         double sigma = exact.muError();
-        Result r = new Result(1, s, mcMse, dMse, dVar, fits, (mcOnly.mu() - exact.mu()) / sigma, (full.mu() - exact.mu()) / sigma,
+        double sigmaH = exactH.muError();
+        Result r = new Result(2, s, mcMse, dMse, dVar, fits, (mcOnly.mu() - exact.mu()) / sigma, (full.mu() - exact.mu()) / sigma,
                 (full.mu() + full.minosLower() - exact.mu() - exact.minosLower()) / sigma,
-                (full.mu() + full.minosUpper() - exact.mu() - exact.minosUpper()) / sigma, (fullH.mu() - exactH.mu()) / exactH.muError(),
+                (full.mu() + full.minosUpper() - exact.mu() - exact.minosUpper()) / sigma, (fullH.mu() - exactH.mu()) / sigmaH,
+                (pnnOnly.mu() - exact.mu()) / sigma, (mcOnlyH.mu() - exactH.mu()) / sigmaH, (pnnOnlyH.mu() - exactH.mu()) / sigmaH,
                 worstP, worstYield, (System.nanoTime() - t0) * 1e-9);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(s.out().resolve("result.json").toFile(), r);
         print(r, log);
         return r;
+    }
+
+    /**
+     * The PNN training data of class c for the settings' seed: its nominal sample (the multiclass's, s.events() events)
+     * and s.pointEvents() events at each of {@link #POINTS}, weighted to the inclusive yields.
+     */
+    static PnnData pnnData(ThreeClassNuisanceToy toy, Settings s, int c, Map<String, double[]> nominal) {
+        return pnnData(toy, s, c, nominal, POINTS);
+    }
+
+    /**
+     * The same with other ν points: the first ten draw their samples with the seeds of {@link #POINTS}' (so the
+     * example's points give the example's samples), points beyond the tenth from seed + 600 + 10c + (j − 10).
+     */
+    static PnnData pnnData(ThreeClassNuisanceToy toy, Settings s, int c, Map<String, double[]> nominal, List<double[]> points) {
+        long seed = s.seed() * 1_000_003L;
+        List<String> features = ThreeClassNuisanceToy.FEATURES;
+        List<Map<String, double[]>> samples = new ArrayList<>();
+        List<double[]> weights = new ArrayList<>();
+        for (int j = 0; j < points.size(); j++) {
+            long ps = j < 10 ? seed + 100 + 10L * c + j : seed + 600 + 10L * c + (j - 10);
+            samples.add(table(toy.sample(c, points.get(j), s.pointEvents(), ps)));
+            weights.add(yieldWeights(toy, c, points.get(j), s.pointEvents()));
+        }
+        return PnnData.of(features, new LinkedHashSet<>(features), ThreeClassNuisanceToy.PARAMETERS, nominal,
+                yieldWeights(toy, c, new double[2], s.events()), points, samples, weights);
     }
 
     /** Weights of n events of class c at nu whose total is the class's inclusive yield there. */
@@ -229,10 +259,24 @@ public final class MulticlassPnnToy {
         return w;
     }
 
-    /** The toy's workspace model with the learned multiclass log-ratios and, when pnns is given, the learned Δ and fitted yields. */
+    /**
+     * The toy's workspace model with the learned multiclass log-ratios (the exact ones when mc is null) and, when pnns is
+     * given, the learned Δ and fitted yields (else the exact ones).
+     */
     static Model model(ThreeClassNuisanceToy toy, double[][] data, double[][] ref, MulticlassTrainer.Result mc, List<PnnTrainer.Result> pnns) {
-        double[][] lrData = mc.logRatios(data);
-        double[][] lrRef = mc.logRatios(ref);
+        double[][] lrData = new double[3][];
+        double[][] lrRef = new double[3][];
+        if (mc != null) {
+            lrData = mc.logRatios(data);
+            lrRef = mc.logRatios(ref);
+        } else {
+            for (int c = 0; c < 3; c++) {
+                if (c != ThreeClassNuisanceToy.REFERENCE) {
+                    lrData[c] = toy.logRatioColumn(c, data);
+                    lrRef[c] = toy.logRatioColumn(c, ref);
+                }
+            }
+        }
         ThreeClassNuisanceToy.Columns[] d = new ThreeClassNuisanceToy.Columns[3];
         ThreeClassNuisanceToy.Columns[] rf = new ThreeClassNuisanceToy.Columns[3];
         double[][] yc = new double[3][];
@@ -284,7 +328,9 @@ public final class MulticlassPnnToy {
         out.printf("mu(learned multiclass) - mu(exact): %+.3f sigma%n", r.muShiftMulticlass());
         out.printf("mu(learned multiclass + PNN) - mu(exact): %+.3f sigma; interval ends %+.3f, %+.3f sigma%n", r.muShiftFull(),
                 r.intervalShiftLower(), r.intervalShiftUpper());
-        out.printf("data at held-out nu: mu(learned) - mu(exact): %+.3f sigma%n", r.heldOutMuShift());
+        out.printf("mu(exact multiclass + learned PNN) - mu(exact): %+.3f sigma%n", r.muShiftPnn());
+        out.printf("data at held-out nu: mu(learned) - mu(exact): %+.3f sigma (learned multiclass alone %+.3f, learned PNN alone %+.3f)%n",
+                r.heldOutMuShift(), r.heldOutMuShiftMulticlass(), r.heldOutMuShiftPnn());
         out.printf("closure: smallest p-value over features, training and held-out points: %.3g; largest |yield residual| %.2e%n",
                 r.worstHeldOutClosurePValue(), r.worstYieldResidual());
         out.printf("finished in %.0f s%n", r.seconds());

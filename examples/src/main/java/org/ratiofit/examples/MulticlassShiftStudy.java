@@ -24,7 +24,7 @@ import org.ratiofit.validation.toys.ThreeClassNuisanceToy;
  * μ(exact) in units of the exact fit's HESSE error for every disjoint group of 1, 2, 4, … members.
  * Members of one training sample share its noise; other training seeds show the rest.
  *
- * <pre>examples/run multiclass-shift-study [OUT_DIR] [--events N] [--members K] [--epochs N] [--fit-seed N] [--training-seed N]</pre>
+ * <pre>examples/run multiclass-shift-study [OUT_DIR] [--events N] [--members K] [--epochs N] [--fit-seed N] [--training-seed N] [--init-seed N]</pre>
  */
 public final class MulticlassShiftStudy {
 
@@ -52,11 +52,12 @@ public final class MulticlassShiftStudy {
     }
 
     /**
-     * Everything measured (format version 2: hidden layers, patience, per-member training, the
-     * ensemble's MSE and the fits of other seeds' data added).
+     * Everything measured (format version 3: hidden layers, patience, per-member training, the
+     * ensemble's MSE and the fits of other seeds' data added in 2; the seed of the members'
+     * initialisation and batch order, initSeed, in 3: the training seed unless --init-seed).
      */
     public record Result(int formatVersion, int events, int members, int epochs, List<Integer> hidden, int patience, long fitSeed,
-            long trainingSeed, double exactMu, double exactError, List<Group> groups, List<MemberTraining> training, double[] ensembleMse,
+            long trainingSeed, long initSeed, double exactMu, double exactError, List<Group> groups, List<MemberTraining> training, double[] ensembleMse,
             List<OtherFit> otherFits, HeldOutFit heldOut, double seconds) {
     }
 
@@ -71,6 +72,11 @@ public final class MulticlassShiftStudy {
     public static Result run(int events, int members, int epochs, long fitSeed, long trainingSeed) {
         return run(events, members, epochs, MulticlassPnnToy.Settings.HIDDEN_32X32, MulticlassPnnToy.Settings.PATIENCE_8, fitSeed, trainingSeed,
                 List.of());
+    }
+
+    public static Result run(int events, int members, int epochs, List<Integer> hidden, int patience, long fitSeed, long trainingSeed,
+            List<Long> otherFitSeeds) {
+        return run(events, members, epochs, hidden, patience, fitSeed, trainingSeed, trainingSeed, otherFitSeeds);
     }
 
     /** MSE of ln r̂ against the exact ln r for htt and ttbar, on held-out events of the class and of the reference. */
@@ -121,8 +127,12 @@ public final class MulticlassShiftStudy {
         return new HeldOutFit(exact[0], exact[1], sh, all);
     }
 
+    /**
+     * The study with the training sample of trainingSeed and the members' initialisation, split and batch order from
+     * initSeed (the configuration's seeds as {@code multiclass-pnn-toy --seed initSeed} sets them).
+     */
     public static Result run(int events, int members, int epochs, List<Integer> hidden, int patience, long fitSeed, long trainingSeed,
-            List<Long> otherFitSeeds) {
+            long initSeed, List<Long> otherFitSeeds) {
         long t0 = System.nanoTime();
         ThreeClassNuisanceToy toy = ThreeClassNuisanceToy.standard();
         long seed = fitSeed * 1_000_003L;
@@ -133,7 +143,7 @@ public final class MulticlassShiftStudy {
         }
         List<String> f = ThreeClassNuisanceToy.FEATURES;
         MulticlassData d = MulticlassData.of(ThreeClassNuisanceToy.CLASSES, "ztt", nominal, null, f, new LinkedHashSet<>(f));
-        MulticlassPnnToy.Settings st = new MulticlassPnnToy.Settings(null, events, 5000, members, epochs, trainingSeed).withNetwork(hidden, patience);
+        MulticlassPnnToy.Settings st = new MulticlassPnnToy.Settings(null, events, 5000, members, epochs, initSeed).withNetwork(hidden, patience);
         MulticlassTrainer.Result mc = MulticlassTrainer.train(d, MulticlassPnnToy.config(st), members, MulticlassTrainer.ClassWeights.EQUAL,
                 ClassCalibration.NONE, null);
         // the fit data and reference events of MulticlassPnnToy with seed fitSeed
@@ -164,7 +174,7 @@ public final class MulticlassShiftStudy {
         for (long o : otherFitSeeds) {
             others.add(otherFit(toy, mc, o));
         }
-        return new Result(2, events, members, epochs, List.copyOf(hidden), patience, fitSeed, trainingSeed, exact[0], exact[1], groups, training,
+        return new Result(3, events, members, epochs, List.copyOf(hidden), patience, fitSeed, trainingSeed, initSeed, exact[0], exact[1], groups, training,
                 mse(toy, mc, null, seed), List.copyOf(others), heldOutFit(toy, mc, fitSeed), (System.nanoTime() - t0) * 1e-9);
     }
 
@@ -175,6 +185,7 @@ public final class MulticlassShiftStudy {
         int epochs = 30;
         long fitSeed = 1;
         Long trainingSeed = null;
+        Long initSeed = null;
         List<Integer> hidden = MulticlassPnnToy.Settings.HIDDEN_32X32;
         int patience = MulticlassPnnToy.Settings.PATIENCE_8;
         List<Long> otherFitSeeds = new ArrayList<>();
@@ -185,6 +196,7 @@ public final class MulticlassShiftStudy {
                 case "--epochs" -> epochs = Integer.parseInt(args[++i]);
                 case "--fit-seed" -> fitSeed = Long.parseLong(args[++i]);
                 case "--training-seed" -> trainingSeed = Long.parseLong(args[++i]);
+                case "--init-seed" -> initSeed = Long.parseLong(args[++i]);
                 case "--hidden" -> hidden = MulticlassPnnToy.parseHidden(args[++i], "multiclass-shift-study");
                 case "--patience" -> patience = Integer.parseInt(args[++i]);
                 case "--other-fit-seeds" -> {
@@ -195,7 +207,7 @@ public final class MulticlassShiftStudy {
                 case "--help" -> {
                     System.out.println("examples/run multiclass-shift-study [OUT_DIR] [--events N (20000)] [--members K (8)] [--epochs N (30)] "
                             + "[--hidden W,W,... (32,32)] [--patience N (8; >= epochs: the schedule runs to its end)] "
-                            + "[--fit-seed N (1)] [--training-seed N (the fit seed)] [--other-fit-seeds F,F,... (none: the same ensemble on those data too)]");
+                            + "[--fit-seed N (1)] [--training-seed N (the fit seed)] [--init-seed N (the training seed: members' initialisation, split, batches)] [--other-fit-seeds F,F,... (none: the same ensemble on those data too)]");
                     return;
                 }
                 default -> out = Path.of(args[i]);
@@ -205,7 +217,8 @@ public final class MulticlassShiftStudy {
             System.err.println("multiclass-shift-study: --members must be at least 1, got " + members);
             System.exit(2);
         }
-        Result r = run(events, members, epochs, hidden, patience, fitSeed, trainingSeed == null ? fitSeed : trainingSeed, otherFitSeeds);
+        long ts = trainingSeed == null ? fitSeed : trainingSeed;
+        Result r = run(events, members, epochs, hidden, patience, fitSeed, ts, initSeed == null ? ts : initSeed, otherFitSeeds);
         for (int k = 0; k < r.training().size(); k++) {
             MemberTraining t = r.training().get(k);
             System.out.printf("member %d: kept epoch %d of %d, %.0f events/s (%.1f s), ln r MSE htt %.4f ttbar %.4f%n", k, t.bestEpoch(),
@@ -213,8 +226,8 @@ public final class MulticlassShiftStudy {
         }
         System.out.printf("ensemble ln r MSE htt %.4f ttbar %.4f (hidden %s, patience %d)%n", r.ensembleMse()[0], r.ensembleMse()[1], r.hidden(),
                 r.patience());
-        System.out.printf("exact mu %.4f +- %.4f; mu(learned multiclass) - mu(exact) in exact sigmas, fit seed %d, training seed %d, %d events per class:%n",
-                r.exactMu(), r.exactError(), r.fitSeed(), r.trainingSeed(), r.events());
+        System.out.printf("exact mu %.4f +- %.4f; mu(learned multiclass) - mu(exact) in exact sigmas, fit seed %d, training seed %d (init seed %d), %d events per class:%n",
+                r.exactMu(), r.exactError(), r.fitSeed(), r.trainingSeed(), r.initSeed(), r.events());
         for (Group g : r.groups()) {
             StringBuilder b = new StringBuilder();
             for (double v : g.shifts()) {

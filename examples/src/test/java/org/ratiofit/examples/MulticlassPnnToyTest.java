@@ -35,6 +35,10 @@ class MulticlassPnnToyTest {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f);
         }
         assertTrue(text.contains("mu(learned multiclass + PNN) - mu(exact)"), text);
+        // each learned part alone, the other exact: eight fits, finite shifts
+        assertEquals(8, r.fits().size(), text);
+        assertTrue(Double.isFinite(r.muShiftPnn()) && Double.isFinite(r.heldOutMuShiftMulticlass()) && Double.isFinite(r.heldOutMuShiftPnn()), text);
+        assertTrue(text.contains("learned PNN alone"), text);
     }
 
     /**
