@@ -92,6 +92,10 @@ public final class AnomalyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (!(select > 0 && select <= 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--select must be a fraction of the SR data in (0, 1], not " + select);
+        }
         SaladConfig c = SaladConfigLoader.load(config);
         Path wdir = weightsDir != null ? weightsDir : c.file().toAbsolutePath().getParent().resolve("salad");
         Path dir = out != null ? out : wdir;

@@ -120,6 +120,15 @@ class SaladCommandsTest {
         assertTrue(r[1].contains("FAIL"), r[1]);
     }
 
+    /** A selection outside (0, 1] is refused before any training. */
+    @Test
+    void aSelectionOutsideTheUnitIntervalIsRefusedFirst(@TempDir Path dir) throws Exception {
+        run("salad-toy", dir.toString(), "--data", "3000", "--simulation", "3000");
+        String[] r = run("anomaly", dir.resolve("salad.yml").toString(), "--select", "1.5");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--select must be a fraction of the SR data in (0, 1], not 1.5"), r[2]);
+    }
+
     @Test
     void missingWeightsAreExplained(@TempDir Path dir) throws Exception {
         run("salad-toy", dir.toString(), "--data", "3000", "--simulation", "3000");
