@@ -99,22 +99,21 @@ public final class MulticlassShiftStudy {
     /** The shifts of the same ensemble on the data of MulticlassPnnToy with seed fitSeed. */
     static OtherFit otherFit(ThreeClassNuisanceToy toy, MulticlassTrainer.Result mc, long fitSeed) {
         long seed = fitSeed * 1_000_003L;
-        double[][] data = toy.generate(new double[] {1, 0.3, -0.2}, seed + 1000);
-        double[][] ref = toy.sample(ThreeClassNuisanceToy.ZTT, new double[2], 20000, seed + 1001);
-        double[] exact = fitMu(toy.exactModel(data, ref));
-        double[] sh = new double[mc.members().size()];
-        for (int g = 0; g < sh.length; g++) {
-            MulticlassTrainer.Result sub = new MulticlassTrainer.Result(mc.formatVersion(), mc.classes(), mc.reference(), mc.classWeights(),
-                    mc.calibration(), mc.split(), mc.members().subList(g, g + 1));
-            sh[g] = (fitMu(MulticlassPnnToy.model(toy, data, ref, sub, null))[0] - exact[0]) / exact[1];
-        }
-        double all = (fitMu(MulticlassPnnToy.model(toy, data, ref, mc, null))[0] - exact[0]) / exact[1];
-        return new OtherFit(fitSeed, exact[0], exact[1], sh, all);
+        Shifts s = shifts(toy, mc, toy.generate(new double[] {1, 0.3, -0.2}, seed + 1000), seed);
+        return new OtherFit(fitSeed, s.exact()[0], s.exact()[1], s.members(), s.ensemble());
     }
 
     static HeldOutFit heldOutFit(ThreeClassNuisanceToy toy, MulticlassTrainer.Result mc, long fitSeed) {
         long seed = fitSeed * 1_000_003L;
-        double[][] data = toy.generate(new double[] {1, 1.5, -1.0}, seed + 2000);
+        Shifts s = shifts(toy, mc, toy.generate(new double[] {1, 1.5, -1.0}, seed + 2000), seed);
+        return new HeldOutFit(s.exact()[0], s.exact()[1], s.members(), s.ensemble());
+    }
+
+    /** The exact fit (μ, σ) and μ(learned) − μ(exact) in exact σ for each member alone and the whole ensemble. */
+    private record Shifts(double[] exact, double[] members, double ensemble) {}
+
+    /** Fits the data with the reference events of MulticlassPnnToy's seed (seed + 1001), exactly and with the learned ratios. */
+    private static Shifts shifts(ThreeClassNuisanceToy toy, MulticlassTrainer.Result mc, double[][] data, long seed) {
         double[][] ref = toy.sample(ThreeClassNuisanceToy.ZTT, new double[2], 20000, seed + 1001);
         double[] exact = fitMu(toy.exactModel(data, ref));
         double[] sh = new double[mc.members().size()];
@@ -124,7 +123,7 @@ public final class MulticlassShiftStudy {
             sh[g] = (fitMu(MulticlassPnnToy.model(toy, data, ref, sub, null))[0] - exact[0]) / exact[1];
         }
         double all = (fitMu(MulticlassPnnToy.model(toy, data, ref, mc, null))[0] - exact[0]) / exact[1];
-        return new HeldOutFit(exact[0], exact[1], sh, all);
+        return new Shifts(exact, sh, all);
     }
 
     /**

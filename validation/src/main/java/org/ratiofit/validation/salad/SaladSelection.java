@@ -166,6 +166,18 @@ public record SaladSelection(int formatVersion, double efficiency, int observed,
         return (observed - predicted) / Math.sqrt(predicted + statError * statError + n * n + r * r);
     }
 
+    /** Adds a normsys of relative size {@code relative} (none when it is 0). */
+    private static void normsys(ArrayNode mods, String name, double relative) {
+        if (relative > 0) {
+            ObjectNode ns = mods.addObject();
+            ns.put("name", name);
+            ns.put("type", "normsys");
+            ObjectNode d = ns.putObject("data");
+            d.put("hi", 1 + relative);
+            d.put("lo", Math.max(1e-3, 1 - relative));
+        }
+    }
+
     /**
      * Writes a one-bin pyhf workspace: signal (one event × the POI mu, so mu is the number of
      * signal events passing) and background (the prediction with a staterror and the normsys
@@ -194,23 +206,8 @@ public record SaladSelection(int formatVersion, double efficiency, int observed,
         st.put("name", "staterror_SR");
         st.put("type", "staterror");
         st.putArray("data").add(statError);
-        double rw = reweightingNormsys();
-        if (rw > 0) {
-            ObjectNode ns = mods.addObject();
-            ns.put("name", "reweighting");
-            ns.put("type", "normsys");
-            ObjectNode d = ns.putObject("data");
-            d.put("hi", 1 + rw);
-            d.put("lo", Math.max(1e-3, 1 - rw));
-        }
-        if (normalisationRelative > 0) {
-            ObjectNode nn = mods.addObject();
-            nn.put("name", "sideband_normalisation");
-            nn.put("type", "normsys");
-            ObjectNode d = nn.putObject("data");
-            d.put("hi", 1 + normalisationRelative);
-            d.put("lo", Math.max(1e-3, 1 - normalisationRelative));
-        }
+        normsys(mods, "reweighting", reweightingNormsys());
+        normsys(mods, "sideband_normalisation", normalisationRelative);
         ObjectNode obs = root.putArray("observations").addObject();
         obs.put("name", "SR");
         obs.putArray("data").add(observed);
