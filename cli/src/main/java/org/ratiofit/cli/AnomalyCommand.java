@@ -21,6 +21,7 @@ import org.ratiofit.validation.salad.SaladEvents;
 import org.ratiofit.validation.salad.SaladMassSpectrum;
 import org.ratiofit.validation.salad.SaladSelection;
 import org.ratiofit.validation.salad.SaladWeights;
+import org.ratiofit.validation.salad.SidebandCalibration;
 import org.ratiofit.validation.salad.SimulationReweighting;
 import org.ratiofit.workspace.io.Checksums;
 import picocli.CommandLine;
@@ -46,7 +47,9 @@ import picocli.CommandLine.Parameters;
             "and the reweighting's statistical error (a jackknife over its folds) as systematics; fit, significance and",
             "limit read both. The prediction is cross-fitted (see --no-cross-fit): the classifier learns against a",
             "reweighting trained on half of the sideband events, the background after the selection is predicted by one",
-            "trained on the other half (written to crossfit/ in the output folder)."},
+            "trained on the other half (written to crossfit/ in the output folder), and then calibrated in the sidebands",
+            "(see --no-sideband-calibration): scaled by the fraction of the odd-index sideband data the selection keeps over",
+            "the fraction of the reweighted sideband simulation it keeps."},
         footer = {"", "Examples:",
             "  ratiofit reweight toy/salad.yml && ratiofit anomaly toy/salad.yml --plots sic",
             "  ratiofit significance toy/salad/salad-m-pyhf.json"})
@@ -80,6 +83,15 @@ public final class AnomalyCommand implements Callable<Integer> {
                     + "By default the prediction is cross-fitted: two reweightings on the even- and odd-index sideband events, the "
                     + "classifier against the first, the prediction from the second.")
     boolean noCrossFit;
+
+    @Option(names = "--no-sideband-calibration",
+            description = "Predict the background after the selection with the cross-fitted weights alone. By default the "
+                    + "prediction is multiplied by f_data/f_sim, the fractions of the sideband data (the odd-index events, which "
+                    + "the classifier never learned from) and of the reweighted sideband simulation that the same selection keeps: "
+                    + "this removes the reweighting's shape error that sidebands and SR share and that cross-fitting cannot (on "
+                    + "the toy the mean pull after a 10%% selection went from -0.23 to about 0, after 50%% from +0.26 to about "
+                    + "+0.1), at the price of the sideband data's binomial error. Without cross-fitting there is no calibration.")
+    boolean noSidebandCalibration;
 
     @Mixin
     SaladTrainingOptions training = new SaladTrainingOptions();
@@ -140,6 +152,12 @@ public final class AnomalyCommand implements Callable<Integer> {
         // the prediction also carries the sideband normalisation's statistical error
         SaladSelection sel = SaladSelection.of(a.heldOut(), select,
                 SaladSelection.normalisationRelative(predictionWeights, ev.simulation().region(), ev.data().indices("SB").length));
+        SaladSelection uncalibrated = sel;
+        if (cf != null && !noSidebandCalibration) {
+            // the even-index sideband data trained the selecting reweighting, whose errors the classifier learned
+            sel = sel.withCalibration(SidebandCalibration.of(a.heldOut(), a.sidebands(),
+                    SidebandCalibration.predictingHalf(ev.data().indices("SB")), select));
+        }
         Files.createDirectories(dir);
         AtomicFiles.writeBytes(dir.resolve("scores.npy"), Npy.toBytes(a.score(), new int[] {a.score().length}));
         Map<String, Object> result = new LinkedHashMap<>();
@@ -187,12 +205,23 @@ public final class AnomalyCommand implements Callable<Integer> {
         o.paragraph(String.format(java.util.Locale.ROOT,
                 "held-out AUC, SR data vs reweighted simulation: %.4f ± %.4f (%+.1f sigma from 0.5)",
                 a.dataVsBackground().value(), a.dataVsBackground().error(), a.dataVsBackground().pull()));
+        SidebandCalibration cal = sel.calibration();
         o.paragraph(String.format(java.util.Locale.ROOT,
                 "selection (top %.3g of the SR data per fold): observed %d, predicted background %.1f ± %.1f (stat) ± %.1f%%"
-                        + " (sideband normalisation) ± %.1f%% (reweighting, %s)%s; pull %+.2f; one-bin workspace %s", select,
-                sel.observed(), sel.predicted(), sel.statError(), 100 * sel.normalisationRelative(), 100 * sel.reweightingNormsys(),
-                sel.reweightingRelative() > 0 ? "fold jackknife" : "ensemble bound",
-                cf != null ? ", cross-fitted" : ", NOT cross-fitted: the prediction after a selection is biased low", sel.pull(), pyhf));
+                        + " (%s) ± %.1f%% (reweighting, %s)%s; pull %+.2f; one-bin workspace %s", select,
+                sel.observed(), sel.background(), sel.backgroundStatError(), 100 * sel.levelRelative(),
+                cal != null ? "sideband calibration" : "sideband normalisation", 100 * sel.reweightingNormsys(),
+                (cal != null ? cal.reweightingRelative() : sel.reweightingRelative()) > 0 ? "fold jackknife" : "ensemble bound",
+                cf == null ? ", NOT cross-fitted: the prediction after a selection is biased low"
+                        : cal == null ? ", cross-fitted, not calibrated in the sidebands" : ", cross-fitted and calibrated in the sidebands",
+                sel.pull(), pyhf));
+        if (cal != null) {
+            o.paragraph(String.format(java.util.Locale.ROOT,
+                    "sideband calibration: %d of %d odd-index sideband data events pass (%.4f) against %.4f of the reweighted "
+                            + "sideband simulation: factor %.4f on the cross-fitted prediction %.1f (pull %+.2f uncalibrated)",
+                    cal.dataPassing(), cal.dataEvents(), (double) cal.dataPassing() / cal.dataEvents(), cal.simulatedFraction(),
+                    cal.factor(), uncalibrated.predicted(), uncalibrated.pull()));
+        }
         if (spectrum != null) {
             o.heading("m after the selection (binned workspace " + mPyhf + ")");
             List<List<String>> rows = new ArrayList<>();

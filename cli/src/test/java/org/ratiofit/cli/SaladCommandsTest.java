@@ -75,6 +75,40 @@ class SaladCommandsTest {
         }
         assertTrue(sel.get("reweightingRelative").asDouble() > 0, sel.toString());
         assertTrue(Files.readString(dir.resolve("toy/salad/salad-pyhf.json")).contains("\"reweighting\""));
+        // calibrated in the sidebands by default, with the odd-index half of the sideband data
+        JsonNode cal = sel.get("calibration");
+        assertTrue(cal != null && cal.isObject(), sel.toString());
+        // the odd-index data events (file order) in the sidebands [3.4, 3.8) and [4.2, 4.6), counted from the file
+        java.util.List<String> rows = Files.readAllLines(dir.resolve("toy/data.csv"));
+        int mCol = java.util.Arrays.asList(rows.get(0).split(",")).indexOf("m");
+        int odd = 0;
+        int inSb = 0;
+        for (int i = 1; i < rows.size(); i++) {
+            double m = Double.parseDouble(rows.get(i).split(",")[mCol]);
+            boolean sb = (m >= 3.4 && m < 3.8) || (m >= 4.2 && m < 4.6);
+            inSb += sb ? 1 : 0;
+            odd += sb && (i - 1) % 2 == 1 ? 1 : 0;
+        }
+        assertEquals(inSb, cal.get("sidebandDataEvents").asInt(), cal.toString());
+        assertEquals(odd, cal.get("dataEvents").asInt(), cal.toString());
+        assertTrue(cal.get("dataPassing").asInt() > 0 && cal.get("dataPassing").asInt() < cal.get("dataEvents").asInt(), cal.toString());
+        double f = (double) cal.get("dataPassing").asInt() / cal.get("dataEvents").asInt() / cal.get("simulatedFraction").asDouble();
+        assertEquals(f, cal.get("factor").asDouble(), 1e-9);
+        assertEquals(sel.get("predicted").asDouble() * f, sel.get("background").asDouble(), 1e-6 * sel.get("background").asDouble());
+        JsonNode ws = new ObjectMapper().readTree(dir.resolve("toy/salad/salad-pyhf.json").toFile());
+        JsonNode bkg = ws.get("channels").get(0).get("samples").get(1);
+        assertEquals(sel.get("background").asDouble(), bkg.get("data").get(0).asDouble(), 1e-9);
+        assertTrue(bkg.toString().contains("sideband_calibration") && !bkg.toString().contains("sideband_normalisation"), bkg.toString());
+        // without the calibration: the same cross-fitted prediction (same seeds), the sideband normalisation's normsys
+        Path other = dir.resolve("uncalibrated");
+        String[] u = run(with(new String[] {"anomaly", cfg.toString(), "--json", "--no-sideband-calibration", "--m-bins", "0",
+                "-o", other.toString()}, SMALL));
+        assertEquals("0", u[0], u[2]);
+        JsonNode us = new ObjectMapper().readTree(u[1]).get("selection");
+        assertTrue(us.get("calibration").isNull(), us.toString());
+        assertEquals(sel.get("predicted").asDouble(), us.get("predicted").asDouble(), 0);
+        assertEquals(us.get("predicted").asDouble(), us.get("background").asDouble(), 0);
+        assertTrue(Files.readString(other.resolve("salad-pyhf.json")).contains("sideband_normalisation"));
         r = run("significance", dir.resolve("toy/salad/salad-pyhf.json").toString(), "--json");
         assertEquals("0", r[0], r[2]);
         JsonNode z = new ObjectMapper().readTree(r[1]);

@@ -28,7 +28,7 @@ public record AnomalySearch(int formatVersion, double[] score, Auc dataVsBackgro
      * Scores and folds of data and reweighted simulation events, with their m: in the signal region
      * the held-out scores, from which a selection on the score is chosen fold by fold
      * ({@link SaladSelection}); in the sidebands the scores of the fold-k models for events assigned
-     * to fold k (event i of each file to fold i mod k; no model trained on them), so that the same
+     * to fold k (event i of each file to fold (i div 2) mod k; no model trained on them), so that the same
      * selection applies there ({@link SaladMassSpectrum}).
      */
     public record HeldOut(double[] dataScore, int[] dataFold, double[] simScore, double[] simWeight, double[] simSpread,
@@ -175,7 +175,6 @@ public record AnomalySearch(int formatVersion, double[] score, Auc dataVsBackgro
         return new AnomalySearch(FORMAT_VERSION, score, dvb, methods, ho, sb);
     }
 
-    /** The sideband events scored by the SR classifier, event i of each file by the models of fold i mod k. */
     private static double[][] pick(double[][] replicas, int[] idx) {
         if (replicas == null) {
             return null;
@@ -189,13 +188,18 @@ public record AnomalySearch(int formatVersion, double[] score, Auc dataVsBackgro
         return out;
     }
 
+    /**
+     * The sideband events scored by the SR classifier, event i of each file by the models of fold (i div 2) mod k:
+     * each cross-fitting half (even and odd i, {@link SidebandCalibration}) meets every fold's model and threshold,
+     * for any k.
+     */
     private static HeldOut sidebands(SaladEvents ev, double[] simWeights, double[] spread, double[][] replicas,
             KFoldClassifier salad) {
         int nx = ev.config().features().size();
         int[] dSb = ev.data().indices("SB");
         int[] sSb = ev.simulation().indices("SB");
-        int[] fd = java.util.Arrays.stream(dSb).map(i -> i % salad.folds()).toArray();
-        int[] fs = java.util.Arrays.stream(sSb).map(i -> i % salad.folds()).toArray();
+        int[] fd = java.util.Arrays.stream(dSb).map(i -> (i / 2) % salad.folds()).toArray();
+        int[] fs = java.util.Arrays.stream(sSb).map(i -> (i / 2) % salad.folds()).toArray();
         double[][] d = ev.data().select(dSb);
         double[][] sim = ev.simulation().select(sSb);
         double[] w = new double[sSb.length];

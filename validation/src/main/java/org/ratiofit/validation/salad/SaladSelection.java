@@ -31,11 +31,43 @@ import org.ratiofit.io.AtomicFiles;
  *        Σ w from the models of fold k alone (trained on every fold but k) and K folds,
  *        √((K−1)/K · Σ_k (Y_k − Ȳ)²) / predicted; 0 when the replicas are not known. It is the
  *        "reweighting" normsys of the workspace (else the ensemble bound is)
+ * @param calibration the sidebands' calibration of the prediction ({@link SidebandCalibration}), or null: when
+ *        present the background is {@link #background()} = predicted · factor, and the pull and the workspace use
+ *        it with the calibration's errors in place of the sideband normalisation's and the reweighting's
  */
 public record SaladSelection(int formatVersion, double efficiency, int observed, double predicted, double statError,
-        double ensembleRelative, double normalisationRelative, double reweightingRelative) {
+        double ensembleRelative, double normalisationRelative, double reweightingRelative, SidebandCalibration calibration) {
 
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
+
+    /** Without a sideband calibration. */
+    public SaladSelection(int formatVersion, double efficiency, int observed, double predicted, double statError,
+            double ensembleRelative, double normalisationRelative, double reweightingRelative) {
+        this(formatVersion, efficiency, observed, predicted, statError, ensembleRelative, normalisationRelative,
+                reweightingRelative, null);
+    }
+
+    /** The same selection calibrated in the sidebands (its efficiency must be this selection's). */
+    public SaladSelection withCalibration(SidebandCalibration c) {
+        if (c != null && c.efficiency() != efficiency) {
+            throw new IllegalArgumentException("a calibration of the selection " + c.efficiency() + " for the selection "
+                    + efficiency);
+        }
+        return new SaladSelection(formatVersion, efficiency, observed, predicted, statError, ensembleRelative,
+                normalisationRelative, reweightingRelative, c);
+    }
+
+    /** The background after the selection: the prediction, times the sideband calibration's factor when calibrated. */
+    @com.fasterxml.jackson.annotation.JsonProperty("background")
+    public double background() {
+        return calibration == null ? predicted : predicted * calibration.factor();
+    }
+
+    /** The background's SR simulation statistics √Σw² (times the calibration's factor when calibrated). */
+    @com.fasterxml.jackson.annotation.JsonProperty("backgroundStatError")
+    public double backgroundStatError() {
+        return calibration == null ? statError : statError * calibration.factor();
+    }
 
     /** The selection without the sideband normalisation's error (see {@link #of(AnomalySearch.HeldOut, double, double)}). */
     public static SaladSelection of(AnomalySearch.HeldOut h, double efficiency) {
@@ -130,9 +162,18 @@ public record SaladSelection(int formatVersion, double efficiency, int observed,
         return (k - 1.0) / k * ss;
     }
 
-    /** The relative size of the "reweighting" normsys: the jackknife error when known, else the ensemble bound. */
+    /**
+     * The relative size of the "reweighting" normsys: the jackknife error when known (of the calibrated prediction
+     * when calibrated), else the ensemble bound.
+     */
     public double reweightingNormsys() {
-        return reweightingRelative > 0 ? reweightingRelative : ensembleRelative;
+        double jack = calibration == null ? reweightingRelative : calibration.reweightingRelative();
+        return jack > 0 ? jack : ensembleRelative;
+    }
+
+    /** The relative error of the background's level: the sideband calibration's, else the sideband normalisation's. */
+    public double levelRelative() {
+        return calibration == null ? normalisationRelative : calibration.relativeError();
     }
 
     /**
@@ -155,15 +196,16 @@ public record SaladSelection(int formatVersion, double efficiency, int observed,
     }
 
     /**
-     * (observed − predicted) / √(predicted + statError² + (predicted · normalisationRelative)² +
-     * (predicted · reweightingRelative)²): the background prediction's pull (data Poisson, SR
-     * simulation statistics, sideband normalisation, the reweighting's statistical error; the jackknife
-     * term is 0 when the replicas are not known).
+     * (observed − b) / √(b + σ_stat² + (b · level)² + (b · jackknife)²) with b the {@link #background()}: the
+     * background prediction's pull (data Poisson, SR simulation statistics, the level's error —
+     * {@link #levelRelative()} — and the reweighting's statistical error, 0 when the replicas are not known).
      */
     public double pull() {
-        double n = predicted * normalisationRelative;
-        double r = predicted * reweightingRelative;
-        return (observed - predicted) / Math.sqrt(predicted + statError * statError + n * n + r * r);
+        double b = background();
+        double st = backgroundStatError();
+        double n = b * levelRelative();
+        double r = b * (calibration == null ? reweightingRelative : calibration.reweightingRelative());
+        return (observed - b) / Math.sqrt(b + st * st + n * n + r * r);
     }
 
     /** Adds a normsys of relative size {@code relative} (none when it is 0). */
@@ -180,8 +222,9 @@ public record SaladSelection(int formatVersion, double efficiency, int observed,
 
     /**
      * Writes a one-bin pyhf workspace: signal (one event × the POI mu, so mu is the number of
-     * signal events passing) and background (the prediction with a staterror and the normsys
-     * "reweighting" from the ensemble spread), observed the data passing. {@code ratiofit fit},
+     * signal events passing) and background ({@link #background()} with a staterror, the normsys
+     * "reweighting" ({@link #reweightingNormsys()}) and the level's normsys, "sideband_calibration"
+     * when calibrated, else "sideband_normalisation"), observed the data passing. {@code ratiofit fit},
      * {@code significance} and {@code limit} read it like any pyhf workspace.
      */
     public void writePyhf(Path file) throws IOException {
@@ -200,14 +243,14 @@ public record SaladSelection(int formatVersion, double efficiency, int observed,
         mu.putNull("data");
         ObjectNode bkg = samples.addObject();
         bkg.put("name", "background");
-        bkg.putArray("data").add(predicted);
+        bkg.putArray("data").add(background());
         ArrayNode mods = bkg.putArray("modifiers");
         ObjectNode st = mods.addObject();
         st.put("name", "staterror_SR");
         st.put("type", "staterror");
-        st.putArray("data").add(statError);
+        st.putArray("data").add(backgroundStatError());
         normsys(mods, "reweighting", reweightingNormsys());
-        normsys(mods, "sideband_normalisation", normalisationRelative);
+        normsys(mods, calibration == null ? "sideband_normalisation" : "sideband_calibration", levelRelative());
         ObjectNode obs = root.putArray("observations").addObject();
         obs.put("name", "SR");
         obs.putArray("data").add(observed);
@@ -217,7 +260,7 @@ public record SaladSelection(int formatVersion, double efficiency, int observed,
         cfg.put("poi", "mu");
         ObjectNode par = cfg.putArray("parameters").addObject();
         par.put("name", "mu");
-        par.putArray("bounds").addArray().add(-0.5 * predicted).add(Math.max(10, 10 * (observed + 10)));
+        par.putArray("bounds").addArray().add(-0.5 * background()).add(Math.max(10, 10 * (observed + 10)));
         par.putArray("inits").add(0.0);
         root.put("version", "1.0.0");
         AtomicFiles.writeString(file, om.writeValueAsString(root));

@@ -131,8 +131,9 @@ class SaladStudyTest {
     /**
      * The issue's criterion (mean pull within 0.2, width within 20% of 1, Z > 2 in at most 5%; the
      * mean and width within twice their errors over the sets), on the prediction as {@code ratiofit
-     * anomaly} makes it: cross-fitted ({@link SaladCrossFit}), the pull's denominator with the
-     * reweighting's fold-jackknife error. Each set also reports the same selections predicted with the
+     * anomaly} makes it: cross-fitted ({@link SaladCrossFit}) and calibrated in the sidebands with the
+     * predicting half's data ({@link SidebandCalibration}), the pull's denominator with the calibration's
+     * errors and the reweighting's fold-jackknife error; the uncalibrated pulls are among the diagnostics. Each set also reports the same selections predicted with the
      * toy's exact weights and the learned/exact ratio of the selected yield, which separate the
      * reweighting's error from the rest. -Dsalad.noCrossFit=true runs the search against the
      * reweighting on all sideband events and predicts with it (the biased way, for comparison);
@@ -229,6 +230,8 @@ class SaladStudyTest {
             for (double eff : new double[] {1.0, 0.5, 0.1}) {
                 SaladSelection learned = SaladSelection.of(h, eff, normRel);
                 SaladSelection exactPred = SaladSelection.of(hx, eff, exactNormRel);
+                diag.computeIfAbsent("selection " + eff + ", pull, not calibrated in the sidebands", q -> new ArrayList<>())
+                        .add(learned.pull());
                 diag.computeIfAbsent("selection " + eff + ", same events, exact weights' prediction", q -> new ArrayList<>())
                         .add(exactPred.pull());
                 diag.computeIfAbsent("selection " + eff + ", learned/exact prediction - 1", q -> new ArrayList<>())
@@ -241,6 +244,71 @@ class SaladStudyTest {
                         .add(learned.reweightingRelative());
                 diag.computeIfAbsent("selection " + eff + ", ensemble bound (relative)", q -> new ArrayList<>())
                         .add(learned.ensembleRelative());
+                // the same selection in the sidebands (the SR classifier's fold models on events none trained on):
+                // is the reweighting's selected error there too, where the data can see it?
+                AnomalySearch.HeldOut sb = a.sidebands();
+                double[] t = SaladSelection.thresholds(h, eff);
+                int[] sSb = ev.simulation().indices("SB");
+                int obsSb = 0;
+                for (int i = 0; i < sb.dataScore().length; i++) {
+                    obsSb += sb.dataScore()[i] > t[sb.dataFold()[i]] ? 1 : 0;
+                }
+                double predSb = 0;
+                double predSb2 = 0;
+                double exactSb = 0;
+                for (int i = 0; i < sb.simScore().length; i++) {
+                    if (sb.simScore()[i] > t[sb.simFold()[i]]) {
+                        predSb += sb.simWeight()[i];
+                        predSb2 += sb.simWeight()[i] * sb.simWeight()[i];
+                        exactSb += exactW[sSb[i]] * nSb / sbExact;
+                    }
+                }
+                diag.computeIfAbsent("sidebands, selection " + eff + ", learned/exact prediction - 1", q -> new ArrayList<>())
+                        .add(predSb / exactSb - 1);
+                diag.computeIfAbsent("sidebands, selection " + eff + ", observed/learned - 1", q -> new ArrayList<>())
+                        .add(obsSb / predSb - 1);
+                // the SR prediction scaled by the sidebands' observed/predicted after the same selection
+                double c = obsSb / predSb;
+                double p = learned.predicted() * c;
+                // the reweighting's error of the SR/SB ratio: a jackknife over the replicas of both
+                double[] ratioK = new double[h.simReplicas().length];
+                for (int q = 0; q < ratioK.length; q++) {
+                    double ySr = 0;
+                    double ySb = 0;
+                    for (int i = 0; i < h.simScore().length; i++) {
+                        ySr += h.simScore()[i] > t[h.simFold()[i]] ? h.simReplicas()[q][i] : 0;
+                    }
+                    for (int i = 0; i < sb.simScore().length; i++) {
+                        ySb += sb.simScore()[i] > t[sb.simFold()[i]] ? sb.simReplicas()[q][i] : 0;
+                    }
+                    ratioK[q] = ySr / ySb;
+                }
+                double jr = Math.sqrt(SaladSelection.jackknifeVariance(ratioK)) / (learned.predicted() / predSb);
+                diag.computeIfAbsent("selection " + eff + ", jackknife relative error of SR/SB", q -> new ArrayList<>()).add(jr);
+                double rel2 = Math.pow(learned.statError() / learned.predicted(), 2) + 1.0 / obsSb + predSb2 / (predSb * predSb)
+                        + jr * jr;
+                diag.computeIfAbsent("selection " + eff + ", calibrated with all sideband data (even-index half included): pull", q -> new ArrayList<>())
+                        .add((learned.observed() - p) / Math.sqrt(p + p * p * rel2));
+                // the sideband data of each half apart: the selecting reweighting trained on the even-index events, whose
+                // fluctuations the classifier may have learned; the odd-index half is clean
+                int[] dSbIdx = ev.data().indices("SB");
+                int[] passHalf = new int[2];
+                int[] allHalf = new int[2];
+                for (int i = 0; i < sb.dataScore().length; i++) {
+                    int hf = dSbIdx[i] % 2;
+                    allHalf[hf]++;
+                    passHalf[hf] += sb.dataScore()[i] > t[sb.dataFold()[i]] ? 1 : 0;
+                }
+                double sbTot = 0;
+                for (double wv : sb.simWeight()) {
+                    sbTot += wv;
+                }
+                double fPred = predSb / sbTot;
+                for (int hf = 0; hf < 2; hf++) {
+                    double fData = (double) passHalf[hf] / allHalf[hf];
+                    diag.computeIfAbsent("sidebands, selection " + eff + ", half " + hf + " data: observed/learned - 1",
+                            q -> new ArrayList<>()).add(fData / fPred - 1);
+                }
             }
             if (exactSearch) {
                 double[] exactAll = new double[exactW.length];
@@ -253,18 +321,33 @@ class SaladStudyTest {
                             .add(SaladSelection.of(ax.heldOut(), eff, exactNormRel).pull());
                 }
             }
+            // as ratiofit anomaly predicts: cross-fitted and calibrated in the sidebands (the predicting half's data)
+            boolean[] oddSb = SidebandCalibration.predictingHalf(ev.data().indices("SB"));
             SaladSelection half = SaladSelection.of(a.heldOut(), 0.5, normRel);
+            SaladSelection sel = SaladSelection.of(a.heldOut(), 0.1, normRel);
+            if (!noCrossFit) {
+                all = all.withCalibration(SidebandCalibration.of(a.heldOut(), a.sidebands(), oddSb, 1.0));
+                half = half.withCalibration(SidebandCalibration.of(a.heldOut(), a.sidebands(), oddSb, 0.5));
+                sel = sel.withCalibration(SidebandCalibration.of(a.heldOut(), a.sidebands(), oddSb, 0.1));
+                diag.computeIfAbsent("selection 0.5, calibration factor - 1", q -> new ArrayList<>())
+                        .add(half.calibration().factor() - 1);
+                diag.computeIfAbsent("selection 0.1, calibration factor - 1", q -> new ArrayList<>())
+                        .add(sel.calibration().factor() - 1);
+                diag.computeIfAbsent("selection 0.1, calibration's relative error (level)", q -> new ArrayList<>())
+                        .add(sel.calibration().relativeError());
+                diag.computeIfAbsent("selection 0.1, calibration's relative error (reweighting jackknife)",
+                        q -> new ArrayList<>()).add(sel.calibration().reweightingRelative());
+            }
             pullsAll.add(all.pull());
             pullsHalf.add(half.pull());
-            SaladSelection sel = SaladSelection.of(a.heldOut(), 0.1, normRel);
-            double sigma = Math.sqrt(sel.predicted() + sel.statError() * sel.statError()
-                    + Math.pow(sel.normalisationRelative() * sel.predicted(), 2)
-                    + Math.pow(sel.reweightingNormsys() * sel.predicted(), 2));
-            double z = Math.max(0, sel.observed() - sel.predicted()) / sigma;
+            double b = sel.background();
+            double sigma = Math.sqrt(b + Math.pow(sel.backgroundStatError(), 2) + Math.pow(sel.levelRelative() * b, 2)
+                    + Math.pow(sel.reweightingNormsys() * b, 2));
+            double z = Math.max(0, sel.observed() - b) / sigma;
             above2 += z > 2 ? 1 : 0;
             pulls.add(sel.pull());
             log.append(String.format(Locale.ROOT, "%d %d %.1f %.1f %.3f %+.4f %.2f %.4f %+.4f %+.4f %+.4f%n", k, sel.observed(),
-                    sel.predicted(), sel.statError(), sel.reweightingRelative(), sel.pull(), z, normRel, all.pull(), half.pull(),
+                    sel.background(), sel.backgroundStatError(), sel.reweightingNormsys(), sel.pull(), z, normRel, all.pull(), half.pull(),
                     exactPulls.get(exactPulls.size() - 1)));
             System.out.print(log.substring(log.lastIndexOf("\n", log.length() - 2) + 1));
         }
