@@ -72,8 +72,10 @@ public final class AnomalyCommand implements Callable<Integer> {
 
     @Option(names = "--m-bins", paramLabel = "N",
             description = "Also write the m distribution after the selection as a binned pyhf workspace (salad-m-pyhf.json): each "
-                    + "sideband and the SR in N equal bins, the background's staterror per bin and the ensemble spread as a "
-                    + "histosys; 0: only the one-bin workspace (default ${DEFAULT-VALUE}).")
+                    + "sideband and the SR in N equal bins, the background's staterror per bin and the reweighting's jackknife "
+                    + "(one histosys per fold; the ensemble spread without replicas); when calibrated in the sidebands, their bins "
+                    + "count the odd-index data only and fix a free normfactor background_level; 0: only the one-bin workspace "
+                    + "(default ${DEFAULT-VALUE}).")
     int mBins = 4;
 
     @Option(names = "--no-cross-fit",
@@ -190,7 +192,9 @@ public final class AnomalyCommand implements Callable<Integer> {
         SaladMassSpectrum spectrum = null;
         Path mPyhf = dir.resolve("salad-m-pyhf.json");
         if (mBins > 0) {
-            spectrum = SaladMassSpectrum.of(a, c, select, mBins);
+            // calibrated like the one-bin prediction: the odd-index sideband data fix a free level after the selection
+            spectrum = SaladMassSpectrum.of(a, c, select, mBins, sel.calibration() == null ? null
+                    : SidebandCalibration.predictingHalf(ev.data().indices("SB")));
             result.put("massSpectrum", spectrum);
             result.put("massWorkspace", mPyhf.toString());
         }
@@ -223,7 +227,8 @@ public final class AnomalyCommand implements Callable<Integer> {
                     cal.factor(), uncalibrated.predicted(), uncalibrated.pull()));
         }
         if (spectrum != null) {
-            o.heading("m after the selection (binned workspace " + mPyhf + ")");
+            o.heading("m after the selection (binned workspace " + mPyhf + (spectrum.freeLevel()
+                    ? "; sideband bins: the odd-index data, the level free)" : ")"));
             List<List<String>> rows = new ArrayList<>();
             double[] pulls = spectrum.pulls();
             for (int b = 0; b < spectrum.observed().length; b++) {

@@ -131,7 +131,12 @@ class SaladCommandsTest {
         // the SR bins hold the one-bin selection's events; in the sidebands the prediction after the selection holds
         assertEquals(sel.get("observed").asInt(), srObserved);
         assertTrue(Math.abs(sbObs - sbPred) < 5 * Math.sqrt(sbPred) + 0.1 * sbPred, sbObs + " observed vs " + sbPred + " predicted in the SBs");
+        // calibrated: the sideband bins count the odd-index data (half the sideband data), the level is free
+        assertTrue(ms.get("freeLevel").asBoolean(), ms.toString());
+        assertEquals((double) cal.get("dataEvents").asInt() / cal.get("sidebandDataEvents").asInt(),
+                ms.get("sidebandDataFraction").asDouble(), 1e-12);
         Path mws = dir.resolve("toy/salad/salad-m-pyhf.json");
+        assertTrue(Files.readString(mws).contains("\"background_level\""));
         r = run("significance", mws.toString(), "--json");
         assertEquals("0", r[0], r[2]);
         JsonNode zm = new ObjectMapper().readTree(r[1]);

@@ -32,13 +32,34 @@ import org.ratiofit.io.AtomicFiles;
  *        reweighting fold k alone ({@link AnomalySearch.HeldOut#simReplicas()}); Σ_k d_k d_kᵀ is the
  *        jackknife covariance of the prediction over the bins, and one histosys per fold with ± d_k
  *        carries it into the workspace in place of the ensemble spread. Null without replicas.
+ * @param sidebandDataFraction the fraction of the sideband data the sideband bins count (1: all of them; with a
+ *        sideband calibration the odd-index half, {@link SidebandCalibration}); their predictions, statistical
+ *        errors and modes are scaled by it
+ * @param freeLevel whether the background carries a free normfactor "background_level" that the sideband bins fix
+ *        after the selection (the binned form of the sideband calibration)
  */
 public record SaladMassSpectrum(int formatVersion, double efficiency, double[][] edges, boolean[] signalRegion, int[] observed,
-        double[] predicted, double[] statError, double[] ensembleSpread, double[][] jackknifeModes) {
+        double[] predicted, double[] statError, double[] ensembleSpread, double[][] jackknifeModes,
+        double sidebandDataFraction, boolean freeLevel) {
 
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
 
+    /** Every sideband data event counts, the level is the sideband normalisation's (no free level). */
     public static SaladMassSpectrum of(AnomalySearch a, SaladConfig c, double efficiency, int binsPerWindow) {
+        return of(a, c, efficiency, binsPerWindow, null);
+    }
+
+    /**
+     * The m distribution after the selection, calibrated in the sidebands when {@code sidebandDataCounts} is given:
+     * the sideband bins count only those data events (the odd-index half, which the classifier never learned from;
+     * {@link SidebandCalibration#predictingHalf}), their predictions are scaled by that half's share of the
+     * sideband data, and the background gets a free level.
+     *
+     * @param sidebandDataCounts per sideband data event (in the order of {@link AnomalySearch#sidebands()}), whether
+     *        it counts; null for all, without a free level
+     */
+    public static SaladMassSpectrum of(AnomalySearch a, SaladConfig c, double efficiency, int binsPerWindow,
+            boolean[] sidebandDataCounts) {
         if (binsPerWindow < 1) {
             throw new IllegalArgumentException("bins per window must be at least 1, not " + binsPerWindow);
         }
@@ -46,6 +67,22 @@ public record SaladMassSpectrum(int formatVersion, double efficiency, double[][]
             throw new IllegalArgumentException("the anomaly search holds no sideband scores");
         }
         double[] t = SaladSelection.thresholds(a.heldOut(), efficiency);
+        int nSbData = a.sidebands().dataScore().length;
+        if (sidebandDataCounts != null && sidebandDataCounts.length != nSbData) {
+            throw new IllegalArgumentException("a mask of " + sidebandDataCounts.length + " values for " + nSbData
+                    + " sideband data events");
+        }
+        int counted = nSbData;
+        if (sidebandDataCounts != null) {
+            counted = 0;
+            for (boolean b : sidebandDataCounts) {
+                counted += b ? 1 : 0;
+            }
+            if (counted == 0) {
+                throw new IllegalArgumentException("no sideband data event counts: the sidebands cannot fix the level");
+            }
+        }
+        double fraction = nSbData == 0 ? 1 : (double) counted / nSbData;
         List<SaladConfig.Window> windows = new ArrayList<>(c.sidebands());
         windows.add(c.signalRegion());
         windows.sort((x, y) -> Double.compare(x.low(), y.low()));
@@ -70,21 +107,26 @@ public record SaladMassSpectrum(int formatVersion, double efficiency, double[][]
             rep = new double[a.heldOut().simReplicas().length][nb];
         }
         for (AnomalySearch.HeldOut h : List.of(a.heldOut(), a.sidebands())) {
+            boolean sideband = h == a.sidebands();
+            // the sideband bins predict the counted data only
+            double f = sideband ? fraction : 1;
             for (int i = 0; i < h.dataScore().length; i++) {
                 int b = bin(edges, h.dataM()[i]);
-                if (b >= 0 && h.dataScore()[i] > t[h.dataFold()[i]]) {
+                if (b >= 0 && h.dataScore()[i] > t[h.dataFold()[i]] && (!sideband || sidebandDataCounts == null
+                        || sidebandDataCounts[i])) {
                     obs[b]++;
                 }
             }
             for (int i = 0; i < h.simScore().length; i++) {
                 int b = bin(edges, h.simM()[i]);
                 if (b >= 0 && h.simScore()[i] > t[h.simFold()[i]]) {
-                    pred[b] += h.simWeight()[i];
-                    w2[b] += h.simWeight()[i] * h.simWeight()[i];
-                    spr[b] += h.simSpread()[i];
+                    double w = f * h.simWeight()[i];
+                    pred[b] += w;
+                    w2[b] += w * w;
+                    spr[b] += f * h.simSpread()[i];
                     if (rep != null) {
                         for (int k = 0; k < rep.length; k++) {
-                            rep[k][b] += h.simReplicas()[k][i];
+                            rep[k][b] += f * h.simReplicas()[k][i];
                         }
                     }
                 }
@@ -113,7 +155,8 @@ public record SaladMassSpectrum(int formatVersion, double efficiency, double[][]
                 }
             }
         }
-        return new SaladMassSpectrum(FORMAT_VERSION, efficiency, edges, sr, obs, pred, stat, spr, modes);
+        return new SaladMassSpectrum(FORMAT_VERSION, efficiency, edges, sr, obs, pred, stat, spr, modes, fraction,
+                sidebandDataCounts != null);
     }
 
     private static int bin(double[][] edges, double m) {
@@ -141,8 +184,9 @@ public record SaladMassSpectrum(int formatVersion, double efficiency, double[][]
      * (Barlow–Beeston lite from √Σw²) and the reweighting's statistical error: one histosys
      * "reweighting_fold<k>" of ± d_k per fold of the reweighting (the jackknife covariance across bins,
      * {@link #jackknifeModes()}), or without replicas a histosys "reweighting" of ± the ensemble
-     * spread per bin (a bound); observed the data passing. The sideband bins constrain the background's γs and the
-     * reweighting parameter. {@code ratiofit fit}, {@code significance} and {@code limit} read it.
+     * spread per bin (a bound); with {@link #freeLevel()} a normfactor "background_level" (free, in [0.1, 10]);
+     * observed the data passing. The sideband bins constrain the background's γs, the reweighting parameters and
+     * the free level. {@code ratiofit fit}, {@code significance} and {@code limit} read it.
      */
     public void writePyhf(Path file) throws IOException {
         ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -171,6 +215,12 @@ public record SaladMassSpectrum(int formatVersion, double efficiency, double[][]
             bd.add(p);
         }
         ArrayNode mods = bkg.putArray("modifiers");
+        if (freeLevel) {
+            ObjectNode lv = mods.addObject();
+            lv.put("name", "background_level");
+            lv.put("type", "normfactor");
+            lv.putNull("data");
+        }
         ObjectNode st = mods.addObject();
         st.put("name", "staterror_m");
         st.put("type", "staterror");
@@ -223,10 +273,17 @@ public record SaladMassSpectrum(int formatVersion, double efficiency, double[][]
         meas.put("name", "salad-m");
         ObjectNode cfg = meas.putObject("config");
         cfg.put("poi", "mu");
-        ObjectNode par = cfg.putArray("parameters").addObject();
+        ArrayNode params = cfg.putArray("parameters");
+        ObjectNode par = params.addObject();
         par.put("name", "mu");
         par.putArray("bounds").addArray().add(-0.5 * bTotal).add(Math.max(10, 10 * (total + 10)));
         par.putArray("inits").add(0.0);
+        if (freeLevel) {
+            ObjectNode lv = params.addObject();
+            lv.put("name", "background_level");
+            lv.putArray("bounds").addArray().add(0.1).add(10.0);
+            lv.putArray("inits").add(1.0);
+        }
         root.put("version", "1.0.0");
         AtomicFiles.writeString(file, om.writeValueAsString(root));
     }

@@ -19,26 +19,29 @@ package org.ratiofit.validation.salad;
  * the selection never saw).
  *
  * <p>The calibrated prediction is N_SB · f_data · (Σ_SR,sel w / Σ_SB,sel w) · (Σ_SB w / N_SB) with
- * the weights normalised to the sideband data N_SB: its errors are the SR simulation statistics (the
+ * the weights normalised to the sideband data N_SB, and the last factor is 1 (the normalisation; the
+ * factorised reweighting's conditional levels make Σ_SB w0 r̂ = Σ_SB w0 exactly): the simulation enters as
+ * the ratio of its passing sums in SR and sidebands. Its errors are the SR simulation statistics (the
  * selection's staterror), {@link #relativeError} (the sideband data's count and binomial passing
- * fraction, the sideband simulation's statistics) and {@link #reweightingRelative} (the delete-one-fold
- * jackknife of Σ_SR,sel w · Σ_SB w / Σ_SB,sel w over the reweighting's fold replicas, whose shared
- * errors cancel in the ratio).
+ * fraction, the passing sideband simulation's statistics √Σ_SB,sel w² / Σ_SB,sel w) and
+ * {@link #reweightingRelative} (the delete-one-fold jackknife of Σ_SR,sel w · Σ_SB w / Σ_SB,sel w over the
+ * reweighting's fold replicas, whose shared errors cancel in the ratio).
  *
  * @param efficiency the selection's SR data efficiency
  * @param dataEvents the sideband data events that count (the odd-index half)
  * @param dataPassing of them, those the selection keeps
  * @param sidebandDataEvents all sideband data events N_SB (the level)
  * @param simulatedFraction f_sim = Σ_SB,sel w / Σ_SB w
- * @param simulatedFractionRelative its relative statistical error (the simulated events' weights)
+ * @param simulatedPassingRelative √Σ_SB,sel w² / Σ_SB,sel w, the passing sideband simulation's relative
+ *        statistical error
  * @param factor f_data / f_sim, what the SR prediction is multiplied by
  * @param relativeError the calibrated prediction's relative error from the sidebands:
- *        √(1/N_SB + (1 − f_data)/(f_data · dataEvents) + simulatedFractionRelative²)
+ *        √(1/N_SB + (1 − f_data)/(f_data · dataEvents) + simulatedPassingRelative²)
  * @param reweightingRelative the jackknife relative error of the reweighting in the calibrated prediction (0 when the
  *        replicas are not known)
  */
 public record SidebandCalibration(int formatVersion, double efficiency, int dataEvents, int dataPassing,
-        int sidebandDataEvents, double simulatedFraction, double simulatedFractionRelative, double factor,
+        int sidebandDataEvents, double simulatedFraction, double simulatedPassingRelative, double factor,
         double relativeError, double reweightingRelative) {
 
     public static final int FORMAT_VERSION = 1;
@@ -72,13 +75,11 @@ public record SidebandCalibration(int formatVersion, double efficiency, int data
         double a = 0;
         double va = 0;
         double tot = 0;
-        double vt = 0;
         boolean[] simPass = new boolean[sidebands.simScore().length];
         for (int i = 0; i < simPass.length; i++) {
             double w = sidebands.simWeight()[i];
             simPass[i] = sidebands.simScore()[i] > t[sidebands.simFold()[i]];
             tot += w;
-            vt += w * w;
             if (simPass[i]) {
                 a += w;
                 va += w * w;
@@ -88,10 +89,7 @@ public record SidebandCalibration(int formatVersion, double efficiency, int data
             throw new IllegalArgumentException("no reweighted sideband simulation passes the selection (top " + efficiency
                     + " of the SR data): the sidebands cannot calibrate it");
         }
-        double b = tot - a;
-        double vb = vt - va;
-        // f = A / (A + B) with A, B the passing and failing sums of weights (independent events)
-        double relSim = Math.sqrt(Math.pow(b / tot, 2) * va / (a * a) + vb / (tot * tot));
+        double relSim = Math.sqrt(va) / a;
         double fData = (double) pass / n;
         double fSim = a / tot;
         int nSb = sidebands.dataScore().length;

@@ -160,6 +160,43 @@ class SaladMassSpectrumTest {
         assertEquals(s.predicted()[0] + s.jackknifeModes()[0][0], mods.get(1).get("data").get("hi_data").get(0).asDouble(), 1e-9);
     }
 
+    /**
+     * Calibrated in the sidebands: only the odd sideband data events count (8 of the 16 passing: 2 in bins 1 and 3 of
+     * each sideband), the sideband predictions are scaled by their share 40/80 of the sideband data, the SR is
+     * unchanged, and the workspace's background has a free level.
+     */
+    @Test
+    void calibratedSidebandBinsCountTheMaskedDataAndFreeTheLevel(@TempDir Path dir) throws Exception {
+        boolean[] odd = new boolean[80];
+        for (int i = 0; i < 80; i++) {
+            odd[i] = i % 2 == 1;
+        }
+        SaladMassSpectrum plain = SaladMassSpectrum.of(search(false), CONFIG, 0.1, 4);
+        SaladMassSpectrum s = SaladMassSpectrum.of(search(false), CONFIG, 0.1, 4, odd);
+        assertArrayEquals(new int[] {0, 2, 0, 2, 5, 5, 5, 5, 0, 2, 0, 2}, s.observed());
+        assertEquals(0.5, s.sidebandDataFraction(), 0);
+        assertTrue(s.freeLevel() && !plain.freeLevel());
+        for (int b = 0; b < 12; b++) {
+            double f = s.signalRegion()[b] ? 1 : 0.5;
+            assertEquals(f * plain.predicted()[b], s.predicted()[b], 1e-12);
+            assertEquals(f * plain.statError()[b], s.statError()[b], 1e-12);
+            assertEquals(f * plain.ensembleSpread()[b], s.ensembleSpread()[b], 1e-12);
+        }
+        Path f = dir.resolve("m.json");
+        s.writePyhf(f);
+        JsonNode ws = new ObjectMapper().readTree(f.toFile());
+        JsonNode mods = ws.get("channels").get(0).get("samples").get(1).get("modifiers");
+        assertEquals("background_level", mods.get(0).get("name").asText());
+        assertEquals("normfactor", mods.get(0).get("type").asText());
+        JsonNode pars = ws.get("measurements").get(0).get("config").get("parameters");
+        assertEquals("background_level", pars.get(1).get("name").asText());
+        assertEquals(1.0, pars.get(1).get("inits").get(0).asDouble(), 0);
+        plain.writePyhf(f);
+        assertTrue(!java.nio.file.Files.readString(f).contains("background_level"));
+        assertThrows(IllegalArgumentException.class, () -> SaladMassSpectrum.of(search(false), CONFIG, 0.1, 4, new boolean[3]));
+        assertThrows(IllegalArgumentException.class, () -> SaladMassSpectrum.of(search(false), CONFIG, 0.1, 4, new boolean[80]));
+    }
+
     @Test
     void aBinWithoutPredictionIsNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

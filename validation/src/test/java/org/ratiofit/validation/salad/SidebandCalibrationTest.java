@@ -167,39 +167,55 @@ class SidebandCalibrationTest {
 
     @ParameterizedTest
     @ValueSource(longs = {6, 7})
-    void simulatedFractionErrorMatchesTheSpreadOverRedrawnWeights(long seed) {
-        // the delta-method error of f_sim = Σ_pass w / Σ w against the spread of f_sim over independent simulations,
-        // with the SR data (and so the thresholds) fixed: scores on a grid
+    void simulationErrorsMatchTheSpreadOverRedrawnSimulations(long seed) {
+        // the calibrated prediction's simulation errors (the SR staterror and the passing sideband simulation's) against
+        // its spread over independent simulated samples, the data (and so thresholds and f_data) fixed
         SplittableRandom rng = new SplittableRandom(seed);
         int nSr = 2000;
         double[] grid = new double[nSr];
         for (int i = 0; i < nSr; i++) {
             grid[i] = (i + 0.5) / nSr;
         }
-        AnomalySearch.HeldOut sr = new AnomalySearch.HeldOut(grid, folds(nSr), grid, new double[nSr], new double[nSr],
-                folds(nSr), 2, new double[nSr], new double[nSr]);
+        double[] dSb = uniform(rng, 4000);
+        boolean[] odd = new boolean[dSb.length];
+        for (int i = 0; i < odd.length; i++) {
+            odd[i] = i % 2 == 1;
+        }
         int reps = 400;
-        int nSim = 3000;
-        double[] f = new double[reps];
+        double[] b = new double[reps];
         double predicted = 0;
         for (int r = 0; r < reps; r++) {
-            double[] sc = uniform(rng, nSim);
-            double[] w = new double[nSim];
-            for (int i = 0; i < nSim; i++) {
+            int simSr = 3000;
+            int simSb = 6000;
+            double[] sSr = uniform(rng, simSr);
+            double[] sSb = uniform(rng, simSb);
+            double[] wSr = new double[simSr];
+            double[] wSb = new double[simSb];
+            double sum = 0;
+            for (int i = 0; i < simSb; i++) {
                 // weights that vary and differ above the threshold, as a reweighting's do
-                w[i] = (sc[i] > 0.9 ? 1.5 : 1) * (0.2 + 1.6 * rng.nextDouble());
+                wSb[i] = (sSb[i] > 0.9 ? 1.5 : 1) * (0.2 + 1.6 * rng.nextDouble());
+                sum += wSb[i];
             }
-            double[] d = uniform(rng, 500);
-            boolean[] all = new boolean[d.length];
-            Arrays.fill(all, true);
-            AnomalySearch.HeldOut sb = new AnomalySearch.HeldOut(d, folds(d.length), sc, w, new double[nSim], folds(nSim), 2,
-                    new double[d.length], new double[nSim]);
-            SidebandCalibration c = SidebandCalibration.of(sr, sb, all, 0.1);
-            f[r] = c.simulatedFraction();
-            predicted += c.simulatedFractionRelative() * c.simulatedFraction() / reps;
+            for (int i = 0; i < simSr; i++) {
+                wSr[i] = (sSr[i] > 0.9 ? 1.5 : 1) * (0.2 + 1.6 * rng.nextDouble());
+            }
+            for (int i = 0; i < simSb; i++) {
+                wSb[i] *= dSb.length / sum;
+            }
+            for (int i = 0; i < simSr; i++) {
+                wSr[i] *= dSb.length / sum * simSb / (2.0 * simSr);
+            }
+            AnomalySearch.HeldOut sr = new AnomalySearch.HeldOut(grid, folds(nSr), sSr, wSr, new double[simSr], folds(simSr), 2,
+                    new double[nSr], new double[simSr]);
+            AnomalySearch.HeldOut sb = new AnomalySearch.HeldOut(dSb, pairFolds(dSb.length), sSb, wSb, new double[simSb],
+                    pairFolds(simSb), 2, new double[dSb.length], new double[simSb]);
+            SaladSelection s = SaladSelection.of(sr, 0.1).withCalibration(SidebandCalibration.of(sr, sb, odd, 0.1));
+            b[r] = s.background();
+            predicted += Math.hypot(s.backgroundStatError(), s.background() * s.calibration().simulatedPassingRelative()) / reps;
         }
-        double ratio = sd(f) / predicted;
-        assertTrue(ratio > 0.85 && ratio < 1.15, "sd over draws / predicted error = " + ratio);
+        double ratio = sd(b) / predicted;
+        assertTrue(ratio > 0.85 && ratio < 1.15, "sd over simulations / predicted error = " + ratio);
     }
 
     @org.junit.jupiter.api.Test
