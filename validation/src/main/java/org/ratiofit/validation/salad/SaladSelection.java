@@ -221,11 +221,16 @@ public record SaladSelection(int formatVersion, double efficiency, int observed,
     }
 
     /**
-     * Writes a one-bin pyhf workspace: signal (one event × the POI mu, so mu is the number of
-     * signal events passing) and background ({@link #background()} with a staterror, the normsys
-     * "reweighting" ({@link #reweightingNormsys()}) and the level's normsys, "sideband_calibration"
-     * when calibrated, else "sideband_normalisation"), observed the data passing. {@code ratiofit fit},
-     * {@code significance} and {@code limit} read it like any pyhf workspace.
+     * Writes the selection's pyhf workspace. Uncalibrated, one bin "SR": signal (one event × the POI mu, so mu is
+     * the number of signal events passing) and background (the prediction with a staterror, the normsys
+     * "reweighting" ({@link #reweightingNormsys()}) and the normsys "sideband_normalisation"), observed the data
+     * passing. Calibrated in the sidebands, the calibration itself becomes part of the likelihood (an on/off
+     * measurement): a second one-bin channel "SB" observes the calibration's passing sideband data, predicted as
+     * f_sim · n_data with its simulation's staterror, and a free normfactor "background_level" on the background of
+     * both channels is fixed by it; the SR background is the cross-fitted prediction with its staterror and the
+     * "reweighting" normsys of the calibrated prediction. At the best fit the level is f_data/f_sim, so the SR
+     * background is {@link #background()}, and the sideband count's Poisson error enters as a count, not as a
+     * Gaussian. {@code ratiofit fit}, {@code significance} and {@code limit} read it like any pyhf workspace.
      */
     public void writePyhf(Path file) throws IOException {
         ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -243,26 +248,63 @@ public record SaladSelection(int formatVersion, double efficiency, int observed,
         mu.putNull("data");
         ObjectNode bkg = samples.addObject();
         bkg.put("name", "background");
-        bkg.putArray("data").add(background());
+        bkg.putArray("data").add(predicted);
         ArrayNode mods = bkg.putArray("modifiers");
+        if (calibration != null) {
+            level(mods);
+        }
         ObjectNode st = mods.addObject();
         st.put("name", "staterror_SR");
         st.put("type", "staterror");
-        st.putArray("data").add(backgroundStatError());
+        st.putArray("data").add(statError);
         normsys(mods, "reweighting", reweightingNormsys());
-        normsys(mods, calibration == null ? "sideband_normalisation" : "sideband_calibration", levelRelative());
-        ObjectNode obs = root.putArray("observations").addObject();
+        if (calibration == null) {
+            normsys(mods, "sideband_normalisation", normalisationRelative);
+        }
+        ArrayNode observations = root.putArray("observations");
+        ObjectNode obs = observations.addObject();
         obs.put("name", "SR");
         obs.putArray("data").add(observed);
+        if (calibration != null) {
+            ObjectNode sb = channels.addObject();
+            sb.put("name", "SB");
+            ObjectNode sbBkg = sb.putArray("samples").addObject();
+            sbBkg.put("name", "background");
+            double sbPred = calibration.simulatedFraction() * calibration.dataEvents();
+            sbBkg.putArray("data").add(sbPred);
+            ArrayNode sbMods = sbBkg.putArray("modifiers");
+            level(sbMods);
+            ObjectNode sbSt = sbMods.addObject();
+            sbSt.put("name", "staterror_SB");
+            sbSt.put("type", "staterror");
+            sbSt.putArray("data").add(sbPred * calibration.simulatedPassingRelative());
+            ObjectNode sbObs = observations.addObject();
+            sbObs.put("name", "SB");
+            sbObs.putArray("data").add(calibration.dataPassing());
+        }
         ObjectNode meas = root.putArray("measurements").addObject();
         meas.put("name", "salad");
         ObjectNode cfg = meas.putObject("config");
         cfg.put("poi", "mu");
-        ObjectNode par = cfg.putArray("parameters").addObject();
+        ArrayNode params = cfg.putArray("parameters");
+        ObjectNode par = params.addObject();
         par.put("name", "mu");
         par.putArray("bounds").addArray().add(-0.5 * background()).add(Math.max(10, 10 * (observed + 10)));
         par.putArray("inits").add(0.0);
+        if (calibration != null) {
+            ObjectNode lv = params.addObject();
+            lv.put("name", "background_level");
+            lv.putArray("bounds").addArray().add(0.1).add(10.0);
+            lv.putArray("inits").add(calibration.factor());
+        }
         root.put("version", "1.0.0");
         AtomicFiles.writeString(file, om.writeValueAsString(root));
+    }
+
+    private static void level(ArrayNode mods) {
+        ObjectNode lv = mods.addObject();
+        lv.put("name", "background_level");
+        lv.put("type", "normfactor");
+        lv.putNull("data");
     }
 }

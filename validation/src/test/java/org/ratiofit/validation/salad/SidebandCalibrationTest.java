@@ -218,6 +218,28 @@ class SidebandCalibrationTest {
         assertTrue(ratio > 0.85 && ratio < 1.15, "sd over simulations / predicted error = " + ratio);
     }
 
+    /**
+     * The calibrated workspace is an on/off measurement: its free fit puts the level at f_data/f_sim (the SB channel
+     * observes the calibration's passing data), so μ̂ = observed − background().
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {9, 10})
+    void theWorkspaceFitReproducesTheCalibratedBackground(long seed, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Experiment x = experiment(new SplittableRandom(seed), 0.1, 0, 3);
+        SaladSelection s = SaladSelection.of(x.sr(), 0.1, 0.02).withCalibration(SidebandCalibration.of(x.sr(), x.sb(), x.odd(), 0.1));
+        java.nio.file.Path f = dir.resolve("ws.json");
+        s.writePyhf(f);
+        org.ratiofit.likelihood.Model model = org.ratiofit.likelihood.histfactory.PyhfWorkspace.read(f).model();
+        org.ratiofit.samplers.fit.FitResult fit = org.ratiofit.samplers.profile.HypoTests.defaults().fit(model);
+        int mu = fit.names().indexOf("mu");
+        int level = fit.names().indexOf("background_level");
+        assertEquals(s.calibration().factor(), fit.values()[level], 1e-3 * s.calibration().factor());
+        assertEquals(s.observed() - s.background(), fit.values()[mu], 1e-3 * s.background());
+        String js = java.nio.file.Files.readString(f);
+        assertTrue(js.contains("\"SB\"") && !js.contains("sideband_normalisation"), js);
+    }
+
     @org.junit.jupiter.api.Test
     void refusesWhatItCannotCalibrate() {
         Experiment x = experiment(new SplittableRandom(8), 0, 0, 0);
