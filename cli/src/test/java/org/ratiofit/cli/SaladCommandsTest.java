@@ -75,9 +75,13 @@ class SaladCommandsTest {
         }
         assertTrue(sel.get("reweightingRelative").asDouble() > 0, sel.toString());
         assertTrue(Files.readString(dir.resolve("toy/salad/salad-pyhf.json")).contains("\"reweighting\""));
-        // calibrated in the sidebands by default, with the odd-index half of the sideband data
-        JsonNode cal = sel.get("calibration");
-        assertTrue(cal != null && cal.isObject(), sel.toString());
+        // not calibrated by default, but the sideband check after the selection is reported, with the odd-index half of
+        // the sideband data
+        assertTrue(sel.get("calibration").isNull(), sel.toString());
+        assertEquals(sel.get("predicted").asDouble(), sel.get("background").asDouble(), 0);
+        assertTrue(Files.readString(dir.resolve("toy/salad/salad-pyhf.json")).contains("sideband_normalisation"));
+        JsonNode cal = a.get("sidebandCheck");
+        assertTrue(cal != null && cal.isObject(), r[1]);
         // the odd-index data events (file order) in the sidebands [3.4, 3.8) and [4.2, 4.6), counted from the file
         java.util.List<String> rows = Files.readAllLines(dir.resolve("toy/data.csv"));
         int mCol = java.util.Arrays.asList(rows.get(0).split(",")).indexOf("m");
@@ -94,21 +98,33 @@ class SaladCommandsTest {
         assertTrue(cal.get("dataPassing").asInt() > 0 && cal.get("dataPassing").asInt() < cal.get("dataEvents").asInt(), cal.toString());
         double f = (double) cal.get("dataPassing").asInt() / cal.get("dataEvents").asInt() / cal.get("simulatedFraction").asDouble();
         assertEquals(f, cal.get("factor").asDouble(), 1e-9);
-        assertEquals(sel.get("predicted").asDouble() * f, sel.get("background").asDouble(), 1e-6 * sel.get("background").asDouble());
-        JsonNode ws = new ObjectMapper().readTree(dir.resolve("toy/salad/salad-pyhf.json").toFile());
-        JsonNode bkg = ws.get("channels").get(0).get("samples").get(1);
-        assertEquals(sel.get("background").asDouble(), bkg.get("data").get(0).asDouble(), 1e-9);
-        assertTrue(bkg.toString().contains("sideband_calibration") && !bkg.toString().contains("sideband_normalisation"), bkg.toString());
-        // without the calibration: the same cross-fitted prediction (same seeds), the sideband normalisation's normsys
-        Path other = dir.resolve("uncalibrated");
-        String[] u = run(with(new String[] {"anomaly", cfg.toString(), "--json", "--no-sideband-calibration", "--m-bins", "0",
-                "-o", other.toString()}, SMALL));
+        // --sideband-calibration: the same cross-fitted prediction (same seeds) times the factor, an on/off workspace and
+        // the m distribution's sideband bins from the odd-index data with a free level
+        Path other = dir.resolve("calibrated");
+        String[] u = run(with(new String[] {"anomaly", cfg.toString(), "--json", "--sideband-calibration", "-o", other.toString()},
+                SMALL));
         assertEquals("0", u[0], u[2]);
-        JsonNode us = new ObjectMapper().readTree(u[1]).get("selection");
-        assertTrue(us.get("calibration").isNull(), us.toString());
+        JsonNode ua = new ObjectMapper().readTree(u[1]);
+        JsonNode us = ua.get("selection");
+        assertEquals(cal, us.get("calibration"), us.toString());
         assertEquals(sel.get("predicted").asDouble(), us.get("predicted").asDouble(), 0);
-        assertEquals(us.get("predicted").asDouble(), us.get("background").asDouble(), 0);
-        assertTrue(Files.readString(other.resolve("salad-pyhf.json")).contains("sideband_normalisation"));
+        assertEquals(us.get("predicted").asDouble() * f, us.get("background").asDouble(), 1e-6 * us.get("background").asDouble());
+        JsonNode ws = new ObjectMapper().readTree(other.resolve("salad-pyhf.json").toFile());
+        assertEquals(2, ws.get("channels").size(), ws.toString());
+        assertEquals(cal.get("dataPassing").asInt(), ws.get("observations").get(1).get("data").get(0).asInt());
+        String wsText = ws.toString();
+        assertTrue(wsText.contains("background_level") && !wsText.contains("sideband_normalisation"), wsText);
+        JsonNode cms = ua.get("massSpectrum");
+        assertTrue(cms.get("freeLevel").asBoolean(), cms.toString());
+        assertEquals((double) cal.get("dataEvents").asInt() / cal.get("sidebandDataEvents").asInt(),
+                cms.get("sidebandDataFraction").asDouble(), 1e-12);
+        assertTrue(Files.readString(other.resolve("salad-m-pyhf.json")).contains("\"background_level\""));
+        String[] sig = run("significance", other.resolve("salad-pyhf.json").toString(), "--json");
+        assertEquals("0", sig[0], sig[2]);
+        // refused with --no-cross-fit, before anything trains
+        String[] bad = run(with(new String[] {"anomaly", cfg.toString(), "--sideband-calibration", "--no-cross-fit"}, SMALL));
+        assertEquals("2", bad[0], bad[1] + bad[2]);
+        assertTrue(bad[2].contains("drop --no-cross-fit"), bad[2]);
         r = run("significance", dir.resolve("toy/salad/salad-pyhf.json").toString(), "--json");
         assertEquals("0", r[0], r[2]);
         JsonNode z = new ObjectMapper().readTree(r[1]);
@@ -131,12 +147,8 @@ class SaladCommandsTest {
         // the SR bins hold the one-bin selection's events; in the sidebands the prediction after the selection holds
         assertEquals(sel.get("observed").asInt(), srObserved);
         assertTrue(Math.abs(sbObs - sbPred) < 5 * Math.sqrt(sbPred) + 0.1 * sbPred, sbObs + " observed vs " + sbPred + " predicted in the SBs");
-        // calibrated: the sideband bins count the odd-index data (half the sideband data), the level is free
-        assertTrue(ms.get("freeLevel").asBoolean(), ms.toString());
-        assertEquals((double) cal.get("dataEvents").asInt() / cal.get("sidebandDataEvents").asInt(),
-                ms.get("sidebandDataFraction").asDouble(), 1e-12);
+        assertTrue(!ms.get("freeLevel").asBoolean() && ms.get("sidebandDataFraction").asDouble() == 1.0, ms.toString());
         Path mws = dir.resolve("toy/salad/salad-m-pyhf.json");
-        assertTrue(Files.readString(mws).contains("\"background_level\""));
         r = run("significance", mws.toString(), "--json");
         assertEquals("0", r[0], r[2]);
         JsonNode zm = new ObjectMapper().readTree(r[1]);

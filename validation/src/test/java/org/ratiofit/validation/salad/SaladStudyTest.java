@@ -132,9 +132,10 @@ class SaladStudyTest {
      * The issue's criterion (mean pull within 0.2, width within 20% of 1, Z > 2 in at most 5%, Z the
      * discovery significance from q_0 on the selection's workspace as {@code ratiofit significance} gives it; the
      * mean and width within twice their errors over the sets), on the prediction as {@code ratiofit
-     * anomaly} makes it: cross-fitted ({@link SaladCrossFit}) and calibrated in the sidebands with the
-     * predicting half's data ({@link SidebandCalibration}), the pull's denominator with the calibration's
-     * errors and the reweighting's fold-jackknife error; the uncalibrated pulls are among the diagnostics. Each set also reports the same selections predicted with the
+     * anomaly} makes it: cross-fitted ({@link SaladCrossFit}), the pull's denominator with the
+     * reweighting's fold-jackknife error; with -Dsalad.calibrate=true (as {@code --sideband-calibration})
+     * also calibrated in the sidebands with the predicting half's data ({@link SidebandCalibration}). The
+     * other variant's pulls and workspace Z are among the diagnostics. Each set also reports the same selections predicted with the
      * toy's exact weights and the learned/exact ratio of the selected yield, which separate the
      * reweighting's error from the rest. -Dsalad.noCrossFit=true runs the search against the
      * reweighting on all sideband events and predicts with it (the biased way, for comparison);
@@ -322,22 +323,34 @@ class SaladStudyTest {
                             .add(SaladSelection.of(ax.heldOut(), eff, exactNormRel).pull());
                 }
             }
-            // as ratiofit anomaly predicts: cross-fitted and calibrated in the sidebands (the predicting half's data)
+            // as ratiofit anomaly predicts: cross-fitted, calibrated in the sidebands (the predicting half's data) with
+            // -Dsalad.calibrate=true as with --sideband-calibration; the other variant among the diagnostics
+            boolean calibrate = Boolean.getBoolean("salad.calibrate");
             boolean[] oddSb = SidebandCalibration.predictingHalf(ev.data().indices("SB"));
             SaladSelection half = SaladSelection.of(a.heldOut(), 0.5, normRel);
             SaladSelection sel = SaladSelection.of(a.heldOut(), 0.1, normRel);
+            SaladSelection other = null;
             if (!noCrossFit) {
-                all = all.withCalibration(SidebandCalibration.of(a.heldOut(), a.sidebands(), oddSb, 1.0));
-                half = half.withCalibration(SidebandCalibration.of(a.heldOut(), a.sidebands(), oddSb, 0.5));
-                sel = sel.withCalibration(SidebandCalibration.of(a.heldOut(), a.sidebands(), oddSb, 0.1));
+                SaladSelection allC = all.withCalibration(SidebandCalibration.of(a.heldOut(), a.sidebands(), oddSb, 1.0));
+                SaladSelection halfC = half.withCalibration(SidebandCalibration.of(a.heldOut(), a.sidebands(), oddSb, 0.5));
+                SaladSelection selC = sel.withCalibration(SidebandCalibration.of(a.heldOut(), a.sidebands(), oddSb, 0.1));
                 diag.computeIfAbsent("selection 0.5, calibration factor - 1", q -> new ArrayList<>())
-                        .add(half.calibration().factor() - 1);
+                        .add(halfC.calibration().factor() - 1);
                 diag.computeIfAbsent("selection 0.1, calibration factor - 1", q -> new ArrayList<>())
-                        .add(sel.calibration().factor() - 1);
+                        .add(selC.calibration().factor() - 1);
                 diag.computeIfAbsent("selection 0.1, calibration's relative error (level)", q -> new ArrayList<>())
-                        .add(sel.calibration().relativeError());
+                        .add(selC.calibration().relativeError());
                 diag.computeIfAbsent("selection 0.1, calibration's relative error (reweighting jackknife)",
-                        q -> new ArrayList<>()).add(sel.calibration().reweightingRelative());
+                        q -> new ArrayList<>()).add(selC.calibration().reweightingRelative());
+                diag.computeIfAbsent("selection 1.0, calibrated: pull", q -> new ArrayList<>()).add(allC.pull());
+                diag.computeIfAbsent("selection 0.5, calibrated: pull", q -> new ArrayList<>()).add(halfC.pull());
+                diag.computeIfAbsent("selection 0.1, calibrated: pull", q -> new ArrayList<>()).add(selC.pull());
+                other = calibrate ? sel : selC;
+                if (calibrate) {
+                    all = allC;
+                    half = halfC;
+                    sel = selC;
+                }
             }
             pullsAll.add(all.pull());
             pullsHalf.add(half.pull());
@@ -352,6 +365,13 @@ class SaladStudyTest {
             sel.writePyhf(ws);
             double z = org.ratiofit.samplers.profile.HypoTests.defaults()
                     .observedDiscovery(org.ratiofit.likelihood.histfactory.PyhfWorkspace.read(ws).model()).significance();
+            if (other != null) {
+                other.writePyhf(ws);
+                double zOther = org.ratiofit.samplers.profile.HypoTests.defaults()
+                        .observedDiscovery(org.ratiofit.likelihood.histfactory.PyhfWorkspace.read(ws).model()).significance();
+                diag.computeIfAbsent("selection 0.1, " + (calibrate ? "not " : "") + "calibrated: workspace Z > 2 (fraction of sets)",
+                        q -> new ArrayList<>()).add(zOther > 2 ? 1.0 : 0.0);
+            }
             above2 += z > 2 ? 1 : 0;
             pulls.add(sel.pull());
             log.append(String.format(Locale.ROOT, "%d %d %.1f %.1f %.3f %+.4f %.2f %.4f %+.4f %+.4f %+.4f%n", k, sel.observed(),
