@@ -36,7 +36,7 @@ import org.ratiofit.validation.toys.ThreeClassNuisanceToy;
  * ratios, on the same data; and the closure at nuisance points not used in training.
  *
  * <pre>examples/run multiclass-pnn-toy [OUT_DIR] [--events N] [--point-events N] [--members N] [--epochs N] [--seed N]
- *     [--calibration none|temperature|isotonic] [--hidden W,W,...] [--patience N]</pre>
+ *     [--calibration none|temperature|isotonic] [--hidden W,W,...] [--patience N] [--train-fraction F] [--split-per-member] [--final-lr F]</pre>
  */
 public final class MulticlassPnnToy {
 
