@@ -36,19 +36,36 @@ import org.ratiofit.validation.toys.ThreeClassNuisanceToy;
  * ratios, on the same data; and the closure at nuisance points not used in training.
  *
  * <pre>examples/run multiclass-pnn-toy [OUT_DIR] [--events N] [--point-events N] [--members N] [--epochs N] [--seed N]
- *     [--calibration none|temperature|isotonic] [--hidden W,W,...] [--patience N]</pre>
+ *     [--calibration none|temperature|isotonic] [--hidden W,W,...] [--patience N] [--train-fraction F] [--split-per-member] [--final-lr F]</pre>
  */
 public final class MulticlassPnnToy {
 
-    /** What to run. */
+    /**
+     * What to run. The multiclass classifier's own training settings (the PNNs keep the trainer's 0.6 / 0.2 split and the
+     * cosine end 0.05): {@code trainFraction} and {@code validationFraction} of the events (the rest is the holdout, which
+     * only calibration needs), {@code splitPerMember} (each member draws its own split) and {@code finalLr} (the cosine
+     * schedule's final learning rate as a fraction of the initial).
+     */
     public record Settings(Path out, int events, int pointEvents, int members, int epochs, long seed,
-            org.ratiofit.ratio.training.multiclass.ClassCalibration calibration, List<Integer> hidden, int patience) {
+            org.ratiofit.ratio.training.multiclass.ClassCalibration calibration, List<Integer> hidden, int patience, double trainFraction,
+            double validationFraction, boolean splitPerMember, double finalLr) {
         /** The networks' hidden layers before issue 18's variance study (32×32) and its early-stopping patience (8). */
         public static final List<Integer> HIDDEN_32X32 = List.of(32, 32);
         public static final int PATIENCE_8 = 8;
+        /** The multiclass training's split and cosine end before issue 18's variance reducers: 60 / 20 / 20, shared, 5%. */
+        public static final double TRAIN_FRACTION_0_6 = 0.6;
+        public static final double VALIDATION_FRACTION_0_2 = 0.2;
+        public static final double FINAL_LR_0_05 = 0.05;
 
         public Settings {
             hidden = List.copyOf(hidden);
+            checkMulticlassTraining(trainFraction, validationFraction, finalLr, calibration);
+        }
+
+        public Settings(Path out, int events, int pointEvents, int members, int epochs, long seed,
+                org.ratiofit.ratio.training.multiclass.ClassCalibration calibration, List<Integer> hidden, int patience) {
+            this(out, events, pointEvents, members, epochs, seed, calibration, hidden, patience, TRAIN_FRACTION_0_6, VALIDATION_FRACTION_0_2,
+                    false, FINAL_LR_0_05);
         }
 
         public Settings(Path out, int events, int pointEvents, int members, int epochs, long seed,
@@ -61,7 +78,22 @@ public final class MulticlassPnnToy {
         }
 
         public Settings withNetwork(List<Integer> layers, int pat) {
-            return new Settings(out, events, pointEvents, members, epochs, seed, calibration, layers, pat);
+            return new Settings(out, events, pointEvents, members, epochs, seed, calibration, layers, pat, trainFraction, validationFraction,
+                    splitPerMember, finalLr);
+        }
+
+        /** The multiclass classifier's split fractions, split per member and cosine end. */
+        public Settings withMulticlassTraining(double train, double validation, boolean perMember, double endFraction) {
+            return new Settings(out, events, pointEvents, members, epochs, seed, calibration, hidden, patience, train, validation, perMember,
+                    endFraction);
+        }
+
+        /**
+         * The validation fraction that goes with a training fraction: all the rest (1 − train) without calibration, which
+         * is the only user of the holdout; half the rest with calibration (the other half its holdout).
+         */
+        public static double validationFor(double train, org.ratiofit.ratio.training.multiclass.ClassCalibration calibration) {
+            return calibration == org.ratiofit.ratio.training.multiclass.ClassCalibration.NONE ? 1 - train : (1 - train) / 2;
         }
 
         /**
@@ -87,10 +119,11 @@ public final class MulticlassPnnToy {
     }
 
     /**
-     * Everything measured (format version 2): the mean squared errors of the learned against the exact
+     * Everything measured (format version 3): the mean squared errors of the learned against the exact
      * log-ratios on held-out events, the fits, the differences in units of the exact fit's error and
      * the held-out closure. Version 2 adds each learned part alone (the other exact): muShiftPnn (exact
-     * multiclass, learned PNN), and at the held-out ν heldOutMuShiftMulticlass and heldOutMuShiftPnn.
+     * multiclass, learned PNN), and at the held-out ν heldOutMuShiftMulticlass and heldOutMuShiftPnn; version 3
+     * the multiclass training's split fractions, split per member and cosine end in the settings.
      */
     public record Result(int formatVersion, Settings settings, double[] multiclassMse, double[][] deltaMse, double[] deltaVariance,
             List<Fit> fits, double muShiftMulticlass, double muShiftFull, double intervalShiftLower, double intervalShiftUpper,
@@ -105,10 +138,37 @@ public final class MulticlassPnnToy {
     private MulticlassPnnToy() {
     }
 
+    /** The PNNs' training configuration (the trainer's 60 / 20 / 20 split, cosine to 5% of the learning rate). */
     static TrainingConfig config(Settings s) {
         return TrainingConfig.defaults().withNetwork(s.hidden(), TrainingConfig.Activation.SWISH)
                 .withOptimizer(TrainingConfig.OptimizerKind.ADAM, 3e-3, TrainingConfig.Schedule.COSINE, 0.05)
                 .withEpochs(s.epochs(), 512, s.patience()).withSeeds(s.seed() + 100, s.seed()).withQuiet(true);
+    }
+
+    /** The multiclass classifier's: the PNNs' with the settings' split fractions and cosine end. */
+    static TrainingConfig multiclassConfig(Settings s) {
+        return config(s).withSplit(s.trainFraction(), s.validationFraction())
+                .withOptimizer(TrainingConfig.OptimizerKind.ADAM, 3e-3, TrainingConfig.Schedule.COSINE, s.finalLr());
+    }
+
+    /** Refuses multiclass training settings out of range, naming the option and value. */
+    static void checkMulticlassTraining(double train, double validation, double finalLr,
+            org.ratiofit.ratio.training.multiclass.ClassCalibration calibration) {
+        if (!(train > 0 && train < 1)) {
+            throw new IllegalArgumentException("--train-fraction must lie in (0, 1), got " + train);
+        }
+        if (!(validation > 0 && train + validation <= 1 + 1e-12)) {
+            throw new IllegalArgumentException("the validation fraction must be positive and at most 1 - train fraction (" + (1 - train)
+                    + "), got " + validation);
+        }
+        if (calibration != org.ratiofit.ratio.training.multiclass.ClassCalibration.NONE && !(1 - train - validation > 1e-9)) {
+            throw new IllegalArgumentException("--calibration " + calibration.name().toLowerCase(java.util.Locale.ROOT)
+                    + " needs a holdout: train fraction " + train + " + validation fraction " + validation + " leave none");
+        }
+        if (!(finalLr > 0 && finalLr <= 1)) {
+            throw new IllegalArgumentException("--final-lr must lie in (0, 1] (the cosine schedule's end as a fraction of the learning rate), got "
+                    + finalLr);
+        }
     }
 
     static Map<String, double[]> table(double[][] x) {
@@ -131,7 +191,8 @@ public final class MulticlassPnnToy {
             nominal.add(table(x));
         }
         MulticlassData mcData = MulticlassData.of(ThreeClassNuisanceToy.CLASSES, "ztt", nominal, null, features, new LinkedHashSet<>(features));
-        MulticlassTrainer.Result mc = MulticlassTrainer.train(mcData, config(s), s.members(), MulticlassTrainer.ClassWeights.EQUAL, s.calibration(), null);
+        MulticlassTrainer.Result mc = MulticlassTrainer.train(mcData, multiclassConfig(s), s.members(), MulticlassTrainer.ClassWeights.EQUAL,
+                s.calibration(), s.splitPerMember(), null);
         MulticlassExport.write(mc, s.out().resolve("models/multiclass"), "multiclass");
         MulticlassDiagnostics.run(mc, mcData, s.out().resolve("models/multiclass/diagnostics"));
         log.printf("1. multiclass ensemble trained (%d members, %.0f s so far)%n", s.members(), (System.nanoTime() - t0) * 1e-9);
@@ -216,7 +277,7 @@ public final class MulticlassPnnToy {
         fits.add(pnnOnlyH);
         double sigma = exact.muError();
         double sigmaH = exactH.muError();
-        Result r = new Result(2, s, mcMse, dMse, dVar, fits, (mcOnly.mu() - exact.mu()) / sigma, (full.mu() - exact.mu()) / sigma,
+        Result r = new Result(3, s, mcMse, dMse, dVar, fits, (mcOnly.mu() - exact.mu()) / sigma, (full.mu() - exact.mu()) / sigma,
                 (full.mu() + full.minosLower() - exact.mu() - exact.minosLower()) / sigma,
                 (full.mu() + full.minosUpper() - exact.mu() - exact.minosUpper()) / sigma, (fullH.mu() - exactH.mu()) / sigmaH,
                 (pnnOnly.mu() - exact.mu()) / sigma, (mcOnlyH.mu() - exactH.mu()) / sigmaH, (pnnOnlyH.mu() - exactH.mu()) / sigmaH,
@@ -363,7 +424,34 @@ public final class MulticlassPnnToy {
         return b.append("]").toString();
     }
 
-    public static void main(String[] args) throws Exception {
+    /** The value after option args[i − 1]; IllegalArgumentException naming the option when there is none. */
+    static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    /** A number for an option (its range is checked by the settings); IllegalArgumentException naming option and text. */
+    static double parseFraction(String text, String option) {
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be a number, got '" + text + "'");
+        }
+    }
+
+    static final String HELP = "examples/run multiclass-pnn-toy [OUT_DIR] [--events N (20000)] [--point-events N (5000)] "
+            + "[--members N (2)] [--epochs N (30)] [--patience N (the epochs: the cosine schedule runs to its end)] "
+            + "[--hidden W,W,... (32,32)] [--seed N (1)] [--calibration none|temperature|isotonic (none)]\n"
+            + "  the multiclass classifier's training (the PNNs keep 0.6 / 0.2 and 0.05): [--train-fraction F (0.6 with validation 0.2; "
+            + "given: validation 1 - F, or (1 - F)/2 and a holdout of the same size with calibration)] "
+            + "[--split-per-member (each member draws its own train/validation split; default: one split shared)] "
+            + "[--final-lr F (0.05: the cosine schedule's end as a fraction of the learning rate, in (0, 1])]\n"
+            + "largest measured (0.1 sigma not met for every seed): --events 1000000 --point-events 50000 --members 2 --epochs 40 (README)";
+
+    /** The command line as settings; null for --help; IllegalArgumentException naming the option and value when out of range. */
+    static Settings parse(String[] args) {
         Path out = Path.of("ratiofit-multiclass-pnn");
         Settings d = Settings.defaults(out);
         int events = d.events();
@@ -373,36 +461,60 @@ public final class MulticlassPnnToy {
         long seed = d.seed();
         List<Integer> hidden = d.hidden();
         Integer patience = null;
+        Double trainFraction = null;
+        boolean splitPerMember = d.splitPerMember();
+        double finalLr = d.finalLr();
         org.ratiofit.ratio.training.multiclass.ClassCalibration calibration = d.calibration();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--events" -> events = Integer.parseInt(args[++i]);
-                case "--point-events" -> pointEvents = Integer.parseInt(args[++i]);
-                case "--members" -> members = Integer.parseInt(args[++i]);
-                case "--epochs" -> epochs = Integer.parseInt(args[++i]);
-                case "--seed" -> seed = Long.parseLong(args[++i]);
-                case "--hidden" -> hidden = parseHidden(args[++i], "multiclass-pnn-toy");
-                case "--patience" -> patience = Integer.parseInt(args[++i]);
+                case "--events" -> events = Integer.parseInt(value(args, ++i));
+                case "--point-events" -> pointEvents = Integer.parseInt(value(args, ++i));
+                case "--members" -> members = Integer.parseInt(value(args, ++i));
+                case "--epochs" -> epochs = Integer.parseInt(value(args, ++i));
+                case "--seed" -> seed = Long.parseLong(value(args, ++i));
+                case "--hidden" -> hidden = parseHidden(value(args, ++i), "multiclass-pnn-toy");
+                case "--patience" -> patience = Integer.parseInt(value(args, ++i));
+                case "--train-fraction" -> trainFraction = parseFraction(value(args, ++i), "--train-fraction");
+                case "--split-per-member" -> splitPerMember = true;
+                case "--final-lr" -> finalLr = parseFraction(value(args, ++i), "--final-lr");
                 case "--calibration" -> {
-                    String c = args[++i];
+                    String c = value(args, ++i);
                     try {
                         calibration = org.ratiofit.ratio.training.multiclass.ClassCalibration.valueOf(c.toUpperCase(java.util.Locale.ROOT));
                     } catch (IllegalArgumentException e) {
-                        System.err.println("multiclass-pnn-toy: --calibration must be none, temperature or isotonic, got '" + c + "'");
-                        System.exit(2);
+                        throw new IllegalArgumentException("--calibration must be none, temperature or isotonic, got '" + c + "'");
                     }
                 }
                 case "--help" -> {
-                    System.out.println("examples/run multiclass-pnn-toy [OUT_DIR] [--events N (20000)] [--point-events N (5000)] "
-                            + "[--members N (2)] [--epochs N (30)] [--patience N (the epochs: the cosine schedule runs to its end)] "
-                            + "[--hidden W,W,... (32,32)] [--seed N (1)] [--calibration none|temperature|isotonic (none)]\n"
-                            + "largest measured (0.1 sigma not met for every seed): --events 1000000 --point-events 50000 --members 2 --epochs 40 (README)");
-                    return;
+                    return null;
                 }
-                default -> out = Path.of(args[i]);
+                default -> {
+                    if (args[i].startsWith("--")) {
+                        throw new IllegalArgumentException("unknown option " + args[i]);
+                    }
+                    out = Path.of(args[i]);
+                }
             }
         }
-        run(new Settings(out, events, pointEvents, members, epochs, seed, calibration, hidden, patience == null ? epochs : patience),
-                System.out);
+        double tf = trainFraction == null ? d.trainFraction() : trainFraction;
+        double vf = trainFraction == null ? d.validationFraction() : Settings.validationFor(tf, calibration);
+        return new Settings(out, events, pointEvents, members, epochs, seed, calibration, hidden, patience == null ? epochs : patience)
+                .withMulticlassTraining(tf, vf, splitPerMember, finalLr);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Settings s;
+        try {
+            s = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("multiclass-pnn-toy: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (s == null) {
+            System.out.println(HELP);
+            return;
+        }
+        run(s, System.out);
     }
 }

@@ -24,7 +24,8 @@ import org.ratiofit.validation.toys.ThreeClassNuisanceToy;
  * μ(exact) in units of the exact fit's HESSE error for every disjoint group of 1, 2, 4, … members.
  * Members of one training sample share its noise; other training seeds show the rest.
  *
- * <pre>examples/run multiclass-shift-study [OUT_DIR] [--events N] [--members K] [--epochs N] [--fit-seed N] [--training-seed N] [--init-seed N]</pre>
+ * <pre>examples/run multiclass-shift-study [OUT_DIR] [--events N] [--members K] [--epochs N] [--fit-seed N] [--training-seed N] [--init-seed N]
+ *     [--train-fraction F] [--split-per-member] [--final-lr F]</pre>
  */
 public final class MulticlassShiftStudy {
 
@@ -52,13 +53,35 @@ public final class MulticlassShiftStudy {
     }
 
     /**
-     * Everything measured (format version 3: hidden layers, patience, per-member training, the
+     * Everything measured (format version 4: hidden layers, patience, per-member training, the
      * ensemble's MSE and the fits of other seeds' data added in 2; the seed of the members'
-     * initialisation and batch order, initSeed, in 3: the training seed unless --init-seed).
+     * initialisation and batch order, initSeed, in 3: the training seed unless --init-seed; the
+     * multiclass training's split fractions, split per member and cosine end in 4).
      */
     public record Result(int formatVersion, int events, int members, int epochs, List<Integer> hidden, int patience, long fitSeed,
-            long trainingSeed, long initSeed, double exactMu, double exactError, List<Group> groups, List<MemberTraining> training, double[] ensembleMse,
+            long trainingSeed, long initSeed, double trainFraction, double validationFraction, boolean splitPerMember, double finalLr,
+            double exactMu, double exactError, List<Group> groups, List<MemberTraining> training, double[] ensembleMse,
             List<OtherFit> otherFits, HeldOutFit heldOut, double seconds) {
+    }
+
+    /** The command line: what {@link #run(Options)} runs, and where its result.json goes (null: nowhere). */
+    public record Options(Path out, int events, int members, int epochs, List<Integer> hidden, int patience, long fitSeed, long trainingSeed,
+            long initSeed, List<Long> otherFitSeeds, double trainFraction, double validationFraction, boolean splitPerMember, double finalLr) {
+        public Options {
+            if (members < 1) {
+                throw new IllegalArgumentException("--members must be at least 1, got " + members);
+            }
+            hidden = List.copyOf(hidden);
+            otherFitSeeds = List.copyOf(otherFitSeeds);
+            MulticlassPnnToy.checkMulticlassTraining(trainFraction, validationFraction, finalLr,
+                    org.ratiofit.ratio.training.multiclass.ClassCalibration.NONE);
+        }
+
+        /** The settings that give the multiclass classifier's training configuration. */
+        MulticlassPnnToy.Settings settings() {
+            return new MulticlassPnnToy.Settings(null, events, 5000, members, epochs, initSeed).withNetwork(hidden, patience)
+                    .withMulticlassTraining(trainFraction, validationFraction, splitPerMember, finalLr);
+        }
     }
 
     private MulticlassShiftStudy() {
@@ -132,19 +155,29 @@ public final class MulticlassShiftStudy {
      */
     public static Result run(int events, int members, int epochs, List<Integer> hidden, int patience, long fitSeed, long trainingSeed,
             long initSeed, List<Long> otherFitSeeds) {
+        return run(new Options(null, events, members, epochs, hidden, patience, fitSeed, trainingSeed, initSeed, otherFitSeeds,
+                MulticlassPnnToy.Settings.TRAIN_FRACTION_0_6, MulticlassPnnToy.Settings.VALIDATION_FRACTION_0_2, false,
+                MulticlassPnnToy.Settings.FINAL_LR_0_05));
+    }
+
+    /** The study as the options say (the multiclass training's split, split per member and cosine end included). */
+    public static Result run(Options o) {
+        int events = o.events();
+        int members = o.members();
+        long fitSeed = o.fitSeed();
         long t0 = System.nanoTime();
         ThreeClassNuisanceToy toy = ThreeClassNuisanceToy.standard();
         long seed = fitSeed * 1_000_003L;
-        long trainSeed = trainingSeed * 1_000_003L;
+        long trainSeed = o.trainingSeed() * 1_000_003L;
         List<Map<String, double[]>> nominal = new ArrayList<>();
         for (int c = 0; c < 3; c++) {
             nominal.add(MulticlassPnnToy.table(toy.sample(c, new double[2], events, trainSeed + c)));
         }
         List<String> f = ThreeClassNuisanceToy.FEATURES;
         MulticlassData d = MulticlassData.of(ThreeClassNuisanceToy.CLASSES, "ztt", nominal, null, f, new LinkedHashSet<>(f));
-        MulticlassPnnToy.Settings st = new MulticlassPnnToy.Settings(null, events, 5000, members, epochs, initSeed).withNetwork(hidden, patience);
-        MulticlassTrainer.Result mc = MulticlassTrainer.train(d, MulticlassPnnToy.config(st), members, MulticlassTrainer.ClassWeights.EQUAL,
-                ClassCalibration.NONE, null);
+        MulticlassPnnToy.Settings st = o.settings();
+        MulticlassTrainer.Result mc = MulticlassTrainer.train(d, MulticlassPnnToy.multiclassConfig(st), members, MulticlassTrainer.ClassWeights.EQUAL,
+                ClassCalibration.NONE, st.splitPerMember(), null);
         // the fit data and reference events of MulticlassPnnToy with seed fitSeed
         double[][] data = toy.generate(new double[] {1, 0.3, -0.2}, seed + 1000);
         double[][] ref = toy.sample(ThreeClassNuisanceToy.ZTT, new double[2], 20000, seed + 1001);
@@ -170,14 +203,24 @@ public final class MulticlassShiftStudy {
             groups.add(new Group(k, sh, mean, sh.length > 1 ? Math.sqrt(ss / (sh.length - 1)) : Double.NaN));
         }
         List<OtherFit> others = new ArrayList<>();
-        for (long o : otherFitSeeds) {
-            others.add(otherFit(toy, mc, o));
+        for (long f2 : o.otherFitSeeds()) {
+            others.add(otherFit(toy, mc, f2));
         }
-        return new Result(3, events, members, epochs, List.copyOf(hidden), patience, fitSeed, trainingSeed, initSeed, exact[0], exact[1], groups, training,
+        return new Result(4, events, members, o.epochs(), o.hidden(), o.patience(), fitSeed, o.trainingSeed(), o.initSeed(), o.trainFraction(),
+                o.validationFraction(), o.splitPerMember(), o.finalLr(), exact[0], exact[1], groups, training,
                 mse(toy, mc, null, seed), List.copyOf(others), heldOutFit(toy, mc, fitSeed), (System.nanoTime() - t0) * 1e-9);
     }
 
-    public static void main(String[] args) throws Exception {
+    static final String HELP = "examples/run multiclass-shift-study [OUT_DIR] [--events N (20000)] [--members K (8)] [--epochs N (30)] "
+            + "[--hidden W,W,... (32,32)] [--patience N (8; >= epochs: the schedule runs to its end)] "
+            + "[--fit-seed N (1)] [--training-seed N (the fit seed)] [--init-seed N (the training seed: members' initialisation, split, batches)] "
+            + "[--other-fit-seeds F,F,... (none: the same ensemble on those data too)] "
+            + "[--train-fraction F (0.6 with validation 0.2; given: validation 1 - F, no unused holdout)] "
+            + "[--split-per-member (each member draws its own train/validation split; default: one split shared)] "
+            + "[--final-lr F (0.05: the cosine schedule's end as a fraction of the learning rate, in (0, 1])]";
+
+    /** The command line as options; null for --help; IllegalArgumentException naming the option and value when out of range. */
+    static Options parse(String[] args) {
         Path out = null;
         int events = 20000;
         int members = 8;
@@ -188,36 +231,65 @@ public final class MulticlassShiftStudy {
         List<Integer> hidden = MulticlassPnnToy.Settings.HIDDEN_32X32;
         int patience = MulticlassPnnToy.Settings.PATIENCE_8;
         List<Long> otherFitSeeds = new ArrayList<>();
+        double trainFraction = MulticlassPnnToy.Settings.TRAIN_FRACTION_0_6;
+        double validationFraction = MulticlassPnnToy.Settings.VALIDATION_FRACTION_0_2;
+        boolean splitPerMember = false;
+        double finalLr = MulticlassPnnToy.Settings.FINAL_LR_0_05;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--events" -> events = Integer.parseInt(args[++i]);
-                case "--members" -> members = Integer.parseInt(args[++i]);
-                case "--epochs" -> epochs = Integer.parseInt(args[++i]);
-                case "--fit-seed" -> fitSeed = Long.parseLong(args[++i]);
-                case "--training-seed" -> trainingSeed = Long.parseLong(args[++i]);
-                case "--init-seed" -> initSeed = Long.parseLong(args[++i]);
-                case "--hidden" -> hidden = MulticlassPnnToy.parseHidden(args[++i], "multiclass-shift-study");
-                case "--patience" -> patience = Integer.parseInt(args[++i]);
+                case "--events" -> events = Integer.parseInt(MulticlassPnnToy.value(args, ++i));
+                case "--members" -> members = Integer.parseInt(MulticlassPnnToy.value(args, ++i));
+                case "--epochs" -> epochs = Integer.parseInt(MulticlassPnnToy.value(args, ++i));
+                case "--fit-seed" -> fitSeed = Long.parseLong(MulticlassPnnToy.value(args, ++i));
+                case "--training-seed" -> trainingSeed = Long.parseLong(MulticlassPnnToy.value(args, ++i));
+                case "--init-seed" -> initSeed = Long.parseLong(MulticlassPnnToy.value(args, ++i));
+                case "--hidden" -> hidden = MulticlassPnnToy.parseHidden(MulticlassPnnToy.value(args, ++i), "multiclass-shift-study");
+                case "--patience" -> patience = Integer.parseInt(MulticlassPnnToy.value(args, ++i));
                 case "--other-fit-seeds" -> {
-                    for (String v : args[++i].split(",")) {
+                    for (String v : MulticlassPnnToy.value(args, ++i).split(",")) {
                         otherFitSeeds.add(Long.parseLong(v.trim()));
                     }
                 }
-                case "--help" -> {
-                    System.out.println("examples/run multiclass-shift-study [OUT_DIR] [--events N (20000)] [--members K (8)] [--epochs N (30)] "
-                            + "[--hidden W,W,... (32,32)] [--patience N (8; >= epochs: the schedule runs to its end)] "
-                            + "[--fit-seed N (1)] [--training-seed N (the fit seed)] [--init-seed N (the training seed: members' initialisation, split, batches)] [--other-fit-seeds F,F,... (none: the same ensemble on those data too)]");
-                    return;
+                case "--train-fraction" -> {
+                    trainFraction = MulticlassPnnToy.parseFraction(MulticlassPnnToy.value(args, ++i), "--train-fraction");
+                    validationFraction = MulticlassPnnToy.Settings.validationFor(trainFraction,
+                            org.ratiofit.ratio.training.multiclass.ClassCalibration.NONE);
                 }
-                default -> out = Path.of(args[i]);
+                case "--split-per-member" -> splitPerMember = true;
+                case "--final-lr" -> finalLr = MulticlassPnnToy.parseFraction(MulticlassPnnToy.value(args, ++i), "--final-lr");
+                case "--help" -> {
+                    return null;
+                }
+                default -> {
+                    if (args[i].startsWith("--")) {
+                        throw new IllegalArgumentException("unknown option " + args[i]);
+                    }
+                    out = Path.of(args[i]);
+                }
             }
         }
-        if (members < 1) {
-            System.err.println("multiclass-shift-study: --members must be at least 1, got " + members);
-            System.exit(2);
-        }
         long ts = trainingSeed == null ? fitSeed : trainingSeed;
-        Result r = run(events, members, epochs, hidden, patience, fitSeed, ts, initSeed == null ? ts : initSeed, otherFitSeeds);
+        return new Options(out, events, members, epochs, hidden, patience, fitSeed, ts, initSeed == null ? ts : initSeed, otherFitSeeds,
+                trainFraction, validationFraction, splitPerMember, finalLr);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("multiclass-shift-study: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (o == null) {
+            System.out.println(HELP);
+            return;
+        }
+        Path out = o.out();
+        Result r = run(o);
+        System.out.printf("multiclass training: train fraction %.2f, validation %.2f, %s split, cosine to %.3g of the learning rate%n",
+                r.trainFraction(), r.validationFraction(), r.splitPerMember() ? "per-member" : "shared", r.finalLr());
         for (int k = 0; k < r.training().size(); k++) {
             MemberTraining t = r.training().get(k);
             System.out.printf("member %d: kept epoch %d of %d, %.0f events/s (%.1f s), ln r MSE htt %.4f ttbar %.4f%n", k, t.bestEpoch(),
@@ -234,13 +306,13 @@ public final class MulticlassShiftStudy {
             }
             System.out.printf("  groups of %d member(s):%s   mean %+.3f  sd %.3f%n", g.size(), b, g.mean(), g.sd());
         }
-        for (OtherFit o : r.otherFits()) {
+        for (OtherFit of : r.otherFits()) {
             StringBuilder b = new StringBuilder();
-            for (double v : o.memberShifts()) {
+            for (double v : of.memberShifts()) {
                 b.append(String.format(" %+.3f", v));
             }
-            System.out.printf("fit seed %d (exact mu %.4f +- %.4f): members%s, ensemble %+.3f%n", o.fitSeed(), o.exactMu(), o.exactError(), b,
-                    o.ensembleShift());
+            System.out.printf("fit seed %d (exact mu %.4f +- %.4f): members%s, ensemble %+.3f%n", of.fitSeed(), of.exactMu(), of.exactError(), b,
+                    of.ensembleShift());
         }
         StringBuilder hb = new StringBuilder();
         for (double v : r.heldOut().memberShifts()) {

@@ -1,6 +1,9 @@
 package org.ratiofit.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -10,6 +13,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.ratiofit.ratio.training.TrainingConfig;
+import org.ratiofit.ratio.training.multiclass.ClassCalibration;
 
 /**
  * The multiclass + PNN example on the exact three-class toy. The default test runs it small (the
@@ -59,5 +66,67 @@ class MulticlassPnnToyTest {
         assertTrue(Math.abs(r.intervalShiftLower()) < 0.25 && Math.abs(r.intervalShiftUpper()) < 0.25, text);
         assertTrue(Math.abs(r.heldOutMuShift()) < 0.6, text);
         assertTrue(r.worstHeldOutClosurePValue() > 1e-4, text);
+    }
+
+    /** The example's quick defaults: the multiclass training as before (60 / 20 / 20, shared split, cosine to 5%). */
+    @Test
+    void defaultsParseToTheQuickSettings() {
+        MulticlassPnnToy.Settings s = MulticlassPnnToy.parse(new String[0]);
+        MulticlassPnnToy.Settings d = MulticlassPnnToy.Settings.defaults(s.out());
+        assertEquals(d, s);
+        TrainingConfig c = MulticlassPnnToy.multiclassConfig(s);
+        assertEquals(0.6, c.trainFraction());
+        assertEquals(0.2, c.validationFraction());
+        assertEquals(0.05, c.scheduleParameter());
+        assertFalse(s.splitPerMember());
+        assertNull(MulticlassPnnToy.parse(new String[] {"--help"}));
+    }
+
+    /** The new options reach the multiclass configuration only; with calibration half the rest stays the holdout. */
+    @Test
+    void newOptionsReachTheMulticlassConfigOnly() {
+        MulticlassPnnToy.Settings s = MulticlassPnnToy.parse(new String[] {"--train-fraction", "0.8", "--split-per-member", "--final-lr", "0.01"});
+        TrainingConfig c = MulticlassPnnToy.multiclassConfig(s);
+        assertEquals(0.8, c.trainFraction());
+        assertEquals(0.2, c.validationFraction(), 1e-12);
+        assertEquals(0.01, c.scheduleParameter());
+        assertTrue(s.splitPerMember());
+        TrainingConfig p = MulticlassPnnToy.config(s);
+        assertEquals(0.6, p.trainFraction());
+        assertEquals(0.2, p.validationFraction());
+        assertEquals(0.05, p.scheduleParameter());
+        MulticlassPnnToy.Settings cal = MulticlassPnnToy.parse(new String[] {"--train-fraction", "0.7", "--calibration", "temperature"});
+        assertEquals(0.15, cal.validationFraction(), 1e-12);
+        assertEquals(ClassCalibration.TEMPERATURE, cal.calibration());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"--train-fraction,0", "--train-fraction,1", "--train-fraction,2", "--train-fraction,x", "--final-lr,0", "--final-lr,3",
+            "--calibration,platt"})
+    void outOfRangeValuesAreRefusedNamingTheOption(String option, String value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MulticlassPnnToy.parse(new String[] {option, value}));
+        assertTrue(e.getMessage().contains(option), e.getMessage());
+    }
+
+    /** Calibration needs a holdout: settings whose train and validation fractions leave none are refused. */
+    @Test
+    void calibrationWithoutAHoldoutIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new MulticlassPnnToy.Settings(dir, 1500, 400, 1, 3, 2, ClassCalibration.ISOTONIC, MulticlassPnnToy.Settings.HIDDEN_32X32, 3,
+                        0.8, 0.2, false, 0.05));
+        assertTrue(e.getMessage().contains("--calibration isotonic needs a holdout"), e.getMessage());
+    }
+
+    /** A small run with split per member, train fraction 0.8 and final-lr 0.01 writes its settings into result.json. */
+    @Test
+    void smallRunWithTheNewOptions() throws Exception {
+        MulticlassPnnToy.Settings s = new MulticlassPnnToy.Settings(dir, 1500, 400, 2, 2, 3).withNetwork(MulticlassPnnToy.Settings.HIDDEN_32X32, 2)
+                .withMulticlassTraining(0.8, 0.2, true, 0.01);
+        MulticlassPnnToy.Result r = MulticlassPnnToy.run(s, new PrintStream(new ByteArrayOutputStream(), true));
+        assertEquals(3, r.formatVersion());
+        assertTrue(Double.isFinite(r.muShiftMulticlass()));
+        String json = Files.readString(dir.resolve("result.json"));
+        assertTrue(json.contains("\"splitPerMember\" : true") && json.contains("\"finalLr\" : 0.01"), json);
+        assertTrue(Files.isRegularFile(dir.resolve("models/multiclass/diagnostics/report.json")), "diagnostics on the validation part");
     }
 }

@@ -19,7 +19,7 @@ import org.ratiofit.ratio.training.multiout.MultiOutputTrainer;
 /**
  * Trains a multiclass classifier: one network with C outputs (softmax logits) on C labelled
  * samples by weighted cross-entropy −Σ_i w_i ln softmax(z(x_i))_{y_i}, with the binary trainer's
- * split, standard scaler, optimiser, early stopping and ensembles (members share the split and
+ * split, standard scaler, optimiser, early stopping and ensembles (members share the split, or draw one each, and
  * differ by seed). The class totals of the weights are normalised as {@link ClassWeights} says;
  * the minimiser is P(c|x) = π_c p_c(x)/Σ_k π_k p_k(x) with π_c the class's share of the
  * normalised weight, so the per-class log-ratio against the reference is
@@ -121,15 +121,39 @@ public final class MulticlassTrainer {
 
     public static Result train(MulticlassData data, TrainingConfig config, int members, ClassWeights classWeights,
             ClassCalibration calibration, DjlTrainer.EpochListener listener) {
+        return train(data, config, members, classWeights, calibration, false, listener);
+    }
+
+    /**
+     * As {@link #train(MulticlassData, TrainingConfig, int, ClassWeights, ClassCalibration, DjlTrainer.EpochListener)}; with
+     * {@code splitPerMember} every member draws its own split ({@link #memberSplit}), so that the members together train on
+     * more of the events than one split's training part. The result then carries member 0's split: the other members
+     * trained on part of its validation and holdout events, so diagnostics on that split are optimistic.
+     */
+    public static Result train(MulticlassData data, TrainingConfig config, int members, ClassWeights classWeights,
+            ClassCalibration calibration, boolean splitPerMember, DjlTrainer.EpochListener listener) {
         if (members < 1) {
             throw new IllegalArgumentException("an ensemble needs at least one member, got " + members);
         }
-        DataSplit split = split(data, config, calibration);
+        DataSplit shared = splitPerMember ? null : split(data, config, calibration);
         List<Member> out = new ArrayList<>();
+        DataSplit first = shared;
         for (int i = 0; i < members; i++) {
+            DataSplit split = splitPerMember ? memberSplit(data, config, calibration, i) : shared;
+            if (first == null) {
+                first = split;
+            }
             out.add(trainMember(data, config, i, split, classWeights, calibration, listener));
         }
-        return result(data, classWeights, calibration, split, out);
+        return result(data, classWeights, calibration, first, out);
+    }
+
+    /**
+     * Member {@code index}'s own split when members do not share one: drawn from
+     * {@code DjlTrainer.memberSeed(config.splitSeed(), index)} with the configuration's fractions, checked as {@link #split}.
+     */
+    public static DataSplit memberSplit(MulticlassData data, TrainingConfig config, ClassCalibration calibration, int index) {
+        return split(data, config.withSeeds(DjlTrainer.memberSeed(config.splitSeed(), index), config.seed()), calibration);
     }
 
     /**
