@@ -172,7 +172,8 @@ public final class AnomalyCommand implements Callable<Integer> {
                         SidebandCalibration.predictingHalf(ev.data().indices("SB")), select);
             } catch (IllegalArgumentException e) {
                 if (sidebandCalibration) {
-                    throw e;
+                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage()
+                            + " (drop --sideband-calibration, or choose a larger --select)");
                 }
                 checkMissing = e.getMessage();
             }

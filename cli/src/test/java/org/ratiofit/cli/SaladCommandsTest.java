@@ -125,6 +125,12 @@ class SaladCommandsTest {
         String[] bad = run(with(new String[] {"anomaly", cfg.toString(), "--sideband-calibration", "--no-cross-fit"}, SMALL));
         assertEquals("2", bad[0], bad[1] + bad[2]);
         assertTrue(bad[2].contains("drop --no-cross-fit"), bad[2]);
+        // a selection so tight that no sideband data event passes cannot be calibrated: said, with what to do
+        String[] tight = run(with(new String[] {"anomaly", cfg.toString(), "--sideband-calibration", "--select", "0.0001",
+                "--m-bins", "0", "-o", dir.resolve("tight").toString()}, SMALL));
+        assertEquals("2", tight[0], tight[1] + tight[2]);
+        assertTrue(tight[2].contains("none of the " + cal.get("dataEvents").asInt() + " sideband data events")
+                && tight[2].contains("drop --sideband-calibration"), tight[2]);
         r = run("significance", dir.resolve("toy/salad/salad-pyhf.json").toString(), "--json");
         assertEquals("0", r[0], r[2]);
         JsonNode z = new ObjectMapper().readTree(r[1]);

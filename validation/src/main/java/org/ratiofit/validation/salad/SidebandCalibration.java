@@ -70,7 +70,7 @@ public record SidebandCalibration(int formatVersion, double efficiency, int data
         if (pass == 0) {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
                     "none of the %d sideband data events that calibrate the prediction passes the selection (top %.3g of the SR "
-                            + "data): loosen the selection or run without the sideband calibration", n, efficiency));
+                            + "data): loosen the selection or do without the sideband calibration", n, efficiency));
         }
         double a = 0;
         double va = 0;
