@@ -131,8 +131,16 @@ public final class MulticlassPnnToy {
             double worstYieldResidual, double seconds) {
     }
 
+    /**
+     * The PNNs' training points (tes, jes): ±1 and ±2 of each parameter and the mixed points of all four quadrants.
+     * Until 2026-12-04 the example trained at the first ten only; (1, −1) and (−1, −1) were added because without a
+     * point in a quadrant the tes·jes coefficient is extrapolated there (at a held-out ν̂ of (1.5, −1) the learned PNNs
+     * moved μ by up to 0.31σ with ten points and ≤ 0.07σ with twelve for training seed 1; rms over seeds 1 and 2:
+     * 0.16σ and 0.08σ; examples/README.md).
+     */
     public static final List<double[]> POINTS = List.of(new double[] {1, 0}, new double[] {-1, 0}, new double[] {2, 0}, new double[] {-2, 0},
-            new double[] {0, 1}, new double[] {0, -1}, new double[] {0, 2}, new double[] {0, -2}, new double[] {1, 1}, new double[] {-1, 1});
+            new double[] {0, 1}, new double[] {0, -1}, new double[] {0, 2}, new double[] {0, -2}, new double[] {1, 1}, new double[] {-1, 1},
+            new double[] {1, -1}, new double[] {-1, -1});
     public static final List<double[]> HELD_OUT = List.of(new double[] {0.5, -1.5}, new double[] {-1.5, 1.0});
 
     private MulticlassPnnToy() {
@@ -296,8 +304,9 @@ public final class MulticlassPnnToy {
     }
 
     /**
-     * The same with other ν points: the first ten draw their samples with the seeds of {@link #POINTS}' (so the
-     * example's points give the example's samples), points beyond the tenth from seed + 600 + 10c + (j − 10).
+     * The same with other ν points: the first ten draw their samples with the seeds of {@link #POINTS}' first ten,
+     * points beyond the tenth from seed + 600 + 10c + (j − 10) (so the example's twelve points give the samples that the
+     * ten-point example and pnn-shift-study --extra-points '1,-1;-1,-1' drew).
      */
     static PnnData pnnData(ThreeClassNuisanceToy toy, Settings s, int c, Map<String, double[]> nominal, List<double[]> points) {
         long seed = s.seed() * 1_000_003L;

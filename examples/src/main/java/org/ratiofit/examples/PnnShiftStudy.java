@@ -104,7 +104,7 @@ public final class PnnShiftStudy {
         return run(s, fitSeeds, MulticlassPnnToy.POINTS);
     }
 
-    /** The same with the PNNs trained at other ν points (the example's ten, then any more: see {@link MulticlassPnnToy#pnnData}). */
+    /** The same with the PNNs trained at other ν points (the example's twelve, then any more: see {@link MulticlassPnnToy#pnnData}). */
     public static Result run(MulticlassPnnToy.Settings s, List<Long> fitSeeds, List<double[]> points) {
         long t0 = System.nanoTime();
         ThreeClassNuisanceToy toy = ThreeClassNuisanceToy.standard();
@@ -182,7 +182,14 @@ public final class PnnShiftStudy {
                             if (v.length != 2) {
                                 throw new NumberFormatException();
                             }
-                            points.add(new double[] {Double.parseDouble(v[0].trim()), Double.parseDouble(v[1].trim())});
+                            double[] nu = {Double.parseDouble(v[0].trim()), Double.parseDouble(v[1].trim())};
+                            if (points.stream().anyMatch(q -> java.util.Arrays.equals(q, nu))) {
+                                System.err.println("pnn-shift-study: --extra-points: (" + v[0].trim() + ", " + v[1].trim()
+                                        + ") is already a training point (the example's twelve: " + MulticlassPnnToy.POINTS.stream()
+                                        .map(java.util.Arrays::toString).collect(java.util.stream.Collectors.joining(" ")) + ")");
+                                System.exit(2);
+                            }
+                            points.add(nu);
                         } catch (NumberFormatException e) {
                             System.err.println("pnn-shift-study: --extra-points must be 'tes,jes;tes,jes;...', got '" + text + "'");
                             System.exit(2);
@@ -192,7 +199,7 @@ public final class PnnShiftStudy {
                 case "--help" -> {
                     System.out.println("examples/run pnn-shift-study [OUT_DIR] [--events N (20000: the nominal sample per class)] "
                             + "[--point-events N (5000)] [--members K (2)] [--epochs N (30)] [--patience N (the epochs)] [--seed N (1)] "
-                            + "[--fit-seeds F,F,... (the seed)] [--extra-points 'tes,jes;tes,jes' (none: the example's ten points; these are added)]");
+                            + "[--fit-seeds F,F,... (the seed)] [--extra-points 'tes,jes;tes,jes' (none: the example's twelve points; these are added)]");
                     return;
                 }
                 default -> out = Path.of(args[i]);
