@@ -246,6 +246,22 @@ class SaladStudyTest {
                         .add(learned.reweightingRelative());
                 diag.computeIfAbsent("selection " + eff + ", ensemble bound (relative)", q -> new ArrayList<>())
                         .add(learned.ensembleRelative());
+                // interpolation or shape: the learned/exact ratio of the passing SR events in the SR's middle half in m
+                // (farthest from the sidebands) and in its outer half
+                double[] thr = SaladSelection.thresholds(h, eff);
+                double[] lrn = new double[2];
+                double[] ext = new double[2];
+                for (int i = 0; i < h.simScore().length; i++) {
+                    if (h.simScore()[i] > thr[h.simFold()[i]]) {
+                        int part = Math.abs(h.simM()[i] - (SaladToy.SR_LOW + SaladToy.SR_HIGH) / 2) < (SaladToy.SR_HIGH - SaladToy.SR_LOW) / 4 ? 0 : 1;
+                        lrn[part] += h.simWeight()[i];
+                        ext[part] += exactSr[i];
+                    }
+                }
+                diag.computeIfAbsent("selection " + eff + ", SR middle half in m, learned/exact - 1", q -> new ArrayList<>())
+                        .add(lrn[0] / ext[0] - 1);
+                diag.computeIfAbsent("selection " + eff + ", SR outer half in m, learned/exact - 1", q -> new ArrayList<>())
+                        .add(lrn[1] / ext[1] - 1);
                 // the same selection in the sidebands (the SR classifier's fold models on events none trained on):
                 // is the reweighting's selected error there too, where the data can see it?
                 AnomalySearch.HeldOut sb = a.sidebands();
