@@ -258,6 +258,20 @@ class SaladStudyTest {
                         ext[part] += exactSr[i];
                     }
                 }
+                // the SR events scored as the sideband ones are: each by one fold's models, fold (i div 2) mod k
+                if (h.simReplicas() != null) {
+                    int kk = h.simReplicas().length;
+                    double own = 0;
+                    double ownExact = 0;
+                    for (int i = 0; i < h.simScore().length; i++) {
+                        if (h.simScore()[i] > thr[h.simFold()[i]]) {
+                            own += h.simReplicas()[(sSr[i] / 2) % kk][i];
+                            ownExact += exactSr[i];
+                        }
+                    }
+                    diag.computeIfAbsent("selection " + eff + ", SR scored by one fold's models, learned/exact - 1",
+                            q -> new ArrayList<>()).add(own / ownExact - 1);
+                }
                 diag.computeIfAbsent("selection " + eff + ", SR middle half in m, learned/exact - 1", q -> new ArrayList<>())
                         .add(lrn[0] / ext[0] - 1);
                 diag.computeIfAbsent("selection " + eff + ", SR outer half in m, learned/exact - 1", q -> new ArrayList<>())
