@@ -37,24 +37,9 @@ class SidebandCalibrationTest {
         }
         double[] sSr = uniform(rng, simSr);
         double[] sSb = uniform(rng, simSb);
-        double[] wSr = new double[simSr];
-        double[] wSb = new double[simSb];
-        double sum = 0;
-        for (int i = 0; i < simSb; i++) {
-            wSb[i] = (sSb[i] > 0.9 ? 1 + delta : 1) * (0.5 + rng.nextDouble());
-            sum += wSb[i];
-        }
-        for (int i = 0; i < simSr; i++) {
-            wSr[i] = (sSr[i] > 0.9 ? 1 + delta : 1) * (0.5 + rng.nextDouble());
-        }
-        // normalised to the sideband data; the SR's expected total then is nSb/2 · (1.01 ...)/(1.01 ...) = 2000 · ...
-        double scale = nSb / sum;
-        for (int i = 0; i < simSb; i++) {
-            wSb[i] *= scale;
-        }
-        for (int i = 0; i < simSr; i++) {
-            wSr[i] *= scale * simSb / (2.0 * simSr);
-        }
+        double[] wSb = weights(rng, sSb, 1 + delta, 0.5, 1);
+        double[] wSr = weights(rng, sSr, 1 + delta, 0.5, 1);
+        normalise(wSb, wSr, nSb);
         int[] fSr = folds(simSr);
         int[] fSb = pairFolds(simSb);
         int[] fdSb = pairFolds(nSb);
@@ -78,6 +63,29 @@ class SidebandCalibrationTest {
         AnomalySearch.HeldOut sb = new AnomalySearch.HeldOut(dSb, fdSb, sSb, wSb, new double[simSb], fSb, 2,
                 new double[nSb], new double[simSb], rSb);
         return new Experiment(sr, sb, odd);
+    }
+
+    /** Per simulated event (boost above score 0.9) × a uniform factor in [low, low + span). */
+    private static double[] weights(SplittableRandom rng, double[] score, double boost, double low, double span) {
+        double[] w = new double[score.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (score[i] > 0.9 ? boost : 1) * (low + span * rng.nextDouble());
+        }
+        return w;
+    }
+
+    /**
+     * Scales the sideband weights to sum to the sideband data, and the SR weights alike with the SR/SB ratio of the
+     * truth (1/2: the SR's true count is half the sideband's), per simulated event.
+     */
+    private static void normalise(double[] wSb, double[] wSr, int nSb) {
+        double sum = Arrays.stream(wSb).sum();
+        for (int i = 0; i < wSb.length; i++) {
+            wSb[i] *= nSb / sum;
+        }
+        for (int i = 0; i < wSr.length; i++) {
+            wSr[i] *= nSb / sum * wSb.length / (2.0 * wSr.length);
+        }
     }
 
     private static double[] levelPreserving(double[] w, double[] score, int[] fold, double[] t, double eps) {
@@ -189,23 +197,10 @@ class SidebandCalibrationTest {
             int simSb = 6000;
             double[] sSr = uniform(rng, simSr);
             double[] sSb = uniform(rng, simSb);
-            double[] wSr = new double[simSr];
-            double[] wSb = new double[simSb];
-            double sum = 0;
-            for (int i = 0; i < simSb; i++) {
-                // weights that vary and differ above the threshold, as a reweighting's do
-                wSb[i] = (sSb[i] > 0.9 ? 1.5 : 1) * (0.2 + 1.6 * rng.nextDouble());
-                sum += wSb[i];
-            }
-            for (int i = 0; i < simSr; i++) {
-                wSr[i] = (sSr[i] > 0.9 ? 1.5 : 1) * (0.2 + 1.6 * rng.nextDouble());
-            }
-            for (int i = 0; i < simSb; i++) {
-                wSb[i] *= dSb.length / sum;
-            }
-            for (int i = 0; i < simSr; i++) {
-                wSr[i] *= dSb.length / sum * simSb / (2.0 * simSr);
-            }
+            // weights that vary and differ above the threshold, as a reweighting's do
+            double[] wSb = weights(rng, sSb, 1.5, 0.2, 1.6);
+            double[] wSr = weights(rng, sSr, 1.5, 0.2, 1.6);
+            normalise(wSb, wSr, dSb.length);
             AnomalySearch.HeldOut sr = new AnomalySearch.HeldOut(grid, folds(nSr), sSr, wSr, new double[simSr], folds(simSr), 2,
                     new double[nSr], new double[simSr]);
             AnomalySearch.HeldOut sb = new AnomalySearch.HeldOut(dSb, pairFolds(dSb.length), sSb, wSb, new double[simSb],
