@@ -31,7 +31,7 @@ public final class SaladTrainingOptions {
     KFoldClassifier.Settings over(KFoldClassifier.Settings t, boolean quiet) {
         return new KFoldClassifier.Settings(members != null ? members : t.members(), folds != null ? folds : t.folds(),
                 epochs != null ? epochs : t.epochs(), hidden != null ? hidden : t.hidden(), t.batchSize(),
-                t.learningRate(), seed != null ? seed : t.seed(), quiet);
+                t.learningRate(), seed != null ? seed : t.seed(), quiet, t.patience(), t.finalLearningRate());
     }
 
     /** The classifier two-sample test of the closure: one member per fold, otherwise the settings above. */
@@ -41,6 +41,7 @@ public final class SaladTrainingOptions {
 
     static KFoldClassifier.Settings twoSample(KFoldClassifier.Settings s) {
         boolean quiet = s.quiet();
-        return new KFoldClassifier.Settings(1, s.folds(), s.epochs(), s.hidden(), s.batchSize(), s.learningRate(), s.seed(), quiet);
+        return new KFoldClassifier.Settings(1, s.folds(), s.epochs(), s.hidden(), s.batchSize(), s.learningRate(), s.seed(), quiet,
+                s.patience(), s.finalLearningRate());
     }
 }

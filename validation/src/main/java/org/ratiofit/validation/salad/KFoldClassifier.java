@@ -25,18 +25,40 @@ import org.ratiofit.ratio.training.TrainingData;
  */
 public final class KFoldClassifier {
 
-    /** Training settings; {@code quiet} hides the per-member progress bars. */
+    /**
+     * Training settings; {@code quiet} hides the per-member progress bars.
+     *
+     * @param patience epochs without a better validation loss before a member stops; 0: never stop early (the cosine
+     *        schedule runs to its end and the best validation epoch is kept)
+     * @param finalLearningRate the cosine schedule's end as a fraction of the learning rate, in (0, 1]
+     */
     public record Settings(int members, int folds, int epochs, List<Integer> hidden, int batchSize, double learningRate,
-            long seed, boolean quiet) {
+            long seed, boolean quiet, int patience, double finalLearningRate) {
+        public Settings {
+            if (patience < 0) {
+                throw new IllegalArgumentException("patience must be 0 (run every epoch) or positive, got " + patience);
+            }
+            if (!(finalLearningRate > 0 && finalLearningRate <= 1)) {
+                throw new IllegalArgumentException("the final learning rate must be a fraction in (0, 1] of the learning rate, got "
+                        + finalLearningRate);
+            }
+        }
+
+        /** The settings of the first SALAD runs: patience 5, the cosine schedule ending at 5% of the learning rate. */
+        public Settings(int members, int folds, int epochs, List<Integer> hidden, int batchSize, double learningRate, long seed,
+                boolean quiet) {
+            this(members, folds, epochs, hidden, batchSize, learningRate, seed, quiet, 5, 0.05);
+        }
+
         public static Settings of(SaladConfig.Training t, boolean quiet) {
             return new Settings(t.members(), t.folds(), t.epochs(), t.hidden(), t.batchSize(), t.learningRate(), t.seed(),
-                    quiet);
+                    quiet, t.patience(), t.finalLearningRate());
         }
 
         TrainingConfig config(long seedOffset) {
             return TrainingConfig.defaults().withNetwork(hidden, TrainingConfig.Activation.SWISH)
-                    .withEpochs(epochs, batchSize, 5)
-                    .withOptimizer(TrainingConfig.OptimizerKind.ADAM, learningRate, TrainingConfig.Schedule.COSINE, 0.05)
+                    .withEpochs(epochs, batchSize, patience == 0 ? epochs : patience)
+                    .withOptimizer(TrainingConfig.OptimizerKind.ADAM, learningRate, TrainingConfig.Schedule.COSINE, finalLearningRate)
                     .withSeeds(seed + seedOffset, seed + seedOffset).withSplit(0.8, 0.2).withQuiet(quiet);
         }
     }

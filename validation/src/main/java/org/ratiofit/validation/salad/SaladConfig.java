@@ -57,11 +57,15 @@ public record SaladConfig(int version, Path file, String resonantVariable, List<
      * @param hidden hidden-layer widths
      * @param minSidebandEvents the fewest sideband events of each of data and simulation to train on
      * @param reweighting how the weights treat the m-marginal (YAML Training.Reweighting: Joint or Factorised)
+     * @param patience epochs without a better validation loss before a member stops (YAML Training.Patience, default 5);
+     *        0: every member runs all epochs, the cosine schedule to its end, and keeps its best validation epoch
+     * @param finalLearningRate the cosine schedule's end as a fraction of LearningRate (YAML Training.FinalLearningRate,
+     *        default 0.05)
      */
     public record Training(int members, int folds, int epochs, List<Integer> hidden, int batchSize, double learningRate,
-            long seed, int minSidebandEvents, Reweighting reweighting) {
+            long seed, int minSidebandEvents, Reweighting reweighting, int patience, double finalLearningRate) {
         public static Training defaults() {
-            return new Training(3, 5, 40, List.of(32, 32), 256, 2e-3, 1L, 500, Reweighting.FACTORISED);
+            return new Training(3, 5, 40, List.of(32, 32), 256, 2e-3, 1L, 500, Reweighting.FACTORISED, 5, 0.05);
         }
     }
 

@@ -33,7 +33,7 @@ public final class SaladConfigLoader {
             "ValidationRegions", "Data", "Simulation", "SimulationWeight", "Truth", "Training", "Closure");
     static final Set<String> TRUTH_KEYS = Set.of("Column", "TrueBackground", "Signal", "TestEvents");
     static final Set<String> TRAINING_KEYS = Set.of("Members", "Folds", "Epochs", "Hidden", "BatchSize", "LearningRate",
-            "Seed", "MinSidebandEvents", "Reweighting");
+            "Seed", "MinSidebandEvents", "Reweighting", "Patience", "FinalLearningRate");
     static final Set<String> CLOSURE_KEYS = Set.of("Bins", "MinPValue", "AucSigma");
     static final Set<String> VR_KEYS = Set.of("Name", "Range");
 
@@ -158,12 +158,21 @@ public final class SaladConfigLoader {
                     number(tr, "LearningRate", "Training", d.learningRate(), p),
                     integer(tr, "Seed", "Training", (int) d.seed(), p),
                     integer(tr, "MinSidebandEvents", "Training", d.minSidebandEvents(), p),
-                    reweighting(tr, d.reweighting(), p));
+                    reweighting(tr, d.reweighting(), p), integer(tr, "Patience", "Training", d.patience(), p),
+                    number(tr, "FinalLearningRate", "Training", d.finalLearningRate(), p));
             if (training.members() < 1 || training.epochs() < 1 || training.batchSize() < 1) {
                 p.add(new ConfigProblem("Training", "Members, Epochs and BatchSize must be at least 1"));
             }
             if (training.folds() < 2) {
                 p.add(new ConfigProblem("Training.Folds", "k-fold needs at least 2 folds, not " + training.folds()));
+            }
+            if (training.patience() < 0) {
+                p.add(new ConfigProblem("Training.Patience", "a positive number of epochs, or 0 to run every epoch, not "
+                        + training.patience()));
+            }
+            if (!(training.finalLearningRate() > 0 && training.finalLearningRate() <= 1)) {
+                p.add(new ConfigProblem("Training.FinalLearningRate", "the cosine schedule's end as a fraction in (0, 1] of "
+                        + "LearningRate, not " + training.finalLearningRate()));
             }
         }
         Closure cd = Closure.defaults();

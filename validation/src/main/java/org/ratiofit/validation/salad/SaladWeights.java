@@ -109,6 +109,6 @@ public record SaladWeights(Path file, Path sidecar, double[] weights, double[] s
         n.get("hidden").forEach(h -> hidden.add(h.asInt()));
         return new KFoldClassifier.Settings(n.path("members").asInt(1), n.path("folds").asInt(2), n.path("epochs").asInt(1),
                 hidden, n.path("batchSize").asInt(256), n.path("learningRate").asDouble(2e-3), n.path("seed").asLong(1),
-                n.path("quiet").asBoolean(true));
+                n.path("quiet").asBoolean(true), n.path("patience").asInt(5), n.path("finalLearningRate").asDouble(0.05));
     }
 }

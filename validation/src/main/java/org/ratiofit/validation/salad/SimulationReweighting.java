@@ -36,14 +36,15 @@ import org.ratiofit.workspace.io.Checksums;
  * @param normalisation the sideband normalisation check
  * @param massMarginal the fitted m-marginal ratio ρ(m) (factorised reweighting), or null
  * @param conditionalLevels the simulation means of r̂ in m bins that the factorised reweighting divided out (empty for joint)
- * @param provenance seed, settings, input checksums
+ * @param provenance seed, settings, input checksums (format 2: the settings name the patience and the final learning
+ *        rate; a sidecar of format 1 was trained with patience 5 and a final learning rate of 0.05)
  */
 public record SimulationReweighting(int formatVersion, double[] weights, double[] spread,
         @com.fasterxml.jackson.annotation.JsonIgnore double[][] replicas, String[] region,
         Map<String, RegionYield> regions, Normalisation normalisation, MassMarginalRatio massMarginal,
         List<ConditionalLevel> conditionalLevels, Provenance provenance) {
 
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     public static final String WEIGHTS_FILE = "weights.npy";
     public static final String SPREAD_FILE = "weights-spread.npy";
     public static final String SIDECAR_FILE = "weights.json";

@@ -56,6 +56,28 @@ class SaladConfigLoaderTest {
     }
 
     @Test
+    void patienceAndTheScheduleEndReachTheTrainerAndBadValuesAreNamed(@TempDir Path dir) throws Exception {
+        Path cfg = toy(dir);
+        SaladConfig.Training t = SaladConfigLoader.load(cfg).training();
+        assertEquals(5, t.patience());
+        assertEquals(0.05, t.finalLearningRate());
+        var tc = KFoldClassifier.Settings.of(t, true).config(0);
+        assertEquals(5, tc.patience());
+        assertEquals(0.05, tc.scheduleParameter());
+        // Patience 0: every epoch (the trainer's patience is the epoch count), the cosine schedule ending at 1%
+        Files.writeString(cfg, Files.readString(cfg) + "Training: {Epochs: 30, Patience: 0, FinalLearningRate: 0.01}\n");
+        t = SaladConfigLoader.load(cfg).training();
+        tc = KFoldClassifier.Settings.of(t, true).config(0);
+        assertEquals(30, tc.patience());
+        assertEquals(0.01, tc.scheduleParameter());
+        assertEquals(30, tc.epochs());
+        edit(cfg, "Patience: 0, FinalLearningRate: 0.01", "Patience: -1, FinalLearningRate: 1.5");
+        String m = problems(cfg);
+        assertTrue(m.contains("Training.Patience") && m.contains("not -1"), m);
+        assertTrue(m.contains("Training.FinalLearningRate") && m.contains("not 1.5"), m);
+    }
+
+    @Test
     void overlappingRegionsAreNamed(@TempDir Path dir) throws Exception {
         Path cfg = toy(dir);
         edit(cfg, "Sidebands: [[3.4, 3.8], [4.2, 4.6]]", "Sidebands: [[3.4, 3.9], [4.2, 4.6]]");

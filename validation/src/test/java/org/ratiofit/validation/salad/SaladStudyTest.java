@@ -170,7 +170,8 @@ class SaladStudyTest {
             Files.writeString(cfg, Files.readString(cfg).replaceAll("(?s)Truth:.*", ""));
             SaladEvents ev = SaladEvents.load(SaladConfigLoader.load(cfg));
             KFoldClassifier.Settings s = new KFoldClassifier.Settings(members, folds, Integer.getInteger("salad.epochs", 30),
-                    List.of(Integer.getInteger("salad.width", 32), Integer.getInteger("salad.width", 32)), 256, 3e-3, 10L + k, true);
+                    List.of(Integer.getInteger("salad.width", 32), Integer.getInteger("salad.width", 32)), 256, 3e-3, 10L + k, true,
+                    Integer.getInteger("salad.patience", 5), Double.parseDouble(System.getProperty("salad.finalLr", "0.05")));
             SaladConfig.Reweighting method = SaladConfig.Reweighting.valueOf(System.getProperty("salad.reweighting", "FACTORISED"));
             SimulationReweighting rw;
             AnomalySearch a;
