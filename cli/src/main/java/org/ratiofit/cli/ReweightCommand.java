@@ -61,6 +61,7 @@ public final class ReweightCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        training.check(spec.commandLine());
         SaladConfig c = SaladConfigLoader.load(config);
         Path dir = out != null ? out : c.file().toAbsolutePath().getParent().resolve("salad");
         Output o = new Output(spec.commandLine().getOut(), output, "ratiofit reweight " + config, c.data(), c.simulation());

@@ -23,6 +23,25 @@ public final class SaladTrainingOptions {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the folds and the trainings (Training.Seed, default 1).")
     Long seed;
 
+    @Option(names = "--patience", paramLabel = "N", description = "Epochs without a better validation loss before a member stops; "
+            + "0 runs every epoch and keeps the best (Training.Patience, default 5).")
+    Integer patience;
+
+    @Option(names = "--final-lr", paramLabel = "F", description = "The cosine schedule's end as a fraction in (0, 1] of the learning "
+            + "rate (Training.FinalLearningRate, default 0.05).")
+    Double finalLr;
+
+    /** Refuses out-of-range values, naming the option, before anything is read or trained. */
+    void check(picocli.CommandLine cl) {
+        if (patience != null && patience < 0) {
+            throw new picocli.CommandLine.ParameterException(cl, "--patience must be 0 (run every epoch) or positive, not " + patience);
+        }
+        if (finalLr != null && !(finalLr > 0 && finalLr <= 1)) {
+            throw new picocli.CommandLine.ParameterException(cl,
+                    "--final-lr must be a fraction in (0, 1] of the learning rate, not " + finalLr);
+        }
+    }
+
     KFoldClassifier.Settings settings(SaladConfig c, boolean quiet) {
         return over(KFoldClassifier.Settings.of(c.training(), quiet), quiet);
     }
@@ -31,7 +50,8 @@ public final class SaladTrainingOptions {
     KFoldClassifier.Settings over(KFoldClassifier.Settings t, boolean quiet) {
         return new KFoldClassifier.Settings(members != null ? members : t.members(), folds != null ? folds : t.folds(),
                 epochs != null ? epochs : t.epochs(), hidden != null ? hidden : t.hidden(), t.batchSize(),
-                t.learningRate(), seed != null ? seed : t.seed(), quiet, t.patience(), t.finalLearningRate());
+                t.learningRate(), seed != null ? seed : t.seed(), quiet, patience != null ? patience : t.patience(),
+                finalLr != null ? finalLr : t.finalLearningRate());
     }
 
     /** The classifier two-sample test of the closure: one member per fold, otherwise the settings above. */

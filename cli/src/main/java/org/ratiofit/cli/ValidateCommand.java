@@ -483,6 +483,7 @@ public final class ValidateCommand implements Callable<Integer> {
             return res;
         }
         boolean quiet = output.json || System.console() == null;
+        saladTraining.check(spec.commandLine());
         KFoldClassifier.Settings base = sw.trained() != null ? sw.trained() : KFoldClassifier.Settings.of(c.training(), quiet);
         KFoldClassifier.Settings two = noTwoSample ? null : SaladTrainingOptions.twoSample(saladTraining.over(base, quiet));
         res.put("twoSampleSettings", two);

@@ -67,6 +67,7 @@ class SaladCommandsTest {
         assertTrue(sel.get("observed").asInt() > 0 && sel.get("predicted").asDouble() > 0, sel.toString());
         // cross-fitted by default: both halves' weights written whole, the prediction's jackknife error known
         assertTrue(a.get("crossFit").asBoolean(), r[1]);
+        assertTrue(!a.has("caution"), "no caution at the default selection of 0.1: " + a.get("caution"));
         for (String half : new String[] {"selecting", "predicting"}) {
             Path hw = dir.resolve("toy/salad/crossfit").resolve(half);
             assertEquals(16000, Npy.read(hw.resolve("weights.npy")).asDoubles().length);
@@ -184,6 +185,33 @@ class SaladCommandsTest {
         String[] r = run("anomaly", dir.resolve("salad.yml").toString(), "--select", "1.5");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("--select must be a fraction of the SR data in (0, 1], not 1.5"), r[2]);
+    }
+
+    /** --patience and --final-lr reach the training and the weights sidecar; bad values are refused before training. */
+    @Test
+    void patienceAndTheScheduleEndAreRecordedAndBadValuesRefused(@TempDir Path dir) throws Exception {
+        run("salad-toy", dir.toString(), "--data", "3000", "--simulation", "3000");
+        String cfg = dir.resolve("salad.yml").toString();
+        String[] r = run("reweight", cfg, "--patience", "-1");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--patience must be 0 (run every epoch) or positive, not -1"), r[2]);
+        r = run("anomaly", cfg, "--final-lr", "0");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--final-lr must be a fraction in (0, 1] of the learning rate, not 0.0"), r[2]);
+        assertTrue(!java.nio.file.Files.exists(dir.resolve("salad")), "nothing written for refused runs");
+        r = run("reweight", cfg, "--members", "1", "--folds", "2", "--epochs", "2", "--hidden", "8", "--patience", "0",
+                "--final-lr", "0.2", "--no-two-sample");
+        assertTrue(r[0].equals("0") || r[0].equals("3"), r[0] + r[2]);
+        var side = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("salad/weights.json").toFile());
+        assertEquals(2, side.get("formatVersion").asInt());
+        assertEquals(0, side.at("/provenance/settings/patience").asInt(-1));
+        assertEquals(0.2, side.at("/provenance/settings/finalLearningRate").asDouble());
+        // a loose selection without the sideband calibration is cautioned, in the text and the JSON
+        r = run("anomaly", cfg, "--members", "1", "--folds", "2", "--epochs", "2", "--hidden", "8", "--select", "0.5");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("caution: a selection this loose (top 0.500)") && r[1].contains("--sideband-calibration"), r[1]);
+        JsonNode a = new ObjectMapper().readTree(dir.resolve("salad/anomaly.json").toFile());
+        assertTrue(a.get("caution").asText().contains("mean pull +0.36 at 0.5"), a.toString());
     }
 
     @Test
