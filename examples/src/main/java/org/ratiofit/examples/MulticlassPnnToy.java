@@ -36,19 +36,60 @@ import org.ratiofit.validation.toys.ThreeClassNuisanceToy;
  * ratios, on the same data; and the closure at nuisance points not used in training.
  *
  * <pre>examples/run multiclass-pnn-toy [OUT_DIR] [--events N] [--point-events N] [--members N] [--epochs N] [--seed N]
- *     [--calibration none|temperature|isotonic] [--hidden W,W,...] [--patience N] [--train-fraction F] [--split-per-member] [--final-lr F]</pre>
+ *     [--calibration none|temperature|isotonic] [--hidden W,W,...] [--patience N] [--train-fraction F] [--split-per-member] [--final-lr F]
+ *     [--pnn-train-fraction F] [--pnn-split-per-member] [--pnn-final-lr F]</pre>
  */
 public final class MulticlassPnnToy {
 
     /**
-     * What to run. The multiclass classifier's own training settings (the PNNs keep the trainer's 0.6 / 0.2 split and the
-     * cosine end 0.05): {@code trainFraction} and {@code validationFraction} of the events (the rest is the holdout, which
-     * only calibration needs), {@code splitPerMember} (each member draws its own split) and {@code finalLr} (the cosine
-     * schedule's final learning rate as a fraction of the initial).
+     * The PNNs' variance reducers (issue 18), set apart from the multiclass classifier's: {@code trainFraction} and
+     * {@code validationFraction} of each PNN's events (the rest is the holdout of the PNN diagnostics, which use the
+     * validation part when there is none), {@code splitPerMember} (each member draws its own split) and {@code finalLr}
+     * (the cosine schedule's end as a fraction of the learning rate). {@link #DEFAULTS}: the trainer's 0.6 / 0.2, one
+     * shared split, 5%.
+     */
+    public record PnnTraining(double trainFraction, double validationFraction, boolean splitPerMember, double finalLr) {
+        public static final PnnTraining DEFAULTS = new PnnTraining(Settings.TRAIN_FRACTION_0_6, Settings.VALIDATION_FRACTION_0_2, false,
+                Settings.FINAL_LR_0_05);
+
+        /** Refuses values out of range, naming the command-line option and the value. */
+        public PnnTraining {
+            if (!(trainFraction > 0 && trainFraction < 1)) {
+                throw new IllegalArgumentException("--pnn-train-fraction must lie in (0, 1), got " + trainFraction);
+            }
+            if (!(validationFraction > 0 && trainFraction + validationFraction <= 1 + 1e-12)) {
+                throw new IllegalArgumentException("the PNN validation fraction must be positive and at most 1 - --pnn-train-fraction ("
+                        + (1 - trainFraction) + "), got " + validationFraction);
+            }
+            if (!(finalLr > 0 && finalLr <= 1)) {
+                throw new IllegalArgumentException("--pnn-final-lr must lie in (0, 1] (the cosine schedule's end as a fraction of the "
+                        + "learning rate), got " + finalLr);
+            }
+        }
+
+        /** --pnn-train-fraction F: validation all the rest (1 − F; the PNNs have no calibration needing a holdout). */
+        public PnnTraining withTrainFraction(double train) {
+            return new PnnTraining(train, 1 - train, splitPerMember, finalLr);
+        }
+
+        public PnnTraining withSplitPerMember(boolean perMember) {
+            return new PnnTraining(trainFraction, validationFraction, perMember, finalLr);
+        }
+
+        public PnnTraining withFinalLr(double end) {
+            return new PnnTraining(trainFraction, validationFraction, splitPerMember, end);
+        }
+    }
+
+    /**
+     * What to run. The multiclass classifier's own training settings: {@code trainFraction} and {@code validationFraction}
+     * of the events (the rest is the holdout, which only calibration needs), {@code splitPerMember} (each member draws its
+     * own split) and {@code finalLr} (the cosine schedule's final learning rate as a fraction of the initial); the PNNs'
+     * are {@code pnnTraining} ({@link PnnTraining#DEFAULTS} unless given).
      */
     public record Settings(Path out, int events, int pointEvents, int members, int epochs, long seed,
             org.ratiofit.ratio.training.multiclass.ClassCalibration calibration, List<Integer> hidden, int patience, double trainFraction,
-            double validationFraction, boolean splitPerMember, double finalLr) {
+            double validationFraction, boolean splitPerMember, double finalLr, PnnTraining pnnTraining) {
         /** The networks' hidden layers before issue 18's variance study (32×32) and its early-stopping patience (8). */
         public static final List<Integer> HIDDEN_32X32 = List.of(32, 32);
         public static final int PATIENCE_8 = 8;
@@ -60,6 +101,14 @@ public final class MulticlassPnnToy {
         public Settings {
             hidden = List.copyOf(hidden);
             checkMulticlassTraining(trainFraction, validationFraction, finalLr, calibration);
+            java.util.Objects.requireNonNull(pnnTraining, "pnnTraining");
+        }
+
+        public Settings(Path out, int events, int pointEvents, int members, int epochs, long seed,
+                org.ratiofit.ratio.training.multiclass.ClassCalibration calibration, List<Integer> hidden, int patience, double trainFraction,
+                double validationFraction, boolean splitPerMember, double finalLr) {
+            this(out, events, pointEvents, members, epochs, seed, calibration, hidden, patience, trainFraction, validationFraction,
+                    splitPerMember, finalLr, PnnTraining.DEFAULTS);
         }
 
         public Settings(Path out, int events, int pointEvents, int members, int epochs, long seed,
@@ -79,13 +128,19 @@ public final class MulticlassPnnToy {
 
         public Settings withNetwork(List<Integer> layers, int pat) {
             return new Settings(out, events, pointEvents, members, epochs, seed, calibration, layers, pat, trainFraction, validationFraction,
-                    splitPerMember, finalLr);
+                    splitPerMember, finalLr, pnnTraining);
         }
 
         /** The multiclass classifier's split fractions, split per member and cosine end. */
         public Settings withMulticlassTraining(double train, double validation, boolean perMember, double endFraction) {
             return new Settings(out, events, pointEvents, members, epochs, seed, calibration, hidden, patience, train, validation, perMember,
-                    endFraction);
+                    endFraction, pnnTraining);
+        }
+
+        /** The PNNs' split fractions, split per member and cosine end. */
+        public Settings withPnnTraining(PnnTraining pnn) {
+            return new Settings(out, events, pointEvents, members, epochs, seed, calibration, hidden, patience, trainFraction,
+                    validationFraction, splitPerMember, finalLr, pnn);
         }
 
         /**
@@ -123,7 +178,8 @@ public final class MulticlassPnnToy {
      * log-ratios on held-out events, the fits, the differences in units of the exact fit's error and
      * the held-out closure. Version 2 adds each learned part alone (the other exact): muShiftPnn (exact
      * multiclass, learned PNN), and at the held-out ν heldOutMuShiftMulticlass and heldOutMuShiftPnn; version 3
-     * the multiclass training's split fractions, split per member and cosine end in the settings.
+     * the multiclass training's split fractions, split per member and cosine end in the settings; version 4 the PNNs'
+     * (settings.pnnTraining).
      */
     public record Result(int formatVersion, Settings settings, double[] multiclassMse, double[][] deltaMse, double[] deltaVariance,
             List<Fit> fits, double muShiftMulticlass, double muShiftFull, double intervalShiftLower, double intervalShiftUpper,
@@ -146,14 +202,21 @@ public final class MulticlassPnnToy {
     private MulticlassPnnToy() {
     }
 
-    /** The PNNs' training configuration (the trainer's 60 / 20 / 20 split, cosine to 5% of the learning rate). */
+    /**
+     * The PNNs' training configuration: the settings' PNN split fractions and cosine end (by default the trainer's
+     * 60 / 20 / 20 split, cosine to 5% of the learning rate); whether members share the split is
+     * {@code s.pnnTraining().splitPerMember()}, passed to {@link PnnTrainer#train(PnnData, TrainingConfig, int, boolean,
+     * org.ratiofit.ratio.training.DjlTrainer.EpochListener)}.
+     */
     static TrainingConfig config(Settings s) {
+        PnnTraining p = s.pnnTraining();
         return TrainingConfig.defaults().withNetwork(s.hidden(), TrainingConfig.Activation.SWISH)
-                .withOptimizer(TrainingConfig.OptimizerKind.ADAM, 3e-3, TrainingConfig.Schedule.COSINE, 0.05)
-                .withEpochs(s.epochs(), 512, s.patience()).withSeeds(s.seed() + 100, s.seed()).withQuiet(true);
+                .withOptimizer(TrainingConfig.OptimizerKind.ADAM, 3e-3, TrainingConfig.Schedule.COSINE, p.finalLr())
+                .withEpochs(s.epochs(), 512, s.patience()).withSeeds(s.seed() + 100, s.seed()).withSplit(p.trainFraction(), p.validationFraction())
+                .withQuiet(true);
     }
 
-    /** The multiclass classifier's: the PNNs' with the settings' split fractions and cosine end. */
+    /** The multiclass classifier's: the PNNs' network, epochs and seeds with the settings' multiclass split fractions and cosine end. */
     static TrainingConfig multiclassConfig(Settings s) {
         return config(s).withSplit(s.trainFraction(), s.validationFraction())
                 .withOptimizer(TrainingConfig.OptimizerKind.ADAM, 3e-3, TrainingConfig.Schedule.COSINE, s.finalLr());
@@ -211,7 +274,7 @@ public final class MulticlassPnnToy {
         double worstYield = 0;
         for (int c = 0; c < 3; c++) {
             PnnData d = pnnData(toy, s, c, nominal.get(c));
-            PnnTrainer.Result r = PnnTrainer.train(d, config(s), s.members(), null);
+            PnnTrainer.Result r = PnnTrainer.train(d, config(s), s.members(), s.pnnTraining().splitPerMember(), null);
             pnns.add(r);
             String name = ThreeClassNuisanceToy.CLASSES.get(c) + "_poly";
             PnnExport.write(r, s.out().resolve("models/" + name), name);
@@ -285,7 +348,7 @@ public final class MulticlassPnnToy {
         fits.add(pnnOnlyH);
         double sigma = exact.muError();
         double sigmaH = exactH.muError();
-        Result r = new Result(3, s, mcMse, dMse, dVar, fits, (mcOnly.mu() - exact.mu()) / sigma, (full.mu() - exact.mu()) / sigma,
+        Result r = new Result(4, s, mcMse, dMse, dVar, fits, (mcOnly.mu() - exact.mu()) / sigma, (full.mu() - exact.mu()) / sigma,
                 (full.mu() + full.minosLower() - exact.mu() - exact.minosLower()) / sigma,
                 (full.mu() + full.minosUpper() - exact.mu() - exact.minosUpper()) / sigma, (fullH.mu() - exactH.mu()) / sigmaH,
                 (pnnOnly.mu() - exact.mu()) / sigma, (mcOnlyH.mu() - exactH.mu()) / sigmaH, (pnnOnlyH.mu() - exactH.mu()) / sigmaH,
@@ -450,14 +513,32 @@ public final class MulticlassPnnToy {
         }
     }
 
+    /** The PNN reducers' help (multiclass-pnn-toy and pnn-shift-study). */
+    static final String PNN_HELP = "  the PNNs' training (default: the trainer's 0.6 / 0.2, one shared split, 0.05): [--pnn-train-fraction F "
+            + "(validation 1 - F)] [--pnn-split-per-member (each PNN member draws its own split)] [--pnn-final-lr F (in (0, 1])]";
+
     static final String HELP = "examples/run multiclass-pnn-toy [OUT_DIR] [--events N (20000)] [--point-events N (5000)] "
             + "[--members N (2)] [--epochs N (30)] [--patience N (the epochs: the cosine schedule runs to its end)] "
             + "[--hidden W,W,... (32,32)] [--seed N (1)] [--calibration none|temperature|isotonic (none)]\n"
-            + "  the multiclass classifier's training (the PNNs keep 0.6 / 0.2 and 0.05): [--train-fraction F (0.6 with validation 0.2; "
+            + "  the multiclass classifier's training: [--train-fraction F (0.6 with validation 0.2; "
             + "given: validation 1 - F, or (1 - F)/2 and a holdout of the same size with calibration)] "
             + "[--split-per-member (each member draws its own train/validation split; default: one split shared)] "
             + "[--final-lr F (0.05: the cosine schedule's end as a fraction of the learning rate, in (0, 1])]\n"
+            + PNN_HELP + "\n"
             + "largest measured (0.1 sigma not met for every seed): --events 1000000 --point-events 50000 --members 2 --epochs 40 (README)";
+
+    /**
+     * The PNN reducer option at args[i] applied to {@code p}, or null when args[i] is not one; {@code at[0]} is advanced past a
+     * value; IllegalArgumentException naming the option when its value is missing, not a number or out of range.
+     */
+    static PnnTraining pnnOption(String[] args, int[] at, PnnTraining p) {
+        return switch (args[at[0]]) {
+            case "--pnn-train-fraction" -> p.withTrainFraction(parseFraction(value(args, ++at[0]), "--pnn-train-fraction"));
+            case "--pnn-split-per-member" -> p.withSplitPerMember(true);
+            case "--pnn-final-lr" -> p.withFinalLr(parseFraction(value(args, ++at[0]), "--pnn-final-lr"));
+            default -> null;
+        };
+    }
 
     /** The command line as settings; null for --help; IllegalArgumentException naming the option and value when out of range. */
     static Settings parse(String[] args) {
@@ -474,7 +555,15 @@ public final class MulticlassPnnToy {
         boolean splitPerMember = d.splitPerMember();
         double finalLr = d.finalLr();
         org.ratiofit.ratio.training.multiclass.ClassCalibration calibration = d.calibration();
+        PnnTraining pnn = d.pnnTraining();
         for (int i = 0; i < args.length; i++) {
+            int[] at = {i};
+            PnnTraining q = pnnOption(args, at, pnn);
+            if (q != null) {
+                pnn = q;
+                i = at[0];
+                continue;
+            }
             switch (args[i]) {
                 case "--events" -> events = Integer.parseInt(value(args, ++i));
                 case "--point-events" -> pointEvents = Integer.parseInt(value(args, ++i));
@@ -508,7 +597,7 @@ public final class MulticlassPnnToy {
         double tf = trainFraction == null ? d.trainFraction() : trainFraction;
         double vf = trainFraction == null ? d.validationFraction() : Settings.validationFor(tf, calibration);
         return new Settings(out, events, pointEvents, members, epochs, seed, calibration, hidden, patience == null ? epochs : patience)
-                .withMulticlassTraining(tf, vf, splitPerMember, finalLr);
+                .withMulticlassTraining(tf, vf, splitPerMember, finalLr).withPnnTraining(pnn);
     }
 
     public static void main(String[] args) throws Exception {

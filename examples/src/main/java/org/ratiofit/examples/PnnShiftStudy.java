@@ -21,7 +21,7 @@ import org.ratiofit.validation.toys.ThreeClassNuisanceToy;
  * alone), and with the learned Δ of one class only or of one monomial only (the rest exact): which part moves μ.
  *
  * <pre>examples/run pnn-shift-study [OUT_DIR] [--events N] [--point-events N] [--members K] [--epochs N] [--patience N] [--seed N] [--fit-seeds F,F,...]
- *     [--extra-points tes,jes;tes,jes...]</pre>
+ *     [--extra-points tes,jes;tes,jes...] [--pnn-train-fraction F] [--pnn-split-per-member] [--pnn-final-lr F]</pre>
  */
 public final class PnnShiftStudy {
 
@@ -30,9 +30,18 @@ public final class PnnShiftStudy {
             double[] monomialOnly, double tesHat, double jesHat) {
     }
 
-    /** Everything measured (format version 1): Δ MSE per class and monomial (5000 nominal events of the class), the fits, time. */
-    public record Result(int formatVersion, int events, int pointEvents, int members, int epochs, int patience, long seed, List<double[]> points,
-            double[][] deltaMse, List<Long> fitSeeds, List<Shifts> shifts, double trainingSeconds, double seconds) {
+    /**
+     * Everything measured (format version 2): Δ MSE per class and monomial (5000 nominal events of the class), the fits, time;
+     * version 2 adds the PNNs' training reducers (pnnTraining).
+     */
+    public record Result(int formatVersion, int events, int pointEvents, int members, int epochs, int patience, long seed,
+            MulticlassPnnToy.PnnTraining pnnTraining, List<double[]> points, double[][] deltaMse, List<Long> fitSeeds, List<Shifts> shifts,
+            double trainingSeconds, double seconds) {
+        public static final int FORMAT_VERSION = 2;
+    }
+
+    /** The command line: output folder (null: none), settings, fit seeds and ν points. */
+    record Options(Path out, MulticlassPnnToy.Settings settings, List<Long> fitSeeds, List<double[]> points) {
     }
 
     private PnnShiftStudy() {
@@ -115,7 +124,7 @@ public final class PnnShiftStudy {
             Map<String, double[]> nominal = MulticlassPnnToy.table(toy.sample(c, new double[2], s.events(), seed + c));
             PnnData d = MulticlassPnnToy.pnnData(toy, s, c, nominal, points);
             datas.add(d);
-            pnns.add(PnnTrainer.train(d, MulticlassPnnToy.config(s), s.members(), null));
+            pnns.add(PnnTrainer.train(d, MulticlassPnnToy.config(s), s.members(), s.pnnTraining().splitPerMember(), null));
             System.out.printf("PNN of %s trained (%.0f s so far)%n", ThreeClassNuisanceToy.CLASSES.get(c), (System.nanoTime() - t0) * 1e-9);
         }
         double trainingSeconds = (System.nanoTime() - t0) * 1e-9;
@@ -139,8 +148,8 @@ public final class PnnShiftStudy {
             out.add(shifts("fit seed " + f + ", held-out nu (1.5, -1.0)", toy, toy.generate(new double[] {1, 1.5, -1.0}, fs + 2000), ref, pnns,
                     datas));
         }
-        return new Result(1, s.events(), s.pointEvents(), s.members(), s.epochs(), s.patience(), s.seed(), List.copyOf(points), dMse, List.copyOf(fitSeeds), out,
-                trainingSeconds, (System.nanoTime() - t0) * 1e-9);
+        return new Result(Result.FORMAT_VERSION, s.events(), s.pointEvents(), s.members(), s.epochs(), s.patience(), s.seed(), s.pnnTraining(),
+                List.copyOf(points), dMse, List.copyOf(fitSeeds), out, trainingSeconds, (System.nanoTime() - t0) * 1e-9);
     }
 
     private static String fmt(double[] v) {
@@ -151,7 +160,13 @@ public final class PnnShiftStudy {
         return b.toString();
     }
 
-    public static void main(String[] args) throws Exception {
+    static final String HELP = "examples/run pnn-shift-study [OUT_DIR] [--events N (20000: the nominal sample per class)] "
+            + "[--point-events N (5000)] [--members K (2)] [--epochs N (30)] [--patience N (the epochs)] [--seed N (1)] "
+            + "[--fit-seeds F,F,... (the seed)] [--extra-points 'tes,jes;tes,jes' (none: the example's twelve points; these are added)]\n"
+            + MulticlassPnnToy.PNN_HELP;
+
+    /** The command line; null for --help; IllegalArgumentException naming the option and value when one is bad. */
+    static Options parse(String[] args) {
         Path out = null;
         int events = 20000;
         int pointEvents = 5000;
@@ -161,60 +176,85 @@ public final class PnnShiftStudy {
         long seed = 1;
         List<Long> fitSeeds = new ArrayList<>();
         List<double[]> points = new ArrayList<>(MulticlassPnnToy.POINTS);
+        MulticlassPnnToy.PnnTraining pnn = MulticlassPnnToy.PnnTraining.DEFAULTS;
         for (int i = 0; i < args.length; i++) {
+            int[] at = {i};
+            MulticlassPnnToy.PnnTraining q = MulticlassPnnToy.pnnOption(args, at, pnn);
+            if (q != null) {
+                pnn = q;
+                i = at[0];
+                continue;
+            }
             switch (args[i]) {
-                case "--events" -> events = Integer.parseInt(args[++i]);
-                case "--point-events" -> pointEvents = Integer.parseInt(args[++i]);
-                case "--members" -> members = Integer.parseInt(args[++i]);
-                case "--epochs" -> epochs = Integer.parseInt(args[++i]);
-                case "--patience" -> patience = Integer.parseInt(args[++i]);
-                case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--events" -> events = Integer.parseInt(MulticlassPnnToy.value(args, ++i));
+                case "--point-events" -> pointEvents = Integer.parseInt(MulticlassPnnToy.value(args, ++i));
+                case "--members" -> members = Integer.parseInt(MulticlassPnnToy.value(args, ++i));
+                case "--epochs" -> epochs = Integer.parseInt(MulticlassPnnToy.value(args, ++i));
+                case "--patience" -> patience = Integer.parseInt(MulticlassPnnToy.value(args, ++i));
+                case "--seed" -> seed = Long.parseLong(MulticlassPnnToy.value(args, ++i));
                 case "--fit-seeds" -> {
-                    for (String v : args[++i].split(",")) {
+                    for (String v : MulticlassPnnToy.value(args, ++i).split(",")) {
                         fitSeeds.add(Long.parseLong(v.trim()));
                     }
                 }
                 case "--extra-points" -> {
-                    String text = args[++i];
+                    String text = MulticlassPnnToy.value(args, ++i);
                     for (String p : text.split(";")) {
                         String[] v = p.split(",");
+                        double[] nu;
                         try {
                             if (v.length != 2) {
                                 throw new NumberFormatException();
                             }
-                            double[] nu = {Double.parseDouble(v[0].trim()), Double.parseDouble(v[1].trim())};
-                            if (points.stream().anyMatch(q -> java.util.Arrays.equals(q, nu))) {
-                                System.err.println("pnn-shift-study: --extra-points: (" + v[0].trim() + ", " + v[1].trim()
-                                        + ") is already a training point (the example's twelve: " + MulticlassPnnToy.POINTS.stream()
-                                        .map(java.util.Arrays::toString).collect(java.util.stream.Collectors.joining(" ")) + ")");
-                                System.exit(2);
-                            }
-                            points.add(nu);
+                            nu = new double[] {Double.parseDouble(v[0].trim()), Double.parseDouble(v[1].trim())};
                         } catch (NumberFormatException e) {
-                            System.err.println("pnn-shift-study: --extra-points must be 'tes,jes;tes,jes;...', got '" + text + "'");
-                            System.exit(2);
+                            throw new IllegalArgumentException("--extra-points must be 'tes,jes;tes,jes;...', got '" + text + "'");
                         }
+                        if (points.stream().anyMatch(q2 -> java.util.Arrays.equals(q2, nu))) {
+                            throw new IllegalArgumentException("--extra-points: (" + v[0].trim() + ", " + v[1].trim()
+                                    + ") is already a training point (the example's twelve: " + MulticlassPnnToy.POINTS.stream()
+                                    .map(java.util.Arrays::toString).collect(java.util.stream.Collectors.joining(" ")) + ")");
+                        }
+                        points.add(nu);
                     }
                 }
                 case "--help" -> {
-                    System.out.println("examples/run pnn-shift-study [OUT_DIR] [--events N (20000: the nominal sample per class)] "
-                            + "[--point-events N (5000)] [--members K (2)] [--epochs N (30)] [--patience N (the epochs)] [--seed N (1)] "
-                            + "[--fit-seeds F,F,... (the seed)] [--extra-points 'tes,jes;tes,jes' (none: the example's twelve points; these are added)]");
-                    return;
+                    return null;
                 }
-                default -> out = Path.of(args[i]);
+                default -> {
+                    if (args[i].startsWith("--")) {
+                        throw new IllegalArgumentException("unknown option " + args[i]);
+                    }
+                    out = Path.of(args[i]);
+                }
             }
         }
         if (members < 1) {
-            System.err.println("pnn-shift-study: --members must be at least 1, got " + members);
-            System.exit(2);
+            throw new IllegalArgumentException("--members must be at least 1, got " + members);
         }
         if (fitSeeds.isEmpty()) {
             fitSeeds.add(seed);
         }
         MulticlassPnnToy.Settings s = new MulticlassPnnToy.Settings(null, events, pointEvents, members, epochs, seed).withNetwork(
-                MulticlassPnnToy.Settings.HIDDEN_32X32, patience == null ? epochs : patience);
-        Result r = run(s, fitSeeds, points);
+                MulticlassPnnToy.Settings.HIDDEN_32X32, patience == null ? epochs : patience).withPnnTraining(pnn);
+        return new Options(out, s, fitSeeds, points);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("pnn-shift-study: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (o == null) {
+            System.out.println(HELP);
+            return;
+        }
+        Path out = o.out();
+        Result r = run(o.settings(), o.fitSeeds(), o.points());
         for (int c = 0; c < 3; c++) {
             StringBuilder b = new StringBuilder();
             for (double v : r.deltaMse()[c]) {
@@ -222,8 +262,11 @@ public final class PnnShiftStudy {
             }
             System.out.printf("PNN %-6s Delta MSE per monomial %s:%s%n", ThreeClassNuisanceToy.CLASSES.get(c), ThreeClassNuisanceToy.MONOMIALS, b);
         }
+        MulticlassPnnToy.PnnTraining p = r.pnnTraining();
         System.out.printf("mu(exact log-ratios, learned PNN) - mu(exact) in exact sigmas; PNN seed %d, %d nominal + %d events per nu point, "
-                + "%d members, %d epochs, %d nu points:%n", r.seed(), r.events(), r.pointEvents(), r.members(), r.epochs(), r.points().size());
+                + "%d members, %d epochs (patience %d), %d nu points; PNN train %.2f validation %.2f, %s split, cosine end %.3g:%n", r.seed(),
+                r.events(), r.pointEvents(), r.members(), r.epochs(), r.patience(), r.points().size(), p.trainFraction(), p.validationFraction(),
+                p.splitPerMember() ? "per-member" : "shared", p.finalLr());
         for (Shifts sh : r.shifts()) {
             System.out.printf("  %s (exact mu %.4f +- %.4f; learned tes %.3f jes %.3f): ensemble %+.3f, members%s; one class only (htt ttbar ztt)%s; "
                     + "one monomial only %s%s%n", sh.data(), sh.exactMu(), sh.exactError(), sh.tesHat(), sh.jesHat(), sh.ensembleShift(),

@@ -79,6 +79,11 @@ class MulticlassPnnToyTest {
         assertEquals(0.2, c.validationFraction());
         assertEquals(0.05, c.scheduleParameter());
         assertFalse(s.splitPerMember());
+        assertEquals(MulticlassPnnToy.PnnTraining.DEFAULTS, s.pnnTraining());
+        TrainingConfig p = MulticlassPnnToy.config(s);
+        assertEquals(0.6, p.trainFraction());
+        assertEquals(0.2, p.validationFraction());
+        assertEquals(0.05, p.scheduleParameter());
         assertNull(MulticlassPnnToy.parse(new String[] {"--help"}));
     }
 
@@ -95,14 +100,41 @@ class MulticlassPnnToyTest {
         assertEquals(0.6, p.trainFraction());
         assertEquals(0.2, p.validationFraction());
         assertEquals(0.05, p.scheduleParameter());
+        assertEquals(MulticlassPnnToy.PnnTraining.DEFAULTS, s.pnnTraining());
         MulticlassPnnToy.Settings cal = MulticlassPnnToy.parse(new String[] {"--train-fraction", "0.7", "--calibration", "temperature"});
         assertEquals(0.15, cal.validationFraction(), 1e-12);
         assertEquals(ClassCalibration.TEMPERATURE, cal.calibration());
     }
 
+    /** The PNN options reach the PNNs' configuration and split flag only; the multiclass keeps its defaults. */
+    @Test
+    void pnnOptionsReachThePnnConfigOnly() {
+        MulticlassPnnToy.Settings s = MulticlassPnnToy.parse(new String[] {"--pnn-train-fraction", "0.8", "--pnn-split-per-member",
+            "--pnn-final-lr", "0.01"});
+        TrainingConfig p = MulticlassPnnToy.config(s);
+        assertEquals(0.8, p.trainFraction());
+        assertEquals(0.2, p.validationFraction(), 1e-12);
+        assertEquals(0.01, p.scheduleParameter());
+        assertTrue(s.pnnTraining().splitPerMember());
+        TrainingConfig c = MulticlassPnnToy.multiclassConfig(s);
+        assertEquals(0.6, c.trainFraction());
+        assertEquals(0.2, c.validationFraction());
+        assertEquals(0.05, c.scheduleParameter());
+        assertFalse(s.splitPerMember());
+        // both sets together: each reaches its own configuration
+        MulticlassPnnToy.Settings both = MulticlassPnnToy.parse(new String[] {"--train-fraction", "0.7", "--final-lr", "0.02",
+            "--pnn-train-fraction", "0.9", "--pnn-final-lr", "0.03"});
+        assertEquals(0.7, MulticlassPnnToy.multiclassConfig(both).trainFraction());
+        assertEquals(0.02, MulticlassPnnToy.multiclassConfig(both).scheduleParameter());
+        assertEquals(0.9, MulticlassPnnToy.config(both).trainFraction());
+        assertEquals(0.03, MulticlassPnnToy.config(both).scheduleParameter());
+        assertFalse(both.pnnTraining().splitPerMember());
+    }
+
     @ParameterizedTest
     @CsvSource({"--train-fraction,0", "--train-fraction,1", "--train-fraction,2", "--train-fraction,x", "--final-lr,0", "--final-lr,3",
-            "--calibration,platt"})
+            "--calibration,platt", "--pnn-train-fraction,0", "--pnn-train-fraction,1", "--pnn-train-fraction,-0.5", "--pnn-train-fraction,x",
+            "--pnn-final-lr,0", "--pnn-final-lr,1.5", "--pnn-final-lr,y"})
     void outOfRangeValuesAreRefusedNamingTheOption(String option, String value) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MulticlassPnnToy.parse(new String[] {option, value}));
         assertTrue(e.getMessage().contains(option), e.getMessage());
@@ -117,16 +149,21 @@ class MulticlassPnnToyTest {
         assertTrue(e.getMessage().contains("--calibration isotonic needs a holdout"), e.getMessage());
     }
 
-    /** A small run with split per member, train fraction 0.8 and final-lr 0.01 writes its settings into result.json. */
+    /**
+     * A small run with split per member, train fraction 0.8 and final-lr 0.01 for the multiclass and the PNNs writes its
+     * settings into result.json.
+     */
     @Test
     void smallRunWithTheNewOptions() throws Exception {
         MulticlassPnnToy.Settings s = new MulticlassPnnToy.Settings(dir, 1500, 400, 2, 2, 3).withNetwork(MulticlassPnnToy.Settings.HIDDEN_32X32, 2)
-                .withMulticlassTraining(0.8, 0.2, true, 0.01);
+                .withMulticlassTraining(0.8, 0.2, true, 0.01).withPnnTraining(new MulticlassPnnToy.PnnTraining(0.8, 0.2, true, 0.01));
         MulticlassPnnToy.Result r = MulticlassPnnToy.run(s, new PrintStream(new ByteArrayOutputStream(), true));
-        assertEquals(3, r.formatVersion());
+        assertEquals(4, r.formatVersion());
         assertTrue(Double.isFinite(r.muShiftMulticlass()));
         String json = Files.readString(dir.resolve("result.json"));
         assertTrue(json.contains("\"splitPerMember\" : true") && json.contains("\"finalLr\" : 0.01"), json);
+        assertTrue(json.contains("\"pnnTraining\" : {"), json);
+        assertTrue(Files.isRegularFile(dir.resolve("models/htt_poly/diagnostics/report.json")), "PNN diagnostics on member 0's validation part");
         assertTrue(Files.isRegularFile(dir.resolve("models/multiclass/diagnostics/report.json")), "diagnostics on the validation part");
     }
 }

@@ -63,4 +63,37 @@ class PnnShiftStudyTest {
             assertEquals(m, sh.monomialOnly().length);
         }
     }
+
+    /** The PNN reducers reach the PNNs' configuration and split flag, not the (unused) multiclass one; defaults unchanged. */
+    @Test
+    void pnnOptionsReachThePnnConfigOnly() {
+        PnnShiftStudy.Options d = PnnShiftStudy.parse(new String[] {"out"});
+        assertEquals(MulticlassPnnToy.PnnTraining.DEFAULTS, d.settings().pnnTraining());
+        assertEquals(0.6, MulticlassPnnToy.config(d.settings()).trainFraction());
+        assertEquals(0.05, MulticlassPnnToy.config(d.settings()).scheduleParameter());
+        assertEquals(List.of(1L), d.fitSeeds());
+        assertEquals(MulticlassPnnToy.POINTS.size(), d.points().size());
+        PnnShiftStudy.Options o = PnnShiftStudy.parse(new String[] {"out", "--epochs", "40", "--pnn-train-fraction", "0.8", "--pnn-split-per-member",
+            "--pnn-final-lr", "0.01", "--fit-seeds", "1,2,3"});
+        org.ratiofit.ratio.training.TrainingConfig p = MulticlassPnnToy.config(o.settings());
+        assertEquals(0.8, p.trainFraction());
+        assertEquals(0.2, p.validationFraction(), 1e-12);
+        assertEquals(0.01, p.scheduleParameter());
+        assertEquals(40, p.patience(), "patience defaults to the epochs");
+        assertTrue(o.settings().pnnTraining().splitPerMember());
+        org.ratiofit.ratio.training.TrainingConfig c = MulticlassPnnToy.multiclassConfig(o.settings());
+        assertEquals(0.6, c.trainFraction());
+        assertEquals(0.05, c.scheduleParameter());
+        assertTrue(!o.settings().splitPerMember());
+        assertEquals(List.of(1L, 2L, 3L), o.fitSeeds());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"--pnn-train-fraction,0", "--pnn-train-fraction,1", "--pnn-train-fraction,x", "--pnn-final-lr,0",
+        "--pnn-final-lr,2", "--extra-points,1;2", "--extra-points,'1,0'", "--members,0"})
+    void badValuesAreRefusedNamingTheOption(String option, String value) {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PnnShiftStudy.parse(new String[] {option, value}));
+        assertTrue(e.getMessage().contains(option), e.getMessage());
+    }
 }

@@ -24,7 +24,8 @@ import org.ratiofit.ratio.training.multiout.MultiOutputTrainer;
  * L = Σ_j [Σ_{i∈j} w_i softplus(−z_j(x_i)) + Σ_{i∈nominal} w_i softplus(z_j(x_i))], with the nominal's and
  * each varied sample's weights normalised to 1 over the split, so each z_j learns the ratio of the
  * normalised densities (the shape; the yield is {@link YieldFit}'s). All samples share one random
- * train/validation/holdout split of their events; ensemble members differ by seed.
+ * train/validation/holdout split of their events; ensemble members differ by seed, and with split per member
+ * ({@link #train(PnnData, TrainingConfig, int, boolean, DjlTrainer.EpochListener)}) each member draws its own split.
  */
 public final class PnnTrainer {
     static {
@@ -130,16 +131,39 @@ public final class PnnTrainer {
     }
 
     public static Result train(PnnData data, TrainingConfig config, int members, DjlTrainer.EpochListener listener) {
+        return train(data, config, members, false, listener);
+    }
+
+    /**
+     * As {@link #train(PnnData, TrainingConfig, int, DjlTrainer.EpochListener)}; with {@code splitPerMember} every member
+     * draws its own split ({@link #memberSplit}), so that the members together train on more of the events than one
+     * split's training part. The result then carries member 0's split: the other members trained on part of its
+     * validation and holdout events, so diagnostics on that split are optimistic.
+     */
+    public static Result train(PnnData data, TrainingConfig config, int members, boolean splitPerMember, DjlTrainer.EpochListener listener) {
         if (members < 1) {
             throw new IllegalArgumentException("an ensemble needs at least one member, got " + members);
         }
         Layout lay = new Layout(data);
-        DataSplit split = split(data, config);
+        DataSplit shared = splitPerMember ? null : split(data, config);
+        DataSplit first = shared;
         List<Member> out = new ArrayList<>();
         for (int i = 0; i < members; i++) {
+            DataSplit split = splitPerMember ? memberSplit(data, config, i) : shared;
+            if (first == null) {
+                first = split;
+            }
             out.add(trainMember(data, lay, config, i, split, listener));
         }
-        return result(data, split, out);
+        return result(data, first, out);
+    }
+
+    /**
+     * Member {@code index}'s own split when members do not share one: drawn from
+     * {@code DjlTrainer.memberSeed(config.splitSeed(), index)} with the configuration's fractions.
+     */
+    public static DataSplit memberSplit(PnnData data, TrainingConfig config, int index) {
+        return split(data, config.withSeeds(DjlTrainer.memberSeed(config.splitSeed(), index), config.seed()));
     }
 
     /** The split all members share (over the nominal's events, then each point's), drawn from the configuration's split seed. */
@@ -149,7 +173,7 @@ public final class PnnTrainer {
 
     /**
      * Member {@code index} alone (its seed derived from the configuration's and the index), on the
-     * shared {@code split}, before the ensemble's normalisation: members trained apart (one task
+     * shared {@code split} (or its own, {@link #memberSplit}), before the ensemble's normalisation: members trained apart (one task
      * each) and joined by {@link #result} give what {@link #train} gives.
      */
     public static Member member(PnnData data, TrainingConfig config, int index, DataSplit split, DjlTrainer.EpochListener listener) {

@@ -189,6 +189,41 @@ class PnnTrainerTest {
         assertTrue(Files.isRegularFile(dir.resolve("diagnostics/heldout-0-x1.png")));
     }
 
+    /**
+     * Split per member: every member trains on its own split (member i's from memberSeed(splitSeed, i)), the same member
+     * trained apart on that split is the same network, the splits differ, and together the members' training parts
+     * cover more events than one split's (with train 0.8 and validation 0.2 nothing is left unused).
+     */
+    @Test
+    void splitPerMemberTrainsEachMemberOnItsOwnSplit(@TempDir Path dir) throws Exception {
+        PnnData d = data(1500, 600, POINTS, 2);
+        TrainingConfig c = config(3).withSplit(0.8, 0.2);
+        PnnTrainer.Result r = PnnTrainer.train(d, c, 2, true, null);
+        org.ratiofit.ratio.training.DataSplit s0 = PnnTrainer.memberSplit(d, c, 0);
+        org.ratiofit.ratio.training.DataSplit s1 = PnnTrainer.memberSplit(d, c, 1);
+        assertArrayEquals(s0.train(), r.split().train(), "the result carries member 0's split");
+        assertEquals(0, s0.holdout().length, "train 0.8 + validation 0.2 leave no holdout");
+        assertTrue(!java.util.Arrays.equals(s0.train(), s1.train()), "the members' splits differ");
+        assertTrue(!java.util.Arrays.equals(s0.train(), PnnTrainer.split(d, c).train()), "and differ from the shared split");
+        java.util.BitSet seen = new java.util.BitSet();
+        for (int[] t : List.of(s0.train(), s1.train())) {
+            for (int e : t) {
+                seen.set(e);
+            }
+        }
+        assertTrue(seen.cardinality() > s0.train().length, "together the members train on more events: " + seen.cardinality());
+        PnnExport.write(r, dir.resolve("a"), "x");
+        PnnExport.write(PnnTrainer.result(d, s0, List.of(PnnTrainer.member(d, c, 0, s0, null), PnnTrainer.member(d, c, 1, s1, null))),
+                dir.resolve("b"), "x");
+        for (String f : List.of("member-0.onnx", "member-1.onnx", "member-0.json", "member-1.json", "ensemble.json")) {
+            assertArrayEquals(Files.readAllBytes(dir.resolve("a").resolve(f)), Files.readAllBytes(dir.resolve("b").resolve(f)), f);
+        }
+        // a shared split trains member 1 on other events: another network
+        PnnExport.write(PnnTrainer.train(d, c, 2, false, null), dir.resolve("c"), "x");
+        assertTrue(!java.util.Arrays.equals(Files.readAllBytes(dir.resolve("a/member-1.onnx")), Files.readAllBytes(dir.resolve("c/member-1.onnx"))),
+                "per-member and shared splits give different members");
+    }
+
     @Test
     void rerunWithTheSameSeedGivesIdenticalOnnx(@TempDir Path dir) throws Exception {
         PnnData d = data(800, 300, POINTS, 2);
