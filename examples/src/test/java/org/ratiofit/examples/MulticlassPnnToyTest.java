@@ -53,7 +53,7 @@ class MulticlassPnnToyTest {
      * 4·10⁶ events per class, 100 000 per nuisance point, 2 members to the end of a cosine schedule ending at 1%, 80%
      * training with a split per member for the multiclass classifier and the PNNs; seed 1; 37 min on the shared 2-core
      * machine). Measured with this setting (examples/README.md part 7): seed 1 +0.065σ (multiclass), +0.056σ (with the
-     * PNNs; MINOS ends +0.059 / +0.053σ), −0.004σ at the held-out ν; seeds 2 and 3 likewise within 0.1σ.
+     * PNNs; MINOS ends +0.059 / +0.053σ), −0.004σ at the held-out ν; seeds 2 and 3 within 0.1σ too (largest 0.086σ).
      */
     @Test
     @Tag("slow")
